@@ -1,0 +1,173 @@
+# Makefile: builds, tests, benchmarks and installs the gammaray toolkit (`make help`).
+# Non-recursive; GNU make. Dependencies come from pkg-config; build-aux/deps.sh installs
+# the Debian packages when they are missing and we are root.
+
+VERSION := 0.1.0
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+V       ?= 0
+SANITIZE ?= 0
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Objects of a sanitizer build never mix with the normal ones.
+ifeq ($(SANITIZE),1)
+O := build/san
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+O := build
+SAN :=
+endif
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wundef -Wcast-align -Wpointer-arith -Wvla
+GR_CFLAGS := -std=c11 -D_GNU_SOURCE -DGR_VERSION='"$(VERSION)"' $(WARN) $(SAN) \
+             -Ilib -MMD -MP -pthread
+GR_LDFLAGS := $(SAN) -pthread
+
+# --- dependencies --------------------------------------------------------------
+DEP_MODULES := libpcre2-8 jansson libcgraph libgvc zlib
+CONFIG := $(O)/config.mk
+
+NOCONFIG_GOALS := clean help distclean
+ifeq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+-include $(CONFIG)
+endif
+
+$(CONFIG): build-aux/deps.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)sh build-aux/deps.sh build
+	$(Q){ echo "DEP_CFLAGS := $$(pkg-config --cflags $(DEP_MODULES))"; \
+	      echo "DEP_LIBS := $$(pkg-config --libs $(DEP_MODULES))"; } > $@.tmp && mv $@.tmp $@
+
+# Criterion and the CLI tests' tools are needed only by `check`; the stamp orders the
+# install before anything that compiles against Criterion.
+$(O)/.deps-test: build-aux/deps.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)sh build-aux/deps.sh test
+	$(Q)touch $@
+CRIT_CFLAGS = $(shell pkg-config --cflags criterion)
+CRIT_LIBS = $(shell pkg-config --libs criterion)
+
+# --- sources -------------------------------------------------------------------
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+LIB_A    := $(O)/libgammaray.a
+
+CLI_SRC  := $(filter-out cmd/gammaray_%.c,$(sort $(wildcard cmd/*.c)))
+CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
+PROG_SRC := $(sort $(wildcard cmd/gammaray_*.c))
+PROGS    := $(patsubst cmd/gammaray_%.c,$(O)/bin/gammaray-%,$(PROG_SRC))
+PROGS    := $(subst _,-,$(PROGS))
+
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(O)/%.o)
+TEST_BIN := $(O)/tests/unit-tests
+
+MANPAGES := $(sort $(wildcard man/*.[1-9]))
+
+.PHONY: all check unit-check cli-check demo bench install uninstall clean distclean help
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+$(O)/lib/%.o: lib/%.c $(CONFIG)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(O)/cmd/%.o: cmd/%.c $(CONFIG)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+# cmd/gammaray_foo_bar.c -> gammaray-foo-bar
+define prog_rule
+$(O)/bin/$(subst _,-,$(notdir $(basename $(1)))): $(O)/$(basename $(1)).o $(CLI_OBJ) $(LIB_A)
+	$$(call say,LD,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(LDFLAGS) $$(GR_LDFLAGS) -o $$@ $$^ $$(DEP_LIBS) -lm
+endef
+$(foreach p,$(PROG_SRC),$(eval $(call prog_rule,$(p))))
+
+# --- tests ---------------------------------------------------------------------
+$(O)/tests/unit/%.o: tests/unit/%.c $(CONFIG) | $(O)/.deps-test
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) -Wno-missing-prototypes $(DEP_CFLAGS) $(CRIT_CFLAGS) -c -o $@ $<
+
+$(TEST_BIN): $(TEST_OBJ) $(LIB_A) | $(O)/.deps-test
+	$(call say,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $(GR_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(DEP_LIBS) -lm
+
+unit-check: $(TEST_BIN)
+	$(Q)cd tests/unit && ../../$(TEST_BIN) --jobs=$(JOBS) --short-filename
+
+cli-check: $(PROGS) | $(O)/.deps-test
+	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/cli/run.sh
+
+check: all
+	$(Q)$(MAKE) --no-print-directory unit-check
+	$(Q)$(MAKE) --no-print-directory cli-check
+
+# --- demo, bench ---------------------------------------------------------------
+demo: all
+	$(Q)BIN=$(CURDIR)/$(O)/bin sh build-aux/demo.sh
+
+bench: all
+	$(Q)sh build-aux/deps.sh bench
+	$(Q)BIN=$(CURDIR)/$(O)/bin sh bench/run.sh
+
+# --- install -------------------------------------------------------------------
+install: all
+	$(Q)mkdir -p $(DESTDIR)$(BINDIR)
+	$(Q)for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	$(Q)for m in $(MANPAGES); do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/man$$s; \
+	      install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	$(Q)for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
+	$(Q)for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf out bench/cache
+
+help:
+	@echo 'gammaray $(VERSION): targets'
+	@echo '  all (default)  build the programs into $(O)/bin'
+	@echo '  check          build and run every test (Criterion unit tests + CLI golden tests)'
+	@echo '  unit-check     only the Criterion unit tests'
+	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
+	@echo '  demo           run the whole pipeline on the bundled fixtures, into out/demo/'
+	@echo '  bench          build, generate inputs, measure against baselines (bench/README.md)'
+	@echo '  install        install programs and man pages (DESTDIR PREFIX BINDIR MANDIR)'
+	@echo '  uninstall      remove what install put there'
+	@echo '  clean          remove build/; distclean also removes out/ and bench/cache/'
+	@echo 'variables: V=1 shows commands, SANITIZE=1 builds with ASan+UBSan into build/san,'
+	@echo '           CFLAGS, LDFLAGS, CC, JOBS (test parallelism)'
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRC:%.c=$(O)/%.d) $(TEST_OBJ:.o=.d)

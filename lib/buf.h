@@ -1,0 +1,52 @@
+/* buf.h: growable byte buffer with a hard size limit (lib-internal). */
+#ifndef GR_BUF_H
+#define GR_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * A byte buffer that grows geometrically up to `max` bytes. `data` is always
+ * NUL-terminated when non-NULL (the terminator is not counted in `len`), so a
+ * buffer holding text can be handed to C string functions.
+ */
+struct gr_buf {
+	char *data;   /* contents, NUL-terminated; NULL until the first append */
+	size_t len;   /* bytes in use, excluding the terminator */
+	size_t cap;   /* bytes allocated, including room for the terminator */
+	size_t max;   /* largest len allowed; 0 means SIZE_MAX / 2 */
+};
+
+#define GR_BUF_INIT { NULL, 0, 0, 0 }
+
+/* Ensure room for `extra` more bytes. 0, GR_ERR_NOMEM or GR_ERR_LIMIT. */
+int gr_buf_grow(struct gr_buf *b, size_t extra);
+int gr_buf_add(struct gr_buf *b, const void *p, size_t n);
+int gr_buf_addc(struct gr_buf *b, char c);
+int gr_buf_adds(struct gr_buf *b, const char *s);
+/* printf-style append; the format is always a literal in this code base */
+int gr_buf_addf(struct gr_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Forget the contents, keep the allocation. */
+static inline void gr_buf_reset(struct gr_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+/* Drop the first n bytes. */
+void gr_buf_consume(struct gr_buf *b, size_t n);
+/* Hand the allocation to the caller (who frees it) and reset the buffer. */
+char *gr_buf_detach(struct gr_buf *b, size_t *len);
+void gr_buf_release(struct gr_buf *b);
+
+/* Unchecked fast appends for callers that reserved room with gr_buf_grow(). */
+static inline void gr_buf_put(struct gr_buf *b, const void *p, size_t n)
+{
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+#endif

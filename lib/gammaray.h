@@ -1,0 +1,190 @@
+/* gammaray.h: the public interface of libgammaray, which every gammaray program links. */
+#ifndef GAMMARAY_H
+#define GAMMARAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef GR_VERSION
+#define GR_VERSION "0.0.0"
+#endif
+
+/* Version of the event stream (gammaray-events(5)) this library reads and writes. */
+#define GR_EVENTS_VERSION 1
+
+/* ---------------------------------------------------------------------------
+ * Limits. Every one is an explicit constant, can be changed per run, and hitting
+ * it is a clear, counted error for that record, never a crash.
+ */
+#define GR_DEFAULT_MAX_LINE (8u << 20)    /* one log line or log event message */
+#define GR_DEFAULT_MAX_DOC (512u << 20)   /* one JSON document (an X-Ray page...) */
+#define GR_DEFAULT_MAX_DEPTH 512          /* JSON nesting */
+#define GR_MAX_JOBS 64                    /* worker threads */
+
+/* A time that is not known (a log line without a timestamp). */
+#define GR_TIME_UNKNOWN INT64_MIN
+
+/* ---------------------------------------------------------------------------
+ * Errors: functions return 0 or a negative enum gr_err and fill a struct gr_error.
+ */
+enum gr_err {
+	GR_OK = 0,
+	GR_ERR_NOMEM = -1,    /* out of memory */
+	GR_ERR_IO = -2,       /* a file could not be opened, read or written */
+	GR_ERR_COMPRESS = -3, /* corrupt or truncated gzip/zlib data */
+	GR_ERR_JSON = -4,     /* malformed JSON */
+	GR_ERR_FORMAT = -5,   /* well-formed input of a shape we do not know */
+	GR_ERR_LIMIT = -6,    /* a configured limit was hit */
+	GR_ERR_USAGE = -7,    /* invalid argument (option value, API misuse) */
+	GR_ERR_DATA = -8,     /* records were lost (with --strict: the first one) */
+	GR_ERR_PIPE = -9,     /* the reader of our output went away (EPIPE) */
+};
+
+/* Where and why something failed. line and offset are 0 when unknown. */
+struct gr_error {
+	int code;            /* enum gr_err */
+	char msg[512];       /* one line, lower case, no final period, bytes escaped */
+	char file[512];      /* input file ("-" for stdin), "" when not about a file */
+	uint64_t line;       /* 1-based line (or record) number in file, 0 if unknown */
+	uint64_t offset;     /* byte offset in the decompressed file, 0 if unknown */
+	bool has_offset;     /* offset is meaningful (offset 0 is a valid position) */
+};
+
+/* Static text for an error code ("corrupt compressed data"). */
+const char *gr_strerror(int code);
+
+/* Fill err (which may be NULL) and return code. */
+int gr_error_set(struct gr_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Set the position part of err. file may be NULL. */
+void gr_error_at(struct gr_error *err, const char *file, uint64_t line);
+/* Format "file:line: msg" (or "file: byte N: msg", or "msg") into out. */
+void gr_error_format(const struct gr_error *err, char *out, size_t size);
+
+/* ---------------------------------------------------------------------------
+ * Accounting: every input record is either written or counted under one reason.
+ * Reasons are of two classes: SKIP (deliberate: filtered, not wanted) and LOST
+ * (damaged or unusable input). A program exits 1 when anything was lost.
+ * Some reasons count whole files (an unreadable file), the others records.
+ */
+enum gr_reason {
+	/* deliberately skipped records */
+	GR_SKIP_APP_LOG,        /* application log line, not a marker (see --keep-logs) */
+	GR_SKIP_PLATFORM,       /* platform line that carries nothing we use */
+	GR_SKIP_CONTROL,        /* subscription CONTROL_MESSAGE */
+	GR_SKIP_FILTERED,       /* outside --since/--until or not --function */
+	GR_SKIP_EMPTY,          /* empty log event */
+	GR_SKIP_NOT_TRACE,      /* X-Ray or Logs output that holds no events (summaries...) */
+	GR_SKIP_HEADER,         /* X-Ray daemon datagram header */
+	/* deliberately skipped files */
+	GR_SKIP_WRITE_TEST,     /* the export's aws-logs-write-test object */
+	/* lost records */
+	GR_LOST_JSON,           /* malformed JSON document or record */
+	GR_LOST_LINE_LIMIT,     /* line longer than the line limit */
+	GR_LOST_DOC_LIMIT,      /* JSON document larger than the document limit */
+	GR_LOST_DEPTH,          /* JSON nested deeper than the depth limit */
+	GR_LOST_UNKNOWN_DOC,    /* JSON document of a shape we do not know */
+	GR_LOST_BAD_PLATFORM,   /* START/END/REPORT... line we could not parse */
+	GR_LOST_BAD_MARKER,     /* GAMMARAY marker that is not one JSON object */
+	GR_LOST_NO_REQUEST,     /* marker or error line whose invocation is unknown */
+	GR_LOST_BAD_SEGMENT,    /* X-Ray segment without id, trace or times */
+	GR_LOST_BAD_PAYLOAD,    /* subscription data that is not base64/gzip/JSON */
+	/* lost files (or the rest of a file) */
+	GR_LOST_UNREADABLE,     /* could not open or read */
+	GR_LOST_COMPRESS,       /* corrupt or truncated compressed data */
+	GR_REASON_COUNT
+};
+
+#define GR_REASON_FIRST_LOST GR_LOST_JSON
+
+/* "app-log", "bad-json"... as printed by --stats. */
+const char *gr_reason_name(enum gr_reason r);
+/* True for reasons that count files rather than records. */
+bool gr_reason_is_file(enum gr_reason r);
+static inline bool gr_reason_is_lost(enum gr_reason r)
+{
+	return r >= GR_REASON_FIRST_LOST;
+}
+
+/* Counters of one run. records_in == records_out + the sum of record reasons. */
+struct gr_stats {
+	uint64_t files;                   /* files opened (or attempted) */
+	uint64_t bytes_in;                /* bytes read from files, before decompression */
+	uint64_t bytes;                   /* bytes after decompression */
+	uint64_t records_in;              /* log events, JSON records, X-Ray documents read */
+	uint64_t records_out;             /* of which written as one or more events */
+	uint64_t events_out;              /* events written (one document may give many) */
+	uint64_t reason[GR_REASON_COUNT]; /* skipped or lost, per reason */
+};
+
+void gr_stats_add(struct gr_stats *dst, const struct gr_stats *src);
+/* Sum of the lost reasons (records and files). */
+uint64_t gr_stats_lost(const struct gr_stats *st);
+/* Sum of the skipped record reasons. */
+uint64_t gr_stats_skipped(const struct gr_stats *st);
+/* True when records_in == records_out + every record reason (the accounting holds). */
+bool gr_stats_balanced(const struct gr_stats *st);
+
+/* ---------------------------------------------------------------------------
+ * Time helpers. Times are microseconds since the Unix epoch, UTC.
+ */
+/* Parse "2020-03-05T16:30:36.113Z" (also "+00:00", no fraction, a space for 'T',
+ * no zone meaning UTC) from s[0..len). Returns the number of bytes used, 0 if s does
+ * not start with such a time. */
+size_t gr_time_parse_iso(const char *s, size_t len, int64_t *us);
+/* Format as "2020-03-05T16:30:36.113000Z" into out (at least 28 bytes). */
+void gr_time_format_iso(int64_t us, char *out, size_t size);
+/* Parse a user time: ISO 8601 (as above), epoch seconds or milliseconds (digits;
+ * 13+ digits are milliseconds), or a relative "-15m", "-2h", "-3d" from now_us. */
+int gr_time_parse_user(const char *s, int64_t now_us, int64_t *us);
+
+/* ---------------------------------------------------------------------------
+ * gammaray-fetch: read log and trace inputs, write the event stream.
+ */
+
+/* Progress, reported at most a few times per second. */
+struct gr_progress {
+	uint64_t files_done, files_total;
+	uint64_t bytes_done, bytes_total; /* compressed bytes on disk; total 0 if unknown */
+	uint64_t records, events;
+};
+
+struct gr_fetch_opts {
+	int64_t since_us;          /* drop events before (GR_TIME_UNKNOWN: no bound) */
+	int64_t until_us;          /* drop events at or after (GR_TIME_UNKNOWN: no bound) */
+	const char *function;      /* keep only this function (PCRE2 pattern, anchored) */
+	const char *log_group;     /* log group of export trees and bare text inputs */
+	bool keep_logs;            /* also write application log lines as "log" events */
+	bool strict;               /* the first lost record is a fatal error */
+	int jobs;                  /* worker threads, 1..GR_MAX_JOBS */
+	size_t max_line;           /* 0: GR_DEFAULT_MAX_LINE */
+	size_t max_doc;            /* 0: GR_DEFAULT_MAX_DOC */
+	int max_depth;             /* 0: GR_DEFAULT_MAX_DEPTH */
+
+	/* Output sink: called with whole lines, in deterministic order. Returns 0 or
+	 * a negative enum gr_err (GR_ERR_PIPE, GR_ERR_IO), which stops the run. */
+	int (*write)(void *ctx, const char *data, size_t len);
+	void *write_ctx;
+	/* Each lost record or file, and each notice ("function taken from..."), as it
+	 * happens; severity is 0 for a notice, 1 for a loss. May be NULL. */
+	void (*diag)(void *ctx, int severity, const struct gr_error *e);
+	void *diag_ctx;
+	/* Progress callback, may be NULL. */
+	void (*progress)(void *ctx, const struct gr_progress *p);
+	void *progress_ctx;
+};
+
+/* Defaults: no bounds, one job, default limits, no callbacks. */
+void gr_fetch_opts_init(struct gr_fetch_opts *o);
+
+/*
+ * Read every path (files, directories recursively, "-" for stdin; none means
+ * stdin) and write the event stream through o->write. Returns 0 when the run went
+ * through (st says what was lost, if anything); a negative enum gr_err when it had
+ * to stop: bad options, output error, out of memory, or the first loss under strict.
+ */
+int gr_fetch(const struct gr_fetch_opts *o, const char *const *paths, size_t npaths,
+	     struct gr_stats *st, struct gr_error *err);
+
+#endif
