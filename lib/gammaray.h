@@ -153,8 +153,8 @@ struct gr_progress {
 struct gr_fetch_opts {
 	int64_t since_us;          /* drop events before (GR_TIME_UNKNOWN: no bound) */
 	int64_t until_us;          /* drop events at or after (GR_TIME_UNKNOWN: no bound) */
-	const char *function;      /* keep only this function (PCRE2 pattern, anchored) */
-	const char *log_group;     /* log group of export trees and bare text inputs */
+	const char *function;      /* keep only matching functions (PCRE2, whole name) */
+	const char *export_tasks;  /* describe-export-tasks JSON: task id -> log group */
 	bool keep_logs;            /* also write application log lines as "log" events */
 	bool strict;               /* the first lost record is a fatal error */
 	int jobs;                  /* worker threads, 1..GR_MAX_JOBS */
@@ -178,13 +178,21 @@ struct gr_fetch_opts {
 /* Defaults: no bounds, one job, default limits, no callbacks. */
 void gr_fetch_opts_init(struct gr_fetch_opts *o);
 
+/* One input operand: a file, a directory (read recursively) or "-" (stdin). */
+struct gr_fetch_input {
+	const char *path;      /* the operand */
+	const char *log_group; /* log group of what it holds when the data does not say
+				* (export trees, bare text), or NULL */
+};
+
 /*
- * Read every path (files, directories recursively, "-" for stdin; none means
- * stdin) and write the event stream through o->write. Returns 0 when the run went
- * through (st says what was lost, if anything); a negative enum gr_err when it had
- * to stop: bad options, output error, out of memory, or the first loss under strict.
+ * Read every input in order (none means stdin) and write the event stream through
+ * o->write, in an order that depends only on the inputs, whatever o->jobs is.
+ * Returns 0 when the run went through (st says what was lost, if anything); a
+ * negative enum gr_err when it had to stop: bad options, output error, out of
+ * memory, or the first loss under strict (err says which and where).
  */
-int gr_fetch(const struct gr_fetch_opts *o, const char *const *paths, size_t npaths,
+int gr_fetch(const struct gr_fetch_opts *o, const struct gr_fetch_input *in, size_t nin,
 	     struct gr_stats *st, struct gr_error *err);
 
 #endif

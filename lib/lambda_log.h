@@ -60,6 +60,9 @@ struct gr_lambda_line {
 	struct gr_str bad;        /* GR_LINE_BAD: what could not be parsed */
 };
 
+/* Reset to an application line with every field absent. */
+void gr_lambda_line_init(struct gr_lambda_line *o);
+
 /* Parse one text log message (possibly several lines, e.g. REPORT + XRAY tail). */
 void gr_lambda_parse_text(const char *s, size_t n, struct gr_lambda_line *out);
 
