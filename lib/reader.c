@@ -509,7 +509,18 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 			const char *nl = memchr(s + st.at, '\n', avail - st.at);
 			size_t lim = nl ? (size_t)(nl - s) : avail;
 			done = scan_value(s, lim, &st);
-			if (!done && nl) {
+			if (!done && nl && lim + 1 < avail) {
+				char next = s[lim + 1];
+				if (next != '{' && next != '[') {
+					/* a pretty-printed value after one-line ones (an X-Ray
+					 * daemon datagram: header line, then the segment) */
+					r->json_lines = false;
+					continue;
+				}
+				/* the next line starts a new value: this one was cut short */
+				for (size_t k = 0; k < lim; k++)
+					if (s[k] == '\n')
+						r->lineno++;
 				r->pos += lim;
 				return json_error(r, GR_ERR_JSON, start_line,
 						  "JSON value not terminated on its line (%zu bytes)", lim);

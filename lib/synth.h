@@ -146,6 +146,7 @@ struct sy_act_def {
 	uint8_t min, max;   /* how many calls, items or messages */
 	uint16_t flags;     /* enum sy_act_flag */
 	uint16_t ms;        /* median compute before the action, ms */
+	uint16_t lat_ms;    /* SY_A_OTHER: median latency of the call, ms */
 	const char *target; /* resource or function name */
 	const char *svc;    /* SY_A_OTHER: X-Ray service name */
 	const char *op;     /* SY_A_OTHER: operation */
@@ -482,7 +483,6 @@ struct sy_sim {
 	uint32_t xpage_traces;           /* traces in it */
 	uint32_t xpageno;                /* pages written */
 	uint64_t event_counter;          /* filter-log-events event ids */
-	int64_t day_cache;               /* sy_fmt_iso_ms cache (unused here) */
 };
 
 /* synth_sim.c */
