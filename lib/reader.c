@@ -528,7 +528,7 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 		} else {
 			done = scan_value(s, avail, &st);
 		}
-		if (st.max_seen > r->max_depth) {
+		if (st.max_seen > r->max_depth || st.at > r->max_doc) {
 			/* skip the whole value, then report */
 			discard = true;
 		}
