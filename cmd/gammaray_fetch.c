@@ -250,7 +250,11 @@ int main(int argc, char **argv)
 	cli_progress_clear();
 	if (rc == GR_ERR_PIPE)
 		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
-	if (rc) {
+	if (rc == GR_ERR_DATA) {
+		/* the record itself was reported as it was lost */
+		cli_msg("stopped at the first lost record (--strict)");
+		status = CLI_FAIL;
+	} else if (rc) {
 		cli_error(&err);
 		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
 	}

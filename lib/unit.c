@@ -707,11 +707,28 @@ static bool out_of_range(const struct gr_unit *u, int64_t ts)
 	       (o->until_us != GR_TIME_UNKNOWN && ts >= o->until_us);
 }
 
+/* A record outside --since/--until: not written, but its START, END and REPORT
+ * still bound its invocation, so lines inside the window that need attribution
+ * find it. */
+static void filtered_line(struct gr_unit *u, struct gr_stream *s, int64_t ts_env,
+			  const struct gr_lambda_line *l)
+{
+	int64_t ts = ts_env != GR_TIME_UNKNOWN ? ts_env : l->ts;
+
+	if (ts_env != GR_TIME_UNKNOWN)
+		s->by_time = true;
+	if (l->kind == GR_LINE_START)
+		interval_start(u, s, l->req, ts);
+	else if (l->kind == GR_LINE_END || l->kind == GR_LINE_REPORT)
+		interval_end(s, l->req, ts, u->seq);
+	gr_unit_skip(u, GR_SKIP_FILTERED);
+}
+
 void gr_unit_log_line(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 		      const struct gr_lambda_line *l)
 {
 	if (out_of_range(u, ts != GR_TIME_UNKNOWN ? ts : l->ts)) {
-		gr_unit_skip(u, GR_SKIP_FILTERED);
+		filtered_line(u, s, ts, l);
 		return;
 	}
 	handle_line(u, s, ts, l);
@@ -727,11 +744,7 @@ void gr_unit_log_json(struct gr_unit *u, struct gr_stream *s, int64_t ts, json_t
 	}
 	if (ts == GR_TIME_UNKNOWN && l.ts != GR_TIME_UNKNOWN && (l.kind != GR_LINE_APP))
 		ts = l.ts; /* a platform record's own time is its envelope time */
-	if (out_of_range(u, ts != GR_TIME_UNKNOWN ? ts : l.ts)) {
-		gr_unit_skip(u, GR_SKIP_FILTERED);
-		return;
-	}
-	handle_line(u, s, ts, &l);
+	gr_unit_log_line(u, s, ts, &l);
 }
 
 /* Is a JSON-looking message worth parsing? Most JSON application records are
@@ -775,11 +788,7 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 		}
 	}
 	gr_lambda_parse_text(msg, n, &l);
-	if (out_of_range(u, ts != GR_TIME_UNKNOWN ? ts : l.ts)) {
-		gr_unit_skip(u, GR_SKIP_FILTERED);
-		return;
-	}
-	handle_line(u, s, ts, &l);
+	gr_unit_log_line(u, s, ts, &l);
 }
 
 /* --- files ------------------------------------------------------------------- */
