@@ -203,11 +203,11 @@ void cli_print_stats(const struct gr_stats *st, const char *in_unit, const char 
 	cli_progress_clear();
 	fprintf(stderr,
 		"%s: %llu file%s, %llu bytes (%llu decompressed)\n"
-		"%s: %llu %s in: %llu written (%llu %s), %llu skipped, %llu lost\n",
+		"%s: %s in: %llu, written: %llu (%llu %s), skipped: %llu, lost: %llu\n",
 		progname, (unsigned long long)st->files, st->files == 1 ? "" : "s",
 		(unsigned long long)st->bytes_in,
-		(unsigned long long)st->bytes, progname, (unsigned long long)st->records_in,
-		in_unit, (unsigned long long)st->records_out, (unsigned long long)st->events_out,
+		(unsigned long long)st->bytes, progname, in_unit, (unsigned long long)st->records_in,
+		(unsigned long long)st->records_out, (unsigned long long)st->events_out,
 		out_unit, (unsigned long long)skipped, (unsigned long long)lost);
 	for (int r = 0; r < GR_REASON_COUNT; r++) {
 		if (!st->reason[r])

@@ -105,7 +105,7 @@ static void encoded_payload(struct gr_unit *u, const char *b64, size_t n)
 			break;
 		json_error_t jerr;
 		json_t *j = json_loadb(u->scratch2.data + off, u->scratch2.len - off,
-				       JSON_DISABLE_EOF_CHECK, &jerr);
+				       JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &jerr);
 		if (!j) {
 			gr_unit_record(u);
 			gr_unit_lost(u, GR_LOST_BAD_PAYLOAD, "subscription data is not JSON: %s",

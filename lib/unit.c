@@ -541,7 +541,7 @@ static void marker(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 	const char *p = gr_marker_find(l->msg.p, l->msg.n);
 	size_t avail = l->msg.n - (size_t)(p - l->msg.p);
 	json_error_t jerr;
-	json_t *m = json_loadb(p, avail, JSON_DISABLE_EOF_CHECK, &jerr);
+	json_t *m = json_loadb(p, avail, JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &jerr);
 	char esc[160];
 
 	if (!m || !json_is_object(m)) {
@@ -780,7 +780,7 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 				gr_unit_skip(u, GR_SKIP_APP_LOG);
 			return;
 		}
-		json_t *obj = json_loadb(msg, n, 0, NULL);
+		json_t *obj = json_loadb(msg, n, JSON_ALLOW_NUL, NULL);
 		if (obj) {
 			gr_unit_log_json(u, s, ts, obj);
 			json_decref(obj);
@@ -930,7 +930,7 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 		}
 		u->line = line;
 		json_error_t jerr;
-		json_t *j = json_loadb(doc, n, 0, &jerr);
+		json_t *j = json_loadb(doc, n, JSON_ALLOW_NUL, &jerr);
 		if (!j) {
 			char esc[200];
 			gr_unit_record(u);

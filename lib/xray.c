@@ -178,7 +178,7 @@ static json_t *segment_document(struct gr_unit *u, json_t *seg)
 	if (!d && json_object_get(seg, "id") && json_object_get(seg, "start_time"))
 		return json_incref(seg); /* the document itself, as AWS IATK stores it */
 	if (json_is_string(d)) {
-		j = json_loadb(json_string_value(d), json_string_length(d), 0, &jerr);
+		j = json_loadb(json_string_value(d), json_string_length(d), JSON_ALLOW_NUL, &jerr);
 		if (json_is_object(j))
 			return j;
 	}
