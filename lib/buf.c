@@ -31,7 +31,7 @@ int gr_buf_grow(struct gr_buf *b, size_t extra)
 	return 0;
 }
 
-int gr_buf_add(struct gr_buf *b, const void *p, size_t n)
+int gr_buf_add_slow(struct gr_buf *b, const void *p, size_t n)
 {
 	int rc = gr_buf_grow(b, n);
 

@@ -22,7 +22,18 @@ struct gr_buf {
 
 /* Ensure room for `extra` more bytes. 0, GR_ERR_NOMEM or GR_ERR_LIMIT. */
 int gr_buf_grow(struct gr_buf *b, size_t extra);
-int gr_buf_add(struct gr_buf *b, const void *p, size_t n);
+int gr_buf_add_slow(struct gr_buf *b, const void *p, size_t n);
+/* Append n bytes (inline when they fit). 0, GR_ERR_NOMEM or GR_ERR_LIMIT. */
+static inline int gr_buf_add(struct gr_buf *b, const void *p, size_t n)
+{
+	if (b->data && b->cap - b->len > n && (!b->max || b->len + n <= b->max)) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return gr_buf_add_slow(b, p, n);
+}
 int gr_buf_addc(struct gr_buf *b, char c);
 int gr_buf_adds(struct gr_buf *b, const char *s);
 /* printf-style append; the format is always a literal in this code base */

@@ -1,7 +1,6 @@
 /* jsonw.c: a small, fast writer of compact JSON objects. */
 #include "jsonw.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "gammaray.h"
@@ -143,8 +142,17 @@ void gr_jw_key(struct gr_jw *w, const char *key)
 	w->comma = true;
 	if (!key)
 		return;
+	char tmp[64];
+	size_t n = strlen(key);
+	if (n + 3 <= sizeof(tmp)) {
+		tmp[0] = '"';
+		memcpy(tmp + 1, key, n);
+		memcpy(tmp + 1 + n, "\":", 2);
+		put(w, tmp, n + 3);
+		return;
+	}
 	put(w, "\"", 1);
-	put(w, key, strlen(key));
+	put(w, key, n);
 	put(w, "\":", 2);
 }
 
@@ -178,11 +186,17 @@ void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s)
 
 void gr_jw_int(struct gr_jw *w, const char *key, int64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
 	gr_jw_key(w, key);
-	put(w, tmp, (size_t)n);
+	put(w, p, (size_t)(e - p));
 }
 
 void gr_jw_bool(struct gr_jw *w, const char *key, bool v)

@@ -171,10 +171,13 @@ static void parse_fields(const char *s, size_t n, struct gr_lambda_line *o)
 		i = skip_ws(s, n, i);
 		if (i >= n)
 			break;
-		size_t k;
-		for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
-			if (starts(s + i, n - i, labels[k].label, labels[k].len))
-				break;
+		size_t k = sizeof(labels) / sizeof(labels[0]);
+		/* every label starts with an upper-case letter and ends in ':' */
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+				if (labels[k].label[0] == s[i] &&
+				    starts(s + i, n - i, labels[k].label, labels[k].len))
+					break;
 		if (k == sizeof(labels) / sizeof(labels[0])) {
 			i += token(s + i, n - i);
 			continue;
@@ -259,11 +262,13 @@ static bool request_after(const char *s, size_t n, struct gr_lambda_line *o)
 
 static bool is_level(const char *s, size_t n)
 {
-	static const char *const levels[] = { "TRACE", "DEBUG", "INFO", "WARN", "WARNING",
-					      "ERROR", "FATAL", "CRITICAL" };
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-		if (strlen(levels[i]) == n && memcmp(levels[i], s, n) == 0)
-			return true;
+	switch (n) {
+	case 4: return !memcmp(s, "INFO", 4) || !memcmp(s, "WARN", 4);
+	case 5: return !memcmp(s, "ERROR", 5) || !memcmp(s, "DEBUG", 5) ||
+		       !memcmp(s, "TRACE", 5) || !memcmp(s, "FATAL", 5);
+	case 7: return !memcmp(s, "WARNING", 7);
+	case 8: return !memcmp(s, "CRITICAL", 8);
+	}
 	return false;
 }
 

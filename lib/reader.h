@@ -78,6 +78,16 @@ int gr_reader_line(struct gr_reader *r, const char **line, size_t *len);
  */
 int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t *line);
 
+/* The bytes after the last line returned that are already buffered (no read):
+ * lets a caller look ahead without copying. *eof says nothing follows them. */
+static inline void gr_reader_ahead(const struct gr_reader *r, const char **p, size_t *n,
+				   bool *eof)
+{
+	*p = r->buf + r->pos;
+	*n = r->len - r->pos;
+	*eof = r->eof && !r->err;
+}
+
 /* Offset (decompressed) of the next unread byte. */
 static inline uint64_t gr_reader_offset(const struct gr_reader *r)
 {

@@ -84,7 +84,15 @@ size_t gr_time_parse_iso(const char *s, size_t len, int64_t *us)
 		off = ((int64_t)oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);
 		i += 6;
 	}
-	int64_t t = days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec - off;
+	/* logs repeat the same date for millions of lines: remember the last one */
+	static _Thread_local unsigned last_ymd;
+	static _Thread_local int64_t last_days;
+	unsigned ymd = Y * 10000 + M * 100 + D;
+	if (ymd != last_ymd) {
+		last_days = days_from_civil(Y, M, D);
+		last_ymd = ymd;
+	}
+	int64_t t = last_days * 86400 + h * 3600 + m * 60 + sec - off;
 	*us = t * 1000000 + frac;
 	return i;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_check.h"
 #include "reader.h"
 
 #define FLUSH_AT (1u << 20) /* hand output to the ordered writer past this size */
@@ -535,67 +536,76 @@ static void fn_from_env(struct gr_unit *u, struct gr_stream *s, const char *m, s
 		set_fn(u, s, p, (size_t)(q - p), "environment");
 }
 
+/* A string member of a marker, when written without escapes. */
+static bool marker_str(const struct gr_json_span *v, struct gr_str *out)
+{
+	return v->p && gr_json_plain_string(v->p, v->n, &out->p, &out->n);
+}
+
+/*
+ * A GAMMARAY marker: validated and passed through as written (compacted when it
+ * spans lines), its own "req" and "ts" applied, its entry "fn" naming the stream's
+ * function. Checked without building a JSON tree: markers are frequent.
+ */
 static void marker(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 		   const struct gr_lambda_line *l)
 {
-	const char *p = gr_marker_find(l->msg.p, l->msg.n);
-	size_t avail = l->msg.n - (size_t)(p - l->msg.p);
-	json_error_t jerr;
-	json_t *m = json_loadb(p, avail, JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &jerr);
+	const char *p = gr_marker_find(l->msg.p, l->msg.n), *why, *v;
+	size_t avail = l->msg.n - (size_t)(p - l->msg.p), at = 0, vn;
+	size_t mlen = gr_json_check(p, avail, 64, &why, &at);
 	char esc[160];
 
-	if (!m || !json_is_object(m)) {
-		gr_unit_lost(u, GR_LOST_BAD_MARKER, "malformed GAMMARAY marker: %s",
-			     m ? "not a JSON object" : gr_escape_msg(jerr.text, strlen(jerr.text),
-								   100, esc, sizeof(esc)));
-		json_decref(m);
+	if (!mlen) {
+		gr_unit_lost(u, GR_LOST_BAD_MARKER, "malformed GAMMARAY marker: %s at byte %zu of '%s'",
+			     why, at, gr_escape_msg(p, avail, 60, esc, sizeof(esc)));
 		return;
 	}
-	size_t mlen = (size_t)jerr.position;
 	const char *mj = p;
-	char *dumped = NULL;
 	if (memchr(mj, '\n', mlen) || memchr(mj, '\r', mlen)) {
-		dumped = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (!dumped) {
-			json_decref(m);
+		gr_buf_reset(&u->mbuf);
+		if (gr_json_compact(mj, mlen, &u->mbuf)) {
 			out_of_memory(u);
 			return;
 		}
-		mj = dumped;
-		mlen = strlen(dumped);
+		mj = u->mbuf.data;
+		mlen = u->mbuf.len;
 	}
 
-	struct gr_str req = l->req;
-	json_t *jr = json_object_get(m, "req");
-	if (json_is_string(jr) && gr_is_request_id(json_string_value(jr), json_string_length(jr)))
-		req = (struct gr_str){ json_string_value(jr), json_string_length(jr) };
-	json_t *jts = json_object_get(m, "ts");
-	if (json_is_number(jts)) {
-		double ms = json_number_value(jts);
+	static const char *const keys[] = { "req", "ts", "ev", "fn" };
+	struct gr_json_span f[4];
+	struct gr_str req = l->req, r, ev, fn;
+	gr_json_members(mj, mlen, keys, 4, f);
+	if (marker_str(&f[0], &r) && gr_is_request_id(r.p, r.n))
+		req = r;
+	v = f[1].p;
+	vn = f[1].n;
+	if (v && vn < 32 && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9'))) {
+		char num[32];
+		memcpy(num, v, vn);
+		num[vn] = '\0';
+		double ms = strtod(num, NULL);
 		if (ms > 0 && ms < 1e14)
 			ts = (int64_t)(ms * 1000.0 + 0.5);
 	}
-	json_t *ev = json_object_get(m, "ev"), *fn = json_object_get(m, "fn");
-	if (json_is_string(ev) && !strcmp(json_string_value(ev), "entry") && json_is_string(fn))
-		set_fn(u, s, json_string_value(fn), json_string_length(fn), "marker");
+	if (marker_str(&f[2], &ev) && ev.n == 5 && !memcmp(ev.p, "entry", 5) &&
+	    marker_str(&f[3], &fn))
+		set_fn(u, s, fn.p, fn.n, "marker");
 
 	if (req.n) {
 		gr_ev_marker(writer_for(u, s), ts, req, mj, mlen);
 		wrote_for(u, s);
-	} else {
-		struct gr_buf head = GR_BUF_INIT, tail = GR_BUF_INIT;
-		struct gr_jw w;
-		gr_jw_init(&w, &head);
-		gr_ev_marker_parts(&w, ts, mj, mlen, false);
-		gr_jw_init(&w, &tail);
-		gr_ev_marker_parts(&w, ts, mj, mlen, true);
-		/* counted as written when resolved, or as lost */
-		defer(u, s, ts, true, head.data, head.len, tail.data, tail.len);
-		gr_buf_release(&head);
-		gr_buf_release(&tail);
+		return;
 	}
-	free(dumped);
-	json_decref(m);
+	struct gr_buf head = GR_BUF_INIT, tail = GR_BUF_INIT;
+	struct gr_jw w;
+	gr_jw_init(&w, &head);
+	gr_ev_marker_parts(&w, ts, mj, mlen, false);
+	gr_jw_init(&w, &tail);
+	gr_ev_marker_parts(&w, ts, mj, mlen, true);
+	/* counted as written when resolved, or as lost */
+	defer(u, s, ts, true, head.data, head.len, tail.data, tail.len);
+	gr_buf_release(&head);
+	gr_buf_release(&tail);
 }
 
 /* One parsed line of stream s: emit, hold, defer or count it. */
@@ -812,6 +822,26 @@ static void reader_failed(struct gr_unit *u, struct gr_reader *r, int rc)
 	file_lost(u, why, &r->errinfo);
 }
 
+/* Does the event whose first line was just read end there? True when what follows
+ * (after blank lines, which only end its message) is the next event's prefix or
+ * the end of data. False when unsure (the buffer ends too soon): copy then. */
+static bool single_line_event(const struct gr_reader *r)
+{
+	const char *p;
+	size_t n;
+	bool eof;
+	int64_t t;
+
+	gr_reader_ahead(r, &p, &n, &eof);
+	while (n && *p == '\n') {
+		p++;
+		n--;
+	}
+	if (n == 0)
+		return eof;
+	return n >= 25 && export_prefix(p, n, &t);
+}
+
 /* CloudWatch Logs export chunk: "<ISO>Z <message>" lines; continuation lines carry no
  * prefix; events are not guaranteed to be in time order. */
 static void read_export(struct gr_unit *u, struct gr_reader *r, struct gr_stream *s)
@@ -847,6 +877,14 @@ static void read_export(struct gr_unit *u, struct gr_reader *r, struct gr_stream
 				u->line = ev_line;
 				gr_unit_log_event(u, s, ts, u->scratch.data, u->scratch.len);
 				maybe_flush(u);
+				have = false;
+			}
+			if (single_line_event(r)) {
+				/* the common case: read it in place, no copy */
+				u->line = r->lineno;
+				gr_unit_log_event(u, s, t, line + 25, n - 25);
+				maybe_flush(u);
+				continue;
 			}
 			gr_buf_reset(&u->scratch);
 			if (gr_buf_add(&u->scratch, line + 25, n - 25)) {
@@ -1092,6 +1130,7 @@ void gr_unit_release(struct gr_unit *u)
 	gr_buf_release(&u->out);
 	gr_buf_release(&u->scratch);
 	gr_buf_release(&u->scratch2);
+	gr_buf_release(&u->mbuf);
 	u->streams = NULL;
 	u->deferred = NULL;
 	u->diags = NULL;

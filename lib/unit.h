@@ -77,6 +77,7 @@ struct gr_unit {
 
 	struct gr_buf scratch;           /* event message being assembled */
 	struct gr_buf scratch2;          /* decoded payloads */
+	struct gr_buf mbuf;              /* a marker's compacted text */
 };
 
 /* Initialise, run and release a unit. gr_unit_run returns 0 or u->fatal. */
