@@ -70,6 +70,7 @@ static const struct {
 	[GR_SKIP_EMPTY] = { "empty", false },
 	[GR_SKIP_NOT_TRACE] = { "no-events", false },
 	[GR_SKIP_HEADER] = { "daemon-header", false },
+	[GR_SKIP_NOT_SHOWN] = { "not-shown", false },
 	[GR_SKIP_WRITE_TEST] = { "write-test", true },
 	[GR_LOST_JSON] = { "bad-json", false },
 	[GR_LOST_LINE_LIMIT] = { "line-too-long", false },

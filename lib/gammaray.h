@@ -77,6 +77,7 @@ enum gr_reason {
 	GR_SKIP_EMPTY,          /* empty log event */
 	GR_SKIP_NOT_TRACE,      /* X-Ray or Logs output that holds no events (summaries...) */
 	GR_SKIP_HEADER,         /* X-Ray daemon datagram header */
+	GR_SKIP_NOT_SHOWN,      /* left out of a picture and said so in it (gammaray-dot) */
 	/* deliberately skipped files */
 	GR_SKIP_WRITE_TEST,     /* the export's aws-logs-write-test object */
 	/* lost records */
@@ -194,5 +195,78 @@ struct gr_fetch_input {
  */
 int gr_fetch(const struct gr_fetch_opts *o, const struct gr_fetch_input *in, size_t nin,
 	     struct gr_stats *st, struct gr_error *err);
+
+/* --- gammaray-dot --- */
+
+/* What one picture shows. */
+enum gr_dot_view {
+	GR_DOT_VIEW_AUTO,        /* invocations when they fit in max_nodes, else functions */
+	GR_DOT_VIEW_INVOCATIONS, /* one node per invocation, a cluster per run */
+	GR_DOT_VIEW_FUNCTIONS,   /* one node per function and per service resource */
+};
+
+/* Output format: DOT text, or rendered by Graphviz (dot layout). */
+enum gr_dot_format { GR_DOT_FORMAT_DOT, GR_DOT_FORMAT_SVG, GR_DOT_FORMAT_PNG, GR_DOT_FORMAT_PDF };
+
+struct gr_dot_opts {
+	enum gr_dot_view view;        /* default GR_DOT_VIEW_AUTO */
+	enum gr_dot_format format;    /* default GR_DOT_FORMAT_DOT */
+	/* Selection of runs; each list ORs its entries, the lists AND. Empty: all runs. */
+	const char *const *roots;     /* runs holding these request ids */
+	size_t nroots;
+	const char *const *traces;    /* runs holding an invocation of these X-Ray traces */
+	size_t ntraces;
+	const char *const *functions; /* runs holding an invocation of these functions */
+	size_t nfunctions;
+	int64_t since_us;             /* runs starting at or after (GR_TIME_UNKNOWN: no bound) */
+	int64_t until_us;             /* runs starting before (GR_TIME_UNKNOWN: no bound) */
+	size_t max_nodes;             /* invocation view: most invocations drawn (0: no limit) */
+	const char *rankdir;          /* "LR" (default), "TB", "RL", "BT" */
+	bool legend;                  /* draw the legend (default true) */
+	bool strict;                  /* the first lost record is a fatal error */
+	size_t max_line;              /* longest graph record (0: GR_DEFAULT_MAX_LINE) */
+
+	/* Output sink, called with chunks of the DOT text or rendered file. Returns 0 or a
+	 * negative enum gr_err (GR_ERR_PIPE, GR_ERR_IO), which stops the run. */
+	int (*write)(void *ctx, const char *data, size_t len);
+	void *write_ctx;
+	/* Each lost record (severity 1) and each Graphviz message (severity 0). May be NULL. */
+	void (*diag)(void *ctx, int severity, const struct gr_error *e);
+	void *diag_ctx;
+};
+
+#define GR_DOT_DEFAULT_MAX_NODES 300
+
+/* Defaults: auto view, DOT, no selection, 300 nodes, LR, a legend. */
+void gr_dot_opts_init(struct gr_dot_opts *o);
+
+/* What a picture holds, for messages and --stats. */
+struct gr_dot_summary {
+	enum gr_dot_view view;     /* the view drawn (never AUTO) */
+	size_t invocations;        /* invocations in the graph (stubs included) */
+	size_t runs;               /* runs in the graph */
+	size_t runs_selected;      /* runs chosen by the selection */
+	size_t selected;           /* invocations in the selected runs */
+	size_t shown;              /* invocations drawn as nodes, or counted in function nodes */
+	size_t pruned;             /* selected invocations left out over max_nodes */
+	size_t runs_pruned;        /* selected runs left out entirely over max_nodes */
+	size_t edges_shown;        /* causal edges drawn or counted in function-view edges */
+	size_t edges_hidden;       /* selected causal edges not drawn (an end left out) */
+	size_t dot_nodes;          /* nodes in the picture (legend and notes included) */
+	size_t dot_edges;          /* edges in the picture */
+	size_t bytes;              /* bytes written */
+};
+
+/*
+ * Read graph streams (gammaray-graph(5); none means stdin, "-" is stdin), select,
+ * build the picture with cgraph and write it through o->write as DOT or rendered.
+ * The output depends only on the graph read. Records: node and edge records drawn or
+ * aggregated count as written; records outside the selection as GR_SKIP_FILTERED,
+ * invocations pruned over max_nodes, their edges and records of other types as
+ * GR_SKIP_NOT_SHOWN. Returns 0 when the picture was written (st says what was lost),
+ * or a negative enum gr_err (err says what and where).
+ */
+int gr_dot(const struct gr_dot_opts *o, const char *const *paths, size_t npaths,
+	   struct gr_stats *st, struct gr_dot_summary *sum, struct gr_error *err);
 
 #endif
