@@ -215,8 +215,16 @@ int main(int argc, char **argv)
 				sum.edges_hidden);
 	}
 	if (gr_stats_lost(&st)) {
-		cli_msg("%llu record%s lost; --stats shows every count",
-			(unsigned long long)gr_stats_lost(&st), gr_stats_lost(&st) == 1 ? "" : "s");
+		uint64_t files = 0, recs = 0;
+		for (int r = GR_REASON_FIRST_LOST; r < GR_REASON_COUNT; r++) {
+			if (gr_reason_is_file((enum gr_reason)r))
+				files += st.reason[r];
+			else
+				recs += st.reason[r];
+		}
+		cli_msg("%llu record%s and %llu file%s lost; --stats shows every count",
+			(unsigned long long)recs, recs == 1 ? "" : "s", (unsigned long long)files,
+			files == 1 ? "" : "s");
 		if (!status)
 			status = CLI_FAIL;
 	}

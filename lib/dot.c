@@ -207,6 +207,108 @@ static int io_read(void *chan, char *buf, int size)
 
 static Agiodisc_t io_disc = { io_read, io_putstr, io_flush };
 
+/*
+ * Object ids in creation order. cgraph's default ids for named objects are string
+ * addresses, and subgraphs are written in id order: that order would depend on the
+ * heap. Named objects get even ids 2, 4, 6... in the order they are first named,
+ * anonymous ones (edges) odd ids.
+ */
+struct idmap {
+	struct gr_strmap names; /* name -> index */
+	struct gr_arena arena;  /* the names */
+	char **byix;            /* index -> name */
+	size_t n, cap;
+	IDTYPE anon;            /* last odd id given */
+};
+
+static void *id_open(Agraph_t *g, Agdisc_t *d)
+{
+	(void)g;
+	(void)d;
+	return calloc(1, sizeof(struct idmap));
+}
+
+static long id_map(void *state, int objtype, char *str, IDTYPE *id, int create)
+{
+	struct idmap *m = state;
+	size_t n;
+	uint32_t *ix;
+
+	(void)objtype;
+	if (!str) {
+		if (!create)
+			return 0;
+		*id = m->anon = m->anon ? m->anon + 2 : 1;
+		return 1;
+	}
+	n = strlen(str);
+	if ((ix = gr_strmap_get(&m->names, str, n))) {
+		*id = ((IDTYPE)*ix + 1) * 2;
+		return 1;
+	}
+	if (!create)
+		return 0;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		char **p = realloc(m->byix, cap * sizeof(*p));
+		if (!p)
+			return 0;
+		m->byix = p;
+		m->cap = cap;
+	}
+	char *copy = gr_arena_strdup(&m->arena, str, n);
+	if (!copy || !gr_strmap_put(&m->names, copy, n, (uint32_t)m->n, NULL))
+		return 0;
+	m->byix[m->n] = copy;
+	*id = ((IDTYPE)m->n++ + 1) * 2;
+	return 1;
+}
+
+static long id_alloc(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+	return 0; /* no ids chosen by the caller */
+}
+
+static void id_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+}
+
+static char *id_print(void *state, int objtype, IDTYPE id)
+{
+	struct idmap *m = state;
+
+	(void)objtype;
+	if (id % 2 || id / 2 == 0 || id / 2 > m->n)
+		return NULL;
+	return m->byix[id / 2 - 1];
+}
+
+static void id_close(void *state)
+{
+	struct idmap *m = state;
+
+	gr_strmap_release(&m->names);
+	gr_arena_release(&m->arena);
+	free(m->byix);
+	free(m);
+}
+
+static void id_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t id_disc = { id_open, id_map, id_alloc, id_free, id_print, id_close,
+			      id_register };
+
 /* --- the run ----------------------------------------------------------------------- */
 
 /* Losses while reading: passed on, the first one kept for --strict. */
@@ -224,6 +326,9 @@ static void on_read_diag(void *ctx, int severity, const struct gr_error *e)
 		rc->first = *e;
 		rc->lost = true;
 	}
+	/* under --strict the first loss is the error itself, reported once by the caller */
+	if (severity && rc->o->strict)
+		return;
 	if (rc->o->diag)
 		rc->o->diag(rc->o->diag_ctx, severity, e);
 }
@@ -308,7 +413,7 @@ static Agraph_t *new_graph(const struct gr_dot_opts *o)
 	Agraph_t *g;
 
 	disc.mem = &AgMemDisc;
-	disc.id = &AgIdDisc;
+	disc.id = &id_disc;
 	disc.io = &io_disc;
 	g = agopen("gammaray", Agdirected, &disc);
 	if (!g)
@@ -349,6 +454,23 @@ int gr_dot(const struct gr_dot_opts *o, const char *const *paths, size_t npaths,
 	   struct gr_stats *st, struct gr_dot_summary *sum, struct gr_error *err)
 {
 	struct gr_graph g;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(sum, 0, sizeof(*sum));
+	if (!o->write)
+		return gr_error_set(err, GR_ERR_USAGE, "no output");
+	gr_graph_init(&g);
+	rc = read_inputs(&g, o, paths, npaths, st, err);
+	if (!rc)
+		rc = gr_dot_graph(o, &g, st, sum, err);
+	gr_graph_release(&g);
+	return rc;
+}
+
+int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stats *st,
+		 struct gr_dot_summary *sum, struct gr_error *err)
+{
 	struct gr_dot_model m;
 	struct gr_dot_build b = { .o = o, .m = &m, .sum = sum };
 	struct sink sink = { .o = o, .buf = GR_BUF_INIT };
@@ -356,21 +478,17 @@ int gr_dot(const struct gr_dot_opts *o, const char *const *paths, size_t npaths,
 	bool render = o->format != GR_DOT_FORMAT_DOT;
 	int rc;
 
-	memset(st, 0, sizeof(*st));
 	memset(sum, 0, sizeof(*sum));
 	memset(&m, 0, sizeof(m));
 	if (!o->write)
 		return gr_error_set(err, GR_ERR_USAGE, "no output");
-	gr_graph_init(&g);
-	if ((rc = read_inputs(&g, o, paths, npaths, st, err)))
-		goto out;
-	if ((rc = gr_dot_model_init(&m, &g))) {
+	if ((rc = gr_dot_model_init(&m, g))) {
 		gr_error_set(err, rc, "out of memory");
 		goto out;
 	}
 	if ((rc = gr_dot_model_select(&m, o, err)))
 		goto out;
-	sum->invocations = g.nnodes;
+	sum->invocations = g->nnodes;
 	sum->runs = m.nruns;
 	sum->runs_selected = m.runs_selected;
 	sum->selected = m.nkeep;
@@ -405,12 +523,12 @@ int gr_dot(const struct gr_dot_opts *o, const char *const *paths, size_t npaths,
 
 	/* accounting: what gr_graph_read counted as read is re-filed by what became of it */
 	{
-		uint64_t filtered = 0, not_shown = g.nextra;
-		for (size_t i = 0; i < g.nnodes; i++)
-			if (!g.nodes[i].stub && !m.keep[i])
+		uint64_t filtered = 0, not_shown = g->nextra;
+		for (size_t i = 0; i < g->nnodes; i++)
+			if (!g->nodes[i].stub && !m.keep[i])
 				filtered++;
-		for (size_t i = 0; i < g.nedges; i++) {
-			const struct gr_edge *e = &g.edges[i];
+		for (size_t i = 0; i < g->nedges; i++) {
+			const struct gr_edge *e = &g->edges[i];
 			if (!m.keep[e->from] || !m.keep[e->to])
 				filtered++;
 		}
@@ -458,6 +576,5 @@ out:
 	gr_buf_release(&b.t);
 	gr_buf_release(&sink.buf);
 	gr_dot_model_release(&m);
-	gr_graph_release(&g);
 	return rc;
 }

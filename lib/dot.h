@@ -44,6 +44,10 @@ size_t gr_utf8_seq(const unsigned char *s, size_t n);
 /* "350 ms", "1.25 s", "12 us", "2.5 min" */
 void gr_dot_duration(int64_t us, char *out, size_t size);
 
+/* gr_dot on a graph already read (st holds its reading counts and is updated). */
+int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stats *st,
+		 struct gr_dot_summary *sum, struct gr_error *err);
+
 /* ---------------------------------------------------------------------------
  * Runs. Every invocation has at most one primary parent: of its incoming edges, the
  * one with the highest confidence, then synchronous before asynchronous, then the
