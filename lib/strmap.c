@@ -22,7 +22,7 @@ void *gr_arena_alloc(struct gr_arena *a, size_t n)
 			return NULL;
 		b->size = size;
 		a->total += size;
-		if (size > BLOCK / 4 && a->blocks) {
+		if (n > BLOCK / 4 && a->blocks) {
 			/* keep filling the current block: put the big one behind it */
 			b->next = a->blocks->next;
 			a->blocks->next = b;
