@@ -269,4 +269,76 @@ struct gr_dot_summary {
 int gr_dot(const struct gr_dot_opts *o, const char *const *paths, size_t npaths,
 	   struct gr_stats *st, struct gr_dot_summary *sum, struct gr_error *err);
 
+/* --- gammaray-synth --- */
+/*
+ * A deterministic simulator of Lambda applications that writes what AWS writes
+ * (CloudWatch Logs exports or filter-log-events pages, X-Ray batch-get-traces pages)
+ * and the ground truth (truth.ndjson). See gammaray-synth(1).
+ */
+enum gr_synth_format {
+	GR_SYNTH_EXPORT,  /* CreateExportTask tree of gzip files (the default) */
+	GR_SYNTH_FILTER,  /* filter-log-events JSON pages */
+};
+
+struct gr_synth_stats;
+
+struct gr_synth_opts {
+	const char *out_dir;       /* output directory (created) */
+	const char *app;           /* application (gr_synth_app_name); NULL: "mixed" */
+	bool force;                /* write into a non-empty directory */
+	uint64_t seed;             /* random seed: same seed, same bytes */
+	uint64_t runs;             /* root invocations to start (0: unlimited, see next) */
+	uint64_t max_invocations;  /* stop starting roots once this many exist (0: none) */
+	int64_t start_us;          /* simulated start, epoch microseconds */
+	double rate;               /* roots started per simulated second (Poisson) */
+	double sample_rate;        /* X-Ray: share of new traces sampled beyond the reservoir */
+	uint32_t reservoir;        /* X-Ray: traces sampled per second before the rate */
+	double error_rate;         /* share of attempts that fail with an unhandled error */
+	double timeout_rate;       /* share of attempts that time out */
+	bool markers;              /* write GAMMARAY v1 markers */
+	bool ordered;              /* keep export files in time order (no chunk shuffling) */
+	enum gr_synth_format format;
+	uint32_t chunk_events;     /* export: events per file of a stream */
+	uint32_t traces_per_page;  /* X-Ray: traces per batch-get-traces page */
+	int compress_level;        /* gzip level, 1..9 */
+	size_t memory;             /* log text buffered before files are written early */
+	int jobs;                  /* threads: 1 compresses inline, N adds N-1 compressors;
+				      0 picks from the CPUs. The output is the same */
+	/* Progress, every 50,000 invocations; may be NULL. */
+	void (*progress)(void *ctx, const struct gr_synth_stats *st);
+	void *progress_ctx;
+};
+
+struct gr_synth_stats {
+	uint64_t runs;          /* root invocations */
+	uint64_t invocations;   /* invocations (request ids, nodes of the truth) */
+	uint64_t attempts;      /* attempts (START lines): retries add to them */
+	uint64_t retries;       /* async retries (same request id) */
+	uint64_t cold;          /* cold attempts */
+	uint64_t errors;        /* invocations whose final attempt failed */
+	uint64_t timeouts;      /* ...by timing out */
+	uint64_t edges;         /* causal edges */
+	uint64_t xray_edges;    /* ...that X-Ray alone shows */
+	uint64_t traces;        /* sampled traces */
+	uint64_t segments;      /* X-Ray segment documents */
+	uint64_t streams;       /* log streams (execution environments) */
+	uint64_t log_events;    /* log events */
+	uint64_t log_bytes;     /* uncompressed log output (export text or page JSON) */
+	uint64_t xray_bytes;    /* X-Ray page bytes */
+	uint64_t truth_bytes;   /* truth.ndjson bytes */
+	uint64_t files;         /* files written */
+	uint64_t bytes_written; /* bytes written to disk */
+	uint64_t peak_buffer;   /* most export text held in memory at once */
+};
+
+/* Defaults: mixed, seed 1, 20 runs, 10 roots/s, sampling 5% + 1/s, markers on. */
+void gr_synth_opts_init(struct gr_synth_opts *o);
+/* Applications: names and one-line summaries, i < gr_synth_app_count(). */
+size_t gr_synth_app_count(void);
+const char *gr_synth_app_name(size_t i);
+const char *gr_synth_app_summary(size_t i);
+/* Simulate and write everything into o->out_dir. 0 or a negative enum gr_err. */
+int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
+		 struct gr_error *err);
+
 #endif

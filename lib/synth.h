@@ -69,6 +69,8 @@ size_t sy_fmt_ms2(int64_t us, char *out);
 size_t sy_fmt_secs(int64_t us, char *out);
 size_t sy_fmt_secs_e(int64_t us, char *out);
 
+/* Append s[0..n) as a JSON string literal: gr_json_escape, faster on ASCII text. */
+int sy_json_str(struct gr_buf *b, const char *s, size_t n);
 /* Create a directory and its parents (mode 0777 & umask). */
 int sy_mkdirs(const char *path, struct gr_error *err);
 /* Write a whole file (created or truncated). */
@@ -314,6 +316,7 @@ struct sy_fn {
 	size_t nbusy, cap_busy;
 	uint64_t attempts;             /* attempts run */
 	uint64_t envs;                 /* environments created */
+	uint32_t target[SY_MAX_ACTS];  /* resolved resource or function of each action */
 	int64_t first_ms, last_ms;     /* first and last event (export task range) */
 	struct gr_buf page;            /* filter-log-events: the page being filled */
 	uint32_t page_events;          /* events in page */
@@ -333,6 +336,7 @@ struct sy_rec {
 	uint16_t depth;
 	uint8_t sampled;     /* the producer's trace is sampled */
 	uint8_t modify;      /* DynamoDB: the item existed (MODIFY) */
+	uint8_t linked;      /* SQS: the consumer's X-Ray segment links back to it */
 	uint8_t id[16];      /* message id, event id or ETag */
 	uint8_t ver[16];     /* S3 version id material */
 	uint64_t seq;        /* stream sequence number or S3 sequencer */
@@ -422,7 +426,9 @@ struct sy_sim {
 	struct gr_synth_stats *st;       /* counters */
 	struct gr_error *err;            /* first error */
 	int rc;                          /* sticky error code, 0 while all is well */
-	struct sy_rng rng;               /* the one random stream, used in event order */
+	struct sy_rng rng;               /* the workload: times, counts, failures, ids */
+	struct sy_rng xrng;              /* X-Ray only: sampling, trace and segment ids */
+	struct sy_rng orng;              /* output cosmetics: chunk order, ingestion times */
 	const struct sy_app_def *app;    /* the chosen application */
 
 	/* world */
@@ -463,12 +469,15 @@ struct sy_sim {
 	struct sy_req *free_reqs;
 	struct sy_rec *free_recs;
 	struct sy_trace *free_traces;
+	struct sy_trace **traces;        /* every trace allocated (to release them) */
+	size_t ntraces, cap_traces;
 	void **blocks;                   /* slabs behind the pools */
 	size_t nblocks, cap_blocks;
 	struct sy_ctx ctx[SY_MAX_DEPTH];
 
 	/* output */
 	char dir[3072];                  /* output directory */
+	struct sy_pool *pool;            /* compression threads, NULL to compress inline */
 	z_stream z;                      /* gzip compressor (export files) */
 	bool z_ready;
 	struct gr_buf zout;              /* compressed file */
@@ -486,6 +495,13 @@ struct sy_sim {
 };
 
 /* synth_sim.c */
+/* Resolve the application's functions, resources and roots. */
+int sy_world_build(struct sy_sim *s, const char *app);
+/* Run the simulation to its end (s->rc says whether it went through). */
+void sy_sim_loop(struct sy_sim *s);
+/* An environment Lambda reclaimed, or the end: write its last export file, free it. */
+void sy_env_retire(struct sy_sim *s, struct sy_env *e);
+/* Record the first error (s->err gets a generic message unless already set). */
 void sy_fail(struct sy_sim *s, int rc);
 void *sy_alloc_array(struct sy_sim *s, void *p, size_t *cap, size_t need, size_t elem);
 struct sy_rec *sy_rec_new(struct sy_sim *s);
@@ -499,6 +515,8 @@ void sy_log_emit(struct sy_sim *s, struct sy_env *env, int64_t t_us, const char 
 void sy_log_app(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 		const uint8_t reqid[16], int64_t t, const char *level, const char *msg,
 		size_t len);
+/* A line printed without the runtime's prefix (Python print()). */
+void sy_log_raw(struct sy_sim *s, struct sy_ctx *c, int64_t t, const char *msg, size_t len);
 /* The unhandled-error record of the runtime. */
 void sy_log_error(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 		  const uint8_t reqid[16], int64_t t);
@@ -522,7 +540,9 @@ void sy_log_attempt(struct sy_sim *s, struct sy_env *env, struct sy_ctx *c,
 void sy_log_flush_env(struct sy_sim *s, struct sy_env *env);
 /* Bound the buffered text: flush the largest streams when over the budget. */
 void sy_log_budget(struct sy_sim *s);
-/* End of run: every stream, every page, export-tasks.json. */
+/* Start the compression threads (o->jobs - 1 of them), if any. */
+int sy_log_start(struct sy_sim *s);
+/* End of run: every stream, every page, export-tasks.json; threads joined. */
 void sy_log_finish(struct sy_sim *s);
 void sy_log_release(struct sy_sim *s);
 

@@ -46,7 +46,7 @@ static const struct sy_fn_def web_fns[] = {
 	{ .name = "web-frontend", .runtime = SY_NODE, .fmt = SY_TEXT, .mem_mb = 256,
 	  .timeout_s = 10, .work_ms = 30, .init_ms = 180,
 	  .acts = { ACT(SY_A_S3_PUT, 1, 1, 0, 10, "web-uploads") } },
-	{ .name = "web-process", .runtime = SY_PY, .fmt = SY_TEXT, .mem_mb = 512,
+	{ .name = "web-process", .runtime = SY_PY, .fmt = SY_TEXT, .no_caller = true, .mem_mb = 512,
 	  .timeout_s = 30, .work_ms = 80, .init_ms = 400,
 	  .acts = { OTHER(0, 25, "S3", "GetObject"), ACT(SY_A_INVOKE, 1, 1, 0, 10, "web-notify") } },
 	{ .name = "web-notify", .runtime = SY_NODE, .fmt = SY_JSON, .mem_mb = 256,

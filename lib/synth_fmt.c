@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jsonw.h"
 #include "synth.h"
 
 static const char hexl[] = "0123456789abcdef";
@@ -230,6 +231,40 @@ size_t sy_fmt_secs_e(int64_t us, char *out)
 	}
 	memcpy(out + n, "E9", 2);
 	return n + 2;
+}
+
+int sy_json_str(struct gr_buf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int rc;
+
+	if ((rc = gr_buf_grow(b, 2 * n + 2)))
+		return rc;
+	char *o0 = b->data + b->len, *o = o0;
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = s[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+		} else if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+		} else if (c == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (c == '\t') {
+			*o++ = '\\';
+			*o++ = 't';
+		} else {
+			/* other control bytes or non-ASCII: the general escaper (nothing
+			 * has been committed yet) */
+			return gr_json_escape(b, str, n);
+		}
+	}
+	*o++ = '"';
+	b->len += (size_t)(o - o0);
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 int sy_path(char *out, size_t size, struct gr_error *err, const char *fmt, ...)
