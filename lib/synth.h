@@ -336,7 +336,8 @@ struct sy_rec {
 	uint16_t depth;
 	uint8_t sampled;     /* the producer's trace is sampled */
 	uint8_t modify;      /* DynamoDB: the item existed (MODIFY) */
-	uint8_t linked;      /* SQS: the consumer's X-Ray segment links back to it */
+	uint8_t linked;      /* SQS: the consumer's segment links to it (1), or to the
+				same subsegment through an earlier record (2) */
 	uint8_t id[16];      /* message id, event id or ETag */
 	uint8_t ver[16];     /* S3 version id material */
 	uint64_t seq;        /* stream sequence number or S3 sequencer */

@@ -1350,13 +1350,15 @@ static void edges_in(struct sy_sim *s, struct sy_req *rq, uint32_t ni)
 				continue;
 			if (q->cause_us > cause)
 				cause = q->cause_us;
-			xray |= q->linked;
+			xray |= q->linked != 0;
 		}
 		edge_add(s, r->producer, ni, kind_of[rq->trig], false, cause, xray);
 	}
 }
 
-/* SQS -> Lambda: which records the consumer's segment links back to. */
+/* SQS -> Lambda: which records the consumer's segment links back to: one link per
+ * producer subsegment (a SendMessageBatch sends several), at most SY_MAX_LINKS.
+ * linked = 1: a link is written for it; 2: an earlier record's link covers it. */
 static void mark_links(struct sy_req *rq)
 {
 	int links = 0;
@@ -1364,7 +1366,12 @@ static void mark_links(struct sy_req *rq)
 	if (rq->trig != SY_T_SQS || !rq->sampled)
 		return;
 	for (struct sy_rec *r = rq->recs; r; r = r->next) {
-		if (r->producer != SY_NONE && r->sampled && links < SY_MAX_LINKS) {
+		if (r->producer == SY_NONE || !r->sampled)
+			continue;
+		for (struct sy_rec *p = rq->recs; p != r && !r->linked; p = p->next)
+			if (p->linked && p->xseg == r->xseg)
+				r->linked = 2;
+		if (!r->linked && links < SY_MAX_LINKS) {
 			r->linked = 1;
 			links++;
 		}

@@ -475,7 +475,7 @@ void sy_xray_service(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *
 	if (rq->trig == SY_T_SQS) {
 		bool any = false;
 		for (const struct sy_rec *r = rq->recs; r; r = r->next) {
-			if (!r->linked)
+			if (r->linked != 1)
 				continue;
 			if (!any)
 				gr_jw_arr(&w, "links");
