@@ -70,6 +70,10 @@ static const struct {
 	[GR_SKIP_EMPTY] = { "empty", false },
 	[GR_SKIP_NOT_TRACE] = { "no-events", false },
 	[GR_SKIP_HEADER] = { "daemon-header", false },
+	[GR_SKIP_STREAM_HEADER] = { "stream-header", false },
+	[GR_SKIP_DUPLICATE] = { "duplicate", false },
+	[GR_SKIP_UNUSED] = { "unused", false },
+	[GR_SKIP_UNKNOWN_TYPE] = { "unknown-type", false },
 	[GR_SKIP_NOT_SHOWN] = { "not-shown", false },
 	[GR_SKIP_WRITE_TEST] = { "write-test", true },
 	[GR_LOST_JSON] = { "bad-json", false },
@@ -82,6 +86,7 @@ static const struct {
 	[GR_LOST_NO_REQUEST] = { "no-request-id", false },
 	[GR_LOST_BAD_SEGMENT] = { "bad-segment", false },
 	[GR_LOST_BAD_PAYLOAD] = { "bad-payload", false },
+	[GR_LOST_BAD_RECORD] = { "bad-record", false },
 	[GR_LOST_UNREADABLE] = { "unreadable", true },
 	[GR_LOST_COMPRESS] = { "bad-compression", true },
 };

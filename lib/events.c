@@ -277,3 +277,264 @@ void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s)
 	id_array(w, "precursors", s->precursors);
 	gr_jw_end(w);
 }
+
+/* --- reading the event stream ------------------------------------------------ */
+
+#include <stddef.h> /* offsetof */
+
+enum ev_field_kind { F_STR, F_INT, F_BOOL, F_STATUS, F_SAMPLED, F_ERROR, F_OBJ, F_ARR, F_TYPE };
+
+/* A known field: its name, how to store it and where. */
+struct ev_field {
+	const char *name;  /* key */
+	unsigned char len; /* strlen(name) */
+	unsigned char kind;/* enum ev_field_kind */
+	size_t off;        /* offset in struct gr_event */
+};
+
+#define FLD(n, k, m) { n, sizeof(n) - 1, k, offsetof(struct gr_event, m) }
+
+/* Grouped by key length, so a lookup compares only keys of the same length. */
+static const struct ev_field ev_fields[] = {
+	FLD("m", F_OBJ, m),
+	FLD("v", F_INT, v),
+	FLD("fn", F_STR, fn),
+	FLD("id", F_STR, id),
+	FLD("ns", F_STR, ns),
+	FLD("op", F_STR, op),
+	FLD("ts", F_INT, ts),
+	FLD("arn", F_STR, arn),
+	FLD("inv", F_STR, inv),
+	FLD("msg", F_STR, msg),
+	FLD("req", F_STR, req),
+	FLD("sub", F_BOOL, sub),
+	FLD("http", F_INT, http),
+	FLD("name", F_STR, name),
+	FLD("type", F_TYPE, type_name),
+	FLD("error", F_ERROR, error),
+	FLD("fault", F_BOOL, fault),
+	FLD("group", F_STR, group),
+	FLD("level", F_STR, level),
+	FLD("links", F_ARR, links),
+	FLD("phase", F_STR, phase),
+	FLD("queue", F_STR, queue),
+	FLD("table", F_STR, table),
+	FLD("topic", F_STR, topic),
+	FLD("trace", F_STR, trace),
+	FLD("detail", F_STR, detail),
+	FLD("dur_us", F_INT, dur_us),
+	FLD("end_us", F_INT, end_us),
+	FLD("mem_mb", F_INT, mem_mb),
+	FLD("origin", F_STR, origin),
+	FLD("parent", F_STR, parent),
+	FLD("status", F_STATUS, status),
+	FLD("stream", F_STR, stream),
+	FLD("fn_from", F_STR, fn_from),
+	FLD("init_us", F_INT, init_us),
+	FLD("runtime", F_STR, runtime),
+	FLD("sampled", F_SAMPLED, sampled),
+	FLD("segment", F_STR, segment),
+	FLD("version", F_STR, version),
+	FLD("inferred", F_BOOL, inferred),
+	FLD("start_us", F_INT, start_us),
+	FLD("throttle", F_BOOL, throttle),
+	FLD("billed_us", F_INT, billed_us),
+	FLD("log_group", F_STR, log_group),
+	FLD("maxmem_mb", F_INT, maxmem_mb),
+	FLD("precursors", F_ARR, precursors),
+	FLD("restore_us", F_INT, restore_us),
+	FLD("timeout_us", F_INT, timeout_us),
+	FLD("in_progress", F_BOOL, in_progress),
+};
+
+static const struct ev_field *ev_field_find(const char *k, size_t n)
+{
+	/* first entry of each key length 1..11 in ev_fields (ev_fields is sorted by length) */
+	static const unsigned char first[13] = { 0, 0, 2, 7, 12, 15, 25, 33, 39, 42, 45, 48, 49 };
+
+	if (n < 1 || n > 11)
+		return NULL;
+	for (unsigned i = first[n]; i < first[n + 1]; i++)
+		if (!memcmp(ev_fields[i].name, k, n))
+			return &ev_fields[i];
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	enum gr_ev_type type;
+} ev_types[] = {
+	{ "start", GR_EV_START },         { "end", GR_EV_END },
+	{ "report", GR_EV_REPORT },       { "marker", GR_EV_MARKER },
+	{ "segment", GR_EV_SEGMENT },     { "fault", GR_EV_FAULT },
+	{ "stream", GR_EV_STREAM },       { "init_start", GR_EV_INIT_START },
+	{ "init_report", GR_EV_INIT_REPORT }, { "log", GR_EV_LOG },
+	{ "gammaray-events", GR_EV_HEADER },
+};
+
+static void ev_reset(struct gr_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->v = -1;
+	ev->ts = GR_TIME_UNKNOWN;
+	ev->dur_us = ev->billed_us = ev->mem_mb = ev->maxmem_mb = -1;
+	ev->init_us = ev->restore_us = ev->timeout_us = -1;
+	ev->sampled = -1;
+	ev->start_us = GR_TIME_UNKNOWN;
+	ev->end_us = -1;
+	ev->http = -1;
+}
+
+static bool ev_string(const struct gr_jv *v, struct gr_buf *scratch, struct gr_str *out)
+{
+	if (!v->esc) {
+		out->p = v->p;
+		out->n = v->n;
+		return true;
+	}
+	/* room for the whole line was reserved: this never reallocates */
+	char *d = scratch->data + scratch->len;
+	size_t n = gr_js_unescape(v->p, v->n, d);
+	scratch->len += n;
+	out->p = d;
+	out->n = n;
+	return true;
+}
+
+static enum gr_status ev_status(const struct gr_str *s)
+{
+	if (s->n == 2 && !memcmp(s->p, "ok", 2))
+		return GR_STATUS_OK;
+	if (s->n == 5 && !memcmp(s->p, "error", 5))
+		return GR_STATUS_ERROR;
+	if (s->n == 7 && !memcmp(s->p, "timeout", 7))
+		return GR_STATUS_TIMEOUT;
+	return GR_STATUS_NONE;
+}
+
+int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *scratch,
+		int max_depth, struct gr_error *err)
+{
+	struct gr_js js;
+	struct gr_jv k, v;
+	int rc;
+
+	ev_reset(ev);
+	gr_buf_reset(scratch);
+	if (gr_buf_grow(scratch, n + 1))
+		return gr_error_set(err, GR_ERR_NOMEM, "out of memory");
+	if (!gr_js_begin(&js, line, n, false, max_depth))
+		return gr_error_set(err, GR_ERR_JSON, "malformed JSON: %s", js.err);
+	while ((rc = gr_js_next(&js, &k, &v)) > 0) {
+		const struct ev_field *f = k.esc ? NULL : ev_field_find(k.p, k.n);
+		char *dst;
+		if (!f)
+			continue;
+		dst = (char *)ev + f->off;
+		switch (f->kind) {
+		case F_STR:
+		case F_TYPE:
+			if (v.t == GR_JT_NULL)
+				break;
+			if (v.t != GR_JT_STR)
+				goto bad_type;
+			ev_string(&v, scratch, (struct gr_str *)dst);
+			break;
+		case F_INT:
+			if (v.t == GR_JT_NULL)
+				break;
+			if (!gr_jv_int(&v, (int64_t *)dst))
+				goto bad_type;
+			break;
+		case F_BOOL:
+			if (v.t != GR_JT_TRUE && v.t != GR_JT_FALSE && v.t != GR_JT_NULL)
+				goto bad_type;
+			*(bool *)dst = v.t == GR_JT_TRUE;
+			break;
+		case F_SAMPLED:
+			if (v.t != GR_JT_TRUE && v.t != GR_JT_FALSE && v.t != GR_JT_NULL)
+				goto bad_type;
+			ev->sampled = v.t == GR_JT_NULL ? -1 : v.t == GR_JT_TRUE;
+			break;
+		case F_STATUS: {
+			struct gr_str s;
+			if (v.t == GR_JT_NULL)
+				break;
+			if (v.t != GR_JT_STR)
+				goto bad_type;
+			ev_string(&v, scratch, &s);
+			ev->status = ev_status(&s);
+			break;
+		}
+		case F_ERROR:
+			/* a string (error type) in log records, a flag in segments */
+			if (v.t == GR_JT_STR)
+				ev_string(&v, scratch, &ev->error);
+			else if (v.t == GR_JT_TRUE || v.t == GR_JT_FALSE)
+				ev->seg_error = v.t == GR_JT_TRUE;
+			else if (v.t != GR_JT_NULL)
+				goto bad_type;
+			break;
+		case F_OBJ:
+		case F_ARR:
+			if (v.t == GR_JT_NULL)
+				break;
+			if (v.t != (f->kind == F_OBJ ? GR_JT_OBJ : GR_JT_ARR))
+				goto bad_type;
+			((struct gr_str *)dst)->p = v.p;
+			((struct gr_str *)dst)->n = v.n;
+			break;
+		}
+		continue;
+bad_type:
+		return gr_error_set(err, GR_ERR_FORMAT, "field \"%s\" has the wrong type", f->name);
+	}
+	if (rc < 0)
+		return gr_error_set(err, GR_ERR_JSON, "malformed JSON: %s", js.err);
+	if (!ev->type_name.n)
+		return gr_error_set(err, GR_ERR_FORMAT, "record without a \"type\"");
+	ev->type = GR_EV_OTHER;
+	for (size_t i = 0; i < sizeof(ev_types) / sizeof(ev_types[0]); i++)
+		if (strlen(ev_types[i].name) == ev->type_name.n &&
+		    !memcmp(ev_types[i].name, ev->type_name.p, ev->type_name.n)) {
+			ev->type = ev_types[i].type;
+			break;
+		}
+	return 0;
+}
+
+void gr_ev_links_begin(struct gr_js *it, const struct gr_str *links)
+{
+	if (!gr_js_begin(it, links->p, links->n, true, 0))
+		it->done = true;
+}
+
+bool gr_ev_link_next(struct gr_js *it, struct gr_ev_link *out)
+{
+	struct gr_jv el;
+
+	while (gr_js_next_elem(it, &el) > 0) {
+		struct gr_js o;
+		struct gr_jv k, v;
+		if (el.t != GR_JT_OBJ || !gr_js_begin(&o, el.p, el.n, false, 0))
+			continue;
+		memset(out, 0, sizeof(*out));
+		while (gr_js_next(&o, &k, &v) > 0) {
+			if (v.t != GR_JT_STR || v.esc)
+				continue;
+			if (gr_jv_is(&k, "id", 2)) {
+				out->id.p = v.p;
+				out->id.n = v.n;
+			} else if (gr_jv_is(&k, "trace", 5)) {
+				out->trace.p = v.p;
+				out->trace.n = v.n;
+			} else if (gr_jv_is(&k, "ref", 3)) {
+				out->ref.p = v.p;
+				out->ref.n = v.n;
+			}
+		}
+		if (out->id.n)
+			return true;
+	}
+	return false;
+}

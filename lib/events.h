@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "json_scan.h"
 #include "jsonw.h"
 #include "lambda_log.h"
 
@@ -70,5 +71,96 @@ void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s);
 
 /* "ok", "error", "timeout" or NULL. */
 const char *gr_status_name(enum gr_status s);
+
+/* ---------------------------------------------------------------------------
+ * Reading the event stream (gammaray-infer): one line into one typed record.
+ */
+
+/* Record types of the event stream. */
+enum gr_ev_type {
+	GR_EV_OTHER,       /* a type this reader does not know (type_name says which) */
+	GR_EV_HEADER,      /* {"type":"gammaray-events","v":N} */
+	GR_EV_START,
+	GR_EV_END,
+	GR_EV_REPORT,
+	GR_EV_INIT_START,
+	GR_EV_INIT_REPORT,
+	GR_EV_FAULT,
+	GR_EV_MARKER,
+	GR_EV_LOG,
+	GR_EV_STREAM,
+	GR_EV_SEGMENT,
+};
+
+/*
+ * One record of the event stream, as read. Slices point into the line or into the
+ * scratch buffer given to gr_ev_parse (escaped strings are decoded there) and stay
+ * valid until the next call. Absent strings have n == 0; absent numbers are -1
+ * (times: GR_TIME_UNKNOWN); absent flags are false.
+ */
+struct gr_event {
+	enum gr_ev_type type;       /* what the record is */
+	struct gr_str type_name;    /* its "type" as written */
+	int64_t v;                  /* header: stream version */
+	int64_t ts;                 /* when it happened */
+	struct gr_str req;          /* Lambda request id (segments: aws.request_id) */
+	struct gr_str fn;           /* function name (segments: aws.function_name) */
+	struct gr_str stream;       /* log stream */
+	struct gr_str group;        /* stream record: log group */
+	struct gr_str fn_from;      /* stream record: how fn is known */
+	struct gr_str version;      /* start, init_start: function version */
+	struct gr_str runtime;      /* init_start: runtime version */
+	struct gr_str trace;        /* X-Ray trace id */
+	struct gr_str segment;      /* report: the XRAY tail's segment id */
+	struct gr_str phase;        /* init_report: init or invoke */
+	struct gr_str error;        /* error type (end, report, fault, init_report) */
+	struct gr_str detail;       /* fault: what the line said */
+	struct gr_str level, msg;   /* log records */
+	int64_t dur_us, billed_us;  /* end/report durations */
+	int64_t mem_mb, maxmem_mb;  /* report memory */
+	int64_t init_us;            /* report, init_report: init duration */
+	int64_t restore_us;         /* report: SnapStart restore */
+	int64_t timeout_us;         /* fault: configured timeout */
+	enum gr_status status;      /* ok, error, timeout, or NONE */
+	int sampled;                /* -1 unknown, 0, 1 */
+	struct gr_str m;            /* marker: the marker object, raw JSON */
+	/* segment records */
+	struct gr_str id, parent;   /* (sub)segment id and its parent's */
+	struct gr_str name, origin, ns, op, inv;
+	struct gr_str table, queue, topic, arn, log_group;
+	int64_t start_us, end_us;   /* end_us -1 while in progress */
+	int64_t http;               /* response status, -1 absent */
+	bool sub, in_progress, inferred;
+	bool seg_error, fault, throttle;
+	struct gr_str links;        /* raw JSON array [{"trace","id","ref"}], or empty */
+	struct gr_str precursors;   /* raw JSON array of ids, or empty */
+};
+
+struct gr_error;
+
+/*
+ * Parse one line of the event stream. scratch holds decoded strings (it is reset
+ * and grown to the line's size first, so slices into it stay put). Returns 0,
+ * GR_ERR_JSON (not well-formed JSON, or not an object), GR_ERR_FORMAT (no "type",
+ * or a known field of the wrong JSON type), or GR_ERR_NOMEM; err->msg says what.
+ * Unknown fields are ignored; unknown types come back as GR_EV_OTHER.
+ */
+int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *scratch,
+		int max_depth, struct gr_error *err);
+
+/* One element of a segment's links array. */
+struct gr_ev_link {
+	struct gr_str trace;  /* linked trace id (may be empty: same trace) */
+	struct gr_str id;     /* linked (sub)segment id */
+	struct gr_str ref;    /* "parent", "child", or empty */
+};
+
+/*
+ * Iterate ev->links (already validated by gr_ev_parse): begin, then next until it
+ * returns false. Slices point into the links text; elements that are not objects
+ * with a plain string "id" are skipped (X-Ray ids are hex, never escaped).
+ */
+void gr_ev_links_begin(struct gr_js *it, const struct gr_str *links);
+bool gr_ev_link_next(struct gr_js *it, struct gr_ev_link *out);
 
 #endif

@@ -77,6 +77,10 @@ enum gr_reason {
 	GR_SKIP_EMPTY,          /* empty log event */
 	GR_SKIP_NOT_TRACE,      /* X-Ray or Logs output that holds no events (summaries...) */
 	GR_SKIP_HEADER,         /* X-Ray daemon datagram header */
+	GR_SKIP_STREAM_HEADER,  /* event stream header line (gammaray-infer) */
+	GR_SKIP_DUPLICATE,      /* the same record again, merged (gammaray-infer) */
+	GR_SKIP_UNUSED,         /* a record that carries nothing the program uses */
+	GR_SKIP_UNKNOWN_TYPE,   /* a record type this version does not know */
 	GR_SKIP_NOT_SHOWN,      /* left out of a picture and said so in it (gammaray-dot) */
 	/* deliberately skipped files */
 	GR_SKIP_WRITE_TEST,     /* the export's aws-logs-write-test object */
@@ -91,6 +95,7 @@ enum gr_reason {
 	GR_LOST_NO_REQUEST,     /* marker or error line whose invocation is unknown */
 	GR_LOST_BAD_SEGMENT,    /* X-Ray segment without id, trace or times */
 	GR_LOST_BAD_PAYLOAD,    /* subscription data that is not base64/gzip/JSON */
+	GR_LOST_BAD_RECORD,     /* record without a required field, or a field of the wrong type */
 	/* lost files (or the rest of a file) */
 	GR_LOST_UNREADABLE,     /* could not open or read */
 	GR_LOST_COMPRESS,       /* corrupt or truncated compressed data */
@@ -340,5 +345,194 @@ const char *gr_synth_app_summary(size_t i);
 /* Simulate and write everything into o->out_dir. 0 or a negative enum gr_err. */
 int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
 		 struct gr_error *err);
+
+/* --- gammaray-infer --- */
+/*
+ * Read the event stream (gammaray-events(5)) and write the causal graph of the
+ * invocations (gammaray-graph(5)). See gammaray-infer(1) and gammaray-markers(7).
+ */
+
+/* Parse a duration: a number with a unit us, ms, s, m, h or d ("250ms", "1.5s",
+ * "15m"); a bare number is seconds. 0 or GR_ERR_USAGE. */
+int gr_duration_parse(const char *s, int64_t *us);
+
+#define GR_INFER_KINDS 9    /* edge kinds by index, 1..8: s3 ... sfn (0 unused) */
+#define GR_INFER_EVIDENCE 6 /* evidence by index: marker, xray-parent... */
+
+/* "s3", "dynamodb", "sns", "sqs", "kinesis", "lambda", "events", "sfn"; NULL for 0. */
+const char *gr_infer_kind_name(int k);
+/* "marker", "xray-parent", "xray-link", "xray-call", "heuristic"; NULL for 0. */
+const char *gr_infer_evidence_name(int e);
+
+struct gr_infer_opts {
+	int64_t tolerance_us;    /* clock tolerance between hosts (default 100 ms) */
+	int64_t link_window_us;  /* keys with time: how far back a write may be (15 min) */
+	int64_t window_us;       /* 0: keep everything to the end; else release the state
+				  * of invocations that ended this long before the newest
+				  * record (time-ordered input, bounded memory) */
+	bool strict;             /* the first lost record is a fatal error */
+	bool unmatched;          /* write "unmatched" records (default true) */
+	size_t max_line;         /* 0: GR_DEFAULT_MAX_LINE */
+	int max_depth;           /* 0: GR_DEFAULT_MAX_DEPTH */
+	/* Output sink: whole lines. Returns 0 or a negative enum gr_err, which stops. */
+	int (*write)(void *ctx, const char *data, size_t len);
+	void *write_ctx;
+	/* Each lost record (severity 1) and notice (0), as it happens; may be NULL. */
+	void (*diag)(void *ctx, int severity, const struct gr_error *e);
+	void *diag_ctx;
+};
+
+/* Defaults as stated above, no callbacks. */
+void gr_infer_opts_init(struct gr_infer_opts *o);
+
+/* What a run found. Loop strings are owned by the run (valid until gr_infer_free). */
+struct gr_infer_stats {
+	struct gr_stats io;            /* records read: used, or skipped/lost by reason */
+	uint64_t invocations;          /* node records written */
+	uint64_t retried;              /* of which ran more than once (same request id) */
+	uint64_t referenced;           /* request ids named by evidence but never seen run */
+	uint64_t edges;                /* edge records written */
+	uint64_t edges_kind[GR_INFER_KINDS];         /* by kind */
+	uint64_t edges_evidence[GR_INFER_EVIDENCE];  /* by evidence */
+	uint64_t uncertain;            /* edges with confidence below 1 (racing writes) */
+	uint64_t unmatched_trigger[GR_INFER_KINDS];  /* triggers whose producer was not found */
+	uint64_t unmatched_cause[GR_INFER_KINDS];    /* writes, sends... that triggered nothing seen */
+	uint64_t unmatched_xray;       /* X-Ray parents or links that lead nowhere in the input */
+	uint64_t clock_violations;     /* edges whose cause is later than the effect + tolerance */
+	uint64_t cycles_broken;        /* edges dropped to keep the invocation graph acyclic */
+	uint64_t released;             /* --window: invocations written before the end */
+	uint64_t late;                 /* --window: records about already released invocations */
+	const char *const *loops;      /* function-level loops: "a -> b -> a (s3, sqs)" */
+	size_t nloops;
+};
+
+struct gr_infer;
+
+/* A run with the given options (copied). 0 or a negative enum gr_err. */
+int gr_infer_new(struct gr_infer **out, const struct gr_infer_opts *o, struct gr_error *err);
+/*
+ * Read one input: a file (gzip is undone) or "-" for stdin. Records may come in
+ * any order, across any number of inputs. Returns 0, or a negative enum gr_err when
+ * the run must stop (unreadable input, unknown stream version, output error, the
+ * first loss under strict); bad records are counted and reported through diag.
+ */
+int gr_infer_read(struct gr_infer *inf, const char *path, struct gr_error *err);
+/* The same from memory (name is used in messages). */
+int gr_infer_read_mem(struct gr_infer *inf, const char *name, const void *data, size_t n,
+		      struct gr_error *err);
+/* Link everything still held and write the graph. 0 or a negative enum gr_err. */
+int gr_infer_finish(struct gr_infer *inf, struct gr_error *err);
+const struct gr_infer_stats *gr_infer_get_stats(const struct gr_infer *inf);
+void gr_infer_free(struct gr_infer *inf);
+
+/* --- gammaray-score --- */
+/*
+ * Compare a graph stream with a gammaray-synth truth file: edges match on
+ * (from, to, kind). Sections after the edges (critical paths) are added here.
+ */
+struct gr_score_opts {
+	bool xray_only;   /* recall over the truth edges marked "xray":true only */
+};
+
+/* Counts of one edge kind (or all). */
+struct gr_score_row {
+	uint64_t truth;      /* distinct truth edges counted for recall */
+	uint64_t found;      /* distinct graph edges */
+	uint64_t found_ok;   /* graph edges that are truth edges (precision numerator) */
+	uint64_t truth_ok;   /* counted truth edges the graph has (recall numerator) */
+};
+
+struct gr_score {
+	struct gr_score_row kind[GR_INFER_KINDS]; /* by edge kind */
+	struct gr_score_row all;                  /* every kind */
+	uint64_t truth_nodes, graph_nodes;        /* invocations in each */
+	uint64_t common_nodes;                    /* in both */
+	uint64_t status_agree;                    /* common nodes with the same status */
+	uint64_t fn_agree;                        /* ...and the same function */
+	uint64_t time_agree;                      /* ...whose start and end are within 1 ms */
+};
+
+/* Read both files and count. st accounts for the records read (both files). */
+int gr_score_run(const struct gr_score_opts *o, const char *truth, const char *graph,
+		 struct gr_score *out, struct gr_stats *st, struct gr_error *err);
+/* Precision (found_ok / found) and recall (truth_ok / truth); 1 when empty. */
+double gr_score_precision(const struct gr_score_row *r);
+double gr_score_recall(const struct gr_score_row *r);
+/* The report, as a table or as one JSON object, through write. */
+int gr_score_report(const struct gr_score *s, const struct gr_score_opts *o, bool json,
+		    int (*write)(void *ctx, const char *data, size_t len), void *ctx);
+
+/* --- gammaray-critpath --- */
+/*
+ * Critical paths: of every root invocation of a causal graph (gammaray-graph(5)),
+ * across asynchronous hops (the workflow critical path, the default), or of every
+ * span tree of an event stream's segment records (--request, comparable with Jaeger
+ * and CRISP). Definitions in gammaray-critpath(1).
+ */
+enum gr_critpath_format {
+	GR_CRITPATH_TEXT,      /* a report: per root function, shares on the path; slowest runs */
+	GR_CRITPATH_JSON,      /* one object per root */
+	GR_CRITPATH_FOLDED,    /* folded stacks (flamegraph.pl, speedscope) */
+	GR_CRITPATH_CHROME,    /* Trace Event JSON of one run (Perfetto, chrome://tracing) */
+	GR_CRITPATH_ANNOTATE,  /* the graph stream again, "critical":true on the paths */
+};
+
+struct gr_critpath_opts {
+	enum gr_critpath_format format;
+	bool request;              /* span trees of the event stream instead of the graph */
+	bool slack;                /* JSON: the slack of the invocations off each path */
+	bool color;                /* ANSI colour in the text report */
+	const char *root;          /* only this root (request id; span id with request) */
+	int top;                   /* text: slowest runs listed (5) */
+	int64_t tolerance_us;      /* workflow: a synchronous callee may end this much after
+				    * its caller's path moves on (1 ms: log clocks) */
+	double overlap;            /* request: sibling overlap taken as clock skew, as a
+				    * fraction of the parent's duration (0.01, CRISP) */
+	double lengthening;        /* request: a server span may outlast its client by this
+				    * factor and is moved, not clipped (1.01, CRISP) */
+	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
+	/* Output sink (whole lines); returns 0 or a negative enum gr_err, which stops. */
+	int (*write)(void *ctx, const char *data, size_t len);
+	void *write_ctx;
+	/* Each lost record as it is met (severity 1); may be NULL. */
+	void (*diag)(void *ctx, int severity, const struct gr_error *e);
+	void *diag_ctx;
+};
+
+/* What a run found, for the summary line. */
+struct gr_critpath_summary {
+	uint64_t roots;            /* roots (span trees with request) */
+	uint64_t runs;             /* of which analysed and written */
+	uint64_t untimed;          /* roots without a start, or nothing reachable ending */
+	uint64_t fallbacks;        /* paths that met a cycle (see gammaray-critpath(1)) */
+	uint64_t nodes, edges;     /* invocations and edges read (spans with request) */
+};
+
+/* Defaults: text, top 5, tolerance 1 ms, overlap 0.01, lengthening 1.01. */
+void gr_critpath_opts_init(struct gr_critpath_opts *o);
+
+/* Read every input (none: "-") and write the chosen output. Returns 0 when the run
+ * went through (st says what was lost), else a negative enum gr_err (err says where:
+ * an unreadable input, a wrong stream, an unknown --root, an output error). */
+int gr_critpath(const struct gr_critpath_opts *o, const char *const *paths, size_t npaths,
+		struct gr_stats *st, struct gr_critpath_summary *sum, struct gr_error *err);
+
+/* Agreement of the workflow critical paths of a graph with a truth file's
+ * {"type":"critpath"} records (gammaray-synth): per truth root, the same path (the
+ * same request ids, root to sink) and a latency within 1 ms or 1%. */
+struct gr_critpath_agreement {
+	uint64_t truth_roots;      /* critpath records in the truth */
+	uint64_t found;            /* of which the graph has a run for that root */
+	uint64_t path_ok;          /* ...with the same path */
+	uint64_t latency_ok;       /* ...with the latency within tolerance */
+	uint64_t agree;            /* both */
+	uint64_t exact;            /* the same path, sink and latency to the microsecond */
+	uint64_t extra;            /* graph runs whose root the truth does not list */
+};
+
+/* Score the graph file against the truth file (gr_graph_read on both; the truth's
+ * critpath records are the reference). st accounts for the records read. */
+int gr_critpath_score(const char *truth, const char *graph, struct gr_critpath_agreement *out,
+		      struct gr_stats *st, struct gr_error *err);
 
 #endif

@@ -1,0 +1,575 @@
+/* json_scan.c: a fast, validating pull scanner of JSON objects and arrays into slices. */
+#include "json_scan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* Byte classes inside strings: 0 plain ASCII, 1 quote, 2 backslash, 3 control, 4 UTF-8. */
+static const unsigned char str_class[256] = {
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+static bool fail(struct gr_js *s, const char *p, const char *why)
+{
+	if (!s->err) {
+		s->err = why;
+		s->err_off = (size_t)(p - s->start);
+	}
+	return false;
+}
+
+static inline const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Four hex digits at p (room checked by the caller); -1 if not hex. */
+static long hex4(const char *p)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+	size_t n;
+	unsigned lo = 0x80, hi = 0xBF;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* p is after the opening quote; on success *out is after the closing quote. */
+static bool scan_string(struct gr_js *s, const char *p, struct gr_jv *v, const char **out)
+{
+	const char *end = s->end, *b = p;
+	bool esc = false;
+
+	for (;;) {
+		while (p < end && str_class[(unsigned char)*p] == 0)
+			p++;
+		if (p >= end)
+			return fail(s, p, "unterminated string");
+		switch (str_class[(unsigned char)*p]) {
+		case 1:
+			v->t = GR_JT_STR;
+			v->p = b;
+			v->n = (size_t)(p - b);
+			v->esc = esc;
+			*out = p + 1;
+			return true;
+		case 2:
+			esc = true;
+			if (end - p < 2)
+				return fail(s, p, "unterminated string");
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+				p += 2;
+				break;
+			case 'u': {
+				if (end - p < 6)
+					return fail(s, p, "invalid \\u escape");
+				long u = hex4(p + 2);
+				if (u < 0)
+					return fail(s, p, "invalid \\u escape");
+				p += 6;
+				if (u >= 0xDC00 && u <= 0xDFFF)
+					return fail(s, p - 6, "invalid Unicode escape (lone low surrogate)");
+				if (u >= 0xD800 && u <= 0xDBFF) {
+					long lo = end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? hex4(p + 2) : -1;
+					if (lo < 0xDC00 || lo > 0xDFFF)
+						return fail(s, p - 6, "invalid Unicode escape (lone high surrogate)");
+					p += 6;
+				}
+				break;
+			}
+			default:
+				return fail(s, p, "invalid escape in string");
+			}
+			break;
+		case 3:
+			return fail(s, p, "control character in string");
+		default: {
+			size_t n = utf8_len((const unsigned char *)p, (const unsigned char *)end);
+			if (!n)
+				return fail(s, p, "invalid UTF-8 in string");
+			p += n;
+		}
+		}
+	}
+}
+
+static bool scan_number(struct gr_js *s, const char *p, struct gr_jv *v, const char **out)
+{
+	const char *b = p, *end = s->end;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end)
+		return fail(s, p, "invalid number");
+	if (*p == '0') {
+		p++;
+	} else if (*p >= '1' && *p <= '9') {
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	} else {
+		return fail(s, p, "invalid number");
+	}
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return fail(s, p, "invalid number");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return fail(s, p, "invalid number");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	v->t = GR_JT_NUM;
+	v->p = b;
+	v->n = (size_t)(p - b);
+	v->esc = false;
+	*out = p;
+	return true;
+}
+
+static bool scan_value(struct gr_js *s, const char *p, int depth, struct gr_jv *v,
+		       const char **out);
+
+/* A whole object or array at p (its opening bracket); *out after the closing one. */
+static bool scan_container(struct gr_js *s, const char *p, int depth, const char **out)
+{
+	const char *end = s->end;
+	char close = *p == '{' ? '}' : ']';
+	bool obj = *p == '{';
+	struct gr_jv tmp;
+
+	if (depth >= s->max_depth)
+		return fail(s, p, "nested too deep");
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == close) {
+		*out = p + 1;
+		return true;
+	}
+	for (;;) {
+		if (obj) {
+			if (p >= end || *p != '"')
+				return fail(s, p, "expected a string key");
+			if (!scan_string(s, p + 1, &tmp, &p))
+				return false;
+			p = skip_ws(p, end);
+			if (p >= end || *p != ':')
+				return fail(s, p, "expected ':'");
+			p = skip_ws(p + 1, end);
+		}
+		if (!scan_value(s, p, depth + 1, &tmp, &p))
+			return false;
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == close) {
+			*out = p + 1;
+			return true;
+		}
+		return fail(s, p, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+/* Trusted text: the closing quote of the string whose body starts at p, found with
+ * memchr (a quote preceded by an odd run of backslashes is escaped); NULL if none. */
+static const char *string_close(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while ((q = memchr(q, '"', (size_t)(end - q)))) {
+		const char *b = q;
+		while (b > p && b[-1] == '\\')
+			b--;
+		if (((q - b) & 1) == 0)
+			return q;
+		q++;
+	}
+	return NULL;
+}
+
+/* Trusted text: the end of the string after p (past its opening quote). */
+static bool skip_string(struct gr_js *s, const char *p, struct gr_jv *v, const char **out)
+{
+	const char *q = string_close(p, s->end);
+
+	if (!q)
+		return fail(s, s->end, "unterminated string");
+	v->t = GR_JT_STR;
+	v->p = p;
+	v->n = (size_t)(q - p);
+	v->esc = memchr(p, '\\', v->n) != NULL;
+	*out = q + 1;
+	return true;
+}
+
+/* Trusted text: the end of the object or array at p, by bracket matching; strings
+ * are jumped over with memchr. */
+static bool skip_container(struct gr_js *s, const char *p, const char **out)
+{
+	const char *end = s->end;
+	long depth = 0;
+
+	do {
+		char c = *p++;
+		if (c == '"') {
+			p = string_close(p, end);
+			if (!p)
+				return fail(s, end, "unterminated string");
+			p++;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	} while (depth > 0 && p < end);
+	if (depth > 0)
+		return fail(s, end, "unexpected end of input");
+	*out = p;
+	return true;
+}
+
+static bool scan_value(struct gr_js *s, const char *p, int depth, struct gr_jv *v,
+		       const char **out)
+{
+	const char *end = s->end;
+
+	if (p >= end)
+		return fail(s, p, "unexpected end of input");
+	v->esc = false;
+	switch (*p) {
+	case '"':
+		if (s->trusted)
+			return skip_string(s, p + 1, v, out);
+		return scan_string(s, p + 1, v, out);
+	case '{':
+	case '[':
+		v->t = *p == '{' ? GR_JT_OBJ : GR_JT_ARR;
+		v->p = p;
+		if (s->trusted ? !skip_container(s, p, out) : !scan_container(s, p, depth, out))
+			return false;
+		v->n = (size_t)(*out - p);
+		return true;
+	case 't':
+		if (end - p >= 4 && !memcmp(p, "true", 4)) {
+			v->t = GR_JT_TRUE;
+			goto lit4;
+		}
+		break;
+	case 'f':
+		if (end - p >= 5 && !memcmp(p, "false", 5)) {
+			v->t = GR_JT_FALSE;
+			v->p = p;
+			v->n = 5;
+			*out = p + 5;
+			return true;
+		}
+		break;
+	case 'n':
+		if (end - p >= 4 && !memcmp(p, "null", 4)) {
+			v->t = GR_JT_NULL;
+			goto lit4;
+		}
+		break;
+	default:
+		if (*p == '-' || (*p >= '0' && *p <= '9'))
+			return scan_number(s, p, v, out);
+	}
+	return fail(s, p, "invalid value");
+lit4:
+	v->p = p;
+	v->n = 4;
+	*out = p + 4;
+	return true;
+}
+
+bool gr_js_begin(struct gr_js *s, const char *p, size_t n, bool arr, int max_depth)
+{
+	memset(s, 0, sizeof(*s));
+	s->start = p;
+	s->end = p + n;
+	s->max_depth = max_depth > 0 ? max_depth : 512;
+	s->arr = arr;
+	s->first = true;
+	p = skip_ws(p, s->end);
+	if (p >= s->end || *p != (arr ? '[' : '{'))
+		return fail(s, p, arr ? "not a JSON array" : "not a JSON object");
+	s->p = p + 1;
+	return true;
+}
+
+/* After the closing bracket: only whitespace may follow. */
+static int finish(struct gr_js *s, const char *p)
+{
+	s->done = true;
+	p = skip_ws(p + 1, s->end);
+	s->p = p;
+	if (p != s->end) {
+		fail(s, p, "text after the end of the value");
+		return -1;
+	}
+	return 0;
+}
+
+/* Common part of next/next_elem: separator handling. 1 to read a member, 0 end, -1. */
+static int member_start(struct gr_js *s)
+{
+	const char *p, *end = s->end;
+	char close = s->arr ? ']' : '}';
+
+	if (s->err)
+		return -1;
+	if (s->done)
+		return 0;
+	p = skip_ws(s->p, end);
+	if (s->first) {
+		s->first = false;
+		if (p < end && *p == close)
+			return finish(s, p);
+	} else {
+		if (p < end && *p == close)
+			return finish(s, p);
+		if (p >= end || *p != ',') {
+			fail(s, p, s->arr ? "expected ',' or ']'" : "expected ',' or '}'");
+			return -1;
+		}
+		p = skip_ws(p + 1, end);
+	}
+	s->p = p;
+	return 1;
+}
+
+int gr_js_next(struct gr_js *s, struct gr_jv *key, struct gr_jv *val)
+{
+	int rc = member_start(s);
+	const char *p = s->p, *end = s->end;
+
+	if (rc <= 0)
+		return rc;
+	if (p >= end || *p != '"') {
+		fail(s, p, "expected a string key");
+		return -1;
+	}
+	if (!(s->trusted ? skip_string(s, p + 1, key, &p) : scan_string(s, p + 1, key, &p)))
+		return -1;
+	p = skip_ws(p, end);
+	if (p >= end || *p != ':') {
+		fail(s, p, "expected ':'");
+		return -1;
+	}
+	p = skip_ws(p + 1, end);
+	if (!scan_value(s, p, 1, val, &p))
+		return -1;
+	s->p = p;
+	return 1;
+}
+
+int gr_js_next_elem(struct gr_js *s, struct gr_jv *val)
+{
+	int rc = member_start(s);
+	const char *p = s->p;
+
+	if (rc <= 0)
+		return rc;
+	if (!scan_value(s, p, 1, val, &p))
+		return -1;
+	s->p = p;
+	return 1;
+}
+
+bool gr_js_valid(const char *p, size_t n, bool arr, int max_depth, const char **why)
+{
+	struct gr_js s;
+	struct gr_jv k, v;
+	int rc;
+
+	if (!gr_js_begin(&s, p, n, arr, max_depth)) {
+		if (why)
+			*why = s.err;
+		return false;
+	}
+	while ((rc = arr ? gr_js_next_elem(&s, &v) : gr_js_next(&s, &k, &v)) > 0)
+		;
+	if (why)
+		*why = s.err;
+	return rc == 0;
+}
+
+static size_t put_utf8(unsigned long c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xC0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xE0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (c >> 18));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+size_t gr_js_unescape(const char *p, size_t n, char *out)
+{
+	const char *end = p + n;
+	size_t o = 0;
+
+	while (p < end) {
+		if (*p != '\\') {
+			out[o++] = *p++;
+			continue;
+		}
+		if (end - p < 2)
+			break;
+		char c = p[1];
+		p += 2;
+		switch (c) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u': {
+			long u = end - p >= 4 ? hex4(p) : -1;
+			if (u < 0)
+				return o;
+			p += 4;
+			if (u >= 0xD800 && u <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+				long lo = hex4(p + 2);
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+					p += 6;
+				}
+			}
+			/* a \uXXXX escape is 6 bytes and decodes to at most 3 (4 for a pair of 12) */
+			o += put_utf8((unsigned long)u, out + o);
+			break;
+		}
+		default: out[o++] = c; break;
+		}
+	}
+	return o;
+}
+
+bool gr_jv_int(const struct gr_jv *v, int64_t *out)
+{
+	if (v->t != GR_JT_NUM || v->n == 0)
+		return false;
+	const char *p = v->p, *end = p + v->n;
+	bool neg = *p == '-';
+	uint64_t acc = 0;
+
+	if (neg)
+		p++;
+	while (p < end && *p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p - '0');
+		if (acc > (UINT64_MAX - d) / 10)
+			return false;
+		acc = acc * 10 + d;
+		p++;
+	}
+	if (p == end) {
+		if (neg ? acc > (uint64_t)INT64_MAX + 1 : acc > (uint64_t)INT64_MAX)
+			return false;
+		*out = neg ? (int64_t)(0 - acc) : (int64_t)acc;
+		return true;
+	}
+	double d;
+	if (!gr_jv_double(v, &d) || d != d || d >= 9.2e18 || d <= -9.2e18)
+		return false;
+	*out = (int64_t)d;
+	return true;
+}
+
+bool gr_jv_double(const struct gr_jv *v, double *out)
+{
+	char buf[64];
+	char *endp;
+
+	if (v->t != GR_JT_NUM || v->n == 0 || v->n >= sizeof(buf))
+		return false;
+	memcpy(buf, v->p, v->n);
+	buf[v->n] = '\0';
+	errno = 0;
+	*out = strtod(buf, &endp);
+	return *endp == '\0' && errno != ERANGE;
+}

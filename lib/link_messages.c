@@ -1,0 +1,168 @@
+/* link_messages.c: exact-id rules: SNS and SQS message ids, Kinesis sequence numbers, EventBridge event ids. */
+#include <string.h>
+
+#include "infer.h"
+
+static bool is(struct gr_str s, const char *lit)
+{
+	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
+}
+
+/* The fingerprint tag of a kind's ids. */
+static int tag_of(int kind)
+{
+	switch (kind) {
+	case GR_KIND_SNS: return T_SNS;
+	case GR_KIND_SQS: return T_SQS;
+	case GR_KIND_KINESIS: return T_KIN;
+	default: return T_EVENTS;
+	}
+}
+
+/* Kinesis streams are named, or given by ARN (arn:aws:kinesis:r:a:stream/NAME). */
+static struct gr_str stream_name(struct gr_str s)
+{
+	return inf_arn_name(s, "stream/");
+}
+
+/* One message (record, event) sent: a cause findable by its id. */
+static bool sent(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, struct gr_str stream,
+		 const struct gr_jv *idv)
+{
+	struct gr_str id;
+	uint64_t fp;
+	size_t tn;
+	const char *text;
+
+	if (!inf_jstr(inf, idv, &id) || !id.n)
+		return false;
+	if (kind == GR_KIND_KINESIS) {
+		fp = inf_fp2(T_KIN, stream.p, stream.n, id.p, id.n);
+		gr_buf_reset(&inf->tmp);
+		if (gr_buf_add(&inf->tmp, stream.p, stream.n) || gr_buf_addc(&inf->tmp, '/') ||
+		    gr_buf_add(&inf->tmp, id.p, id.n)) {
+			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			return false;
+		}
+		text = inf->tmp.data;
+		tn = inf->tmp.len;
+	} else {
+		fp = inf_fp1(tag_of(kind), id.p, id.n);
+		text = id.p;
+		tn = id.n;
+	}
+	uint32_t c = inf_cause_add(inf, node, ts, kind, OP_NONE, text, tn);
+	if (c == INF_NONE)
+		return false;
+	INF_CAUSE(inf, c)->key = fp;
+	inf_alias_add(inf, fp, c);
+	return true;
+}
+
+int inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, struct gr_str op,
+		 struct gr_str obj, const char **why)
+{
+	static const char *const names[] = { "msg", "msgs", "seq", "seqs", "ids", "stream" };
+	struct gr_jv v[6];
+	struct gr_str stream = { "", 0 };
+	const struct gr_jv *one = NULL, *many = NULL;
+
+	inf_obj_fields(obj, names, 6, v);
+	switch (kind) {
+	case GR_KIND_SNS:
+		if (is(op, "Publish"))
+			one = &v[0];
+		else if (is(op, "PublishBatch"))
+			many = &v[1];
+		break;
+	case GR_KIND_SQS:
+		if (is(op, "SendMessage"))
+			one = &v[0];
+		else if (is(op, "SendMessageBatch"))
+			many = &v[1];
+		break;
+	case GR_KIND_KINESIS:
+		if (is(op, "PutRecord"))
+			one = &v[2];
+		else if (is(op, "PutRecords"))
+			many = &v[3];
+		if ((one || many) && (!inf_jstr(inf, &v[5], &stream) || !stream.n)) {
+			*why = "Kinesis call without \"stream\"";
+			return -1;
+		}
+		stream = stream_name(stream);
+		break;
+	default:
+		if (is(op, "PutEvents"))
+			many = &v[4];
+		break;
+	}
+	if (one) {
+		if (!sent(inf, node, ts, kind, stream, one)) {
+			*why = kind == GR_KIND_KINESIS ? "PutRecord without \"seq\""
+			       : "call without its message id \"msg\"";
+			return -1;
+		}
+		return 1;
+	}
+	if (!many)
+		return 0;
+	if (many->t != GR_JT_ARR) {
+		*why = kind == GR_KIND_KINESIS ? "PutRecords without \"seqs\""
+		       : kind == GR_KIND_EVENTS ? "PutEvents without \"ids\""
+						: "batch call without \"msgs\"";
+		return -1;
+	}
+	struct gr_js js;
+	struct gr_jv el;
+	gr_js_begin(&js, many->p, many->n, true, 0);
+	while (gr_js_next_elem(&js, &el) > 0)
+		if (!sent(inf, node, ts, kind, stream, &el)) {
+			*why = "an id of the batch is not a string";
+			return -1;
+		}
+	return 1;
+}
+
+int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
+		const char **why)
+{
+	static const char *const names[] = { "msg", "seq", "id", "stream" };
+	struct gr_jv v[4];
+	struct gr_str id, stream;
+	uint64_t fp;
+
+	inf_obj_fields(obj, names, 4, v);
+	switch (kind) {
+	case GR_KIND_KINESIS:
+		if (!inf_jstr(inf, &v[3], &stream) || !stream.n || !inf_jstr(inf, &v[1], &id) ||
+		    !id.n) {
+			*why = "Kinesis src without \"stream\" and \"seq\"";
+			return -1;
+		}
+		stream = stream_name(stream);
+		fp = inf_fp2(T_KIN, stream.p, stream.n, id.p, id.n);
+		gr_buf_reset(&inf->tmp);
+		if (gr_buf_add(&inf->tmp, stream.p, stream.n) || gr_buf_addc(&inf->tmp, '/') ||
+		    gr_buf_add(&inf->tmp, id.p, id.n)) {
+			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			return -1;
+		}
+		return inf_src_add(inf, node, kind, R_EXACT, fp, inf->tmp.data, inf->tmp.len) ? 1
+											       : -1;
+	case GR_KIND_EVENTS:
+		if (!inf_jstr(inf, &v[2], &id) || !id.n) {
+			*why = "EventBridge src without its event \"id\"";
+			return -1;
+		}
+		break;
+	default:
+		if (!inf_jstr(inf, &v[0], &id) || !id.n) {
+			*why = "src without its message id \"msg\"";
+			return -1;
+		}
+		break;
+	}
+	fp = inf_fp1(tag_of(kind), id.p, id.n);
+	return inf_src_add(inf, node, kind, R_EXACT, fp, id.p, id.n) ? 1 : -1;
+}
