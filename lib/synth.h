@@ -557,8 +557,6 @@ void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn 
 		      const struct sy_ctx *c, const struct sy_attempt *a, int64_t fn_end);
 void sy_xray_service(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *fn,
 		     const struct sy_req *rq, const struct sy_node *n);
-void sy_xray_inferred(struct sy_sim *s, struct sy_trace *tr, const struct sy_call *cl,
-		      const struct sy_fn *caller);
 void sy_xray_apigw(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *fn,
 		   const struct sy_req *rq, uint64_t seg, uint64_t sub, int64_t t0, int64_t t1);
 void sy_xray_sns_ext(struct sy_sim *s, struct sy_trace *tr, const struct sy_res *topic,

@@ -320,8 +320,10 @@ static void call_sub(struct sy_sim *s, struct gr_jw *w, const struct sy_fn *fn,
 	gr_jw_obj_end(w);
 }
 
-void sy_xray_inferred(struct sy_sim *s, struct sy_trace *tr, const struct sy_call *cl,
-		      const struct sy_fn *caller)
+/* The segment X-Ray infers for the service a call went to (SNS and EventBridge
+ * ones are the parents of the invocations they deliver to). */
+static void inferred(struct sy_sim *s, struct sy_trace *tr, const struct sy_call *cl,
+		     const struct sy_fn *caller)
 {
 	struct gr_jw w;
 	const char *svc, *op, *origin;
@@ -378,7 +380,7 @@ void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn 
 	/* inferred segments of the downstream services first: they reuse s->tmp */
 	for (size_t i = 0; i < c->ncalls; i++)
 		if (c->calls[i].act->kind != SY_A_INVOKE && c->calls[i].act->kind != SY_A_INVOKE_SYNC)
-			sy_xray_inferred(s, tr, &c->calls[i], fn);
+			inferred(s, tr, &c->calls[i], fn);
 
 	doc_begin(s, &w);
 	jw_id(&w, "id", a->fn_seg);

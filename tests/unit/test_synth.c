@@ -99,8 +99,8 @@ static char *slurp(const char *path, size_t *len)
 
 /* Every regular file under dir, relative paths, sorted. */
 struct files {
-	char **p;
-	size_t n, cap;
+	char **p;        /* relative paths */
+	size_t n, cap;   /* used, allocated */
 };
 
 static void list_rec(const char *root, const char *rel, struct files *fl)
@@ -159,9 +159,9 @@ static bool ends_with(const char *s, const char *suf)
 
 /* --- truth ----------------------------------------------------------------- */
 struct truth {
-	json_t *header;
-	json_t **nodes, **edges, **cps;
-	size_t nn, ne, ncp;
+	json_t *header;                  /* the gammaray-truth line */
+	json_t **nodes, **edges, **cps;  /* node, edge and critpath records, in file order */
+	size_t nn, ne, ncp;              /* their counts */
 };
 
 static void truth_load(const char *dir, struct truth *t)
@@ -258,8 +258,8 @@ struct ev {
 };
 
 struct evs {
-	struct ev *e;
-	size_t n, cap;
+	struct ev *e;    /* events of every export file */
+	size_t n, cap;   /* used, allocated */
 };
 
 static bool is_ts(const char *p, const char *end)
@@ -552,9 +552,9 @@ struct seg {
 };
 
 struct segs {
-	struct seg *s;
+	struct seg *s;           /* segments and subsegments with their owners */
 	size_t n, cap;
-	json_t **docs;
+	json_t **docs;           /* every document (owned) */
 	size_t ndocs, capdocs;
 };
 
