@@ -299,7 +299,9 @@ static void emit_filter(struct sy_sim *s, struct sy_env *env, int64_t ms, const 
 	SY_ADDL(s, b, ",\"ingestionTime\":");
 	sy_add(s, b, num, sy_fmt_i64(ms + sy_rng_range(&s->orng, 150, 900), num));
 	SY_ADDL(s, b, ",\"eventId\":\"");
-	sy_fmt_u64_pad((uint64_t)ms, 20, num);
+	/* 56 digits, like the service's: time, a counter, noise */
+	num[0] = '3';
+	sy_fmt_u64_pad((uint64_t)ms, 19, num + 1);
 	sy_fmt_u64_pad(++s->event_counter, 20, num + 20);
 	sy_fmt_u64_pad(sy_rng_next(&s->orng) % 10000000000000000ull, 16, num + 40);
 	sy_add(s, b, num, 56);
