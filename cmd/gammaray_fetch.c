@@ -116,15 +116,18 @@ static void human_bytes(uint64_t b, char *out, size_t n)
 static void on_progress(void *ctx, const struct gr_progress *p)
 {
 	struct progress *pr = ctx;
-	char done[32], total[32], line[200];
+	char done[32], total[32], rate[32], line[240];
 
 	if (!pr->enabled || since(&pr->start) < 1.0)
 		return;
+	double secs = since(&pr->start);
 	human_bytes(p->bytes_done, done, sizeof(done));
 	human_bytes(p->bytes_total, total, sizeof(total));
-	snprintf(line, sizeof(line), "%llu/%llu inputs, %s of %s%s, %llu records, %llu events",
-		 (unsigned long long)p->files_done, (unsigned long long)p->files_total, done, total,
-		 "", (unsigned long long)p->records, (unsigned long long)p->events);
+	human_bytes((uint64_t)((double)p->bytes_done / secs), rate, sizeof(rate));
+	snprintf(line, sizeof(line), "%llu/%llu inputs, %s of %s (%.0f%%, %s/s), %llu records, "
+		 "%llu events", (unsigned long long)p->files_done, (unsigned long long)p->files_total,
+		 done, total, p->bytes_total ? 100.0 * (double)p->bytes_done / (double)p->bytes_total : 0.0,
+		 rate, (unsigned long long)p->records, (unsigned long long)p->events);
 	cli_progress_line(line);
 }
 
@@ -153,10 +156,12 @@ static void loss_summary(const struct gr_stats *st)
 		files == 1 ? "" : "s", buf);
 }
 
+/* The operands; static so that usage errors, which exit, leave nothing behind. */
+static struct gr_fetch_input *in;
+
 int main(int argc, char **argv)
 {
 	struct gr_fetch_opts o;
-	struct gr_fetch_input *in;
 	size_t nin = 0;
 	const char *group = NULL, *output = NULL;
 	bool stats = false, no_progress = false;

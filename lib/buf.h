@@ -20,6 +20,12 @@ struct gr_buf {
 
 #define GR_BUF_INIT { NULL, 0, 0, 0 }
 
+/* A slice of someone else's bytes (a line, a buffer); not NUL-terminated. */
+struct gr_str {
+	const char *p; /* first byte, NULL when absent */
+	size_t n;      /* length */
+};
+
 /* Ensure room for `extra` more bytes. 0, GR_ERR_NOMEM or GR_ERR_LIMIT. */
 int gr_buf_grow(struct gr_buf *b, size_t extra);
 int gr_buf_add_slow(struct gr_buf *b, const void *p, size_t n);

@@ -198,42 +198,28 @@ void gr_ev_stream(struct gr_jw *w, const struct gr_logsrc *src, const char *fn_f
 	gr_jw_end(w);
 }
 
-static void id_array(struct gr_jw *w, const char *key, json_t *arr)
+static void links(struct gr_jw *w, const struct gr_xlink *l, size_t n)
 {
-	size_t i;
-	json_t *v;
-
-	if (!json_is_array(arr) || !json_array_size(arr))
+	if (!n)
 		return;
-	gr_jw_arr(w, key);
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v))
-			gr_jw_str(w, NULL, json_string_value(v), json_string_length(v));
+	gr_jw_arr(w, "links");
+	for (size_t i = 0; i < n; i++) {
+		gr_jw_obj(w, NULL);
+		opt_str(w, "trace", l[i].trace);
+		gr_jw_str(w, "id", l[i].id.p, l[i].id.n);
+		opt_str(w, "ref", l[i].ref);
+		gr_jw_obj_end(w);
+	}
 	gr_jw_arr_end(w);
 }
 
-static void links(struct gr_jw *w, json_t *arr)
+static void id_array(struct gr_jw *w, const char *key, const struct gr_str *ids, size_t n)
 {
-	size_t i;
-	json_t *l;
-
-	if (!json_is_array(arr) || !json_array_size(arr))
+	if (!n)
 		return;
-	gr_jw_arr(w, "links");
-	json_array_foreach(arr, i, l) {
-		json_t *t = json_object_get(l, "trace_id"), *id = json_object_get(l, "id");
-		json_t *ref = json_object_get(json_object_get(l, "attributes"),
-					      "aws.xray.reserved.reference_type");
-		if (!json_is_string(id))
-			continue;
-		gr_jw_obj(w, NULL);
-		if (json_is_string(t))
-			gr_jw_str(w, "trace", json_string_value(t), json_string_length(t));
-		gr_jw_str(w, "id", json_string_value(id), json_string_length(id));
-		if (json_is_string(ref))
-			gr_jw_str(w, "ref", json_string_value(ref), json_string_length(ref));
-		gr_jw_obj_end(w);
-	}
+	gr_jw_arr(w, key);
+	for (size_t i = 0; i < n; i++)
+		gr_jw_str(w, NULL, ids[i].p, ids[i].n);
 	gr_jw_arr_end(w);
 }
 
@@ -273,8 +259,8 @@ void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s)
 		gr_jw_bool(w, "fault", true);
 	if (s->throttle)
 		gr_jw_bool(w, "throttle", true);
-	links(w, s->links);
-	id_array(w, "precursors", s->precursors);
+	links(w, s->links, s->nlinks);
+	id_array(w, "precursors", s->precursors, s->nprecursors);
 	gr_jw_end(w);
 }
 

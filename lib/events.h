@@ -49,7 +49,14 @@ void gr_ev_log(struct gr_jw *w, int64_t ts, struct gr_str req, struct gr_str lev
 /* {"type":"stream","group":G,"stream":S,"fn":F,"fn_from":HOW} */
 void gr_ev_stream(struct gr_jw *w, const struct gr_logsrc *src, const char *fn_from);
 
-/* One X-Ray segment or subsegment, flattened. Slices point into jansson values. */
+/* One X-Ray span link: {"trace_id","id","attributes":{"...reference_type"}}. */
+struct gr_xlink {
+	struct gr_str trace; /* linked trace id */
+	struct gr_str id;    /* linked (sub)segment id */
+	struct gr_str ref;   /* aws.xray.reserved.reference_type: "parent", "child" */
+};
+
+/* One X-Ray segment or subsegment, flattened. Slices point into the input. */
 struct gr_xseg {
 	struct gr_str trace, id, parent;  /* trace id, own id, parent (sub)segment id */
 	struct gr_str name, origin, ns;   /* name, origin (segments), namespace (subsegments) */
@@ -63,8 +70,10 @@ struct gr_xseg {
 	bool sub;                         /* a subsegment (embedded or independent) */
 	bool in_progress, inferred;       /* flags as X-Ray states them */
 	bool error, fault, throttle;
-	json_t *links;                    /* links[] as in the document, or NULL */
-	json_t *precursors;               /* precursor_ids[], or NULL */
+	const struct gr_xlink *links;     /* links[] */
+	size_t nlinks;
+	const struct gr_str *precursors;  /* precursor_ids[] */
+	size_t nprecursors;
 };
 
 void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s);

@@ -42,7 +42,8 @@ static struct gr_fn_filter *fn_filter_new(const char *pattern, struct gr_error *
 	if (!f)
 		return NULL;
 	f->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			      PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &off, NULL);
+			      PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+			      &code, &off, NULL);
 	if (!f->re) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(code, msg, sizeof(msg));

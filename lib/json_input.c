@@ -1,4 +1,5 @@
 /* json_input.c: JSON input documents of every shape fetch knows, dispatched by content. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -25,15 +26,6 @@ static void key_list(json_t *obj, char *out, size_t size)
 	}
 }
 
-static bool is_lambda_record(json_t *doc)
-{
-	return (json_object_get(doc, "time") && json_object_get(doc, "type") &&
-		json_object_get(doc, "record")) ||
-	       (json_object_get(doc, "timestamp") &&
-		(json_object_get(doc, "requestId") || json_object_get(doc, "level") ||
-		 json_object_get(doc, "log_level")));
-}
-
 static void document(struct gr_unit *u, json_t *doc, int depth)
 {
 	if (json_is_array(doc) && depth == 0) {
@@ -44,18 +36,15 @@ static void document(struct gr_unit *u, json_t *doc, int depth)
 		return;
 	}
 	if (json_is_object(doc)) {
-		if (gr_xray_json(u, doc) || gr_cwl_json(u, doc))
+		if (gr_cwl_json(u, doc))
 			return;
-		if (is_lambda_record(doc)) {
-			const struct gr_unit_spec *sp = u->spec;
-			struct gr_stream *s = gr_unit_stream(u, sp->group,
-							     sp->group ? strlen(sp->group) : 0,
-							     sp->stream,
-							     sp->stream ? strlen(sp->stream) : 0);
-			gr_unit_record(u);
-			if (s)
-				gr_unit_log_json(u, s, GR_TIME_UNKNOWN, doc);
-			return;
+		if (depth > 0) {
+			/* an element of an array of Telemetry records: as text */
+			char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			bool done = text && gr_unit_lambda_json(u, text, strlen(text));
+			free(text);
+			if (done)
+				return;
 		}
 		char keys[200];
 		key_list(doc, keys, sizeof(keys));

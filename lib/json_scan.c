@@ -1,6 +1,8 @@
 /* json_scan.c: a fast, validating pull scanner of JSON objects and arrays into slices. */
 #include "json_scan.h"
 
+#include "jsonw.h"
+
 #include <errno.h>
 #include <stdlib.h>
 
@@ -66,34 +68,10 @@ static long hex4(const char *p)
 }
 
 /* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid. */
+/* A multi-byte UTF-8 sequence at p: its length, 0 if invalid (jsonw.c decides). */
 static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 {
-	unsigned c = p[0];
-	size_t n;
-	unsigned lo = 0x80, hi = 0xBF;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
+	return gr_utf8_len(p, (size_t)(end - p));
 }
 
 /* p is after the opening quote; on success *out is after the closing quote. */
@@ -572,4 +550,60 @@ bool gr_jv_double(const struct gr_jv *v, double *out)
 	errno = 0;
 	*out = strtod(buf, &endp);
 	return *endp == '\0' && errno != ERANGE;
+}
+
+struct gr_str gr_jv_text(const struct gr_jv *v, struct gr_buf *dec)
+{
+	if (v->t != GR_JT_STR)
+		return (struct gr_str){ NULL, 0 };
+	if (!v->esc)
+		return (struct gr_str){ v->p, v->n };
+	char *out = dec->data + dec->len;
+	size_t n = gr_js_unescape(v->p, v->n, out);
+	dec->len += n;
+	dec->data[dec->len] = '\0';
+	return (struct gr_str){ out, n };
+}
+
+int gr_js_compact(const char *s, size_t n, struct gr_buf *out)
+{
+	const char *end = s + n, *run = s, *p = s;
+	int rc;
+
+	while (p < end) {
+		if (*p == '"') {
+			p = string_close(p + 1, end);
+			p = p ? p + 1 : end;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			if ((rc = gr_buf_add(out, run, (size_t)(p - run))))
+				return rc;
+			while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+				p++;
+			run = p;
+			continue;
+		}
+		p++;
+	}
+	return gr_buf_add(out, run, (size_t)(end - run));
+}
+
+size_t gr_js_value_len(const char *p, size_t n, int max_depth, const char **why, size_t *at)
+{
+	struct gr_js s;
+	struct gr_jv v;
+	const char *out;
+
+	memset(&s, 0, sizeof(s));
+	s.start = p;
+	s.end = p + n;
+	s.max_depth = max_depth > 0 ? max_depth : 512;
+	if (scan_value(&s, p, 0, &v, &out))
+		return (size_t)(out - p);
+	if (why)
+		*why = s.err;
+	if (at)
+		*at = s.err_off;
+	return 0;
 }

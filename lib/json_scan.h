@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "buf.h"
+
 /*
  * Reads one JSON object (or array) member by member without building a tree: each
  * value comes back as a slice of the input. Nested objects and arrays are validated
@@ -69,8 +71,25 @@ int gr_js_next_elem(struct gr_js *s, struct gr_jv *val);
  */
 bool gr_js_valid(const char *p, size_t n, bool arr, int max_depth, const char **why);
 
+/*
+ * Validate the one JSON value that starts at p[0] and return its length, whatever
+ * follows it (a marker inside a log line); 0 when it is not valid, with *why and
+ * *at (byte offset) saying what and where.
+ */
+size_t gr_js_value_len(const char *p, size_t n, int max_depth, const char **why, size_t *at);
+
 /* Decode an escaped string's bytes into out (room for n bytes); returns the length. */
 size_t gr_js_unescape(const char *p, size_t n, char *out);
+
+/*
+ * A string value's text: its bytes when unescaped, else decoded onto the end of
+ * dec, which the caller sized beforehand (gr_buf_grow by the text's length: decoded
+ * strings are never longer) so earlier slices never move. Non-strings give {NULL, 0}.
+ */
+struct gr_str gr_jv_text(const struct gr_jv *v, struct gr_buf *dec);
+
+/* Append the JSON text s[0..n) (valid) to out without insignificant whitespace. */
+int gr_js_compact(const char *s, size_t n, struct gr_buf *out);
 
 /* Is this string value, unescaped, exactly lit[0..litn)? (Escaped strings never are.) */
 static inline bool gr_jv_is(const struct gr_jv *v, const char *lit, size_t litn)

@@ -20,8 +20,7 @@ static const unsigned char special[256] = {
 #undef H16
 };
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t gr_utf8_len(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 
@@ -32,19 +31,15 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	if (c >= 0xe0 && c <= 0xef) {
 		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
 			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (c == 0xed && s[1] >= 0xa0)
-			return 0; /* surrogate */
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
+			return 0; /* overlong, surrogate */
 		return 3;
 	}
 	if (c >= 0xf0 && c <= 0xf4) {
 		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
 		    (s[3] & 0xc0) != 0x80)
 			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
 			return 0;
 		return 4;
 	}
@@ -76,7 +71,7 @@ int gr_json_escape(struct gr_buf *b, const char *str, size_t n)
 		char esc[8];
 		size_t el = 0;
 		if (c >= 0x80) {
-			size_t ul = utf8_len(s + i, n - i);
+			size_t ul = gr_utf8_len(s + i, n - i);
 			if (ul) {
 				if ((rc = gr_buf_grow(b, ul)))
 					return rc;

@@ -38,6 +38,9 @@ void gr_jw_obj_end(struct gr_jw *w);
 void gr_jw_arr(struct gr_jw *w, const char *key);
 void gr_jw_arr_end(struct gr_jw *w);
 
+/* Length of the valid UTF-8 sequence at s (1..4, n >= 1), or 0 if invalid. */
+size_t gr_utf8_len(const unsigned char *s, size_t n);
+
 /* Append s[0..n) to b as a JSON string literal with quotes. */
 int gr_json_escape(struct gr_buf *b, const char *s, size_t n);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gammaray.h"
+#include "json_scan.h"
 
 #define LIT(s) s, sizeof(s) - 1
 
@@ -77,6 +78,8 @@ const char *gr_marker_find(const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 
+	if (n < 10)
+		return NULL;
 	while ((p = memmem(p, (size_t)(end - p), "GAMMARAY ", 9))) {
 		const char *q = p + 9;
 		while (q < end && is_space(*q))
@@ -275,7 +278,7 @@ static bool is_level(const char *s, size_t n)
 /* "Task timed out after 3.00 seconds" anywhere in an application message. */
 static bool timeout_in(const char *s, size_t n, struct gr_lambda_line *o)
 {
-	const char *p = memmem(s, n, "Task timed out after ", 21);
+	const char *p = n >= 21 ? memmem(s, n, "Task timed out after ", 21) : NULL;
 
 	if (!p)
 		return false;
@@ -295,7 +298,7 @@ static bool timeout_in(const char *s, size_t n, struct gr_lambda_line *o)
 /* errorType value inside an application message ("errorType":"X"), for faults. */
 static void error_type_in(const char *s, size_t n, struct gr_lambda_line *o)
 {
-	const char *p = memmem(s, n, "\"errorType\":\"", 13);
+	const char *p = n >= 13 ? memmem(s, n, "\"errorType\":\"", 13) : NULL;
 
 	if (!p)
 		return;
@@ -535,55 +538,35 @@ void gr_lambda_parse_text(const char *s, size_t n, struct gr_lambda_line *o)
 
 /* --- JSON log format ---------------------------------------------------------- */
 
-static struct gr_str jstr(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
+#define KEY(k, lit) gr_jv_is(&(k), lit, sizeof(lit) - 1)
 
-	if (json_is_string(v))
-		return slice(json_string_value(v), json_string_length(v));
-	return slice(NULL, 0);
+/* Milliseconds (a JSON number) to microseconds, -1 if absent or not a number. */
+static int64_t ms_value(const struct gr_jv *v)
+{
+	double d;
+
+	if (v->t != GR_JT_NUM || !gr_jv_double(v, &d) || !(d >= 0 && d < 9e15))
+		return -1;
+	return (int64_t)(d * 1000.0 + 0.5);
 }
 
-/* Milliseconds (a JSON number) to microseconds, -1 if absent. */
-static int64_t jms(json_t *obj, const char *key)
+static int64_t int_value(const struct gr_jv *v)
 {
-	json_t *v = json_object_get(obj, key);
+	int64_t x;
 
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v) * 1000;
-	if (json_is_real(v)) {
-		double d = json_real_value(v);
-		if (d >= 0 && d < 9e15)
-			return (int64_t)(d * 1000.0 + 0.5);
-	}
-	return -1;
+	return v->t == GR_JT_NUM && gr_jv_int(v, &x) ? x : -1;
 }
 
-static int64_t jint(json_t *obj, const char *key)
+static int64_t iso_value(struct gr_str t)
 {
-	json_t *v = json_object_get(obj, key);
-
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v);
-	if (json_is_real(v))
-		return (int64_t)json_real_value(v);
-	return -1;
-}
-
-static int64_t jtime(json_t *obj, const char *key)
-{
-	struct gr_str t = jstr(obj, key);
 	int64_t us;
 
-	if (t.n && gr_time_parse_iso(t.p, t.n, &us))
-		return us;
-	return GR_TIME_UNKNOWN;
+	return t.n && gr_time_parse_iso(t.p, t.n, &us) ? us : GR_TIME_UNKNOWN;
 }
 
 /* "Root=1-...;Parent=...;Sampled=1" */
-static void trace_header(json_t *tracing, struct gr_lambda_line *o)
+static void trace_header(struct gr_str v, struct gr_lambda_line *o)
 {
-	struct gr_str v = jstr(tracing, "value");
 	size_t i = 0;
 
 	while (i < v.n) {
@@ -598,120 +581,166 @@ static void trace_header(json_t *tracing, struct gr_lambda_line *o)
 	}
 }
 
-static bool parse_platform(json_t *obj, const char *type, struct gr_lambda_line *o)
+/* The "record" object of a platform record, into o (kind already set). */
+static void platform_record(const struct gr_jv *rec, struct gr_buf *dec, struct gr_lambda_line *o)
 {
-	json_t *rec = json_object_get(obj, "record");
-	json_t *metrics = json_object_get(rec, "metrics");
+	struct gr_js js, m;
+	struct gr_jv k, v, mk, mv;
 
-	o->ts = jtime(obj, "time");
-	if (!strcmp(type, "platform.start")) {
-		o->kind = GR_LINE_START;
-		o->req = jstr(rec, "requestId");
-		o->version = jstr(rec, "version");
-	} else if (!strcmp(type, "platform.runtimeDone")) {
-		o->kind = GR_LINE_END;
-		o->req = jstr(rec, "requestId");
-		struct gr_str st = jstr(rec, "status");
-		o->status = status_of(st.p, st.n);
-		o->error_type = jstr(rec, "errorType");
-		o->dur_us = jms(metrics, "durationMs");
-	} else if (!strcmp(type, "platform.report")) {
-		o->kind = GR_LINE_REPORT;
-		o->req = jstr(rec, "requestId");
-		struct gr_str st = jstr(rec, "status");
-		o->status = status_of(st.p, st.n);
-		o->error_type = jstr(rec, "errorType");
-		o->dur_us = jms(metrics, "durationMs");
-		o->billed_us = jms(metrics, "billedDurationMs");
-		o->init_us = jms(metrics, "initDurationMs");
-		o->restore_us = jms(metrics, "restoreDurationMs");
-		o->mem_mb = jint(metrics, "memorySizeMB");
-		o->maxmem_mb = jint(metrics, "maxMemoryUsedMB");
-		if (o->dur_us < 0) {
-			bad(o, LIT("platform.report without metrics.durationMs"));
-			return true;
+	if (rec->t != GR_JT_OBJ || !gr_js_begin(&js, rec->p, rec->n, false, 0))
+		return;
+	js.trusted = true;
+	while (gr_js_next(&js, &k, &v) > 0) {
+		if (KEY(k, "requestId")) {
+			o->req = gr_jv_text(&v, dec);
+		} else if (KEY(k, "version") || KEY(k, "functionVersion")) {
+			o->version = gr_jv_text(&v, dec);
+		} else if (KEY(k, "status")) {
+			struct gr_str st = gr_jv_text(&v, dec);
+			o->status = status_of(st.p, st.n);
+		} else if (KEY(k, "errorType")) {
+			o->error_type = gr_jv_text(&v, dec);
+		} else if (KEY(k, "functionName")) {
+			o->fn = gr_jv_text(&v, dec);
+		} else if (KEY(k, "runtimeVersion")) {
+			o->runtime = gr_jv_text(&v, dec);
+		} else if (KEY(k, "phase")) {
+			o->phase = gr_jv_text(&v, dec);
+		} else if (KEY(k, "tracing") && v.t == GR_JT_OBJ &&
+			   gr_js_begin(&m, v.p, v.n, false, 0)) {
+			m.trusted = true;
+			while (gr_js_next(&m, &mk, &mv) > 0)
+				if (KEY(mk, "value"))
+					trace_header(gr_jv_text(&mv, dec), o);
+		} else if (KEY(k, "metrics") && v.t == GR_JT_OBJ &&
+			   gr_js_begin(&m, v.p, v.n, false, 0)) {
+			m.trusted = true;
+			while (gr_js_next(&m, &mk, &mv) > 0) {
+				if (KEY(mk, "durationMs")) {
+					if (o->kind == GR_LINE_INIT_REPORT)
+						o->init_us = ms_value(&mv);
+					else
+						o->dur_us = ms_value(&mv);
+				} else if (KEY(mk, "billedDurationMs")) {
+					o->billed_us = ms_value(&mv);
+				} else if (KEY(mk, "initDurationMs")) {
+					o->init_us = ms_value(&mv);
+				} else if (KEY(mk, "restoreDurationMs")) {
+					o->restore_us = ms_value(&mv);
+				} else if (KEY(mk, "memorySizeMB")) {
+					o->mem_mb = int_value(&mv);
+				} else if (KEY(mk, "maxMemoryUsedMB")) {
+					o->maxmem_mb = int_value(&mv);
+				}
+			}
 		}
-	} else if (!strcmp(type, "platform.initStart")) {
-		o->kind = GR_LINE_INIT_START;
-		o->runtime = jstr(rec, "runtimeVersion");
-		o->fn = jstr(rec, "functionName");
-		o->version = jstr(rec, "functionVersion");
-		o->phase = jstr(rec, "phase");
-		return true;
-	} else if (!strcmp(type, "platform.initReport")) {
-		o->kind = GR_LINE_INIT_REPORT;
-		o->phase = jstr(rec, "phase");
-		struct gr_str st = jstr(rec, "status");
-		o->status = status_of(st.p, st.n);
-		o->error_type = jstr(rec, "errorType");
-		o->init_us = jms(metrics, "durationMs");
-		return true;
-	} else {
-		o->kind = GR_LINE_PLATFORM;
-		return true;
 	}
-	if (!gr_is_request_id(o->req.p, o->req.n)) {
-		bad(o, LIT("platform record without a valid requestId"));
-		return true;
-	}
-	trace_header(json_object_get(rec, "tracing"), o);
-	return true;
 }
 
-bool gr_lambda_parse_json(json_t *obj, struct gr_lambda_line *o)
+/* What a "platform.*" type means for us. */
+static enum gr_line_kind platform_kind(struct gr_str t)
 {
+	static const struct {
+		const char *name;
+		size_t len;
+		enum gr_line_kind kind;
+	} kinds[] = {
+		{ LIT("platform.start"), GR_LINE_START },
+		{ LIT("platform.runtimeDone"), GR_LINE_END },
+		{ LIT("platform.report"), GR_LINE_REPORT },
+		{ LIT("platform.initStart"), GR_LINE_INIT_START },
+		{ LIT("platform.initReport"), GR_LINE_INIT_REPORT },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (t.n == kinds[i].len && !memcmp(t.p, kinds[i].name, t.n))
+			return kinds[i].kind;
+	return GR_LINE_PLATFORM;
+}
+
+bool gr_lambda_parse_json(const char *s, size_t n, struct gr_buf *dec, struct gr_lambda_line *o)
+{
+	struct gr_js js;
+	struct gr_jv k, v, rec = { GR_JT_NONE, NULL, 0, false };
+	struct gr_str type = { 0 }, time = { 0 }, stamp = { 0 }, level = { 0 }, req = { 0 };
+	struct gr_str etype = { 0 }, emsg = { 0 };
+	bool has_time = false, has_stamp = false, log_level = false;
+	int rc;
+
 	gr_lambda_line_init(o);
-	if (!json_is_object(obj))
+	gr_buf_reset(dec);
+	if (gr_buf_grow(dec, n + 1) || !gr_js_begin(&js, s, n, false, 0))
+		return false;
+	while ((rc = gr_js_next(&js, &k, &v)) > 0) {
+		if (k.esc || !k.n)
+			continue;
+		if (KEY(k, "type"))
+			type = gr_jv_text(&v, dec);
+		else if (KEY(k, "time"))
+			has_time = true, time = gr_jv_text(&v, dec);
+		else if (KEY(k, "record"))
+			rec = v;
+		else if (KEY(k, "timestamp"))
+			has_stamp = true, stamp = gr_jv_text(&v, dec);
+		else if (KEY(k, "level"))
+			level = gr_jv_text(&v, dec);
+		else if (KEY(k, "log_level") && !level.n)
+			level = gr_jv_text(&v, dec), log_level = true;
+		else if (KEY(k, "requestId") || (KEY(k, "AWSrequestId") && !req.n))
+			req = gr_jv_text(&v, dec);
+		else if (KEY(k, "message"))
+			o->msg = gr_jv_text(&v, dec);
+		else if (KEY(k, "errorType"))
+			etype = gr_jv_text(&v, dec);
+		else if (KEY(k, "errorMessage"))
+			emsg = gr_jv_text(&v, dec);
+	}
+	if (rc < 0)
 		return false;
 
-	struct gr_str type = jstr(obj, "type");
-	json_t *rec = json_object_get(obj, "record");
-	if (type.n && rec && json_object_get(obj, "time")) {
-		if (starts(type.p, type.n, LIT("platform.")))
-			return parse_platform(obj, type.p, o);
-		if (!strcmp(type.p, "function") && json_is_string(rec)) {
+	if (type.n && has_time && rec.t != GR_JT_NONE) {
+		o->ts = iso_value(time);
+		if (starts(type.p, type.n, LIT("platform."))) {
+			o->kind = platform_kind(type);
+			if (o->kind == GR_LINE_PLATFORM)
+				return true;
+			platform_record(&rec, dec, o);
+			if (o->kind == GR_LINE_INIT_START || o->kind == GR_LINE_INIT_REPORT)
+				return true;
+			if (o->kind == GR_LINE_REPORT && o->dur_us < 0)
+				bad(o, LIT("platform.report without metrics.durationMs"));
+			else if (!gr_is_request_id(o->req.p, o->req.n))
+				bad(o, LIT("platform record without a valid requestId"));
+			return true;
+		}
+		if (type.n == 8 && !memcmp(type.p, "function", 8) && rec.t == GR_JT_STR) {
 			/* Telemetry API function record: a text line inside */
-			int64_t t = jtime(obj, "time");
-			gr_lambda_parse_text(json_string_value(rec), json_string_length(rec), o);
+			struct gr_str line = gr_jv_text(&rec, dec);
+			int64_t t = o->ts;
+			gr_lambda_parse_text(line.p, line.n, o);
 			if (o->ts == GR_TIME_UNKNOWN)
 				o->ts = t;
 			return true;
 		}
-		if (!strcmp(type.p, "extension") || !strcmp(type.p, "function")) {
-			o->kind = GR_LINE_APP;
-			o->ts = jtime(obj, "time");
-			return true;
-		}
+		if ((type.n == 8 && !memcmp(type.p, "function", 8)) ||
+		    (type.n == 9 && !memcmp(type.p, "extension", 9)))
+			return true; /* an application line (kind APP) with nothing in it */
 		return false;
 	}
 
 	/* application record of the JSON log format */
-	struct gr_str level = jstr(obj, "level");
-	bool log_level = false;
-	if (!level.n) {
-		level = jstr(obj, "log_level");
-		log_level = level.n > 0;
-	}
-	struct gr_str req = jstr(obj, "requestId");
-	if (!req.n)
-		req = jstr(obj, "AWSrequestId");
-	json_t *ts = json_object_get(obj, "timestamp");
-	if (!ts || (!level.n && !req.n))
+	if (!has_stamp || (!level.n && !req.n))
 		return false;
 	o->kind = GR_LINE_APP;
-	o->ts = jtime(obj, "timestamp");
+	o->ts = iso_value(stamp);
 	o->level = level;
 	if (gr_is_request_id(req.p, req.n))
 		o->req = req;
-	o->msg = jstr(obj, "message");
-	struct gr_str etype = jstr(obj, "errorType");
 	if (etype.n && starts(level.p, level.n, LIT("ERROR")) &&
 	    (log_level || starts(o->msg.p, o->msg.n, LIT("Invoke Error")))) {
 		o->kind = GR_LINE_FAULT;
 		o->status = GR_STATUS_ERROR;
 		o->error_type = etype;
-		struct gr_str em = jstr(obj, "errorMessage");
-		o->detail = em.n ? first_line(em.p, em.n) : etype;
+		o->detail = emsg.n ? first_line(emsg.p, emsg.n) : etype;
 		return true;
 	}
 	if (gr_marker_find(o->msg.p, o->msg.n))

@@ -2,16 +2,12 @@
 #ifndef GR_LAMBDA_LOG_H
 #define GR_LAMBDA_LOG_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* A string slice into the caller's line (or into a jansson value). */
-struct gr_str {
-	const char *p;
-	size_t n;
-};
+#include "buf.h"
+
 
 enum gr_line_kind {
 	GR_LINE_APP,          /* application output (runtime prefix parsed if any) */
@@ -67,12 +63,14 @@ void gr_lambda_line_init(struct gr_lambda_line *o);
 void gr_lambda_parse_text(const char *s, size_t n, struct gr_lambda_line *out);
 
 /*
- * Parse one JSON-format record: a Telemetry-style platform record
+ * Parse one JSON-format record s[0..n): a Telemetry-style platform record
  * ({"time","type":"platform.*","record"}) or a JSON application record
- * ({"timestamp","level","requestId","message"...}). Returns false when obj is
- * neither (the caller treats it as an ordinary application line).
+ * ({"timestamp","level","requestId","message"...}). Escaped strings are decoded
+ * into dec (reset first; slices into it stay valid until its next use). Returns
+ * false when s is not one JSON object of either kind (the caller treats it as an
+ * ordinary application line).
  */
-bool gr_lambda_parse_json(json_t *obj, struct gr_lambda_line *out);
+bool gr_lambda_parse_json(const char *s, size_t n, struct gr_buf *dec, struct gr_lambda_line *out);
 
 /* Is s[0..n) a plausible request id (UUID-like, 1..64 of [0-9A-Za-z-])? */
 bool gr_is_request_id(const char *s, size_t n);

@@ -398,16 +398,21 @@ static bool scan_value(const char *s, size_t n, struct scan *st)
 			continue;
 		}
 		if (st->in_str) {
-			/* fast skip to the next quote or backslash */
-			while (i < n && s[i] != '"' && s[i] != '\\')
-				i++;
-			if (i >= n)
+			/* jump to the next quote; it closes the string unless an odd run
+			 * of backslashes precedes it */
+			const char *q = memchr(s + i, '"', n - i);
+			size_t qi = q ? (size_t)(q - s) : n, k = qi;
+			while (k > i && s[k - 1] == '\\')
+				k--;
+			bool odd = (qi - k) & 1;
+			if (!q) {
+				st->esc = odd; /* the next buffer starts escaped */
+				i = n;
 				break;
-			if (s[i] == '\\')
-				st->esc = true;
-			else
+			}
+			i = qi + 1;
+			if (!odd)
 				st->in_str = false;
-			i++;
 			continue;
 		}
 		char c = s[i++];

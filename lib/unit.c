@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_check.h"
+#include "json_scan.h"
 #include "reader.h"
 
 #define FLUSH_AT (1u << 20) /* hand output to the ordered writer past this size */
@@ -520,7 +520,7 @@ static void resolve_deferred(struct gr_unit *u)
 /* "AWS_LAMBDA_FUNCTION_NAME" in an environment dump names the function. */
 static void fn_from_env(struct gr_unit *u, struct gr_stream *s, const char *m, size_t n)
 {
-	const char *p = memmem(m, n, "AWS_LAMBDA_FUNCTION_NAME", 24);
+	const char *p = n >= 24 ? memmem(m, n, "AWS_LAMBDA_FUNCTION_NAME", 24) : NULL;
 
 	if (!p)
 		return;
@@ -536,34 +536,28 @@ static void fn_from_env(struct gr_unit *u, struct gr_stream *s, const char *m, s
 		set_fn(u, s, p, (size_t)(q - p), "environment");
 }
 
-/* A string member of a marker, when written without escapes. */
-static bool marker_str(const struct gr_json_span *v, struct gr_str *out)
-{
-	return v->p && gr_json_plain_string(v->p, v->n, &out->p, &out->n);
-}
-
 /*
  * A GAMMARAY marker: validated and passed through as written (compacted when it
  * spans lines), its own "req" and "ts" applied, its entry "fn" naming the stream's
- * function. Checked without building a JSON tree: markers are frequent.
+ * function. Read with the pull scanner: markers are frequent.
  */
 static void marker(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 		   const struct gr_lambda_line *l)
 {
-	const char *p = gr_marker_find(l->msg.p, l->msg.n), *why, *v;
-	size_t avail = l->msg.n - (size_t)(p - l->msg.p), at = 0, vn;
-	size_t mlen = gr_json_check(p, avail, 64, &why, &at);
+	const char *p = gr_marker_find(l->msg.p, l->msg.n), *why = NULL;
+	size_t avail = l->msg.n - (size_t)(p - l->msg.p), at = 0;
+	size_t mlen = gr_js_value_len(p, avail, 64, &why, &at);
 	char esc[160];
 
 	if (!mlen) {
 		gr_unit_lost(u, GR_LOST_BAD_MARKER, "malformed GAMMARAY marker: %s at byte %zu of '%s'",
-			     why, at, gr_escape_msg(p, avail, 60, esc, sizeof(esc)));
+			     why ? why : "invalid JSON", at, gr_escape_msg(p, avail, 60, esc, sizeof(esc)));
 		return;
 	}
 	const char *mj = p;
 	if (memchr(mj, '\n', mlen) || memchr(mj, '\r', mlen)) {
 		gr_buf_reset(&u->mbuf);
-		if (gr_json_compact(mj, mlen, &u->mbuf)) {
+		if (gr_js_compact(mj, mlen, &u->mbuf)) {
 			out_of_memory(u);
 			return;
 		}
@@ -571,24 +565,25 @@ static void marker(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 		mlen = u->mbuf.len;
 	}
 
-	static const char *const keys[] = { "req", "ts", "ev", "fn" };
-	struct gr_json_span f[4];
-	struct gr_str req = l->req, r, ev, fn;
-	gr_json_members(mj, mlen, keys, 4, f);
-	if (marker_str(&f[0], &r) && gr_is_request_id(r.p, r.n))
-		req = r;
-	v = f[1].p;
-	vn = f[1].n;
-	if (v && vn < 32 && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9'))) {
-		char num[32];
-		memcpy(num, v, vn);
-		num[vn] = '\0';
-		double ms = strtod(num, NULL);
-		if (ms > 0 && ms < 1e14)
+	struct gr_js js;
+	struct gr_jv k, v;
+	struct gr_str req = l->req, ev = { 0 }, fn = { 0 };
+	gr_js_begin(&js, mj, mlen, false, 0);
+	js.trusted = true;
+	while (gr_js_next(&js, &k, &v) > 0) {
+		double ms;
+		if (v.t == GR_JT_STR && !v.esc && gr_jv_is(&k, "req", 3) &&
+		    gr_is_request_id(v.p, v.n))
+			req = (struct gr_str){ v.p, v.n };
+		else if (gr_jv_is(&k, "ts", 2) && v.t == GR_JT_NUM && gr_jv_double(&v, &ms) &&
+			 ms > 0 && ms < 1e14)
 			ts = (int64_t)(ms * 1000.0 + 0.5);
+		else if (gr_jv_is(&k, "ev", 2) && v.t == GR_JT_STR && !v.esc)
+			ev = (struct gr_str){ v.p, v.n };
+		else if (gr_jv_is(&k, "fn", 2) && v.t == GR_JT_STR && !v.esc)
+			fn = (struct gr_str){ v.p, v.n };
 	}
-	if (marker_str(&f[2], &ev) && ev.n == 5 && !memcmp(ev.p, "entry", 5) &&
-	    marker_str(&f[3], &fn))
+	if (ev.n == 5 && !memcmp(ev.p, "entry", 5) && fn.n)
 		set_fn(u, s, fn.p, fn.n, "marker");
 
 	if (req.n) {
@@ -744,17 +739,33 @@ void gr_unit_log_line(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 	handle_line(u, s, ts, l);
 }
 
-void gr_unit_log_json(struct gr_unit *u, struct gr_stream *s, int64_t ts, json_t *obj)
+/* A JSON-format record parsed into l: its own time is the envelope time of a
+ * platform record that has none (a record standing alone in a file). */
+static void log_parsed_json(struct gr_unit *u, struct gr_stream *s, int64_t ts,
+			    const struct gr_lambda_line *l)
+{
+	if (ts == GR_TIME_UNKNOWN && l->kind != GR_LINE_APP)
+		ts = l->ts;
+	gr_unit_log_line(u, s, ts, l);
+}
+
+bool gr_unit_lambda_json(struct gr_unit *u, const char *doc, size_t n)
 {
 	struct gr_lambda_line l;
+	const struct gr_unit_spec *sp = u->spec;
 
-	if (!gr_lambda_parse_json(obj, &l)) {
+	if (!gr_lambda_parse_json(doc, n, &u->jdec, &l))
+		return false;
+	struct gr_stream *s = gr_unit_stream(u, sp->group, sp->group ? strlen(sp->group) : 0,
+					     sp->stream, sp->stream ? strlen(sp->stream) : 0);
+	gr_unit_record(u);
+	if (!s)
+		return true;
+	if (l.kind == GR_LINE_APP && !l.msg.n && !l.req.n)
 		gr_unit_skip(u, GR_SKIP_APP_LOG);
-		return;
-	}
-	if (ts == GR_TIME_UNKNOWN && l.ts != GR_TIME_UNKNOWN && (l.kind != GR_LINE_APP))
-		ts = l.ts; /* a platform record's own time is its envelope time */
-	gr_unit_log_line(u, s, ts, &l);
+	else
+		log_parsed_json(u, s, GR_TIME_UNKNOWN, &l);
+	return true;
 }
 
 /* Is a JSON-looking message worth parsing? Most JSON application records are
@@ -790,10 +801,8 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 				gr_unit_skip(u, GR_SKIP_APP_LOG);
 			return;
 		}
-		json_t *obj = json_loadb(msg, n, JSON_ALLOW_NUL, NULL);
-		if (obj) {
-			gr_unit_log_json(u, s, ts, obj);
-			json_decref(obj);
+		if (gr_lambda_parse_json(msg, n, &u->jdec, &l)) {
+			log_parsed_json(u, s, ts, &l);
 			return;
 		}
 	}
@@ -967,6 +976,10 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 			break;
 		}
 		u->line = line;
+		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n)) {
+			maybe_flush(u);
+			continue;
+		}
 		json_error_t jerr;
 		json_t *j = json_loadb(doc, n, JSON_ALLOW_NUL, &jerr);
 		if (!j) {
@@ -1131,6 +1144,9 @@ void gr_unit_release(struct gr_unit *u)
 	gr_buf_release(&u->scratch);
 	gr_buf_release(&u->scratch2);
 	gr_buf_release(&u->mbuf);
+	gr_buf_release(&u->xdocs);
+	gr_buf_release(&u->xdec);
+	gr_buf_release(&u->jdec);
 	u->streams = NULL;
 	u->deferred = NULL;
 	u->diags = NULL;

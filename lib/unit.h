@@ -78,6 +78,9 @@ struct gr_unit {
 	struct gr_buf scratch;           /* event message being assembled */
 	struct gr_buf scratch2;          /* decoded payloads */
 	struct gr_buf mbuf;              /* a marker's compacted text */
+	struct gr_buf xdocs;             /* decoded X-Ray documents of one trace */
+	struct gr_buf xdec;              /* decoded strings of one X-Ray document */
+	struct gr_buf jdec;              /* decoded strings of one JSON-format log record */
 };
 
 /* Initialise, run and release a unit. gr_unit_run returns 0 or u->fatal. */
@@ -111,8 +114,10 @@ struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn
  */
 void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const char *msg,
 		       size_t n);
-/* One JSON-format record (Telemetry record, JSON app record) of the current record. */
-void gr_unit_log_json(struct gr_unit *u, struct gr_stream *s, int64_t ts, json_t *obj);
+/* A JSON document doc[0..n) that is one Lambda JSON-format record (a Telemetry or
+ * JSON log format platform record, a JSON application record): handled as a log
+ * event of the unit's stream and true; false (nothing counted) when it is not one. */
+bool gr_unit_lambda_json(struct gr_unit *u, const char *doc, size_t n);
 /* One line already parsed (e.g. synthesised from Logs Insights fields). */
 void gr_unit_log_line(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 		      const struct gr_lambda_line *l);
@@ -127,7 +132,8 @@ char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size)
 void gr_json_document(struct gr_unit *u, json_t *doc);
 /* CloudWatch Logs JSON shapes; return false when doc is none of them. */
 bool gr_cwl_json(struct gr_unit *u, json_t *doc);
-/* X-Ray shapes; return false when doc is none of them. */
-bool gr_xray_json(struct gr_unit *u, json_t *doc);
+/* X-Ray shapes, read from the text doc[0..n) of one JSON value; false when it is
+ * none of them (or not well-formed: the caller's JSON parser then says why). */
+bool gr_xray_text(struct gr_unit *u, const char *doc, size_t n);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_reader.c: decompression by content, lines and JSON values, limits. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <jansson.h>
 #include <zlib.h>
 
 #include "buf.h"
@@ -286,5 +287,41 @@ Test(reader, inflate_mem_limit)
 	cr_assert_eq(gr_inflate_mem(z.data, z.len, 2 << 20, &out, &err), 0);
 	cr_assert_eq(out.len, sizeof(zeros));
 	gr_buf_release(&z);
+	gr_buf_release(&out);
+}
+
+/* Escaped quotes and backslash runs that straddle the reader's buffer refills: the
+ * value's end is still found exactly. */
+Test(reader, json_escapes_across_buffer_boundaries)
+{
+	struct gr_buf in = GR_BUF_INIT, out = GR_BUF_INIT;
+	struct gr_reader r;
+	const char *d;
+	size_t n, want;
+	uint64_t line;
+
+	for (int shift = 0; shift < 4; shift++) {
+		gr_buf_reset(&in);
+		gr_buf_adds(&in, "{\"s\":\"");
+		for (int i = 0; i < shift; i++)
+			gr_buf_addc(&in, 'x');
+		/* 600 KB of \" and \\ sequences: refills land inside them */
+		for (int i = 0; i < 100000; i++)
+			gr_buf_adds(&in, i % 3 ? "\\\"a\\\\" : "\\\\\\\"");
+		gr_buf_adds(&in, "\"}");
+		want = in.len;
+		gr_buf_adds(&in, "{\"next\":1}");
+		gr_reader_open_mem(&r, "mem", in.data, in.len);
+		cr_assert_eq(gr_reader_json(&r, &d, &n, &line), 1);
+		cr_assert_eq(n, want, "shift %d: %zu != %zu", shift, n, want);
+		json_error_t e;
+		json_t *j = json_loadb(d, n, 0, &e);
+		cr_assert_not_null(j, "%s", e.text);
+		json_decref(j);
+		cr_assert_eq(gr_reader_json(&r, &d, &n, &line), 1);
+		cr_assert_eq(n, 10);
+		gr_reader_release(&r);
+	}
+	gr_buf_release(&in);
 	gr_buf_release(&out);
 }

@@ -1,0 +1,145 @@
+#!/bin/sh
+# run.sh: `make bench`. Generates (or reuses) inputs of several sizes with
+# gammaray-synth, runs every program next to its baseline on the same input, and prints
+# one table: wall time (best of $REPEAT, runs interleaved), peak RSS, the ratio against
+# the baseline with the issue's goal, and the quality figures against ground truth.
+# Results also go to bench/results.md, which bench/README.md quotes.
+#
+#   BIN=build/bin sh bench/run.sh [small|medium|large|all]   (default: small medium)
+#   REPEAT=5 ...    more runs per measurement (default 3)
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+: "${BIN:=$top/build/bin}"
+: "${REPEAT:=3}"
+PATH=$BIN:$PATH
+export LC_ALL=C
+sizes=${*:-small medium}
+[ "$sizes" = all ] && sizes="small medium large"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gammaray-bench.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+results=$top/bench/results.md
+
+die() { echo "bench: $*" >&2; exit 1; }
+for p in gammaray-fetch gammaray-synth; do
+	command -v $p >/dev/null || die "$p not built (run make first)"
+done
+
+# The bare jansson baseline: parse every line, nothing else.
+jparse=$top/build/bench/jparse
+if [ ! -x "$jparse" ] || [ bench/jparse.c -nt "$jparse" ]; then
+	mkdir -p "$(dirname "$jparse")"
+	cc -O2 -o "$jparse" bench/jparse.c $(pkg-config --cflags --libs jansson) ||
+		die "cannot build the jansson baseline"
+fi
+
+# Workloads: bench/gen.sh makes (once) about 10 MB, 100 MB and 1 GB of logs of the
+# mixed application with X-Ray at 50% sampling, and the truth.
+workload() {
+	BIN=$BIN sh bench/gen.sh "$1" --sample-rate 0.5 || die "cannot generate the $1 workload"
+}
+
+# measure NAME CMD: best wall seconds and the peak RSS (KB) over $REPEAT runs;
+# prints "secs rss". Commands run through sh -c with output discarded by the caller.
+measure() {
+	best=""
+	rss=0
+	i=0
+	while [ $i -lt "$REPEAT" ]; do
+		/usr/bin/time -f "%e %M" -o "$tmp/time" sh -c "$1" || { echo "fail 0"; return; }
+		set -- "$1" $(tail -n 1 "$tmp/time")
+		t=$2
+		m=$3
+		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
+		[ "$m" -gt "$rss" ] && rss=$m
+		i=$((i + 1))
+	done
+	echo "$best $rss"
+}
+
+# pair LABEL GOAL OURS BASE: run both $REPEAT times, interleaved, report the ratio.
+pair() {
+	label=$1 goal=$2 ours=$3 base=$4
+	best_o="" best_b="" rss_o=0
+	i=0
+	while [ $i -lt "$REPEAT" ]; do
+		set -- $(REPEAT=1 measure "$ours")
+		o=$1; mo=$2
+		set -- $(REPEAT=1 measure "$base")
+		b=$1
+		[ "$o" = fail ] && { echo "| $label | failed | | | $goal | FAIL |"; return; }
+		if [ -z "$best_o" ] || awk "BEGIN { exit !($o < $best_o) }"; then best_o=$o; fi
+		if [ -z "$best_b" ] || awk "BEGIN { exit !($b < $best_b) }"; then best_b=$b; fi
+		[ "$mo" -gt "$rss_o" ] && rss_o=$mo
+		i=$((i + 1))
+	done
+	ratio=$(awk "BEGIN { printf \"%.2f\", ($best_b > 0 ? $best_o / $best_b : 0) }")
+	verdict=$(awk "BEGIN { g = \"$goal\"; sub(/^[<>]=/, \"\", g); \
+		if (\"$goal\" ~ /^>=/) print ($ratio > 0 && 1 / $ratio >= g) ? \"ok\" : \"SHORT\"; \
+		else print ($ratio <= g) ? \"ok\" : \"SHORT\" }")
+	echo "| $label | ${best_o}s, $((rss_o / 1024)) MB | ${best_b}s | $ratio | $goal | $verdict |"
+}
+
+mb() { du -sk "$@" | awk '{ s += $1 } END { printf "%.0f", s / 1024 }'; }
+raw_mb() { find "$@" -name '*.gz' -exec zcat {} + | wc -c | awk '{ printf "%.0f", $1 / 1e6 }'; }
+
+{
+	echo "## Results"
+	echo
+	echo "Machine: $(uname -m), $(nproc) CPUs, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo 2>/dev/null)"
+	echo "Date: $(date -u +%Y-%m-%d), gammaray $(gammaray-fetch --version | awk '{ print $2 }'), best of $REPEAT interleaved runs."
+	echo "Ratios are ours / baseline (lower is better) unless the goal says >= (a speed-up)."
+	echo
+	echo "| measurement | ours (wall, peak RSS) | baseline | ratio | goal | |"
+	echo "|---|---|---|---|---|---|"
+} >"$results"
+
+for size in $sizes; do
+	dir=$(workload "$size")
+	exp=$dir/export
+	xr=$dir/xray
+	echo "| **$size**: $(raw_mb "$exp") MB of logs ($(mb "$exp") MB gzip), $(mb "$xr") MB of X-Ray pages | | | | | |" >>"$results"
+	pair "fetch export, 1 job vs zcat" "<=2" \
+		"gammaray-fetch -q --export-tasks $dir/export-tasks.json $exp >/dev/null" \
+		"find $exp -name '*.gz' -exec zcat {} + >/dev/null" >>"$results"
+	pair "fetch export, -j 2 vs zcat (1 core)" "<=1.25" \
+		"gammaray-fetch -q -j 2 --export-tasks $dir/export-tasks.json $exp >/dev/null" \
+		"find $exp -name '*.gz' -exec zcat {} + >/dev/null" >>"$results"
+	if command -v jq >/dev/null; then
+		pair "fetch X-Ray pages, 1 job vs jq" ">=3" \
+			"gammaray-fetch -q $xr >/dev/null" \
+			"jq -c '.Traces[].Segments[].Document|fromjson' $xr/*.json >/dev/null" >>"$results"
+		pair "fetch X-Ray pages, -j 2 vs jq" ">=3" \
+			"gammaray-fetch -q -j 2 $xr >/dev/null" \
+			"jq -c '.Traces[].Segments[].Document|fromjson' $xr/*.json >/dev/null" >>"$results"
+	fi
+	gammaray-fetch -q --export-tasks "$dir/export-tasks.json" "$exp" "$xr" >"$tmp/events.ndjson"
+	echo "| fetch peak RSS ($size) | $(measure "gammaray-fetch -q --export-tasks $dir/export-tasks.json $exp $xr >/dev/null" | awk '{ printf "%d MB", $2 / 1024 }') | | | < 64 MB + a page | |" >>"$results"
+
+	if command -v gammaray-infer >/dev/null; then
+		pair "infer vs bare jansson parse of the events" "<=1.5" \
+			"gammaray-infer $tmp/events.ndjson >/dev/null" "$jparse $tmp/events.ndjson 2>/dev/null" >>"$results"
+		gammaray-infer "$tmp/events.ndjson" >"$tmp/graph.ndjson" 2>/dev/null
+		nodes=$(grep -c '"type":"node"' "$tmp/graph.ndjson")
+		rss=$(measure "gammaray-infer $tmp/events.ndjson >/dev/null" | awk '{ print $2 }')
+		echo "| infer memory per invocation ($nodes) | $(awk "BEGIN { printf \"%.0f B\", $rss * 1024 / ($nodes > 0 ? $nodes : 1) }") | | | <= 1 KB | |" >>"$results"
+		if command -v gammaray-score >/dev/null; then
+			echo "| infer quality with markers ($size) | $(gammaray-score "$dir/truth.ndjson" "$tmp/graph.ndjson" 2>&1 | awk '/^all|overall/ { $1 = ""; print; exit }') | | | P, R >= 0.995 | |" >>"$results"
+		fi
+		if command -v gammaray-critpath >/dev/null; then
+			pair "critpath vs bare jansson parse of the graph" "<=1.5" \
+				"gammaray-critpath --json $tmp/graph.ndjson >/dev/null" \
+				"$jparse $tmp/graph.ndjson 2>/dev/null" >>"$results"
+		fi
+		if command -v gammaray-dot >/dev/null; then
+			pair "dot function view vs bare jansson parse" "<=1.5" \
+				"gammaray-dot --view functions $tmp/graph.ndjson >/dev/null" \
+				"$jparse $tmp/graph.ndjson 2>/dev/null" >>"$results"
+		fi
+	fi
+done
+
+cat "$results"
+echo
+echo "bench: results written to bench/results.md"
