@@ -157,55 +157,7 @@ static int on_graphviz_msg(char *msg)
 	return 0;
 }
 
-/* --- DOT output through a cgraph I/O discipline ----------------------------------- */
-
-struct sink {
-	const struct gr_dot_opts *o; /* write callback */
-	struct gr_buf buf;           /* pending output */
-	int err;                     /* first write error */
-	size_t bytes;                /* bytes handed to write */
-};
-
-static int sink_flush(struct sink *s)
-{
-	if (!s->err && s->buf.len) {
-		s->err = s->o->write(s->o->write_ctx, s->buf.data, s->buf.len);
-		s->bytes += s->buf.len;
-	}
-	gr_buf_reset(&s->buf);
-	return s->err;
-}
-
-static int io_putstr(void *chan, const char *str)
-{
-	struct sink *s = chan;
-
-	if (s->err)
-		return EOF;
-	if (gr_buf_adds(&s->buf, str)) {
-		s->err = GR_ERR_NOMEM;
-		return EOF;
-	}
-	if (s->buf.len >= (1u << 16) && sink_flush(s))
-		return EOF;
-	return 0;
-}
-
-static int io_flush(void *chan)
-{
-	(void)chan;
-	return 0;
-}
-
-static int io_read(void *chan, char *buf, int size)
-{
-	(void)chan;
-	(void)buf;
-	(void)size;
-	return 0;
-}
-
-static Agiodisc_t io_disc = { io_read, io_putstr, io_flush };
+/* --- cgraph disciplines ------------------------------------------------------------ */
 
 /*
  * Object ids in creation order. cgraph's default ids for named objects are string
@@ -414,7 +366,7 @@ static Agraph_t *new_graph(const struct gr_dot_opts *o)
 
 	disc.mem = &AgMemDisc;
 	disc.id = &id_disc;
-	disc.io = &io_disc;
+	disc.io = &AgIoDisc; /* unused: gr_dot_write writes the DOT */
 	g = agopen("gammaray", Agdirected, &disc);
 	if (!g)
 		return NULL;
@@ -473,7 +425,6 @@ int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stat
 {
 	struct gr_dot_model m;
 	struct gr_dot_build b = { .o = o, .m = &m, .sum = sum };
-	struct sink sink = { .o = o, .buf = GR_BUF_INIT };
 	GVC_t *gvc = NULL;
 	bool render = o->format != GR_DOT_FORMAT_DOT;
 	int rc;
@@ -559,10 +510,7 @@ int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stat
 		gvFreeRenderData(data);
 		gvFreeLayout(gvc, b.g);
 	} else {
-		if (agwrite(b.g, &sink) == EOF && !sink.err)
-			sink.err = GR_ERR_IO;
-		rc = sink_flush(&sink);
-		sum->bytes = sink.bytes;
+		rc = gr_dot_write(b.g, o->write, o->write_ctx, &sum->bytes);
 	}
 	if (rc)
 		gr_error_set(err, rc, "cannot write the output");
@@ -574,7 +522,6 @@ out:
 	agseterrf(NULL);
 	msg_opts = NULL;
 	gr_buf_release(&b.t);
-	gr_buf_release(&sink.buf);
 	gr_dot_model_release(&m);
 	return rc;
 }

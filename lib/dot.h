@@ -136,6 +136,12 @@ void gr_dot_note(struct gr_dot_build *b, const char *name);
 int gr_dot_back_edges(size_t nn, const uint32_t *tail, const uint32_t *head, size_t ne,
 		      uint8_t *back);
 
+/* Write the cgraph graph (an Agraph_t *) as DOT through write, in one linear pass:
+ * graph, node and edge defaults, each subgraph with its nodes and edges in creation
+ * order, then the other nodes and edges. 0 or the first error; *bytes gets the size. */
+int gr_dot_write(void *graph, int (*write)(void *ctx, const char *p, size_t n), void *ctx,
+		 size_t *bytes);
+
 /* int64 ascending, for qsort. */
 int gr_dot_cmp_i64(const void *a, const void *b);
 /* Nearest-rank percentile q (0..1) of sorted v[0..n); 0 when n is 0. */

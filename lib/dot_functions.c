@@ -382,11 +382,13 @@ static void function_attrs(struct fview *v, struct fnode *f, const int64_t *dur)
 		gr_dot_newline(t);
 		pct_line(t, "duration ", dur, f->ndur);
 	}
-	gr_dot_newline(t);
-	rate(t, "cold", f->cold, f->count);
-	rate(t, ", errors", f->errors, f->count);
-	if (f->timeouts)
-		rate(t, ", timeouts", f->timeouts, f->count);
+	if (f->type != FN_NO_RECORD) {
+		gr_dot_newline(t);
+		rate(t, "cold", f->cold, f->count);
+		rate(t, ", errors", f->errors, f->count);
+		if (f->timeouts)
+			rate(t, ", timeouts", f->timeouts, f->count);
+	}
 	gr_dot_set_text(b, f->an, "label");
 
 	gr_buf_reset(t);
