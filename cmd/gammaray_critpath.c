@@ -250,10 +250,10 @@ int main(int argc, char **argv)
 		cli_msg("%llu path%s met a cycle in the graph and follow the search tree",
 			(unsigned long long)sum.fallbacks, sum.fallbacks == 1 ? "" : "s");
 	if (stats) {
-		cli_print_stats(&st, "records", "used");
-		cli_msg("%llu %s, %llu root%s, %llu written", (unsigned long long)sum.nodes,
+		cli_print_stats(&st, "records", "runs");
+		cli_msg("%llu %s, %llu root%s", (unsigned long long)sum.nodes,
 			o.request ? "spans" : "invocations", (unsigned long long)sum.roots,
-			sum.roots == 1 ? "" : "s", (unsigned long long)sum.runs);
+			sum.roots == 1 ? "" : "s");
 	}
 	if (gr_stats_lost(&st)) {
 		loss_summary(&st);

@@ -14,6 +14,11 @@ static const char usage[] =
 	"      --json        one JSON object instead of the table\n"
 	"      --xray-only   recall over the truth edges marked \"xray\":true only (the\n"
 	"                    edges X-Ray alone shows); precision is unchanged\n"
+	"      --critpath[=RUNS]  also the share of the truth's roots whose workflow\n"
+	"                    critical path (gammaray-critpath) has the same invocations\n"
+	"                    and a latency within 1 ms or 1%: computed from GRAPH, or\n"
+	"                    read from RUNS, a 'gammaray-critpath --json' output (with\n"
+	"                    --json: a second line {\"critpath\":{...}})\n"
 	"      --stats       print record counts on stderr at the end\n"
 	"  -h, --help        show this help and exit\n"
 	"  -V, --version     show the version and exit\n"
@@ -22,12 +27,13 @@ static const char usage[] =
 	"2 on bad usage.\n"
 	"Example: gammaray-score out/truth.ndjson graph.ndjson\n";
 
-enum { OPT_JSON = 256, OPT_XRAY_ONLY, OPT_STATS };
+enum { OPT_JSON = 256, OPT_XRAY_ONLY, OPT_STATS, OPT_CRITPATH };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "xray-only", no_argument, NULL, OPT_XRAY_ONLY },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "critpath", optional_argument, NULL, OPT_CRITPATH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -39,7 +45,8 @@ int main(int argc, char **argv)
 	struct gr_score s;
 	struct gr_stats st;
 	struct gr_error err = { 0 };
-	bool json = false, stats = false;
+	bool json = false, stats = false, critpath = false;
+	const char *runs = NULL;
 	int c, rc;
 
 	cli_init("gammaray-score");
@@ -48,6 +55,10 @@ int main(int argc, char **argv)
 		case OPT_JSON: json = true; break;
 		case OPT_XRAY_ONLY: o.xray_only = true; break;
 		case OPT_STATS: stats = true; break;
+		case OPT_CRITPATH:
+			critpath = true;
+			runs = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return cli_finish(CLI_OK);
@@ -69,5 +80,15 @@ int main(int argc, char **argv)
 		return cli_finish(CLI_FAIL);
 	}
 	rc = gr_score_report(&s, &o, json, cli_write, NULL);
+	if (!rc && critpath) {
+		struct gr_critpath_agreement a;
+		const char *truth = argv[optind], *graph = argv[optind + 1];
+		if (runs ? gr_critpath_score_json(truth, runs, &a, &st, &err)
+			 : gr_critpath_score(truth, graph, &a, &st, &err)) {
+			cli_error(&err);
+			return cli_finish(CLI_FAIL);
+		}
+		rc = gr_critpath_agreement_report(&a, json, cli_write, NULL);
+	}
 	return cli_finish(rc ? CLI_FAIL : CLI_OK);
 }

@@ -384,7 +384,7 @@ static void hop_text(struct out *x, const struct gr_graph *g, const struct gr_cp
 
 static void stats_table(struct out *x, const struct gr_cp_stats *st, bool request)
 {
-	static const char *const kinds[] = { "function", "cold start", "hop", "operation" };
+	static const char *const kinds[] = { "function", "init", "hop", "operation" };
 	char p50[32], p95[32], p99[32], mx[32];
 
 	for (size_t gi = 0, ri = 0; gi < st->ngroups; gi++) {
@@ -425,6 +425,8 @@ static size_t slowest(const int64_t *lat, size_t n, int top, uint32_t *out)
 {
 	size_t k = 0;
 
+	if (top <= 0)
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t j = k < (size_t)top ? k++ : k;
 		if (j == (size_t)top) {
@@ -571,7 +573,7 @@ static const struct gr_cp_run *pick_run(const struct gr_cp_render *o, const stru
 	if (!best && o->root)
 		gr_error_set(err, GR_ERR_USAGE, "--root %s: no run has this root", o->root);
 	else if (!best)
-		gr_error_set(err, GR_ERR_USAGE, "no run to draw");
+		gr_error_set(err, GR_ERR_DATA, "no run to draw: the graph has no root with times");
 	return best;
 }
 
@@ -641,7 +643,7 @@ int gr_cp_write_chrome(const struct gr_cp_render *o, const struct gr_graph *g, c
 	struct gr_buf b = GR_BUF_INIT;
 
 	if (!run)
-		return GR_ERR_USAGE;
+		return err->code;
 	out_init(&x, o);
 	struct gr_jw *w = &x.w;
 	int64_t t0 = g->nodes[run->root].start_us;
@@ -889,10 +891,11 @@ int gr_cp_req_write_chrome(const struct gr_cp_render *o, const struct gr_spans *
 		if (o->root && run)
 			break;
 	}
-	if (!run) {
-		gr_error_set(err, GR_ERR_USAGE, "no span tree to draw");
-		return GR_ERR_USAGE;
-	}
+	if (!run && o->root)
+		return gr_error_set(err, GR_ERR_USAGE, "--root %s: no span tree has this root",
+				    o->root);
+	if (!run)
+		return gr_error_set(err, GR_ERR_DATA, "no span tree to draw");
 	out_init(&x, o);
 	struct gr_jw *w = &x.w;
 	const struct gr_span *root = &sp->v[run->root];

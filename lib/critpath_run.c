@@ -113,7 +113,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	}
 	if (rc == GR_ERR_NOMEM)
 		gr_error_set(err, rc, "out of memory");
-	else if (rc && rc != GR_ERR_USAGE)
+	else if (rc == GR_ERR_IO || rc == GR_ERR_PIPE)
 		gr_error_set(err, rc, "cannot write the output");
 out:
 	gr_cp_stats_release(&cs);
@@ -186,7 +186,7 @@ static int request(const struct gr_critpath_opts *o, const char *const *paths, s
 	}
 	if (rc == GR_ERR_NOMEM)
 		gr_error_set(err, rc, "out of memory");
-	else if (rc && rc != GR_ERR_USAGE)
+	else if (rc == GR_ERR_IO || rc == GR_ERR_PIPE)
 		gr_error_set(err, rc, "cannot write the output");
 out:
 	gr_cp_stats_release(&cs);
@@ -204,6 +204,8 @@ int gr_critpath(const struct gr_critpath_opts *o, const char *const *paths, size
 		return gr_error_set(err, GR_ERR_USAGE, "no output");
 	if (o->overlap < 0 || o->overlap >= 1 || o->lengthening < 1 || o->tolerance_us < 0)
 		return gr_error_set(err, GR_ERR_USAGE, "tolerances out of range");
-	return o->request ? request(o, paths, npaths, st, sum, err)
-			  : workflow(o, paths, npaths, st, sum, err);
+	int rc = o->request ? request(o, paths, npaths, st, sum, err)
+			    : workflow(o, paths, npaths, st, sum, err);
+	st->events_out = sum->runs;
+	return rc;
 }

@@ -99,7 +99,8 @@ static void add_lat(struct gr_cp_stats *s, uint32_t gi, int64_t lat)
 
 void gr_cp_stats_begin(struct gr_cp_stats *s, const char *root_label, int64_t latency_us)
 {
-	uint32_t all = group(s, ""), own = group(s, root_label ? root_label : "?");
+	/* "" names the group of every run */
+	uint32_t all = group(s, ""), own = group(s, root_label && *root_label ? root_label : "?");
 
 	s->ncur = 0;
 	s->cur_lat = latency_us;
@@ -295,7 +296,7 @@ int gr_cp_stats_workflow(struct gr_cp_stats *s, const struct gr_graph *g, const 
 			const struct gr_node *nd = &g->nodes[sg->node];
 			switch ((enum gr_cp_seg_type)sg->type) {
 			case GR_CP_INIT:
-				gr_cp_stats_add(s, GR_CP_ROW_INIT, "cold start", sg->dur_us);
+				gr_cp_stats_add(s, GR_CP_ROW_INIT, "cold starts", sg->dur_us);
 				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
 				break;
 			case GR_CP_EXEC:

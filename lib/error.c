@@ -74,6 +74,7 @@ static const struct {
 	[GR_SKIP_DUPLICATE] = { "duplicate", false },
 	[GR_SKIP_UNUSED] = { "unused", false },
 	[GR_SKIP_UNKNOWN_TYPE] = { "unknown-type", false },
+	[GR_SKIP_LATE] = { "late", false },
 	[GR_SKIP_NOT_SHOWN] = { "not-shown", false },
 	[GR_SKIP_WRITE_TEST] = { "write-test", true },
 	[GR_LOST_JSON] = { "bad-json", false },

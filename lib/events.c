@@ -235,6 +235,9 @@ void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s)
 	opt_str(w, "name", s->name);
 	opt_str(w, "origin", s->origin);
 	opt_str(w, "ns", s->ns);
+	opt_str(w, "svc", s->svc);
+	opt_str(w, "kind", s->kind);
+	opt_str(w, "ref", s->ref);
 	gr_jw_int(w, "start_us", s->start_us);
 	if (s->end_us >= 0)
 		gr_jw_int(w, "end_us", s->end_us);

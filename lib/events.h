@@ -65,6 +65,10 @@ struct gr_xseg {
 	struct gr_str table, queue, topic;/* aws.table_name, aws.queue_url, aws.topic_arn */
 	struct gr_str arn;                /* resource_arn or aws.function_arn */
 	struct gr_str log_group;          /* aws.cloudwatch_logs[0].log_group */
+	struct gr_str svc;                /* Jaeger/OTLP: service name */
+	struct gr_str kind;               /* Jaeger/OTLP: span kind, "server", "client"... */
+	struct gr_str ref;                /* Jaeger: "follows_from" when the parent is
+					   * referenced so (absent: child of) */
 	int64_t start_us, end_us;         /* end_us -1 when in progress */
 	int http;                         /* http.response.status, 0 if absent */
 	bool sub;                         /* a subsegment (embedded or independent) */

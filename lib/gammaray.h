@@ -81,6 +81,7 @@ enum gr_reason {
 	GR_SKIP_DUPLICATE,      /* the same record again, merged (gammaray-infer) */
 	GR_SKIP_UNUSED,         /* a record that carries nothing the program uses */
 	GR_SKIP_UNKNOWN_TYPE,   /* a record type this version does not know */
+	GR_SKIP_LATE,           /* about an invocation already written (gammaray-infer --window) */
 	GR_SKIP_NOT_SHOWN,      /* left out of a picture and said so in it (gammaray-dot) */
 	/* deliberately skipped files */
 	GR_SKIP_WRITE_TEST,     /* the export's aws-logs-write-test object */
@@ -534,5 +535,15 @@ struct gr_critpath_agreement {
  * critpath records are the reference). st accounts for the records read. */
 int gr_critpath_score(const char *truth, const char *graph, struct gr_critpath_agreement *out,
 		      struct gr_stats *st, struct gr_error *err);
+/* The same with the runs read from a `gammaray-critpath --json` output (one object
+ * per line: root, sink, latency_us, path[].id) instead of computed. */
+int gr_critpath_score_json(const char *truth, const char *runs,
+			   struct gr_critpath_agreement *out, struct gr_stats *st,
+			   struct gr_error *err);
+/* agree / truth_roots (1 when there is no truth root). */
+double gr_critpath_agreement_share(const struct gr_critpath_agreement *a);
+/* The agreement as two lines of text, or as one JSON object {"critpath":{...}}. */
+int gr_critpath_agreement_report(const struct gr_critpath_agreement *a, bool json,
+				 int (*write)(void *ctx, const char *data, size_t len), void *ctx);
 
 #endif

@@ -172,7 +172,7 @@ const char *inf_intern(struct gr_infer *inf, const char *s, size_t n)
 
 	if (v)
 		return *INF_AT(inf, namev, const char *, *v);
-	const char *copy = gr_arena_strdup(&inf->arena, s, n);
+	const char *copy = gr_arena_strdup(&inf->fnarena, s, n);
 	const char **slot = inf_vec_push(inf, &inf->namev, sizeof(*slot));
 	if (!copy || !slot ||
 	    !gr_strmap_put(&inf->names, copy, n, (uint32_t)(inf->namev.n - 1), NULL)) {
@@ -278,7 +278,7 @@ uint32_t inf_node_get(struct gr_infer *inf, const char *id, size_t n)
 		return INF_NONE;
 	nd->id = copy;
 	nd->start_ts = nd->first_ts = nd->report_ts = nd->end_ts = nd->fault_ts = GR_TIME_UNKNOWN;
-	nd->mark_ts = nd->x_t0 = nd->x_t1 = GR_TIME_UNKNOWN;
+	nd->mark_ts = GR_TIME_UNKNOWN;
 	nd->dur_us = nd->end_dur_us = nd->init_us = nd->billed_us = nd->mem_mb = -1;
 	nd->src = nd->xsvc = INF_NONE;
 	return *v;
@@ -290,7 +290,7 @@ static struct inf_stream *stream_get(struct gr_infer *inf, const char *name, siz
 
 	if (v)
 		return INF_AT(inf, streams, struct inf_stream, *v);
-	const char *key = inf_intern(inf, name, n);
+	const char *key = inf_pack_str(inf, name, n);
 	struct inf_stream *s = key ? inf_vec_push(inf, &inf->streams, sizeof(*s)) : NULL;
 	if (!s)
 		return NULL;
@@ -313,20 +313,43 @@ static const struct inf_stream *stream_find(const struct gr_infer *inf, const ch
 
 const char *inf_node_fn(const struct gr_infer *inf, const struct inf_node *n)
 {
-	if (n->fn)
+	if (n->flags & NF_FN_START)
 		return n->fn;
 	const struct inf_stream *s = stream_find(inf, n->stream);
 	if (s && s->fn)
 		return s->fn;
-	return n->fn_alt;
+	return n->fn;
 }
 
-int64_t inf_node_first(const struct inf_node *n)
+bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_t *t0,
+		    int64_t *t1, bool *fault)
 {
+	const struct inf_seg *segs = inf->segs.v;
+	bool found = false;
+
+	if (n->xsvc == INF_NONE)
+		return false;
+	uint32_t *head = gr_fpmap_get(&inf->fnseg_ix, segs[n->xsvc].key);
+	for (uint32_t fi = head ? *head : INF_NONE; fi != INF_NONE; fi = segs[fi].next) {
+		if (found && segs[fi].t0 < *t0)
+			continue;
+		found = true;
+		*t0 = segs[fi].t0;
+		*t1 = segs[fi].t1 >= 0 ? segs[fi].t1 : GR_TIME_UNKNOWN;
+		*fault = (segs[fi].flags & XF_FAULT) != 0;
+	}
+	return found;
+}
+
+int64_t inf_node_first(const struct gr_infer *inf, const struct inf_node *n)
+{
+	int64_t t0, t1;
+	bool fault;
+
 	if (n->first_ts != GR_TIME_UNKNOWN)
 		return n->first_ts;
-	if (n->x_t0 != GR_TIME_UNKNOWN)
-		return n->x_t0;
+	if (inf_node_xspan(inf, n, &t0, &t1, &fault))
+		return t0;
 	return n->mark_ts;
 }
 
@@ -355,19 +378,23 @@ static int64_t node_init(const struct gr_infer *inf, const struct inf_node *n, b
 
 int64_t inf_node_start(const struct gr_infer *inf, const struct inf_node *n)
 {
-	bool cold;
+	bool cold, fault;
+	int64_t t0, t1;
 
 	if (n->start_ts != GR_TIME_UNKNOWN)
 		return n->start_ts - node_init(inf, n, &cold);
-	if (n->x_t0 != GR_TIME_UNKNOWN)
-		return n->x_t0;
+	if (inf_node_xspan(inf, n, &t0, &t1, &fault))
+		return t0;
 	if (n->report_ts != GR_TIME_UNKNOWN && n->dur_us >= 0)
 		return n->report_ts - n->dur_us;
 	return n->mark_ts;
 }
 
-int64_t inf_node_end(const struct inf_node *n)
+int64_t inf_node_end(const struct gr_infer *inf, const struct inf_node *n)
 {
+	int64_t t0, t1;
+	bool fault;
+
 	if (n->start_ts != GR_TIME_UNKNOWN) {
 		if (n->dur_us >= 0 && n->report_ts >= n->start_ts)
 			return n->start_ts + n->dur_us;
@@ -378,8 +405,8 @@ int64_t inf_node_end(const struct inf_node *n)
 		if (n->report_ts >= n->start_ts)
 			return n->report_ts;
 	}
-	if (n->x_t1 != GR_TIME_UNKNOWN && n->x_t1 >= 0)
-		return n->x_t1;
+	if (inf_node_xspan(inf, n, &t0, &t1, &fault) && t1 != GR_TIME_UNKNOWN)
+		return t1;
 	if (n->report_ts != GR_TIME_UNKNOWN)
 		return n->report_ts;
 	return n->end_ts;
@@ -401,7 +428,7 @@ void inf_node_out(const struct gr_infer *inf, const struct inf_node *n, struct g
 	g->trace = n->trace;
 	g->stream = n->stream;
 	g->start_us = inf_node_start(inf, n);
-	g->end_us = inf_node_end(n);
+	g->end_us = inf_node_end(inf, n);
 	g->init_us = init;
 	g->cold = cold;
 	g->mem_mb = n->mem_mb;
@@ -482,6 +509,7 @@ struct inf_src *inf_src_add(struct gr_infer *inf, uint32_t node, int kind, int r
 	s->text = text ? inf_pack_str(inf, text, tn) : NULL;
 	s->node = node;
 	s->cause = INF_NONE;
+	s->s3 = INF_NONE;
 	s->kind = (uint8_t)kind;
 	s->rule = (uint8_t)rule;
 	/* keep the invocation's list in reading order: append at the end */
@@ -514,13 +542,30 @@ static bool seen(struct gr_infer *inf, uint64_t fp)
 	return !added;
 }
 
-static uint64_t record_fp(const struct gr_event *ev, const char *extra, size_t en)
+static uint64_t record_fp(const struct gr_event *ev, int64_t ts, const char *extra, size_t en)
 {
-	char ts[24];
-	int tn = snprintf(ts, sizeof(ts), "%lld", (long long)ev->ts);
+	char t[24];
+	int tn = snprintf(t, sizeof(t), "%lld", (long long)ts);
 
-	return inf_fp3(T_SEEN, ev->type_name.p, ev->type_name.n, ev->req.p, ev->req.n, ts,
+	return inf_fp3(T_SEEN, ev->type_name.p, ev->type_name.n, ev->req.p, ev->req.n, t,
 		       (size_t)tn) ^ (en ? inf_fp1(T_SEEN, extra, en) : 0);
+}
+
+/*
+ * Is this platform record a copy of one read before? A copy of the latest record of
+ * its kind has the same time. Only invocations that ran more than once (retries)
+ * remember every record, so copies of earlier attempts' records are recognised
+ * too without a fingerprint per record of every invocation.
+ */
+static bool platform_dup(struct gr_infer *inf, const struct inf_node *n, int64_t latest)
+{
+	const struct gr_event *ev = &inf->ev;
+
+	if (ev->ts != GR_TIME_UNKNOWN && ev->ts == latest)
+		return true;
+	if (n->attempts > 1)
+		return seen(inf, record_fp(ev, ev->ts, NULL, 0));
+	return false;
 }
 
 /* The node a log record names; counts the loss when it names none. */
@@ -538,7 +583,17 @@ static uint32_t record_node(struct gr_infer *inf)
 			 (int)ev->type_name.n, ev->type_name.p);
 		return INF_NONE;
 	}
-	uint32_t n = inf_node_get(inf, ev->req.p, ev->req.n);
+	uint32_t n = inf_node_find(inf, ev->req.p, ev->req.n);
+	if ((n != INF_NONE && (INF_NODE(inf, n)->flags & NF_RELEASED)) ||
+	    (n == INF_NONE && inf->o.window_us &&
+	     inf_was_released(inf, inf_fp1(T_REQ, ev->req.p, ev->req.n)))) {
+		/* --window: its invocation was written already */
+		inf->st.io.reason[GR_SKIP_LATE]++;
+		inf->st.late++;
+		return INF_NONE;
+	}
+	if (n == INF_NONE)
+		n = inf_node_get(inf, ev->req.p, ev->req.n);
 	if (n != INF_NONE)
 		INF_NODE(inf, n)->flags |= NF_RUN;
 	return n;
@@ -568,24 +623,49 @@ static bool on_start(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	if (seen(inf, record_fp(ev, NULL, 0))) {
+	struct inf_node *n = INF_NODE(inf, ni);
+	if (ev->ts != GR_TIME_UNKNOWN && (ev->ts == n->start_ts || ev->ts == n->first_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
 	}
-	struct inf_node *n = INF_NODE(inf, ni);
+	if (n->attempts >= 1) {
+		/* another attempt (a retry keeps the request id): from now on every
+		 * START of this invocation is remembered */
+		if (n->attempts == 1) {
+			seen(inf, record_fp(ev, n->start_ts, NULL, 0));
+			if (n->first_ts != n->start_ts)
+				seen(inf, record_fp(ev, n->first_ts, NULL, 0));
+		}
+		if (seen(inf, record_fp(ev, ev->ts, NULL, 0))) {
+			inf->st.io.reason[GR_SKIP_DUPLICATE]++;
+			return false;
+		}
+		n = INF_NODE(inf, ni);
+	}
 	if (n->attempts < UINT16_MAX)
 		n->attempts++;
 	if (n->start_ts == GR_TIME_UNKNOWN || ev->ts > n->start_ts) {
 		n->start_ts = ev->ts;
-		if (ev->stream.n)
-			n->stream = inf_intern(inf, ev->stream.p, ev->stream.n);
-		if (ev->fn.n)
+		if (ev->stream.n) {
+			struct inf_stream *st = stream_get(inf, ev->stream.p, ev->stream.n);
+			n = INF_NODE(inf, ni);
+			n->stream = st ? st->name : NULL;
+			/* the first START after an INIT_START of the stream was cold */
+			if (st && st->init_ts != GR_TIME_UNKNOWN && ev->ts >= st->init_ts &&
+			    (st->first_after == GR_TIME_UNKNOWN || ev->ts < st->first_after))
+				st->first_after = ev->ts;
+		}
+		if (ev->fn.n) {
 			n->fn = inf_intern(inf, ev->fn.p, ev->fn.n);
+			n->flags |= NF_FN_START;
+		}
 	}
 	if (n->first_ts == GR_TIME_UNKNOWN || ev->ts < n->first_ts)
 		n->first_ts = ev->ts;
-	if (!n->fn && ev->fn.n)
+	if (!(n->flags & NF_FN_START) && ev->fn.n) {
 		n->fn = inf_intern(inf, ev->fn.p, ev->fn.n);
+		n->flags |= NF_FN_START;
+	}
 	set_trace(inf, n, ev->trace);
 	return true;
 }
@@ -597,11 +677,12 @@ static bool on_end(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	if (seen(inf, record_fp(ev, NULL, 0))) {
+	struct inf_node *n = INF_NODE(inf, ni);
+	if (platform_dup(inf, n, n->end_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
 	}
-	struct inf_node *n = INF_NODE(inf, ni);
+	n = INF_NODE(inf, ni);
 	if (n->end_ts == GR_TIME_UNKNOWN || ev->ts >= n->end_ts) {
 		n->end_ts = ev->ts;
 		n->end_status = (uint8_t)ev->status;
@@ -617,11 +698,12 @@ static bool on_report(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	if (seen(inf, record_fp(ev, NULL, 0))) {
+	struct inf_node *n = INF_NODE(inf, ni);
+	if (platform_dup(inf, n, n->report_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
 	}
-	struct inf_node *n = INF_NODE(inf, ni);
+	n = INF_NODE(inf, ni);
 	if (n->report_ts == GR_TIME_UNKNOWN || ev->ts >= n->report_ts) {
 		n->report_ts = ev->ts;
 		n->dur_us = clamp32(ev->dur_us);
@@ -648,11 +730,12 @@ static bool on_fault(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	if (seen(inf, record_fp(ev, ev->detail.p, ev->detail.n))) {
+	struct inf_node *n = INF_NODE(inf, ni);
+	if (platform_dup(inf, n, n->fault_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
 	}
-	struct inf_node *n = INF_NODE(inf, ni);
+	n = INF_NODE(inf, ni);
 	uint8_t st = ev->status ? (uint8_t)ev->status : (uint8_t)GR_STATUS_ERROR;
 	if (n->fault_ts == GR_TIME_UNKNOWN || ev->ts > n->fault_ts) {
 		n->fault_ts = ev->ts;
@@ -723,7 +806,7 @@ static bool on_marker(struct gr_infer *inf)
 	uint32_t ni = record_node(inf);
 	if (ni == INF_NONE)
 		return false;
-	if (seen(inf, record_fp(ev, ev->m.p, ev->m.n))) {
+	if (seen(inf, record_fp(ev, ev->ts, ev->m.p, ev->m.n))) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
 	}
@@ -818,6 +901,7 @@ int gr_infer_new(struct gr_infer **out, const struct gr_infer_opts *o, struct gr
 		inf->o.max_depth = GR_DEFAULT_MAX_DEPTH;
 	inf->newest = INT64_MIN;
 	inf->next_release = INT64_MIN;
+	inf->rotated = INT64_MIN;
 	gr_jw_init(&inf->w, &inf->out);
 	*out = inf;
 	return 0;
@@ -891,9 +975,12 @@ int gr_infer_read_mem(struct gr_infer *inf, const char *name, const void *data, 
 	return rc;
 }
 
-/* Streams: the first START at or after each INIT_START (cold starts). */
+/* Streams: the first START at or after each INIT_START (cold starts), whatever the
+ * order the records came in. */
 static void streams_finalize(struct gr_infer *inf)
 {
+	for (size_t i = 0; i < inf->streams.n; i++)
+		INF_AT(inf, streams, struct inf_stream, i)->first_after = GR_TIME_UNKNOWN;
 	for (size_t i = 0; i < inf->nodes.n; i++) {
 		struct inf_node *n = INF_NODE(inf, i);
 		if (!n->stream || n->start_ts == GR_TIME_UNKNOWN)
@@ -916,22 +1003,14 @@ int gr_infer_finish(struct gr_infer *inf, struct gr_error *err)
 	inf->line = 0;
 	if (inf->fatal)
 		return inf->fatal;
-	streams_finalize(inf);
-	inf_xray_finalize(inf);
-	size_t first_edge = inf->edges.n, first_unm = inf->unms.n;
-	inf_keytime(inf, NULL, 0);
-	inf_link_nodes(inf, NULL, 0);
-	inf_break_cycles(inf, first_edge);
-	inf_unmatched_causes(inf, NULL, 0);
-	inf_find_loops(inf);
-	if (inf->fatal)
-		return inf->fatal;
-	int rc = inf_write(inf, NULL, 0, first_edge, first_unm);
-	if (rc && !inf->fatal) {
-		inf->fatal = rc;
-		gr_error_set(err, rc, "%s", rc == GR_ERR_PIPE ? "broken pipe" :
-			     "cannot write the output");
+	if (inf->o.window_us) {
+		inf_window_finish(inf);
+	} else {
+		streams_finalize(inf);
+		inf_release(inf, NULL, 0, true);
 	}
+	if (!inf->fatal)
+		inf_find_loops(inf);
 	inf->st.loops = (const char *const *)inf->loops.v;
 	inf->st.nloops = inf->loops.n;
 	return inf->fatal;
@@ -948,18 +1027,21 @@ void gr_infer_free(struct gr_infer *inf)
 		return;
 	for (size_t i = 0; i < inf->loops.n; i++)
 		free(*INF_AT(inf, loops, char *, i));
-	struct inf_vec *vecs[] = { &inf->nodes, &inf->causes, &inf->aliases, &inf->srcs,
+	struct inf_vec *vecs[] = { &inf->nodes, &inf->causes, &inf->aliases, &inf->srcs, &inf->s3x,
 				   &inf->segs, &inf->links, &inf->edges, &inf->unms,
-				   &inf->streams, &inf->loops, &inf->namev };
+				   &inf->streams, &inf->loops, &inf->namev, &inf->fedges };
 	for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++)
 		free(vecs[i]->v);
 	struct gr_fpmap *maps[] = { &inf->node_ix, &inf->alias_ix, &inf->seg_ix, &inf->fnseg_ix,
-				    &inf->child_ix, &inf->seen, &inf->seen_old };
+				    &inf->child_ix, &inf->seen, &inf->seen_old, &inf->fedge_ix,
+				    &inf->released, &inf->released_old, &inf->taken,
+				    &inf->taken_old };
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 		gr_fpmap_release(maps[i]);
 	gr_strmap_release(&inf->names);
 	gr_strmap_release(&inf->stream_ix);
 	gr_arena_release(&inf->arena);
+	gr_arena_release(&inf->fnarena);
 	gr_buf_release(&inf->scratch);
 	gr_buf_release(&inf->tmp);
 	gr_buf_release(&inf->mscratch);

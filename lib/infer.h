@@ -83,13 +83,13 @@ enum inf_node_flag {
 	NF_RELEASED = 1 << 2, /* --window: written and linked */
 	NF_XFAULT = 1 << 3,   /* X-Ray: a function segment of its last attempt failed */
 	NF_EDGES = 1 << 4,    /* its incoming edges were made */
+	NF_FN_START = 1 << 5, /* fn was named by its START record (else by a marker or X-Ray) */
 };
 
 /* One invocation. */
 struct inf_node {
 	const char *id;         /* request id (pack arena) */
-	const char *fn;         /* function from its START record (interned), or NULL */
-	const char *fn_alt;     /* function from a marker or X-Ray (interned), or NULL */
+	const char *fn;         /* function from START, else a marker or X-Ray (interned) */
 	const char *stream;     /* log stream of its last attempt (interned), or NULL */
 	const char *trace;      /* X-Ray trace id, or NULL */
 	int64_t start_ts;       /* START of the last attempt, GR_TIME_UNKNOWN */
@@ -98,7 +98,6 @@ struct inf_node {
 	int64_t end_ts;         /* the latest END */
 	int64_t fault_ts;       /* the latest fault record */
 	int64_t mark_ts;        /* the earliest marker (a start when no START was read) */
-	int64_t x_t0, x_t1;     /* X-Ray function segment of the last attempt */
 	uint64_t report_seg;    /* fingerprint of the REPORT's X-Ray segment, 0 */
 	int32_t dur_us;         /* REPORT duration, -1 */
 	int32_t end_dur_us;     /* END duration (JSON format), -1 */
@@ -145,20 +144,25 @@ enum inf_src_flag {
 /* One trigger record of an invocation (an entry marker's src). */
 struct inf_src {
 	uint64_t key;       /* fingerprint of what it names */
-	uint64_t alt;       /* another spelling of key (S3: the URL-decoded key), or 0 */
-	uint64_t exact;     /* S3: version alias, else 0 */
-	uint64_t exact2;    /* S3: ETag alias, else 0 */
 	const char *text;   /* key as text (the edge's "key"; R_CALLER: the caller's id) */
 	const char *order;  /* S3 sequencer or stream sequence number, or NULL */
 	uint32_t node;      /* the invocation it triggered */
 	uint32_t next;      /* next src of the same invocation */
 	uint32_t cause;     /* matched cause, INF_NONE */
+	uint32_t s3;        /* S3: its ids in inf->s3x, INF_NONE */
 	float conf;         /* confidence of the match */
 	uint8_t kind;       /* enum gr_kind */
 	uint8_t op;         /* enum inf_op */
 	uint8_t rule;       /* enum inf_rule */
 	uint8_t evidence;   /* of the match */
 	uint8_t flags;      /* enum inf_src_flag */
+};
+
+/* The ids of an S3 trigger record (kept apart: most triggers are not S3). */
+struct inf_s3x {
+	uint64_t alt;       /* another spelling of the key (URL-decoded), or 0 */
+	uint64_t version;   /* version id alias, or 0 */
+	uint64_t etag;      /* ETag alias, or 0 */
 };
 
 /* X-Ray roles. */
@@ -190,6 +194,12 @@ struct inf_seg {
 	uint8_t role;       /* enum inf_role */
 	uint8_t kind;       /* XR_CALL, XR_SERVICE: enum gr_kind, NONE if another service */
 	uint8_t flags;      /* enum inf_seg_flag */
+};
+
+/* A function-level edge: some invocation of a caused one of b. */
+struct inf_fedge {
+	uint32_t a, b;      /* function names (indices into namev) */
+	uint32_t kinds;     /* 1 << kind of each kind seen */
 };
 
 /* An X-Ray span link. */
@@ -250,22 +260,30 @@ struct gr_infer {
 	struct gr_error *err;           /* where the current call reports a fatal error */
 	int fatal;                      /* sticky fatal error, 0 */
 
-	struct gr_arena arena;          /* strings and blocks of pack */
-	struct inf_pack pack;           /* request ids, trace ids, keys */
-	struct gr_strmap names;         /* interned function and stream names -> namev */
-	struct inf_vec namev;           /* const char *: the interned names */
+	struct gr_arena arena;          /* strings and blocks of pack (rebuilt by --window) */
+	struct inf_pack pack;           /* request ids, trace ids, keys, stream names */
+	struct gr_arena fnarena;        /* function names: kept for the whole run */
+	struct gr_strmap names;         /* interned function names -> namev */
+	struct inf_vec namev;           /* const char *: the interned function names */
 	struct gr_strmap stream_ix;     /* stream name -> index into streams */
 
 	struct inf_vec nodes;           /* struct inf_node */
 	struct inf_vec causes;          /* struct inf_cause */
 	struct inf_vec aliases;         /* struct inf_alias */
 	struct inf_vec srcs;            /* struct inf_src */
+	struct inf_vec s3x;             /* struct inf_s3x */
 	struct inf_vec segs;            /* struct inf_seg */
 	struct inf_vec links;           /* struct inf_link */
 	struct inf_vec edges;           /* struct inf_edge */
 	struct inf_vec unms;            /* struct inf_unm */
 	struct inf_vec streams;         /* struct inf_stream */
 	struct inf_vec loops;           /* char *: function-level loops */
+	struct inf_vec fedges;          /* struct inf_fedge: function-level edges written */
+	struct gr_fpmap fedge_ix;       /* (from fn, to fn) -> index into fedges */
+	struct gr_fpmap released;       /* --window: request ids written (this generation) */
+	struct gr_fpmap released_old;   /* ...and the previous one */
+	struct gr_fpmap taken;          /* --window: writes taken by a function (keys with time) */
+	struct gr_fpmap taken_old;      /* ...previous generation */
 
 	struct gr_fpmap node_ix;        /* request id fingerprint -> node */
 	struct gr_fpmap alias_ix;       /* alias key -> newest alias */
@@ -284,6 +302,7 @@ struct gr_infer {
 	struct gr_buf mscratch;         /* decoded strings of a marker */
 	int64_t newest;                 /* newest record time seen (--window) */
 	int64_t next_release;           /* --window: when to release next */
+	int64_t rotated;                /* --window: when the remembered sets last rotated */
 	bool header_seen;               /* a stream header was read in this input */
 	bool written_header;            /* the graph header is out */
 	struct gr_buf out;              /* output not yet handed to o.write */
@@ -312,7 +331,8 @@ void inf_lost(struct gr_infer *inf, enum gr_reason r, const char *fmt, ...)
 void inf_notice(struct gr_infer *inf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Strings: packed copies (NUL-terminated) and interned names. NULL when out of memory. */
+/* Strings: packed copies (NUL-terminated) and interned function names. NULL when out
+ * of memory. */
 const char *inf_pack_str(struct gr_infer *inf, const char *s, size_t n);
 const char *inf_intern(struct gr_infer *inf, const char *s, size_t n);
 
@@ -331,8 +351,11 @@ uint32_t inf_node_find(const struct gr_infer *inf, const char *id, size_t n);
 const char *inf_node_fn(const struct gr_infer *inf, const struct inf_node *n);
 /* When an invocation began, init included / START of its first attempt. */
 int64_t inf_node_start(const struct gr_infer *inf, const struct inf_node *n);
-int64_t inf_node_first(const struct inf_node *n);
-int64_t inf_node_end(const struct inf_node *n);
+int64_t inf_node_first(const struct gr_infer *inf, const struct inf_node *n);
+int64_t inf_node_end(const struct gr_infer *inf, const struct inf_node *n);
+/* The span of the X-Ray function segment of its last attempt; false if none. */
+bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_t *t0,
+		    int64_t *t1, bool *fault);
 /* Fill a graph node (for the canonical writer) from an invocation. */
 void inf_node_out(const struct gr_infer *inf, const struct inf_node *n, struct gr_node *g);
 
@@ -397,8 +420,9 @@ bool inf_segment(struct gr_infer *inf);
 uint32_t inf_seg_owner(const struct gr_infer *inf, uint32_t seg);
 /* The segment with this fingerprint, or INF_NONE. */
 uint32_t inf_seg_find(const struct gr_infer *inf, uint64_t key);
-/* At finish: attach segments found through REPORT segment ids, X-Ray statuses. */
-void inf_xray_finalize(struct gr_infer *inf);
+/* Before linking nodes[0..n) (all when NULL): attach segments found through REPORT
+ * segment ids, and X-Ray statuses. */
+void inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t n);
 
 /* --- link_keytime.c: keys with time ------------------------------------------ */
 
@@ -434,20 +458,29 @@ void inf_link_nodes(struct gr_infer *inf, const uint32_t *nodes, size_t n);
 
 /* Drop edges that close cycles among the given edges [first, edges.n). */
 void inf_break_cycles(struct gr_infer *inf, size_t first);
-/* Record function-level loops (recursion) of all edges made so far. */
+/* Record function-level loops (recursion) of every edge written. */
 void inf_find_loops(struct gr_infer *inf);
 /* Write nodes (the given ones, or all that run when NULL), then edges
  * [first, edges.n), then unmatched records [ufirst, unms.n), in canonical order. */
 int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t n, size_t first,
 	      size_t ufirst);
-/* Record unmatched causes of the given nodes (all when NULL). */
-void inf_unmatched_causes(struct gr_infer *inf, const uint32_t *nodes, size_t n);
+/* Record the causes no effect was linked to as unmatched (at the end). */
+void inf_unmatched_causes(struct gr_infer *inf);
 void inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_t ts,
 		 const char *key, uint64_t seg);
 
 /* --- infer_window.c: --window ------------------------------------------------ */
 
-/* Called after each record: release and compact when the newest time allows. */
-int inf_window_step(struct gr_infer *inf);
+/* Called after a record when the newest time passed inf->next_release: link, write
+ * and forget what ended a window ago. */
+void inf_window_step(struct gr_infer *inf);
+/* At the end of a --window run: the rest. */
+void inf_window_finish(struct gr_infer *inf);
+/* Link and write the invocations nodes[0..n) (all that run and are not written when
+ * NULL), with their edges and the unmatched evidence found; last: the end of the
+ * input, when the causes nothing was linked to are reported too. */
+void inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool last);
+/* Was this request id written already (--window)? */
+bool inf_was_released(const struct gr_infer *inf, uint64_t idfp);
 
 #endif

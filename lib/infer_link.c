@@ -68,7 +68,7 @@ static void src_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 			}
 			if (c->n == before)
 				inf_unm_add(inf, U_TRIGGER, s->kind, e,
-					    inf_node_first(INF_NODE(inf, e)), s->text, 0);
+					    inf_node_first(inf, INF_NODE(inf, e)), s->text, 0);
 			break;
 		}
 		case R_KEYTIME:
@@ -78,7 +78,7 @@ static void src_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 				from_cause(inf, e, s, s->cause, s->conf, s->evidence, c);
 			else
 				inf_unm_add(inf, U_TRIGGER, s->kind, e,
-					    inf_node_first(INF_NODE(inf, e)), s->text, 0);
+					    inf_node_first(inf, INF_NODE(inf, e)), s->text, 0);
 			break;
 		case R_CALLER: {
 			const char *caller = s->text;
@@ -97,7 +97,7 @@ static void src_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 			break;
 		}
 		case R_UNKNOWN:
-			inf_unm_add(inf, U_TRIGGER, GR_KIND_NONE, e, inf_node_first(INF_NODE(inf, e)),
+			inf_unm_add(inf, U_TRIGGER, GR_KIND_NONE, e, inf_node_first(inf, INF_NODE(inf, e)),
 				    s->text, 0);
 			break;
 		default:
@@ -195,7 +195,7 @@ static void make_edge(struct gr_infer *inf, uint32_t e, const struct inf_cand *c
 		return;
 	}
 	const struct inf_node *to = INF_NODE(inf, e);
-	int64_t first = inf_node_first(to);
+	int64_t first = inf_node_first(inf, to);
 	if (time_set && first != GR_TIME_UNKNOWN && best.cause_us > first + inf->o.tolerance_us) {
 		/* the cause comes after the effect: the ids say it is, the clocks say no */
 		inf->st.clock_violations++;

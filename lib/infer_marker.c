@@ -76,8 +76,8 @@ static int entry(struct gr_infer *inf, uint32_t node, const struct gr_jv *fnv,
 	}
 	if (fn.n) {
 		struct inf_node *n = INF_NODE(inf, node);
-		if (!n->fn_alt)
-			n->fn_alt = inf_intern(inf, fn.p, fn.n);
+		if (!n->fn)
+			n->fn = inf_intern(inf, fn.p, fn.n);
 	}
 	if (src->t == GR_JT_OBJ)
 		return entry_src(inf, node, (struct gr_str){ src->p, src->n }, fn, why) < 0 ? -1 : 1;

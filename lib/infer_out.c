@@ -34,21 +34,8 @@ void inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_
 	u->kind = (uint8_t)kind;
 }
 
-void inf_unmatched_causes(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
+void inf_unmatched_causes(struct gr_infer *inf)
 {
-	/* causes are made in reading order, not per node: with a node list (--window)
-	 * only the causes of those nodes are looked at */
-	if (nodes) {
-		for (size_t i = 0; i < inf->causes.n; i++) {
-			struct inf_cause *c = INF_CAUSE(inf, i);
-			if (!(c->flags & (CF_USED | CF_XRAY)) && (c->flags & CF_GONE)) {
-				c->flags |= CF_USED;
-				inf_unm_add(inf, U_CAUSE, c->kind, c->node, c->ts, c->text, 0);
-			}
-		}
-		(void)nn;
-		return;
-	}
 	for (size_t i = 0; i < inf->causes.n; i++) {
 		struct inf_cause *c = INF_CAUSE(inf, i);
 		if (c->flags & (CF_USED | CF_XRAY))
@@ -179,22 +166,16 @@ static void add_loop(struct gr_infer *inf, const uint32_t *path, size_t n, uint3
 void inf_find_loops(struct gr_infer *inf)
 {
 	size_t nf = inf->namev.n, ne = 0;
-	struct fedge *fe = malloc((inf->edges.n + 1) * sizeof(*fe));
+	struct fedge *fe = malloc((inf->fedges.n + 1) * sizeof(*fe));
 	uint32_t *off = calloc(nf + 1, sizeof(*off)), *idx = NULL, *low = NULL, *num = NULL;
 	uint32_t *stk = NULL, *cs = NULL, *cp = NULL, *comp = NULL, *prev = NULL, *queue = NULL;
 	uint8_t *on = NULL;
 
 	if (!fe || !off)
 		goto oom;
-	for (size_t i = 0; i < inf->edges.n; i++) {
-		const struct inf_edge *e = INF_EDGE(inf, i);
-		if (e->dead)
-			continue;
-		uint32_t a = fn_index(inf, inf_node_fn(inf, INF_NODE(inf, e->from)));
-		uint32_t b = fn_index(inf, inf_node_fn(inf, INF_NODE(inf, e->to)));
-		if (a == INF_NONE || b == INF_NONE)
-			continue;
-		fe[ne++] = (struct fedge){ a, b, 1u << e->kind };
+	for (size_t i = 0; i < inf->fedges.n; i++) {
+		const struct inf_fedge *f = INF_AT(inf, fedges, struct inf_fedge, i);
+		fe[ne++] = (struct fedge){ f->a, f->b, f->kinds };
 	}
 	qsort(fe, ne, sizeof(*fe), cmp_fedge);
 	size_t m = 0;
@@ -433,6 +414,31 @@ static void write_unm(struct gr_infer *inf, const struct inf_unm *u)
 	gr_jw_end(w);
 }
 
+/* Remember the function-level edge of e (for the loops of --stats). */
+static void fn_edge(struct gr_infer *inf, const struct inf_edge *e)
+{
+	uint32_t a = fn_index(inf, inf_node_fn(inf, INF_NODE(inf, e->from)));
+	uint32_t b = fn_index(inf, inf_node_fn(inf, INF_NODE(inf, e->to)));
+	int added;
+
+	if (a == INF_NONE || b == INF_NONE)
+		return;
+	uint32_t *v = gr_fpmap_put(&inf->fedge_ix, gr_fp_mix_u64(gr_fp_mix_u64(7, a), b),
+				   (uint32_t)inf->fedges.n, &added);
+	if (!v) {
+		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		return;
+	}
+	if (added) {
+		struct inf_fedge *f = inf_vec_push(inf, &inf->fedges, sizeof(*f));
+		if (!f)
+			return;
+		f->a = a;
+		f->b = b;
+	}
+	INF_AT(inf, fedges, struct inf_fedge, *v)->kinds |= 1u << e->kind;
+}
+
 int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t first,
 	      size_t ufirst)
 {
@@ -468,6 +474,9 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 		inf_node_out(inf, nd, &g);
 		gr_graph_write_node(&inf->w, &g);
 		nd->flags |= NF_RELEASED;
+		if (inf->o.window_us &&
+		    !gr_fpmap_put(&inf->released, inf_fp1(T_REQ, nd->id, strlen(nd->id)), 0, NULL))
+			rc = GR_ERR_NOMEM;
 		inf->st.invocations++;
 		inf->st.io.events_out++;
 		if (nd->attempts > 1)
@@ -513,6 +522,7 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 			inf->st.referenced++;
 			INF_NODE(inf, e->from)->flags |= NF_RELEASED;
 		}
+		fn_edge(inf, e);
 		rc = flush(inf, false);
 	}
 	if (ufirst < inf->unms.n)

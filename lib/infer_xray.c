@@ -98,6 +98,30 @@ static bool leaf(const struct gr_event *ev)
 		is(ev->name, "Dwell Time") || is(ev->name, "Restore"));
 }
 
+/*
+ * Segments through which no trace goes on to a Lambda function: calls to S3,
+ * DynamoDB and Kinesis (their triggers start new traces) and the segments X-Ray
+ * infers for untraced services other than SNS, EventBridge, Step Functions and
+ * Lambda. Not keeping them halves the segments held.
+ */
+static bool dead_end(const struct gr_event *ev)
+{
+	uint8_t flags = 0;
+
+	if (ev->links.n)
+		return false;
+	if (ev->sub) {
+		/* every operation of these services, reads included */
+		return is(ev->ns, "aws") && (is(ev->name, "S3") || is(ev->name, "DynamoDB") ||
+					     is(ev->name, "Kinesis"));
+	}
+	if (!ev->inferred)
+		return false;
+	int k = origin_kind(ev->origin, &flags);
+	return k != GR_KIND_SNS && k != GR_KIND_EVENTS && k != GR_KIND_SFN &&
+	       k != GR_KIND_LAMBDA && !(flags & XF_APIGW);
+}
+
 static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *ev)
 {
 	struct gr_js it;
@@ -145,7 +169,7 @@ bool inf_segment(struct gr_infer *inf)
 			 !ev->trace.n ? "\"trace\"" : !ev->id.n ? "\"id\"" : "\"start_us\"");
 		return false;
 	}
-	if (leaf(ev)) {
+	if (leaf(ev) || dead_end(ev)) {
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		return false;
 	}
@@ -203,18 +227,26 @@ bool inf_segment(struct gr_infer *inf)
 		if (ev->http == 202)
 			flags |= XF_ASYNC;
 		if (ev->req.n && gr_is_request_id(ev->req.p, ev->req.n)) {
-			uint32_t ni = inf_node_get(inf, ev->req.p, ev->req.n);
-			if (ni != INF_NONE) {
-				struct inf_node *n = INF_NODE(inf, ni);
-				s = INF_SEG(inf, si);
+			uint32_t ni = inf_node_find(inf, ev->req.p, ev->req.n);
+			/* --window: the invocation may be written already; its segments still
+			 * serve the invocations it caused */
+			bool gone = (ni != INF_NONE && (INF_NODE(inf, ni)->flags & NF_RELEASED)) ||
+				    (ni == INF_NONE && inf->o.window_us &&
+				     inf_was_released(inf, inf_fp1(T_REQ, ev->req.p, ev->req.n)));
+			if (ni == INF_NONE)
+				ni = inf_node_get(inf, ev->req.p, ev->req.n);
+			s = INF_SEG(inf, si);
+			if (ni != INF_NONE)
 				s->node = ni;
+			if (ni != INF_NONE && !gone) {
+				struct inf_node *n = INF_NODE(inf, ni);
 				n->flags |= NF_RUN;
 				if (n->xsvc == INF_NONE)
 					n->xsvc = si;
 				if (!n->trace)
 					n->trace = inf_pack_str(inf, ev->trace.p, ev->trace.n);
-				if (!n->fn_alt && ev->name.n)
-					n->fn_alt = inf_intern(inf, ev->name.p, ev->name.n);
+				if (!n->fn && ev->name.n)
+					n->fn = inf_intern(inf, ev->name.p, ev->name.n);
 			}
 		}
 	} else if (is(ev->origin, "AWS::Lambda::Function")) {
@@ -261,10 +293,13 @@ uint32_t inf_seg_owner(const struct gr_infer *inf, uint32_t si)
 	return INF_NONE;
 }
 
-void inf_xray_finalize(struct gr_infer *inf)
+void inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 {
+	size_t count = nodes ? nn : inf->nodes.n;
+
 	/* AWS::Lambda segments without a request id: the REPORT's XRAY tail names them */
-	for (size_t i = 0; i < inf->nodes.n; i++) {
+	for (size_t k = 0; k < count; k++) {
+		size_t i = nodes ? nodes[k] : k;
 		struct inf_node *n = INF_NODE(inf, i);
 		if (n->xsvc != INF_NONE || !n->report_seg)
 			continue;
@@ -275,22 +310,12 @@ void inf_xray_finalize(struct gr_infer *inf)
 			n->xsvc = si;
 		}
 	}
-	/* the function segment of the last attempt: times and fault */
-	for (size_t i = 0; i < inf->segs.n; i++) {
-		const struct inf_seg *s = INF_SEG(inf, i);
-		if (s->role != XR_FN)
-			continue;
-		uint32_t ni = inf_seg_owner(inf, (uint32_t)i);
-		if (ni == INF_NONE)
-			continue;
-		struct inf_node *n = INF_NODE(inf, ni);
-		if (n->x_t0 != GR_TIME_UNKNOWN && s->t0 < n->x_t0)
-			continue;
-		n->x_t0 = s->t0;
-		n->x_t1 = s->t1 >= 0 ? s->t1 : GR_TIME_UNKNOWN;
-		if (s->flags & XF_FAULT)
+	/* the function segment of the last attempt says whether it failed */
+	for (size_t k = 0; k < count; k++) {
+		struct inf_node *n = INF_NODE(inf, nodes ? nodes[k] : k);
+		int64_t t0, t1;
+		bool fault;
+		if (inf_node_xspan(inf, n, &t0, &t1, &fault) && fault)
 			n->flags |= NF_XFAULT;
-		else
-			n->flags &= (uint8_t)~NF_XFAULT;
 	}
 }

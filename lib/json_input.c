@@ -38,6 +38,8 @@ static void document(struct gr_unit *u, json_t *doc, int depth)
 	if (json_is_object(doc)) {
 		if (gr_cwl_json(u, doc))
 			return;
+		if (gr_jaeger_json(u, doc) || gr_otlp_json(u, doc))
+			return;
 		if (depth > 0) {
 			/* an element of an array of Telemetry records: as text */
 			char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -148,7 +148,8 @@ static void assign(struct inf_src *s, uint32_t cause, float conf, int ev)
  */
 static bool s3_exact(struct gr_infer *inf, struct inf_src *s, uint64_t key, int64_t t)
 {
-	uint64_t ids[2] = { s->exact, s->exact2 };
+	const struct inf_s3x *x = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct inf_s3x, s->s3) : NULL;
+	uint64_t ids[2] = { x ? x->version : 0, x ? x->etag : 0 };
 	int64_t late = t == GR_TIME_UNKNOWN ? INT64_MAX : t + inf->o.tolerance_us;
 
 	for (int k = 0; k < 2; k++) {
@@ -188,7 +189,7 @@ static bool s3_exact(struct gr_infer *inf, struct inf_src *s, uint64_t key, int6
 static bool lambda_sync(struct gr_infer *inf, struct inf_src *s, uint64_t key,
 			const struct inf_node *e)
 {
-	int64_t end = inf_node_end(e), first = inf_node_first(e);
+	int64_t end = inf_node_end(inf, e), first = inf_node_first(inf, e);
 	uint32_t best = INF_NONE, n = 0;
 
 	if (end == GR_TIME_UNKNOWN || first == GR_TIME_UNKNOWN)
@@ -199,7 +200,7 @@ static bool lambda_sync(struct gr_infer *inf, struct inf_src *s, uint64_t key,
 		if (c->op != OP_SYNC || c->ts < end - inf->o.tolerance_us ||
 		    c->ts > end + inf->o.link_window_us)
 			continue;
-		int64_t pstart = inf_node_first(INF_NODE(inf, c->node));
+		int64_t pstart = inf_node_first(inf, INF_NODE(inf, c->node));
 		if (pstart == GR_TIME_UNKNOWN || pstart > first + inf->o.tolerance_us)
 			continue;
 		n++;
@@ -210,6 +211,23 @@ static bool lambda_sync(struct gr_infer *inf, struct inf_src *s, uint64_t key,
 		return false;
 	assign(s, best, (float)(0.9 / n), EV_HEURISTIC);
 	return true;
+}
+
+/* --window: the fingerprint of "this write was taken by this function" (writes are
+ * taken across several releases; their indices change when the state is compacted). */
+static uint64_t taken_fp(const struct gr_infer *inf, const struct kt_cand *c, const char *fn)
+{
+	const struct inf_cause *cs = &((const struct inf_cause *)inf->causes.v)[c->cause];
+	uint64_t h = gr_fp_mix(gr_fp_mix_u64(cs->key, (uint64_t)cs->ts), c->by, strlen(c->by));
+
+	return gr_fp_mix(h, fn ? fn : "", fn ? strlen(fn) : 0);
+}
+
+static bool was_taken(const struct gr_infer *inf, const struct kt_cand *c, const char *fn)
+{
+	uint64_t fp = taken_fp(inf, c, fn);
+
+	return gr_fpmap_get(&inf->taken, fp) || gr_fpmap_get(&inf->taken_old, fp);
 }
 
 /* Match the triggers items[0..n) of one (key, function, op) group. */
@@ -224,9 +242,14 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 	for (uint32_t a = inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
 		uint32_t ci = INF_ALIAS(inf, a)->cause;
 		const struct inf_cause *cs = INF_CAUSE(inf, ci);
-		if (cs->kind != kind || !op_fits(items[0].op, cs->op) || (cs->flags & CF_XRAY))
+		if (cs->kind != kind || !op_fits(items[0].op, cs->op) ||
+		    (cs->flags & (CF_XRAY | CF_GONE)))
 			continue;
 		if (kind == GR_KIND_LAMBDA && cs->op == OP_SYNC)
+			continue;
+		if (inf->o.window_us &&
+		    was_taken(inf, &(struct kt_cand){ cs->ts, INF_NODE(inf, cs->node)->id, ci, 0 },
+			      items[0].fn))
 			continue;
 		if (nc == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -266,23 +289,31 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 			all_ordered = false;
 	if (all_ordered)
 		qsort(items, n, sizeof(*items), cmp_order);
-	const struct kt_item *prev = NULL;
+	uint32_t *pos = calloc(n, sizeof(*pos)), *dup = malloc(n * sizeof(*dup));
+	if (!pos || !dup) {
+		free(pos);
+		free(dup);
+		free(c);
+		free(up);
+		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		return;
+	}
+	size_t prev = SIZE_MAX;
 	int64_t tol = inf->o.tolerance_us, win = inf->o.link_window_us;
 	for (size_t k = n; k-- > 0;) {
 		struct kt_item *it = &items[k];
 		struct inf_src *s = INF_SRC(inf, it->src);
+		dup[k] = INF_NONE;
 		if (it->pre)
 			continue;
-		if (prev && it->order && prev->order && !strcmp(it->order, prev->order)) {
+		s->flags |= SF_DONE;
+		if (prev != SIZE_MAX && it->order && items[prev].order &&
+		    !strcmp(it->order, items[prev].order)) {
 			/* the same record again (a retried batch): the same write */
-			const struct inf_src *ps = INF_SRC(inf, prev->src);
-			if (ps->cause != INF_NONE)
-				assign(s, ps->cause, ps->conf, ps->evidence);
-			s->flags |= SF_DONE;
+			dup[k] = (uint32_t)prev;
 			continue;
 		}
-		prev = it;
-		s->flags |= SF_DONE;
+		prev = k;
 		if (it->t == GR_TIME_UNKNOWN)
 			continue;
 		/* the latest untaken write before the effect; one within the clock
@@ -299,14 +330,35 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 			continue;
 		}
 		up[x] = x - 1;
-		/* other producers' untaken writes in the window could have been it too */
+		pos[k] = x;
+		if (inf->o.window_us &&
+		    !gr_fpmap_put(&inf->taken, taken_fp(inf, &c[x - 1], it->fn), 0, NULL))
+			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+	}
+	/* confidence: writes of other producers that no trigger took, in the effect's
+	 * window, could have been its cause as well */
+	for (size_t k = 0; k < n; k++) {
+		uint32_t x = pos[k];
+		const struct kt_item *it = &items[k];
+		if (!x)
+			continue;
 		int others = 0, steps = 0;
-		for (uint32_t y = uf_find(up, x - 1); y && c[y - 1].ts >= it->t - win && steps < 16;
-		     y = uf_find(up, y - 1), steps++)
+		for (uint32_t y = uf_find(up, (uint32_t)upper(c, nc, it->t + tol));
+		     y && c[y - 1].ts >= it->t - win && steps < 16; y = uf_find(up, y - 1), steps++)
 			if (c[y - 1].node != c[x - 1].node)
 				others++;
-		assign(s, c[x - 1].cause, (float)(0.9 / (1 + others)), EV_HEURISTIC);
+		assign(INF_SRC(inf, it->src), c[x - 1].cause, (float)(0.9 / (1 + others)),
+		       EV_HEURISTIC);
 	}
+	for (size_t k = 0; k < n; k++) {
+		if (dup[k] == INF_NONE)
+			continue;
+		const struct inf_src *ps = INF_SRC(inf, items[dup[k]].src);
+		if (ps->cause != INF_NONE)
+			assign(INF_SRC(inf, items[k].src), ps->cause, ps->conf, ps->evidence);
+	}
+	free(pos);
+	free(dup);
 	free(c);
 	free(up);
 }
@@ -341,10 +393,11 @@ void inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 				if (!s->text)
 					s->text = fn;
 			}
-			if (s->alt && inf_alias_first(inf, key) == INF_NONE &&
-			    inf_alias_first(inf, s->alt) != INF_NONE)
-				key = s->alt;
-			int64_t t = inf_node_first(e);
+			uint64_t alt = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct inf_s3x, s->s3)->alt : 0;
+			if (alt && inf_alias_first(inf, key) == INF_NONE &&
+			    inf_alias_first(inf, alt) != INF_NONE)
+				key = alt;
+			int64_t t = inf_node_first(inf, e);
 			bool pre = s->kind == GR_KIND_S3 && s3_exact(inf, s, key, t);
 			if (n == cap) {
 				cap = cap ? cap * 2 : 1024;

@@ -126,18 +126,28 @@ int inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const cha
 					inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n), text.p, text.n);
 	if (!s)
 		return -1;
+	struct inf_s3x x = { 0, 0, 0 };
 	if (k.n && (memchr(k.p, '%', k.n) || memchr(k.p, '+', k.n))) {
 		/* the text is packed already: tmp is free again */
 		gr_buf_reset(&inf->tmp);
 		if (!gr_buf_grow(&inf->tmp, k.n + 1)) {
 			size_t dn = url_decode(k.p, k.n, inf->tmp.data);
-			s->alt = inf_fp2(T_S3KEY, b.p, b.n, inf->tmp.data, dn);
+			x.alt = inf_fp2(T_S3KEY, b.p, b.n, inf->tmp.data, dn);
 		}
 	}
 	if (ver.n)
-		s->exact = inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n);
+		x.version = inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n);
 	if (e.n)
-		s->exact2 = inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n);
+		x.etag = inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n);
+	if (x.alt || x.version || x.etag) {
+		uint32_t xi = (uint32_t)inf->s3x.n;
+		struct inf_s3x *px = inf_vec_push(inf, &inf->s3x, sizeof(*px));
+		if (!px)
+			return -1;
+		*px = x;
+		s = INF_SRC(inf, inf->srcs.n - 1);
+		s->s3 = xi;
+	}
 	if (seq.n)
 		s->order = inf_pack_str(inf, seq.p, seq.n);
 	if (ev.n >= 13 && !memcmp(ev.p, "ObjectRemoved", 13))

@@ -79,7 +79,7 @@ static void links_of(struct gr_infer *inf, uint32_t e, uint32_t si, struct inf_c
 		uint64_t target = INF_LINK(inf, li)->target;
 		if (!chain(inf, e, target, EV_XRAY_LINK, GR_KIND_SQS, c))
 			inf_unm_add(inf, U_XRAY_LINK, GR_KIND_SQS, e,
-				    inf_node_first(INF_NODE(inf, e)), NULL, INF_SEG(inf, si)->id);
+				    inf_node_first(inf, INF_NODE(inf, e)), NULL, INF_SEG(inf, si)->id);
 	}
 }
 
@@ -102,7 +102,7 @@ void inf_xray_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 	const struct inf_seg *s = INF_SEG(inf, svc);
 	uint64_t parent = s->parent, key = s->key;
 	if (parent && !chain(inf, e, parent, EV_XRAY_PARENT, GR_KIND_LAMBDA, c))
-		inf_unm_add(inf, U_XRAY_PARENT, GR_KIND_NONE, e, inf_node_first(INF_NODE(inf, e)),
+		inf_unm_add(inf, U_XRAY_PARENT, GR_KIND_NONE, e, inf_node_first(inf, INF_NODE(inf, e)),
 			    NULL, INF_SEG(inf, svc)->id);
 	links_of(inf, e, svc, c);
 	child_links(inf, e, key, c);

@@ -132,6 +132,11 @@ char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size)
 void gr_json_document(struct gr_unit *u, json_t *doc);
 /* CloudWatch Logs JSON shapes; return false when doc is none of them. */
 bool gr_cwl_json(struct gr_unit *u, json_t *doc);
+/* Jaeger JSON ({"data":[trace...]}, or one trace {"traceID","spans","processes"}) and
+ * OTLP/JSON ({"resourceSpans":[...]}): one segment record per span; false when doc
+ * is not of that shape. */
+bool gr_jaeger_json(struct gr_unit *u, json_t *doc);
+bool gr_otlp_json(struct gr_unit *u, json_t *doc);
 /* X-Ray shapes, read from the text doc[0..n) of one JSON value; false when it is
  * none of them (or not well-formed: the caller's JSON parser then says why). */
 bool gr_xray_text(struct gr_unit *u, const char *doc, size_t n);

@@ -441,3 +441,33 @@ Test(critpath, deep_synchronous_nesting)
 	gr_cp_release(&cp);
 	gr_graph_release(&g);
 }
+
+/* The truth's own graph gives the truth's critical paths exactly, for every
+ * application of gammaray-synth (the simulator computes them independently). */
+Test(critpath, truth_graph_reproduces_the_truth_paths)
+{
+	for (size_t a = 0; a < gr_synth_app_count(); a++) {
+		char dir[] = "/tmp/gammaray-cp-synth-XXXXXX", truth[64], cmd[128];
+		struct gr_synth_opts o;
+		struct gr_synth_stats ss;
+		struct gr_critpath_agreement ag;
+		struct gr_stats st;
+		struct gr_error err = { 0 };
+		cr_assert(mkdtemp(dir));
+		gr_synth_opts_init(&o);
+		o.out_dir = dir;
+		o.force = true;
+		o.app = gr_synth_app_name(a);
+		o.runs = 150;
+		o.seed = 40 + a;
+		cr_assert_eq(gr_synth_run(&o, &ss, &err), 0, "%s", err.msg);
+		snprintf(truth, sizeof(truth), "%s/truth.ndjson", dir);
+		cr_assert_eq(gr_critpath_score(truth, truth, &ag, &st, &err), 0, "%s", err.msg);
+		cr_expect_eq(ag.truth_roots, 150, "%s", o.app);
+		cr_expect_eq(ag.exact, ag.truth_roots, "%s: %llu of %llu exact", o.app,
+			     (unsigned long long)ag.exact, (unsigned long long)ag.truth_roots);
+		cr_expect_eq(ag.extra, 0);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		cr_assert_eq(system(cmd), 0);
+	}
+}
