@@ -338,6 +338,14 @@ bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_
 		*t1 = segs[fi].t1 >= 0 ? segs[fi].t1 : GR_TIME_UNKNOWN;
 		*fault = (segs[fi].flags & XF_FAULT) != 0;
 	}
+	if (!found) {
+		/* no function segment: the service segment's span (dwell time included) */
+		const struct inf_seg *s = &segs[n->xsvc];
+		*t0 = s->t0;
+		*t1 = s->t1 >= 0 ? s->t1 : GR_TIME_UNKNOWN;
+		*fault = (s->flags & XF_FAULT) != 0;
+		found = true;
+	}
 	return found;
 }
 

@@ -353,7 +353,8 @@ const char *inf_node_fn(const struct gr_infer *inf, const struct inf_node *n);
 int64_t inf_node_start(const struct gr_infer *inf, const struct inf_node *n);
 int64_t inf_node_first(const struct gr_infer *inf, const struct inf_node *n);
 int64_t inf_node_end(const struct gr_infer *inf, const struct inf_node *n);
-/* The span of the X-Ray function segment of its last attempt; false if none. */
+/* The span of the X-Ray function segment of its last attempt (else of its
+ * AWS::Lambda segment); false if X-Ray does not show it. */
 bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_t *t0,
 		    int64_t *t1, bool *fault);
 /* Fill a graph node (for the canonical writer) from an invocation. */
