@@ -450,8 +450,15 @@ int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stat
 
 	msg_opts = o;
 	agseterrf(on_graphviz_msg);
-	if (render)
-		gvc = gvContext(); /* before the graph: it sets up the layout records */
+	if (render) {
+		/* One context for the process, created before the graph (it sets up the
+		 * layout records) and never freed: Graphviz 2.43 keeps font caches across
+		 * contexts, and a second context reads what the first one freed. */
+		static GVC_t *shared;
+		if (!shared)
+			shared = gvContext();
+		gvc = shared;
+	}
 	b.g = new_graph(o);
 	if (!b.g || (render && !gvc)) {
 		rc = gr_error_set(err, GR_ERR_NOMEM, "cannot create the graph");
@@ -517,8 +524,6 @@ int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stat
 out:
 	if (b.g)
 		agclose(b.g);
-	if (gvc)
-		gvFreeContext(gvc);
 	agseterrf(NULL);
 	msg_opts = NULL;
 	gr_buf_release(&b.t);

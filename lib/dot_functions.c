@@ -332,7 +332,7 @@ static const char *service_shape(enum gr_kind k)
 {
 	switch (k) {
 	case GR_KIND_SQS:
-	case GR_KIND_KINESIS: return "cds";
+	case GR_KIND_KINESIS: return "box3d";
 	case GR_KIND_SNS:
 	case GR_KIND_EVENTS: return "hexagon";
 	case GR_KIND_SFN: return "component";
