@@ -253,13 +253,16 @@ int gr_dot_build_invocations(struct gr_dot_build *b)
 	Agnode_t **an = calloc(nn ? nn : 1, sizeof(*an));
 	uint32_t *vis = malloc((nn ? nn : 1) * sizeof(*vis)); /* node -> display index */
 	uint32_t *tmp = malloc((nn ? nn : 1) * sizeof(*tmp));
+	/* the runs drawn, in time order */
+	struct drawn { uint32_t run, take; } *drawn = malloc((m->nruns ? m->nruns : 1) * sizeof(*drawn));
+	size_t ndrawn = 0;
 	uint32_t *tail = NULL, *head = NULL, *which = NULL;
 	uint8_t *back = NULL;
 	size_t shown = 0, runs_pruned = 0, pruned = 0, pruned_edges = 0, outside = 0, ndraw = 0;
 	int rc = GR_ERR_NOMEM;
 	bool full = false;
 
-	if (!an || !vis || !tmp)
+	if (!an || !vis || !tmp || !drawn)
 		goto out;
 	for (size_t i = 0; i < nn; i++)
 		vis[i] = GR_NONE;
@@ -292,18 +295,35 @@ int gr_dot_build_invocations(struct gr_dot_build *b)
 		}
 		for (uint32_t j = 0; j < take; j++)
 			vis[tmp[j]] = 1;
+		/* display indices (and names) in time order, whatever order the cut chose */
+		for (uint32_t j = 0; j < r->count; j++) {
+			uint32_t v = m->members[r->first + j];
+			if (vis[v] != GR_NONE)
+				vis[v] = (uint32_t)shown++;
+		}
+		drawn[ndrawn].run = (uint32_t)k;
+		drawn[ndrawn++].take = take;
+	}
 
+	/*
+	 * Clusters and nodes. dot lays LR out as TB turned a quarter: the first nodes of
+	 * a rank end up at the bottom. Created last first, the first run is on top.
+	 */
+	bool flip = b->o->rankdir && (!strcmp(b->o->rankdir, "LR") || !strcmp(b->o->rankdir, "RL"));
+	for (size_t d = 0; d < ndrawn; d++) {
+		size_t k = drawn[flip ? ndrawn - 1 - d : d].run;
+		uint32_t take = drawn[flip ? ndrawn - 1 - d : d].take;
+		struct gr_dot_run *r = &m->runs[k];
 		char name[40];
+
 		snprintf(name, sizeof(name), "cluster_run%zu", k + 1);
 		Agraph_t *cl = agsubg(b->g, name, 1);
 		run_label(b, cl, k, r, take);
-		/* members in time order, whatever order the cut chose them in */
 		for (uint32_t j = 0; j < r->count; j++) {
-			uint32_t v = m->members[r->first + j];
+			uint32_t v = m->members[r->first + (flip ? r->count - 1 - j : j)];
 			if (vis[v] == GR_NONE)
 				continue;
-			snprintf(name, sizeof(name), "i%zu", shown + 1);
-			vis[v] = (uint32_t)shown++;
+			snprintf(name, sizeof(name), "i%u", vis[v] + 1);
 			an[v] = agnode(cl, name, 1);
 			node_attrs(b, an[v], &g->nodes[v], r);
 		}
@@ -389,6 +409,7 @@ out:
 	free(an);
 	free(vis);
 	free(tmp);
+	free(drawn);
 	free(tail);
 	free(head);
 	free(which);
