@@ -124,6 +124,16 @@ enum gr_span_kind {
 	GR_SPAN_CONSUMER,
 };
 
+/* X-Ray's segments of a Lambda invocation: the service segment (AWS::Lambda) with
+ * "Dwell Time" and "Attempt #N" subsegments, and the function segment
+ * (AWS::Lambda::Function) whose parent is the service segment. */
+enum gr_span_xray {
+	GR_XRAY_OTHER,
+	GR_XRAY_LAMBDA,         /* origin AWS::Lambda */
+	GR_XRAY_FUNCTION,       /* origin AWS::Lambda::Function */
+	GR_XRAY_ATTEMPT,        /* an "Attempt #N" subsegment */
+};
+
 /* One span (an X-Ray segment or subsegment, a Jaeger or OTLP span). */
 struct gr_span {
 	const char *trace;      /* trace id ("" when none) */
@@ -146,6 +156,8 @@ struct gr_span {
 	bool clipped;           /* its interval was cut to its parent's */
 	bool skewed;            /* moved into its client's interval (clock skew) */
 	bool error;             /* error, fault or an error status */
+	bool inferred;          /* X-Ray inferred segment: the service a call went to */
+	uint8_t xray;           /* enum gr_span_xray: the Lambda segments X-Ray writes */
 	const char *inv;        /* X-Ray aws.invocation_type, or NULL */
 	const char *aws_op;     /* X-Ray aws.operation, or NULL */
 };

@@ -76,13 +76,22 @@ static void put_label(struct out *x, const char *s, int width)
 		gr_buf_addc(&x->b, ' ');
 }
 
+/* "share": us / total with four decimals, rounded half up (printf's %.4f is slow
+ * for a value written per segment). */
 static void share(struct gr_jw *w, int64_t us, int64_t total)
 {
-	char tmp[32];
-	double v = total > 0 ? (double)us / (double)total : 0;
-	int n = snprintf(tmp, sizeof(tmp), "%.4f", v);
+	char tmp[16];
+	int64_t v = total > 0 && us > 0 ? (us * 10000 + total / 2) / total : 0;
 
-	gr_jw_raw(w, "share", tmp, (size_t)n);
+	if (us > 0 && total > 0 && us > INT64_MAX / 10000)
+		v = (int64_t)((double)us / (double)total * 10000 + 0.5);
+	if (v > 10000)
+		v = 10000;
+	tmp[0] = (char)('0' + v / 10000);
+	tmp[1] = '.';
+	for (int i = 5; i >= 2; i--, v /= 10)
+		tmp[i] = (char)('0' + v % 10);
+	gr_jw_raw(w, "share", tmp, 6);
 }
 
 void gr_cp_human_us(int64_t us, char *out, size_t size)

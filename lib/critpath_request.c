@@ -110,6 +110,14 @@ static void fill_span(struct gr_spans *s, struct gr_span *sp, json_t *o, bool *o
 	sp->kind = (uint8_t)kind_parse(kind);
 	const char *ref = jstr(o, "ref", &n);
 	sp->follows = ref && !strcasecmp(ref, "follows_from");
+	sp->inferred = json_is_true(json_object_get(o, "inferred"));
+	const char *origin = jstr(o, "origin", &n);
+	if (origin && !strcmp(origin, "AWS::Lambda"))
+		sp->xray = GR_XRAY_LAMBDA;
+	else if (origin && !strcmp(origin, "AWS::Lambda::Function"))
+		sp->xray = GR_XRAY_FUNCTION;
+	else if (sp->sub && sp->op && !strncmp(sp->op, "Attempt #", 9))
+		sp->xray = GR_XRAY_ATTEMPT;
 	if (!sp->svc && sp->kind == GR_SPAN_UNSET) {
 		/* X-Ray: a segment serves a request; a subsegment in the aws or remote
 		 * namespace is a call out */
@@ -301,7 +309,7 @@ static bool xray_async(const struct gr_span *p, const struct gr_span *c)
 		"BatchWriteItem", "UpdateItem", "DeleteItem", "StartExecution", NULL
 	};
 
-	if (c->sub || !p->sub)
+	if (c->sub || !p->sub || c->inferred)
 		return false;
 	if (p->inv && !strcmp(p->inv, "Event"))
 		return true;
@@ -309,6 +317,25 @@ static bool xray_async(const struct gr_span *p, const struct gr_span *c)
 		if (!strcmp(p->aws_op, ops[i]))
 			return true;
 	return false;
+}
+
+/* What cmp_attempt needs. */
+struct attempts {
+	const uint32_t *up;     /* parent of each span */
+	const struct gr_span *v;
+};
+
+/* Attempt subsegments by parent, then start, then reading order. */
+static int cmp_attempt(const void *a, const void *b, void *ctx)
+{
+	const struct attempts *at = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (at->up[x] != at->up[y])
+		return at->up[x] < at->up[y] ? -1 : 1;
+	if (at->v[x].start_us != at->v[y].start_us)
+		return at->v[x].start_us < at->v[y].start_us ? -1 : 1;
+	return x < y ? -1 : x > y;
 }
 
 int gr_spans_link(struct gr_spans *s)
@@ -332,6 +359,41 @@ int gr_spans_link(struct gr_spans *s)
 		if (up[i] == GR_NONE)
 			sp->orphan = true;
 	}
+	/* X-Ray: a function segment runs within an attempt of its service segment:
+	 * nest it there (the attempt that contains its start, else the last one before) */
+	if (!(chain = malloc((s->n ? s->n : 1) * sizeof(*chain))))
+		goto out;
+	size_t na = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].xray == GR_XRAY_ATTEMPT && up[i] != GR_NONE &&
+		    s->v[up[i]].xray == GR_XRAY_LAMBDA)
+			chain[na++] = (uint32_t)i;
+	if (na) {
+		struct attempts at = { up, s->v };
+		qsort_r(chain, na, sizeof(*chain), cmp_attempt, &at);
+		for (size_t i = 0; i < s->n; i++) {
+			if (s->v[i].xray != GR_XRAY_FUNCTION || up[i] == GR_NONE ||
+			    s->v[up[i]].xray != GR_XRAY_LAMBDA)
+				continue;
+			uint32_t best = GR_NONE;
+			/* the attempts of up[i]: binary search for the first, then by start */
+			size_t a = 0, b = na;
+			while (a < b) {
+				size_t m = a + (b - a) / 2;
+				if (up[chain[m]] < up[i])
+					a = m + 1;
+				else
+					b = m;
+			}
+			for (; a < na && up[chain[a]] == up[i]; a++)
+				if (s->v[chain[a]].start_us <= s->v[i].start_us)
+					best = chain[a];
+			if (best != GR_NONE)
+				up[i] = best;
+		}
+	}
+	free(chain);
+	chain = NULL;
 	/* X-Ray subsegments belong to the service of their segment */
 	if (!(chain = malloc((s->n ? s->n : 1) * sizeof(*chain))))
 		goto out;

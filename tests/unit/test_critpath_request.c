@@ -293,16 +293,17 @@ Test(critpath_request, follows_from_and_producer_consumer_are_roots_of_their_own
 	gr_buf_release(&ev);
 }
 
-Test(critpath_request, a_million_span_chain_and_fan_out)
+Test(critpath_request, a_deep_chain_of_spans)
 {
 	struct gr_buf ev = GR_BUF_INIT;
 	struct gr_spans sp;
 	struct gr_cp_req rq;
-	const int n = 1000000;
+	const int n = 400000;
 	char line[200];
 
-	/* a chain: each span the only child of the previous (Jaeger UI overflows its
-	 * stack near 10,000) */
+	/* a chain: each span the only child of the previous, 40 times as deep as what
+	 * overflows Jaeger UI's stack (10,000); a million-span trace is measured in the
+	 * benchmark, outside `make check` */
 	events(&ev, "");
 	for (int i = 0; i < n; i++) {
 		int k;
