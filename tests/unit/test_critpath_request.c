@@ -380,3 +380,45 @@ Test(critpath_request, sections_tile_the_root_on_random_trees)
 	}
 	gr_buf_release(&ev);
 }
+
+Test(critpath_request, xray_lambda_segments)
+{
+	/* AWS::Lambda with Dwell Time and Attempt #1, the function segment under it,
+	 * its Invocation calling SQS (with X-Ray's inferred SQS segment) and invoking
+	 * another function asynchronously (whose AWS::Lambda segment is a root) */
+	struct gr_buf ev = GR_BUF_INIT;
+	struct gr_spans sp;
+	struct gr_cp_req rq;
+
+#define X(id, rest) "{\"type\":\"segment\",\"trace\":\"1-x\",\"id\":\"" id "\"," rest "}\n"
+	events(&ev,
+	       X("L", "\"name\":\"fn\",\"origin\":\"AWS::Lambda\",\"start_us\":0,\"end_us\":1000")
+	       X("D", "\"parent\":\"L\",\"sub\":true,\"name\":\"Dwell Time\",\"start_us\":0,\"end_us\":100")
+	       X("A", "\"parent\":\"L\",\"sub\":true,\"name\":\"Attempt #1\",\"start_us\":100,\"end_us\":1000")
+	       X("F", "\"parent\":\"L\",\"name\":\"fn\",\"origin\":\"AWS::Lambda::Function\",\"start_us\":100,\"end_us\":1000")
+	       X("I", "\"parent\":\"F\",\"sub\":true,\"name\":\"Invocation\",\"start_us\":100,\"end_us\":990")
+	       X("Q", "\"parent\":\"I\",\"sub\":true,\"name\":\"SQS\",\"ns\":\"aws\",\"op\":\"SendMessage\",\"start_us\":200,\"end_us\":300")
+	       X("QI", "\"parent\":\"Q\",\"name\":\"SQS\",\"origin\":\"AWS::SQS::Queue\",\"inferred\":true,\"op\":\"SendMessage\",\"start_us\":200,\"end_us\":300")
+	       X("V", "\"parent\":\"I\",\"sub\":true,\"name\":\"Lambda\",\"ns\":\"aws\",\"op\":\"Invoke\",\"inv\":\"Event\",\"start_us\":400,\"end_us\":450")
+	       X("L2", "\"parent\":\"V\",\"name\":\"other\",\"origin\":\"AWS::Lambda\",\"start_us\":460,\"end_us\":5000"));
+#undef X
+	analyse(&ev, &sp, &rq);
+	cr_assert_eq(rq.nruns, 2);
+	cr_assert_str_eq(sp.v[sp.v[3].parent].id, "A", "the function segment runs in its attempt");
+	cr_assert(!sp.v[6].async, "an inferred segment is the service a call waited on");
+	cr_assert_str_eq(sp.v[sp.v[6].parent].id, "Q");
+	cr_assert(sp.v[8].async, "an asynchronous invoke starts a tree of its own");
+	cr_assert_str_eq(sp.v[4].svc, "fn", "subsegments take their segment's service");
+	const struct gr_cp_req_run *run = &rq.runs[0];
+	cr_assert_str_eq(sp.v[run->root].id, "L");
+	/* on the path: L, Dwell, Attempt, function, Invocation, SQS call, inferred SQS,
+	 * Invoke; 1000 us of latency split among them */
+	cr_assert_eq(run->nitem, 8);
+	int64_t total = 0;
+	for (uint32_t i = 0; i < run->nitem; i++)
+		total += rq.items[run->item0 + i].self_us;
+	cr_assert_eq(total, 1000);
+	gr_cp_req_release(&rq);
+	gr_spans_release(&sp);
+	gr_buf_release(&ev);
+}
