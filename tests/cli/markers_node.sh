@@ -1,0 +1,23 @@
+# markers_node: the Node.js marker emitter (contrib/node) with the real AWS SDK v3 (canned
+# HTTP responses), every event shape and trigger-capable call, through gammaray-fetch |
+# gammaray-infer.  The SDK comes from npm into build/npm (git-ignored), once.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+	{ echo "markers_node: node and npm are needed (build-aux/deps.sh test)"; exit 1; }
+sdk="@aws-sdk/client-s3@3.1175.0 @aws-sdk/client-dynamodb@3.1169.0 @aws-sdk/lib-dynamodb@3.1169.0
+@aws-sdk/client-sns@3.1169.0 @aws-sdk/client-sqs@3.1175.0 @aws-sdk/client-kinesis@3.1143.0
+@aws-sdk/client-lambda@3.1164.0 @aws-sdk/client-eventbridge@3.1169.0 @aws-sdk/client-sfn@3.1164.0"
+old="@aws-sdk/client-sqs@3.600.0"
+install() { # install DIR PACKAGES...: once per package list
+	dir=$1; shift
+	want=$(echo "$@" | tr ' ' '\n' | sort | tr '\n' ' ')
+	[ -f "$dir/.gammaray-sdk" ] && [ "$(cat "$dir/.gammaray-sdk")" = "$want" ] && return 0
+	rm -rf "$dir" && mkdir -p "$dir" &&
+	npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$@" >"$dir.log" 2>&1 &&
+	echo "$want" >"$dir/.gammaray-sdk" && return 0
+	echo "markers_node: npm install $* failed (is the npm registry reachable?); see $dir.log"
+	tail -5 "$dir.log" >&2
+	exit 1
+}
+install build/npm/sdk $sdk
+install build/npm/sdk-old $old
+exec node contrib/node/tests/test-markers.js --bin "$BIN" --sdk build/npm/sdk --old-sdk build/npm/sdk-old
