@@ -77,8 +77,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	co.slack = o->slack || o->format == GR_CRITPATH_CHROME;
 	co.mark = o->format == GR_CRITPATH_ANNOTATE;
 	co.tolerance_us = o->tolerance_us;
-	/* the chrome trace draws one run: all are computed so that the slowest is found */
-	co.root = o->format == GR_CRITPATH_CHROME ? NULL : o->root;
+	co.root = o->root;
 	if ((rc = gr_critpath_read_graph(o, paths, npaths, &g, st, err)))
 		goto out;
 	sum->nodes = g.nnodes;
@@ -140,7 +139,7 @@ static int request(const struct gr_critpath_opts *o, const char *const *paths, s
 	gr_cp_req_opts_init(&ro);
 	ro.overlap = o->overlap;
 	ro.lengthening = o->lengthening;
-	ro.root = o->format == GR_CRITPATH_CHROME ? NULL : o->root;
+	ro.root = o->root;
 	if (!npaths) {
 		paths = stdin_only;
 		npaths = 1;
