@@ -209,7 +209,7 @@ function entrySource(event, context) {
   const caller = clientContextCaller(context);
   if (caller) return { svc: 'lambda', caller };
   if (!event || typeof event !== 'object' || Array.isArray(event)) return { svc: 'lambda' };
-  const pc = event[CALLER_KEY];
+  const pc = event[CALLER_KEY] || event.gammarayCaller; // as gammaray-markers(7) shows
   if (typeof pc === 'string' && pc) return { svc: 'lambda', caller: pc };
   const recs = event.Records;
   if (Array.isArray(recs) && recs.length && recs[0] && typeof recs[0] === 'object') {

@@ -272,7 +272,7 @@ def entry_source(event, context=None):
         return {"svc": "lambda", "caller": caller}
     if not isinstance(event, dict):
         return {"svc": "lambda"}
-    v = event.get(CALLER_KEY)
+    v = event.get(CALLER_KEY) or event.get("gammarayCaller")  # as gammaray-markers(7) shows
     if isinstance(v, str) and v:
         return {"svc": "lambda", "caller": v}
     recs = event.get("Records")
