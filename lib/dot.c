@@ -169,7 +169,7 @@ struct idmap {
 	struct gr_strmap names; /* name -> index */
 	struct gr_arena arena;  /* the names */
 	char **byix;            /* index -> name */
-	size_t n, cap;
+	size_t n, cap;          /* names used, allocated */
 	IDTYPE anon;            /* last odd id given */
 };
 

@@ -72,7 +72,7 @@ struct gr_dot_model {
 	uint32_t *parent;         /* per node: primary parent edge, or GR_NONE */
 	uint32_t *run_of;         /* per node: run index (into runs, sorted) */
 	struct gr_dot_run *runs;  /* by (start_us, root request id) */
-	size_t nruns;
+	size_t nruns;             /* entries of runs */
 	uint32_t *members;        /* node indices grouped by run, each run by (start_us, id) */
 	uint32_t *edges;          /* edge indices in canonical order, exact duplicates left out */
 	size_t nedges;            /* entries of edges */

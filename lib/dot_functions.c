@@ -52,8 +52,8 @@ struct fedge {
 
 /* (group, value) pairs, sorted to take percentiles of every group in one pass. */
 struct pair {
-	uint32_t group;
-	int64_t v;
+	uint32_t group;          /* view node or edge group */
+	int64_t v;               /* a duration or a delay */
 };
 
 static int cmp_pair(const void *a, const void *b)
@@ -68,17 +68,17 @@ static int cmp_pair(const void *a, const void *b)
 struct fview {
 	struct gr_dot_build *b;  /* the build */
 	struct fnode *nodes;     /* view nodes */
-	size_t nnodes, cap_nodes;
+	size_t nnodes, cap_nodes; /* used, allocated */
 	struct fedge *edges;     /* grouped edges */
-	size_t nedges, cap_edges;
+	size_t nedges, cap_edges; /* used, allocated */
 	struct gr_strmap fn_map; /* function name -> view node */
 	struct gr_strmap svc_map; /* kind byte + resource -> view node */
 	struct gr_strmap edge_map; /* packed group key -> group */
 	struct gr_arena arena;   /* map keys */
 	struct pair *dur;        /* (view node, duration) */
-	size_t ndur;
+	size_t ndur;             /* pairs in dur */
 	struct pair *del;        /* (group, delay) */
-	size_t ndel;
+	size_t ndel;             /* pairs in del */
 	uint32_t special[3];     /* view node of FN_UNKNOWN, FN_NO_RECORD (index by type) */
 };
 
@@ -268,7 +268,7 @@ static void group_add(struct fview *v, uint32_t gi, const struct gr_graph *g, ui
 	}
 	if (f->consumer) {
 		/* edges come in canonical order, so the first of equal delays wins */
-		if (e->delay_us > f->slow_delay) {
+		if (f->slow_edge == GR_NONE || e->delay_us > f->slow_delay) {
 			f->slow_delay = e->delay_us;
 			f->slow_edge = ei;
 		}
@@ -586,8 +586,10 @@ static int build(struct fview *v)
 				f->last_us = n->end_us;
 			if (n->start_us != GR_TIME_UNKNOWN && n->end_us != GR_TIME_UNKNOWN) {
 				int64_t d = n->end_us - n->start_us - n->init_us;
-				if (d > f->slowest_us || (d == f->slowest_us &&
-							  strcmp(n->id, g->nodes[f->slowest].id) < 0)) {
+				/* the first one counts whatever its value: a node whose end is
+				 * before its start has a negative duration */
+				if (f->slowest == GR_NONE || d > f->slowest_us ||
+				    (d == f->slowest_us && strcmp(n->id, g->nodes[f->slowest].id) < 0)) {
 					f->slowest_us = d;
 					f->slowest = i;
 				}

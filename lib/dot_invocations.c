@@ -254,7 +254,7 @@ int gr_dot_build_invocations(struct gr_dot_build *b)
 	uint32_t *vis = malloc((nn ? nn : 1) * sizeof(*vis)); /* node -> display index */
 	uint32_t *tmp = malloc((nn ? nn : 1) * sizeof(*tmp));
 	/* the runs drawn, in time order */
-	struct drawn { uint32_t run, take; } *drawn = malloc((m->nruns ? m->nruns : 1) * sizeof(*drawn));
+	struct drawn { uint32_t run, take; /* run index, invocations drawn */ } *drawn = malloc((m->nruns ? m->nruns : 1) * sizeof(*drawn));
 	size_t ndrawn = 0;
 	uint32_t *tail = NULL, *head = NULL, *which = NULL;
 	uint8_t *back = NULL;

@@ -219,11 +219,11 @@ struct gr_dot_opts {
 	enum gr_dot_format format;    /* default GR_DOT_FORMAT_DOT */
 	/* Selection of runs; each list ORs its entries, the lists AND. Empty: all runs. */
 	const char *const *roots;     /* runs holding these request ids */
-	size_t nroots;
+	size_t nroots;                /* entries of roots */
 	const char *const *traces;    /* runs holding an invocation of these X-Ray traces */
-	size_t ntraces;
+	size_t ntraces;               /* entries of traces */
 	const char *const *functions; /* runs holding an invocation of these functions */
-	size_t nfunctions;
+	size_t nfunctions;            /* entries of functions */
 	int64_t since_us;             /* runs starting at or after (GR_TIME_UNKNOWN: no bound) */
 	int64_t until_us;             /* runs starting before (GR_TIME_UNKNOWN: no bound) */
 	size_t max_nodes;             /* invocation view: most invocations drawn (0: no limit) */
