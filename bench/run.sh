@@ -140,6 +140,17 @@ for size in $sizes; do
 	fi
 done
 
+# gammaray-critpath on synthetic graphs of 10k, 100k and 1M invocations and on one trace
+# of a million spans, against the same bare parse (bench/critpath.sh)
+if command -v gammaray-critpath >/dev/null; then
+	{
+		echo
+		echo "gammaray-critpath on synthetic graphs and a million-span trace (best CPU of $REPEAT):"
+		echo
+		BIN=$BIN REPEAT=$REPEAT sh bench/critpath.sh "${CRITPATH_MAX:-1000000}"
+	} >>"$results"
+fi
+
 cat "$results"
 echo
 echo "bench: results written to bench/results.md"
