@@ -485,6 +485,7 @@ static void advance(struct run *run)
 static void *worker(void *arg)
 {
 	struct run *run = arg;
+	struct gr_reader_cache cache = { 0 };
 
 	for (;;) {
 		if (atomic_load(&run->stop))
@@ -504,6 +505,7 @@ static void *worker(void *arg)
 			break;
 		}
 		gr_unit_init(u, run->cfg, &run->specs[i]);
+		u->rcache = &cache;
 		u->flush = unit_flush;
 		u->flush_ctx = run;
 		run->slots[i].u = u;
@@ -519,6 +521,7 @@ static void *worker(void *arg)
 		pthread_cond_broadcast(&run->changed);
 		pthread_mutex_unlock(&run->lock);
 	}
+	gr_reader_cache_release(&cache);
 	pthread_mutex_lock(&run->lock);
 	pthread_cond_broadcast(&run->changed);
 	pthread_mutex_unlock(&run->lock);

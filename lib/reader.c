@@ -87,15 +87,40 @@ void gr_reader_limits(struct gr_reader *r, size_t max_line, size_t max_doc, int 
 		r->max_depth = max_depth;
 }
 
+static void layer_free(struct gr_layer *L)
+{
+	inflateEnd(&L->z);
+	free(L->in);
+	free(L);
+}
+
+void gr_reader_cache_release(struct gr_reader_cache *c)
+{
+	free(c->buf);
+	if (c->layer)
+		layer_free(c->layer);
+	memset(c, 0, sizeof(*c));
+}
+
 void gr_reader_release(struct gr_reader *r)
 {
+	struct gr_reader_cache *c = r->cache;
+
 	for (int i = 0; i < r->nlayers; i++) {
-		inflateEnd(&r->layer[i]->z);
-		free(r->layer[i]->in);
-		free(r->layer[i]);
+		if (c && !c->layer && r->layer[i]->in_cap == INBUF) {
+			c->layer = r->layer[i]; /* kept with its inflate state */
+			continue;
+		}
+		layer_free(r->layer[i]);
 	}
 	if (r->own_fd)
 		close(r->fd);
+	if (c && r->buf && (!c->buf || c->cap < r->cap) && r->cap <= 4 * CHUNK) {
+		free(c->buf);
+		c->buf = r->buf;
+		c->cap = r->cap;
+		r->buf = NULL;
+	}
 	free(r->buf);
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
@@ -241,6 +266,11 @@ static int fill(struct gr_reader *r)
 		r->len -= r->pos;
 		r->pos = 0;
 	}
+	if (!r->buf && r->cache && r->cache->buf) {
+		r->buf = r->cache->buf;
+		r->cap = r->cache->cap;
+		r->cache->buf = NULL;
+	}
 	if (r->cap - r->len < CHUNK) {
 		size_t cap = r->cap ? r->cap * 2 : CHUNK;
 		if (cap < r->len + CHUNK)
@@ -274,21 +304,38 @@ static int sniff(struct gr_reader *r)
 		bool gz = is_gzip(p, r->len), zl = !gz && is_zlib(p, r->len);
 		if ((!gz && !zl) || r->nlayers == GR_MAX_LAYERS)
 			return 0;
-		struct gr_layer *L = calloc(1, sizeof(*L));
-		if (L)
-			L->in_cap = r->len - r->pos > INBUF ? r->len - r->pos : INBUF;
-		if (!L || !(L->in = malloc(L->in_cap))) {
-			free(L);
-			return fail(r, GR_ERR_NOMEM, 0, "%s", "out of memory");
+		struct gr_layer *L = NULL;
+		size_t k = r->len - r->pos;
+		if (r->cache && r->cache->layer && k <= INBUF) {
+			/* a kept stage: reset its state instead of allocating one */
+			L = r->cache->layer;
+			r->cache->layer = NULL;
+			unsigned char *in = L->in;
+			z_stream z = L->z;
+			memset(L, 0, sizeof(*L));
+			L->in = in;
+			L->in_cap = INBUF;
+			L->z = z;
+			if (inflateReset2(&L->z, gz ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {
+				layer_free(L);
+				return fail(r, GR_ERR_NOMEM, 0, "%s", "cannot start inflate");
+			}
+		} else {
+			L = calloc(1, sizeof(*L));
+			if (L)
+				L->in_cap = k > INBUF ? k : INBUF;
+			if (!L || !(L->in = malloc(L->in_cap))) {
+				free(L);
+				return fail(r, GR_ERR_NOMEM, 0, "%s", "out of memory");
+			}
+			if (inflateInit2(&L->z, gz ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {
+				free(L->in);
+				free(L);
+				return fail(r, GR_ERR_NOMEM, 0, "%s", "cannot start inflate");
+			}
 		}
 		L->gzip = gz;
-		if (inflateInit2(&L->z, gz ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {
-			free(L->in);
-			free(L);
-			return fail(r, GR_ERR_NOMEM, 0, "%s", "cannot start inflate");
-		}
 		/* what we buffered is this layer's compressed input */
-		size_t k = r->len - r->pos;
 		memcpy(L->in, r->buf + r->pos, k);
 		L->z.next_in = L->in;
 		L->z.avail_in = (uInt)k;

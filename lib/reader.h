@@ -15,6 +15,20 @@ enum gr_compress { GR_PLAIN, GR_GZIP, GR_ZLIB };
 struct gr_layer; /* one inflate stage, private to reader.c */
 
 /*
+ * Buffers and inflate state kept between readers of one thread (a worker reading
+ * thousands of small files): the read buffer and one gzip/zlib stage are reused
+ * instead of being allocated, mapped and faulted in again for every file.
+ */
+struct gr_reader_cache {
+	char *buf;               /* a read buffer, or NULL */
+	size_t cap;              /* its size */
+	struct gr_layer *layer;  /* an inflate stage (state allocated), or NULL */
+};
+
+/* Free what the cache holds. */
+void gr_reader_cache_release(struct gr_reader_cache *c);
+
+/*
  * A decompressing reader over a file descriptor or a memory block. Compression is
  * detected from the content at every layer: gzip (any number of concatenated
  * members), zlib, or plain bytes. Lines and JSON values are returned as slices of
@@ -41,6 +55,7 @@ struct gr_reader {
 	size_t max_line;          /* longest line returned */
 	size_t max_doc;           /* largest JSON value returned */
 	int max_depth;            /* deepest JSON nesting accepted */
+	struct gr_reader_cache *cache; /* where buffers come from and go back, or NULL */
 	bool json_lines;          /* JSON values are one per line (decided on the first) */
 	bool json_mode_known;
 };
@@ -50,6 +65,12 @@ int gr_reader_open(struct gr_reader *r, const char *path, struct gr_error *err);
 /* Read from memory (not copied; must outlive the reader). */
 void gr_reader_open_mem(struct gr_reader *r, const char *name, const void *data, size_t len);
 void gr_reader_release(struct gr_reader *r);
+
+/* Take buffers from c and give them back at release (before the first read). */
+static inline void gr_reader_use_cache(struct gr_reader *r, struct gr_reader_cache *c)
+{
+	r->cache = c;
+}
 
 /* Set the limits (0 keeps the defaults). */
 void gr_reader_limits(struct gr_reader *r, size_t max_line, size_t max_doc, int max_depth);

@@ -813,11 +813,44 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 /* --- files ------------------------------------------------------------------- */
 
 /* "2024-05-01T12:00:00.123Z " at the start of an export line. */
+static bool prefix_shape(const char *s, size_t n)
+{
+	return n >= 25 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+	       s[16] == ':' && s[19] == '.' && s[23] == 'Z' && s[24] == ' ';
+}
+
+/* Millions of lines share their minute: parse "YYYY-MM-DDTHH:MM" once per change. */
+struct minute_cache {
+	char text[16];  /* the last minute seen */
+	int64_t us;     /* its time */
+};
+
+static bool export_prefix_cached(const char *s, size_t n, int64_t *ts, struct minute_cache *c)
+{
+	if (!prefix_shape(s, n))
+		return false;
+	unsigned sec = (unsigned)(s[17] - '0') * 10 + (unsigned)(s[18] - '0');
+	unsigned ms = (unsigned)(s[20] - '0') * 100 + (unsigned)(s[21] - '0') * 10 +
+		      (unsigned)(s[22] - '0');
+	if (s[17] < '0' || s[17] > '9' || s[18] < '0' || s[18] > '9' || sec > 60 ||
+	    s[20] < '0' || s[20] > '9' || s[21] < '0' || s[21] > '9' || s[22] < '0' ||
+	    s[22] > '9')
+		return false;
+	if (memcmp(c->text, s, 16) != 0) {
+		char minute[24];
+		memcpy(minute, s, 16);
+		memcpy(minute + 16, ":00Z", 4);
+		if (gr_time_parse_iso(minute, 20, &c->us) != 20)
+			return false;
+		memcpy(c->text, s, 16);
+	}
+	*ts = c->us + (int64_t)sec * 1000000 + (int64_t)ms * 1000;
+	return true;
+}
+
 static bool export_prefix(const char *s, size_t n, int64_t *ts)
 {
-	if (n < 25 || s[4] != '-' || s[10] != 'T' || s[23] != 'Z' || s[24] != ' ')
-		return false;
-	return gr_time_parse_iso(s, 24, ts) == 24;
+	return prefix_shape(s, n) && gr_time_parse_iso(s, 24, ts) == 24;
 }
 
 static void reader_failed(struct gr_unit *u, struct gr_reader *r, int rc)
@@ -833,13 +866,14 @@ static void reader_failed(struct gr_unit *u, struct gr_reader *r, int rc)
 
 /* Does the event whose first line was just read end there? True when what follows
  * (after blank lines, which only end its message) is the next event's prefix or
- * the end of data. False when unsure (the buffer ends too soon): copy then. */
+ * the end of data. False when unsure (the buffer ends too soon): copy then. The
+ * shape is enough here: a line shaped like a prefix whose time does not parse is
+ * rare garbage, read as a record of its own. */
 static bool single_line_event(const struct gr_reader *r)
 {
 	const char *p;
 	size_t n;
 	bool eof;
-	int64_t t;
 
 	gr_reader_ahead(r, &p, &n, &eof);
 	while (n && *p == '\n') {
@@ -848,7 +882,7 @@ static bool single_line_event(const struct gr_reader *r)
 	}
 	if (n == 0)
 		return eof;
-	return n >= 25 && export_prefix(p, n, &t);
+	return prefix_shape(p, n);
 }
 
 /* CloudWatch Logs export chunk: "<ISO>Z <message>" lines; continuation lines carry no
@@ -858,6 +892,7 @@ static void read_export(struct gr_unit *u, struct gr_reader *r, struct gr_stream
 	const char *line;
 	size_t n;
 	int64_t ts = GR_TIME_UNKNOWN, t;
+	struct minute_cache mc = { { 0 }, 0 };
 	bool have = false;     /* an event is being assembled in scratch */
 	bool dropping = false; /* continuation lines of a dropped event follow */
 	uint64_t ev_line = 0;
@@ -880,7 +915,7 @@ static void read_export(struct gr_unit *u, struct gr_reader *r, struct gr_stream
 			reader_failed(u, r, rc);
 			break;
 		}
-		if (export_prefix(line, n, &t)) {
+		if (export_prefix_cached(line, n, &t, &mc)) {
 			dropping = false;
 			if (have) {
 				u->line = ev_line;
@@ -1020,6 +1055,8 @@ static void read_file(struct gr_unit *u, const char *path)
 		return;
 	}
 	gr_reader_limits(&r, o->max_line, o->max_doc, o->max_depth);
+	if (u->rcache)
+		gr_reader_use_cache(&r, u->rcache);
 	if ((rc = gr_reader_peek(&r, 64, &p, &n))) {
 		reader_failed(u, &r, rc);
 		goto out;

@@ -10,6 +10,7 @@
 #include "gammaray.h"
 #include "jsonw.h"
 #include "lambda_log.h"
+#include "reader.h"
 #include "strmap.h"
 
 struct gr_unit;
@@ -56,6 +57,8 @@ struct gr_unit {
 	uint64_t diags_dropped;          /* diagnostics beyond the kept ones */
 	int fatal;                       /* 0, or the enum gr_err that stopped the unit */
 	struct gr_error fatal_err;       /* details of fatal */
+
+	struct gr_reader_cache *rcache;  /* the worker's reusable read buffers, or NULL */
 
 	/* flush hook: called when out grows past a threshold (ordered streaming) */
 	int (*flush)(struct gr_unit *u);

@@ -1,6 +1,6 @@
 # bad input: lost records named by file and line, exit 1; usage errors exit 2
+cp fixtures/dot/small.ndjson "$TMP/small.ndjson"
 cd "$TMP"
-top=$OLDPWD
 run() {
 	echo "== $*"
 	gammaray-dot "$@" >out.dot 2>err.txt
@@ -8,7 +8,7 @@ run() {
 	grep -v 'bytes (' err.txt
 	[ -s out.dot ] && { dot -Tcanon out.dot >/dev/null && echo "dot ok" || echo "dot FAILED"; }
 }
-{ head -3 "$top/fixtures/dot/small.ndjson"; echo '{"type":"node"'; echo 'not json';
+{ head -3 small.ndjson; echo '{"type":"node"'; echo 'not json';
   echo '{"type":"edge","from":"a"}'; echo '{"type":"edge","from":"a","to":"b","kind":"ftp"}'; } >bad.ndjson
 run --stats bad.ndjson
 run --strict bad.ndjson
@@ -17,8 +17,8 @@ printf '{"type":"gammaray-events","v":1}\n' >events.ndjson
 run events.ndjson
 printf '{"type":"gammaray-graph","v":2}\n' >v2.ndjson
 run v2.ndjson
-run missing.ndjson "$top/fixtures/dot/small.ndjson"
-run --root nobody "$top/fixtures/dot/small.ndjson"
+run missing.ndjson small.ndjson
+run --root nobody small.ndjson
 run -T gif x
 run --view everything x
 run --rankdir XY x
