@@ -82,7 +82,7 @@ static const struct option longopts[] = {
 struct msgs {
 	long max;      /* shown at most */
 	long losses;   /* seen */
-	bool quiet;
+	bool quiet;    /* -q: none shown */
 };
 
 static void on_diag(void *ctx, int severity, const struct gr_error *e)

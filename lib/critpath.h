@@ -75,14 +75,14 @@ struct gr_cp_slack {
 
 /* The critical paths of many roots. Arrays grow together; indices stay valid. */
 struct gr_cp {
-	struct gr_cp_run *runs;   /* one per root analysed, in node order of the roots */
-	size_t nruns, cap_runs;
+	struct gr_cp_run *runs;   /* one per root analysed, by root start then id */
+	size_t nruns, cap_runs;   /* used, allocated */
 	struct gr_cp_hop *hops;   /* every run's hops */
-	size_t nhops, cap_hops;
+	size_t nhops, cap_hops;   /* used, allocated */
 	struct gr_cp_seg *segs;   /* every hop's segments */
-	size_t nsegs, cap_segs;
+	size_t nsegs, cap_segs;   /* used, allocated */
 	struct gr_cp_slack *slack;/* with opts.slack: every run's slack entries */
-	size_t nslack, cap_slack;
+	size_t nslack, cap_slack; /* used, allocated */
 	uint64_t roots;           /* nodes without incoming edge */
 	uint64_t roots_untimed;   /* roots skipped: no start time, or nothing in R has an end */
 	uint64_t fallbacks;       /* runs whose walk back met a cycle */
@@ -142,7 +142,7 @@ struct gr_span {
 	const char *svc;        /* service: "svc", else the enclosing X-Ray segment's name */
 	const char *op;         /* operation: "name" */
 	int64_t start_us;       /* as read, then as sanitised for its tree */
-	int64_t end_us;
+	int64_t end_us;         /* likewise */
 	uint32_t parent;        /* parent span index, GR_NONE for a root */
 	uint32_t child0, nchild;/* children in gr_spans.child (gr_spans_link) */
 	uint32_t seq;           /* order read */
@@ -167,7 +167,7 @@ struct gr_spans {
 	struct gr_arena arena;  /* every string */
 	struct gr_strmap ids;   /* "trace\nid" -> span index */
 	struct gr_span *v;      /* spans, in reading order */
-	size_t n, cap;
+	size_t n, cap;          /* used, allocated */
 	uint32_t *child;        /* children lists (gr_spans_link) */
 	bool linked;            /* parent and child links are valid */
 	uint64_t duplicates;    /* records of an id already read (the complete one kept) */
@@ -201,8 +201,8 @@ struct gr_cp_item {
 
 /* A piece of the timeline: span `span` was critical in [start_us, end_us). */
 struct gr_cp_section {
-	uint32_t span;
-	int64_t start_us, end_us;
+	uint32_t span;          /* span index */
+	int64_t start_us, end_us; /* the interval, start_us < end_us */
 };
 
 struct gr_cp_req_run {
@@ -216,11 +216,11 @@ struct gr_cp_req_run {
 
 struct gr_cp_req {
 	struct gr_cp_req_run *runs; /* by trace id, then root start, then root id */
-	size_t nruns, cap_runs;
-	struct gr_cp_item *items;
-	size_t nitems, cap_items;
-	struct gr_cp_section *secs;
-	size_t nsecs, cap_secs;
+	size_t nruns, cap_runs;     /* used, allocated */
+	struct gr_cp_item *items;   /* every run's critical spans */
+	size_t nitems, cap_items;   /* used, allocated */
+	struct gr_cp_section *secs; /* every run's sections */
+	size_t nsecs, cap_secs;     /* used, allocated */
 };
 
 struct gr_cp_req_opts {
@@ -260,28 +260,29 @@ struct gr_cp_stat_row {
 	uint64_t runs;          /* runs where it is on the path */
 	int64_t total_us;       /* its time over every run */
 	float *shares;          /* per such run: its time / latency */
-	size_t nshares, cap;
+	size_t nshares, cap;    /* used, allocated */
 };
 
 struct gr_cp_stat_group {
 	const char *label;      /* "" for every run, else the root's function */
-	uint64_t runs;
+	uint64_t runs;          /* runs in the group */
 	int64_t total_us;       /* sum of latencies */
 	int64_t *lat;           /* every run's latency (for percentiles) */
-	size_t nlat, cap;
+	size_t nlat, cap;       /* used, allocated */
 };
 
 struct gr_cp_stats {
-	struct gr_arena arena;
-	struct gr_strmap keys;          /* "group\x1frow\x1flabel" -> row; "\x1e"+group -> group */
-	struct gr_cp_stat_row *rows;
-	size_t nrows, cap_rows;
-	struct gr_cp_stat_group *groups;
-	size_t ngroups, cap_groups;
+	struct gr_arena arena;          /* labels and keys */
+	struct gr_strmap keys;          /* group index bytes + row + label -> row;
+					 * "\x1e" + label -> group */
+	struct gr_cp_stat_row *rows;    /* every (group, row, label) seen */
+	size_t nrows, cap_rows;         /* used, allocated */
+	struct gr_cp_stat_group *groups;/* every run (""), then each root label */
+	size_t ngroups, cap_groups;     /* used, allocated */
 	struct { uint32_t row; int64_t us; } *cur; /* the current run's contributions */
-	size_t ncur, cap_cur;
+	size_t ncur, cap_cur;           /* used, allocated */
 	uint32_t cur_group;             /* the current run's root group */
-	int64_t cur_lat;
+	int64_t cur_lat;                /* the current run's latency */
 	struct gr_buf key;              /* scratch */
 	int err;                        /* sticky GR_ERR_NOMEM */
 };
@@ -314,8 +315,8 @@ int gr_critpath_read_graph(const struct gr_critpath_opts *o, const char *const *
  * Renderers: write whole lines through write(ctx, p, n); return 0 or its error.
  */
 struct gr_cp_render {
-	int (*write)(void *ctx, const char *p, size_t n);
-	void *ctx;
+	int (*write)(void *ctx, const char *p, size_t n); /* the output */
+	void *ctx;              /* write's first argument */
 	bool color;             /* ANSI colour (text) */
 	bool slack;             /* JSON: slack entries */
 	int top;                /* text: slowest runs listed */

@@ -12,7 +12,7 @@
 
 /* Buffered output through the caller's write callback. */
 struct out {
-	const struct gr_cp_render *o;
+	const struct gr_cp_render *o; /* where to write, and how */
 	struct gr_buf b;        /* pending bytes */
 	struct gr_jw w;         /* JSON writer over b */
 	int err;                /* first error */
@@ -81,10 +81,13 @@ static void put_label(struct out *x, const char *s, int width)
 static void share(struct gr_jw *w, int64_t us, int64_t total)
 {
 	char tmp[16];
-	int64_t v = total > 0 && us > 0 ? (us * 10000 + total / 2) / total : 0;
+	int64_t v = 0;
 
-	if (us > 0 && total > 0 && us > INT64_MAX / 10000)
-		v = (int64_t)((double)us / (double)total * 10000 + 0.5);
+	/* in integers while us * 10000 fits (times of hostile input may not) */
+	if (us > 0 && total > 0)
+		v = us >= total ? 10000
+		    : us <= (INT64_MAX - total / 2) / 10000 ? (us * 10000 + total / 2) / total
+		    : (int64_t)((double)us / (double)total * 10000 + 0.5);
 	if (v > 10000)
 		v = 10000;
 	tmp[0] = (char)('0' + v / 10000);
@@ -141,12 +144,12 @@ struct cct_node {
 };
 
 struct cct {
-	struct gr_arena arena;
+	struct gr_arena arena;  /* keys (parent index bytes + label) */
 	struct gr_strmap map;   /* parent index bytes + label -> node */
-	struct cct_node *v;
-	size_t n, cap;
-	struct gr_buf key;
-	int err;
+	struct cct_node *v;     /* nodes, parents before children */
+	size_t n, cap;          /* used, allocated */
+	struct gr_buf key;      /* scratch for a key */
+	int err;                /* first error (GR_ERR_NOMEM) */
 };
 
 static uint32_t cct_child(struct cct *c, uint32_t parent, const char *label)
@@ -198,7 +201,7 @@ static void cct_release(struct cct *c)
 
 struct stack_line {
 	char *text;             /* the stack, frames joined by ';' */
-	int64_t us;
+	int64_t us;             /* its time */
 };
 
 static int cmp_line(const void *a, const void *b)

@@ -243,6 +243,7 @@ int gr_spans_read(struct gr_spans *s, struct gr_reader *r, struct gr_stats *st,
 			json_int_t v = json_integer_value(json_object_get(o, "v"));
 			if (v != GR_EVENTS_VERSION) {
 				json_decref(o);
+				st->records_in--; /* the run stops: this record is not read */
 				gr_error_set(err, GR_ERR_FORMAT,
 					     "event stream version %lld, this program reads version %d",
 					     (long long)v, GR_EVENTS_VERSION);
@@ -252,6 +253,7 @@ int gr_spans_read(struct gr_spans *s, struct gr_reader *r, struct gr_stats *st,
 			skip = GR_SKIP_STREAM_HEADER;
 		} else if (!strcmp(type, "gammaray-graph")) {
 			json_decref(o);
+			st->records_in--;
 			gr_error_set(err, GR_ERR_FORMAT,
 				     "this is a graph stream: --request reads the event stream "
 				     "(gammaray-fetch output)");
@@ -322,7 +324,7 @@ static bool xray_async(const struct gr_span *p, const struct gr_span *c)
 /* What cmp_attempt needs. */
 struct attempts {
 	const uint32_t *up;     /* parent of each span */
-	const struct gr_span *v;
+	const struct gr_span *v;/* the spans */
 };
 
 /* Attempt subsegments by parent, then start, then reading order. */
@@ -512,18 +514,18 @@ struct rframe {
 };
 
 struct rq {
-	struct gr_spans *s;
-	const struct gr_cp_req_opts *o;
-	struct gr_cp_req *out;
+	struct gr_spans *s;     /* the spans (times are sanitised in place) */
+	const struct gr_cp_req_opts *o; /* tolerances */
+	struct gr_cp_req *out;  /* the runs found */
 	int64_t *off;           /* per span: clock shift applied to its subtree */
 	uint32_t *stack;        /* sanitising */
 	uint32_t *tmp;          /* one span's children, sorted */
 	int64_t *starts, *ends; /* their starts and ends, ascending */
-	size_t cap_tmp;
+	size_t cap_tmp;         /* room in tmp, starts and ends */
 	uint32_t *sel;          /* critical children of the frames */
-	size_t nsel, cap_sel;
-	struct rframe *fr;
-	size_t nfr, cap_fr;
+	size_t nsel, cap_sel;   /* used, allocated */
+	struct rframe *fr;      /* the walk's stack */
+	size_t nfr, cap_fr;     /* used, allocated */
 };
 
 static int64_t dur(const struct gr_span *x)

@@ -75,9 +75,9 @@ struct frame {
 
 /* Working state of one gr_cp_workflow call. */
 struct wf {
-	struct gr_graph *g;
-	const struct gr_cp_opts *o;
-	struct gr_cp *cp;
+	struct gr_graph *g;     /* the graph (critical flags set with o->mark) */
+	const struct gr_cp_opts *o; /* options */
+	struct gr_cp *cp;       /* the runs found */
 	uint32_t epoch;         /* the current root's search */
 	uint32_t *reach;        /* per node: epoch when in R */
 	uint32_t *crit;         /* per node: epoch when on the path or a critical callee */
@@ -86,17 +86,16 @@ struct wf {
 	uint32_t *queue;        /* R in search order */
 	uint32_t *pn, *pe;      /* the path walked back: nodes, and the edge into each */
 	struct frame *fr;       /* descent stack */
-	size_t nfr, cap_fr;
+	size_t nfr, cap_fr;     /* used, allocated */
 	uint32_t *cand;         /* candidate callees of the frames */
-	size_t ncand, cap_cand;
+	size_t ncand, cap_cand; /* used, allocated */
 	struct gr_cp_seg *rev;  /* one body's segments, latest first */
-	size_t nrev, cap_rev;
+	size_t nrev, cap_rev;   /* used, allocated */
 	/* slack */
 	uint32_t *visit, *done; /* per node: epoch when entered / finished */
 	int64_t *maxend;        /* per node: latest end over it and what it reaches */
 	int64_t *callerend;     /* per node: latest end its synchronous caller imposes */
-	struct { uint32_t node, e; } *dfs;
-	size_t cap_dfs;
+	struct { uint32_t node, e; } *dfs; /* depth-first stack (node, next out-edge), nnodes */
 };
 
 static int cmp_id(const struct gr_graph *g, uint32_t a, uint32_t b)

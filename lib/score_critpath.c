@@ -12,13 +12,13 @@ struct runs {
 	struct gr_arena arena;  /* ids read from JSON */
 	struct gr_strmap roots; /* root id -> index into v */
 	struct got {
-		const char *root, *sink;
-		int64_t latency_us;
-		size_t p0, np;  /* path ids[p0 .. p0+np) */
-	} *v;
-	size_t n, cap;
+		const char *root, *sink; /* request ids */
+		int64_t latency_us;      /* its latency */
+		size_t p0, np;           /* path ids[p0 .. p0+np) */
+	} *v;                   /* the runs */
+	size_t n, cap;          /* used, allocated */
 	const char **ids;       /* every run's path, root to sink */
-	size_t nids, cap_ids;
+	size_t nids, cap_ids;   /* used, allocated */
 };
 
 static int grow(void **arr, size_t *cap, size_t n, size_t sz)
