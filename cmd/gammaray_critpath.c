@@ -64,7 +64,6 @@ static const struct option longopts[] = {
 	{ "slack", no_argument, NULL, OPT_SLACK },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "colour", required_argument, NULL, OPT_COLOR },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "overlap", required_argument, NULL, OPT_OVERLAP },
 	{ "lengthening", required_argument, NULL, OPT_LENGTHENING },
