@@ -10,9 +10,10 @@
 
 static const char usage[] =
 	"Usage: gammaray-fetch [OPTION]... [[--log-group GROUP] PATH]...\n"
-	"Read CloudWatch Logs exports, Logs CLI/API JSON, subscription payloads and X-Ray\n"
-	"traces (files, directories, or - for standard input; gzip and zlib are undone)\n"
-	"and write one normalized event stream (NDJSON, gammaray-events(5)) to stdout.\n"
+	"Read CloudWatch Logs exports, Logs CLI/API JSON, subscription payloads, X-Ray\n"
+	"traces, and Jaeger or OTLP/JSON traces (files, directories, or - for standard\n"
+	"input; gzip and zlib are undone) and write one normalized event stream (NDJSON,\n"
+	"gammaray-events(5)) to stdout.\n"
 	"\n"
 	"  -g, --log-group GROUP   log group of the PATHs that follow it (export trees and\n"
 	"                          bare log text do not name it)\n"
