@@ -225,3 +225,73 @@ void cli_version(void)
 {
 	printf("%s %s (event stream v%d)\n", progname, GR_VERSION, GR_EVENTS_VERSION);
 }
+
+void cli_std_option(int c, const char *usage)
+{
+	if (c == 'h') {
+		fputs(usage, stdout);
+		exit(cli_finish(CLI_OK));
+	}
+	if (c == 'V') {
+		cli_version();
+		exit(cli_finish(CLI_OK));
+	}
+	/* getopt has said what was wrong */
+	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+	exit(CLI_USAGE);
+}
+
+void cli_on_diag(void *ctx, int severity, const struct gr_error *e)
+{
+	struct cli_msgs *m = ctx;
+	long *count = severity ? &m->losses : &m->notices;
+
+	if (m->quiet || ++*count > m->max)
+		return;
+	cli_error(e);
+}
+
+void cli_msgs_done(const struct cli_msgs *m)
+{
+	if (m->quiet)
+		return;
+	if (m->losses > m->max)
+		cli_msg("%ld more lost records not shown (--max-messages)", m->losses - m->max);
+	if (m->notices > m->max)
+		cli_msg("%ld more notices not shown (--max-messages)", m->notices - m->max);
+}
+
+bool cli_loss_summary(const struct gr_stats *st)
+{
+	char buf[600];
+	size_t o = 0;
+	uint64_t recs = 0, files = 0;
+
+	buf[0] = '\0';
+	for (int r = GR_REASON_FIRST_LOST; r < GR_REASON_COUNT; r++) {
+		if (!st->reason[r])
+			continue;
+		if (gr_reason_is_file((enum gr_reason)r))
+			files += st->reason[r];
+		else
+			recs += st->reason[r];
+		int n = snprintf(buf + o, sizeof(buf) - o, "%s%s %llu", o ? ", " : "",
+				 gr_reason_name((enum gr_reason)r), (unsigned long long)st->reason[r]);
+		if (n < 0 || (size_t)n >= sizeof(buf) - o)
+			break;
+		o += (size_t)n;
+	}
+	if (!recs && !files)
+		return false;
+	if (files && recs)
+		cli_msg("%llu record%s and %llu file%s lost (%s); --stats shows every count",
+			(unsigned long long)recs, recs == 1 ? "" : "s", (unsigned long long)files,
+			files == 1 ? "" : "s", buf);
+	else if (files)
+		cli_msg("%llu file%s lost (%s); --stats shows every count", (unsigned long long)files,
+			files == 1 ? "" : "s", buf);
+	else
+		cli_msg("%llu record%s lost (%s); --stats shows every count", (unsigned long long)recs,
+			recs == 1 ? "" : "s", buf);
+	return true;
+}

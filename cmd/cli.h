@@ -52,4 +52,27 @@ void cli_print_stats(const struct gr_stats *st, const char *in_unit, const char 
 /* Print the version line of every program. */
 void cli_version(void);
 
+/* -h/--help (print usage), -V/--version, and getopt's unknown-option case ('?'):
+ * the shared ends of every program's option switch. Exits. */
+void cli_std_option(int c, const char *usage) __attribute__((noreturn));
+
+/*
+ * Messages about lost records and notices, as a library's diag callback receives
+ * them: the first `max` of each kind are printed, the rest counted.
+ */
+struct cli_msgs {
+	long max;              /* shown per kind (--max-messages) */
+	long losses, notices;  /* seen so far */
+	bool quiet;            /* -q: show none */
+};
+#define CLI_MSGS_INIT { 10, 0, 0, false }
+
+/* A diag callback (ctx is a struct cli_msgs). */
+void cli_on_diag(void *ctx, int severity, const struct gr_error *e);
+/* At the end: say how many messages were not shown. */
+void cli_msgs_done(const struct cli_msgs *m);
+/* "12 records and 1 file lost (bad-json 10, ...); --stats shows every count", when
+ * anything was lost. Returns whether anything was. */
+bool cli_loss_summary(const struct gr_stats *st);
+
 #endif

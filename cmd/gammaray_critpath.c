@@ -77,22 +77,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* What the diagnostic callback has shown. */
-struct msgs {
-	long max;      /* shown at most */
-	long losses;   /* seen */
-	bool quiet;    /* -q: none shown */
-};
-
-static void on_diag(void *ctx, int severity, const struct gr_error *e)
-{
-	struct msgs *m = ctx;
-
-	if (!severity || m->quiet || ++m->losses > m->max)
-		return;
-	cli_error(e);
-}
-
 /* "250", "250us", "1.5ms", "2s" -> microseconds, or a usage error. */
 static int64_t parse_time(const char *opt, const char *s)
 {
@@ -143,32 +127,10 @@ static bool want_color(const char *when)
 	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && !strcmp(term, "dumb"));
 }
 
-/* "3 records lost (bad-json 2, line-too-long 1)" */
-static void loss_summary(const struct gr_stats *st)
-{
-	char buf[600];
-	size_t o = 0;
-	uint64_t n = 0;
-
-	buf[0] = '\0';
-	for (int r = GR_REASON_FIRST_LOST; r < GR_REASON_COUNT; r++) {
-		if (!st->reason[r])
-			continue;
-		n += st->reason[r];
-		int k = snprintf(buf + o, sizeof(buf) - o, "%s%s %llu", o ? ", " : "",
-				 gr_reason_name((enum gr_reason)r), (unsigned long long)st->reason[r]);
-		if (k < 0 || (size_t)k >= sizeof(buf) - o)
-			break;
-		o += (size_t)k;
-	}
-	cli_msg("%llu record%s or file%s lost (%s); --stats shows every count",
-		(unsigned long long)n, n == 1 ? "" : "s", n == 1 ? "" : "s", buf);
-}
-
 int main(int argc, char **argv)
 {
 	struct gr_critpath_opts o;
-	struct msgs msgs = { .max = 10 };
+	struct cli_msgs msgs = CLI_MSGS_INIT;
 	const char *output = NULL, *color = "auto";
 	bool stats = false, chosen = false;
 	int c;
@@ -204,15 +166,8 @@ int main(int argc, char **argv)
 		case OPT_MAX_LINE:
 			o.max_line = cli_size("--max-line", optarg, 1024, (size_t)1 << 40);
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return cli_finish(CLI_OK);
-		case 'V':
-			cli_version();
-			return cli_finish(CLI_OK);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", cli_name());
-			return CLI_USAGE;
+			cli_std_option(c, usage);
 		}
 	}
 	if (o.request && o.format == GR_CRITPATH_ANNOTATE)
@@ -224,7 +179,7 @@ int main(int argc, char **argv)
 	o.color = o.format == GR_CRITPATH_TEXT && want_color(color);
 	cli_output(output);
 	o.write = cli_write;
-	o.diag = on_diag;
+	o.diag = cli_on_diag;
 	o.diag_ctx = &msgs;
 
 	struct gr_stats st;
@@ -240,8 +195,7 @@ int main(int argc, char **argv)
 		cli_error(&err);
 		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
 	}
-	if (!msgs.quiet && msgs.losses > msgs.max)
-		cli_msg("%ld more lost records not shown (--max-messages)", msgs.losses - msgs.max);
+	cli_msgs_done(&msgs);
 	if (!rc && !msgs.quiet && sum.untimed)
 		cli_msg("%llu root%s skipped: no start time, or nothing reachable has an end",
 			(unsigned long long)sum.untimed, sum.untimed == 1 ? "" : "s");
@@ -254,10 +208,7 @@ int main(int argc, char **argv)
 			o.request ? "spans" : "invocations", (unsigned long long)sum.roots,
 			sum.roots == 1 ? "" : "s");
 	}
-	if (gr_stats_lost(&st)) {
-		loss_summary(&st);
-		if (status == CLI_OK)
-			status = CLI_FAIL;
-	}
+	if (cli_loss_summary(&st) && status == CLI_OK)
+		status = CLI_FAIL;
 	return cli_finish(status);
 }

@@ -67,23 +67,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* What the diagnostic callback has shown. */
-struct msgs {
-	long max;              /* per kind */
-	long losses, notices;  /* seen */
-	bool quiet;            /* -q */
-};
-
-static void on_diag(void *ctx, int severity, const struct gr_error *e)
-{
-	struct msgs *m = ctx;
-	long *count = severity ? &m->losses : &m->notices;
-
-	if (m->quiet || ++*count > m->max)
-		return;
-	cli_error(e);
-}
-
 /* A repeatable option's values. */
 struct list {
 	const char **v;  /* values (argv strings) */
@@ -103,7 +86,7 @@ int main(int argc, char **argv)
 	struct list roots = { 0 }, traces = { 0 }, fns = { 0 };
 	const char *output = NULL;
 	bool stats = false;
-	struct msgs msgs = { .max = 10 };
+	struct cli_msgs msgs = CLI_MSGS_INIT;
 	int c;
 
 	cli_init("gammaray-dot");
@@ -159,15 +142,8 @@ int main(int argc, char **argv)
 		case OPT_MAX_LINE:
 			o.max_line = cli_size("--max-line", optarg, 1024, (size_t)1 << 40);
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return cli_finish(CLI_OK);
-		case 'V':
-			cli_version();
-			return cli_finish(CLI_OK);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", cli_name());
-			return CLI_USAGE;
+			cli_std_option(c, usage);
 		}
 	}
 	if (o.since_us != GR_TIME_UNKNOWN && o.until_us != GR_TIME_UNKNOWN &&
@@ -185,7 +161,7 @@ int main(int argc, char **argv)
 	o.nfunctions = fns.n;
 	cli_output(output);
 	o.write = cli_write;
-	o.diag = on_diag;
+	o.diag = cli_on_diag;
 	o.diag_ctx = &msgs;
 
 	struct gr_stats st;
@@ -201,10 +177,7 @@ int main(int argc, char **argv)
 		cli_error(&err);
 		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
 	}
-	if (!msgs.quiet && msgs.losses > msgs.max)
-		cli_msg("%ld more lost records not shown (--max-messages)", msgs.losses - msgs.max);
-	if (!msgs.quiet && msgs.notices > msgs.max)
-		cli_msg("%ld more notices not shown (--max-messages)", msgs.notices - msgs.max);
+	cli_msgs_done(&msgs);
 	if (stats) {
 		cli_print_stats(&st, "records", "graph elements");
 		if (!rc)
@@ -214,20 +187,8 @@ int main(int argc, char **argv)
 				sum.runs_selected, sum.runs, sum.shown, sum.pruned, sum.edges_shown,
 				sum.edges_hidden);
 	}
-	if (gr_stats_lost(&st)) {
-		uint64_t files = 0, recs = 0;
-		for (int r = GR_REASON_FIRST_LOST; r < GR_REASON_COUNT; r++) {
-			if (gr_reason_is_file((enum gr_reason)r))
-				files += st.reason[r];
-			else
-				recs += st.reason[r];
-		}
-		cli_msg("%llu record%s and %llu file%s lost; --stats shows every count",
-			(unsigned long long)recs, recs == 1 ? "" : "s", (unsigned long long)files,
-			files == 1 ? "" : "s");
-		if (!status)
-			status = CLI_FAIL;
-	}
+	if (cli_loss_summary(&st) && !status)
+		status = CLI_FAIL;
 	free(roots.v);
 	free(traces.v);
 	free(fns.v);

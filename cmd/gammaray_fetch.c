@@ -71,23 +71,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* What the diagnostic callback has shown. */
-struct msgs {
-	long max;              /* per kind */
-	long losses, notices;  /* seen */
-	bool quiet;
-};
-
-static void on_diag(void *ctx, int severity, const struct gr_error *e)
-{
-	struct msgs *m = ctx;
-	long *count = severity ? &m->losses : &m->notices;
-
-	if (m->quiet || ++*count > m->max)
-		return;
-	cli_error(e);
-}
-
 struct progress {
 	struct timeval start;  /* when the run began */
 	bool enabled;
@@ -132,31 +115,6 @@ static void on_progress(void *ctx, const struct gr_progress *p)
 	cli_progress_line(line);
 }
 
-/* "12 records lost (bad-json 10, line-too-long 2)" */
-static void loss_summary(const struct gr_stats *st)
-{
-	char buf[600];
-	size_t o = 0;
-	uint64_t recs = 0, files = 0;
-
-	for (int r = GR_REASON_FIRST_LOST; r < GR_REASON_COUNT; r++) {
-		if (!st->reason[r])
-			continue;
-		if (gr_reason_is_file((enum gr_reason)r))
-			files += st->reason[r];
-		else
-			recs += st->reason[r];
-		int n = snprintf(buf + o, sizeof(buf) - o, "%s%s %llu", o ? ", " : "",
-				 gr_reason_name((enum gr_reason)r), (unsigned long long)st->reason[r]);
-		if (n < 0 || (size_t)n >= sizeof(buf) - o)
-			break;
-		o += (size_t)n;
-	}
-	cli_msg("%llu record%s and %llu file%s lost (%s); --stats shows every count",
-		(unsigned long long)recs, recs == 1 ? "" : "s", (unsigned long long)files,
-		files == 1 ? "" : "s", buf);
-}
-
 /* The operands; static so that usage errors, which exit, leave nothing behind. */
 static struct gr_fetch_input *in;
 
@@ -166,7 +124,7 @@ int main(int argc, char **argv)
 	size_t nin = 0;
 	const char *group = NULL, *output = NULL;
 	bool stats = false, no_progress = false;
-	struct msgs msgs = { .max = 10 };
+	struct cli_msgs msgs = CLI_MSGS_INIT;
 	struct progress pr;
 	int c;
 
@@ -216,15 +174,8 @@ int main(int argc, char **argv)
 		case OPT_MAX_DEPTH:
 			o.max_depth = (int)cli_long("--max-depth", optarg, 2, 100000);
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return cli_finish(CLI_OK);
-		case 'V':
-			cli_version();
-			return cli_finish(CLI_OK);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", cli_name());
-			return CLI_USAGE;
+			cli_std_option(c, usage);
 		}
 	}
 	if (o.since_us != GR_TIME_UNKNOWN && o.until_us != GR_TIME_UNKNOWN &&
@@ -243,7 +194,7 @@ int main(int argc, char **argv)
 	gettimeofday(&pr.start, NULL);
 	pr.enabled = !no_progress && cli_stderr_tty();
 	o.write = cli_write;
-	o.diag = on_diag;
+	o.diag = cli_on_diag;
 	o.diag_ctx = &msgs;
 	o.progress = on_progress;
 	o.progress_ctx = &pr;
@@ -264,16 +215,11 @@ int main(int argc, char **argv)
 		cli_error(&err);
 		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
 	}
-	if (!msgs.quiet && msgs.losses > msgs.max)
-		cli_msg("%ld more lost records not shown (--max-messages)", msgs.losses - msgs.max);
-	if (!msgs.quiet && msgs.notices > msgs.max)
-		cli_msg("%ld more notices not shown (--max-messages)", msgs.notices - msgs.max);
+	cli_msgs_done(&msgs);
 	if (stats)
 		cli_print_stats(&st, "records", "events");
-	if (gr_stats_lost(&st)) {
-		loss_summary(&st);
+	if (cli_loss_summary(&st))
 		status = CLI_FAIL;
-	}
 	free(in);
 	return cli_finish(status);
 }
