@@ -160,26 +160,34 @@ static void print_stats(const struct gr_infer_stats *st)
 		fprintf(stderr, "%s:   %s\n", me, st->loops[i]);
 }
 
-/* "12 records lost (bad-json 10, line-too-long 2)" */
+/* "12 records and 1 file lost (bad-json 10, line-too-long 2, unreadable 1)" */
 static void loss_summary(const struct gr_stats *st)
 {
 	char buf[600];
 	size_t o = 0;
-	uint64_t recs = 0;
+	uint64_t recs = 0, files = 0;
 
 	buf[0] = '\0';
 	for (int r = GR_REASON_FIRST_LOST; r < GR_REASON_COUNT; r++) {
 		if (!st->reason[r])
 			continue;
-		recs += st->reason[r];
+		if (gr_reason_is_file((enum gr_reason)r))
+			files += st->reason[r];
+		else
+			recs += st->reason[r];
 		int n = snprintf(buf + o, sizeof(buf) - o, "%s%s %llu", o ? ", " : "",
 				 gr_reason_name((enum gr_reason)r), (unsigned long long)st->reason[r]);
 		if (n < 0 || (size_t)n >= sizeof(buf) - o)
 			break;
 		o += (size_t)n;
 	}
-	cli_msg("%llu record%s lost (%s); --stats shows every count", (unsigned long long)recs,
-		recs == 1 ? "" : "s", buf);
+	if (files)
+		cli_msg("%llu record%s and %llu file%s lost (%s); --stats shows every count",
+			(unsigned long long)recs, recs == 1 ? "" : "s", (unsigned long long)files,
+			files == 1 ? "" : "s", buf);
+	else
+		cli_msg("%llu record%s lost (%s); --stats shows every count", (unsigned long long)recs,
+			recs == 1 ? "" : "s", buf);
 }
 
 int main(int argc, char **argv)
@@ -242,7 +250,9 @@ int main(int argc, char **argv)
 	if (rc == GR_ERR_PIPE)
 		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
 	if (rc) {
-		cli_error(&err);
+		/* under --strict the loss was shown as it happened, unless -q */
+		if (rc != GR_ERR_DATA || msgs.quiet)
+			cli_error(&err);
 		if (rc == GR_ERR_DATA)
 			cli_msg("stopped at the first lost record (--strict)");
 		status = CLI_FAIL;

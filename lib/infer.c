@@ -841,6 +841,11 @@ static int on_header(struct gr_infer *inf)
 	return 0;
 }
 
+static bool is_lit(struct gr_str s, const char *lit)
+{
+	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
+}
+
 /* One line of input. */
 static void record(struct gr_infer *inf, const char *line, size_t n)
 {
@@ -881,6 +886,16 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		break;
 	case GR_EV_OTHER:
+		if (is_lit(ev->type_name, "gammaray-graph") || is_lit(ev->type_name, "gammaray-truth")) {
+			inf->st.io.reason[GR_SKIP_STREAM_HEADER]++;
+			gr_error_set(inf->err, GR_ERR_FORMAT,
+				     "this is a %s, not an event stream (gammaray-fetch writes those)",
+				     ev->type_name.n == 14 && ev->type_name.p[9] == 'g' ?
+				     "graph stream" : "truth file");
+			gr_error_at(inf->err, inf->file, inf->line);
+			inf->fatal = GR_ERR_FORMAT;
+			return;
+		}
 		inf->st.io.reason[GR_SKIP_UNKNOWN_TYPE]++;
 		break;
 	}
@@ -910,6 +925,7 @@ int gr_infer_new(struct gr_infer **out, const struct gr_infer_opts *o, struct gr
 	inf->newest = INT64_MIN;
 	inf->next_release = INT64_MIN;
 	inf->rotated = INT64_MIN;
+	inf->compact_at = 65536;
 	gr_jw_init(&inf->w, &inf->out);
 	*out = inf;
 	return 0;
@@ -944,7 +960,8 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 		if (!n)
 			continue;
 		record(inf, line, n);
-		if (inf->o.window_us && !inf->fatal && inf->newest >= inf->next_release)
+		if (inf->o.window_us && !inf->fatal && inf->newest != INT64_MIN &&
+		    inf->newest >= inf->next_release)
 			inf_window_step(inf);
 	}
 	inf->st.io.bytes_in += r->bytes_in;

@@ -303,6 +303,7 @@ struct gr_infer {
 	int64_t newest;                 /* newest record time seen (--window) */
 	int64_t next_release;           /* --window: when to release next */
 	int64_t rotated;                /* --window: when the remembered sets last rotated */
+	size_t compact_at;              /* --window: held items that trigger a compaction */
 	bool header_seen;               /* a stream header was read in this input */
 	bool written_header;            /* the graph header is out */
 	struct gr_buf out;              /* output not yet handed to o.write */

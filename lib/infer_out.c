@@ -244,11 +244,17 @@ void inf_find_loops(struct gr_infer *inf)
 			}
 		}
 	}
-	/* each component with a cycle: the shortest cycle through its first name */
+	/* self-loops (a function triggering itself directly), each with its kinds */
+	for (size_t i = 0; i < ne; i++)
+		if (fe[i].a == fe[i].b) {
+			uint32_t v = fe[i].a;
+			add_loop(inf, &v, 1, fe[i].kinds);
+		}
+	/* each larger component: the shortest cycle through its first name, with the
+	 * kinds of the edges between its functions */
 	for (uint32_t cix = 0; cix < ncomp; cix++) {
 		uint32_t start = INF_NONE, size = 0, kinds = 0;
 		const char *const *names = inf->namev.v;
-		bool self = false;
 		for (size_t v = 0; v < nf; v++) {
 			if (comp[v] != cix)
 				continue;
@@ -256,17 +262,11 @@ void inf_find_loops(struct gr_infer *inf)
 			if (start == INF_NONE || strcmp(names[v], names[start]) < 0)
 				start = (uint32_t)v;
 		}
+		if (size < 2)
+			continue;
 		for (size_t i = 0; i < ne; i++)
-			if (comp[fe[i].a] == cix && comp[fe[i].b] == cix) {
+			if (comp[fe[i].a] == cix && comp[fe[i].b] == cix && fe[i].a != fe[i].b)
 				kinds |= fe[i].kinds;
-				self |= fe[i].a == fe[i].b && fe[i].a == start;
-			}
-		if (size == 1 && !self)
-			continue;
-		if (self) {
-			add_loop(inf, &start, 1, kinds);
-			continue;
-		}
 		/* breadth-first from start back to start inside the component */
 		size_t qh = 0, qt = 0;
 		for (size_t v = 0; v < nf; v++)
@@ -277,7 +277,7 @@ void inf_find_loops(struct gr_infer *inf)
 			uint32_t v = queue[qh++];
 			for (uint32_t k = off[v]; k < off[v + 1]; k++) {
 				uint32_t w = fe[k].b;
-				if (comp[w] != cix)
+				if (comp[w] != cix || w == v)
 					continue;
 				if (w == start) {
 					last = v;
@@ -300,7 +300,8 @@ void inf_find_loops(struct gr_infer *inf)
 		}
 		add_loop(inf, stk, n, kinds);
 	}
-	qsort(inf->loops.v, inf->loops.n, sizeof(char *), cmp_str);
+	if (inf->loops.n)
+		qsort(inf->loops.v, inf->loops.n, sizeof(char *), cmp_str);
 	goto out;
 oom:
 	inf_fail(inf, GR_ERR_NOMEM, "out of memory");
@@ -327,10 +328,9 @@ struct out_node {
 	uint32_t node;    /* index */
 };
 
-static const struct gr_infer *sort_inf; /* qsort has no context argument in C11 */
-
-static int cmp_out_node(const void *a, const void *b)
+static int cmp_out_node(const void *a, const void *b, void *ctx)
 {
+	const struct gr_infer *sort_inf = ctx;
 	const struct out_node *x = a, *y = b;
 
 	if (x->start != y->start)
@@ -339,8 +339,9 @@ static int cmp_out_node(const void *a, const void *b)
 		      ((const struct inf_node *)sort_inf->nodes.v)[y->node].id);
 }
 
-static int cmp_out_edge(const void *a, const void *b)
+static int cmp_out_edge(const void *a, const void *b, void *ctx)
 {
+	const struct gr_infer *sort_inf = ctx;
 	const struct inf_edge *x = &((const struct inf_edge *)sort_inf->edges.v)[*(const uint32_t *)a];
 	const struct inf_edge *y = &((const struct inf_edge *)sort_inf->edges.v)[*(const uint32_t *)b];
 	const struct inf_node *n = sort_inf->nodes.v;
@@ -355,8 +356,9 @@ static int cmp_out_edge(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
-static int cmp_out_unm(const void *a, const void *b)
+static int cmp_out_unm(const void *a, const void *b, void *ctx)
 {
+	const struct gr_infer *sort_inf = ctx;
 	const struct inf_unm *x = a, *y = b;
 	const struct inf_node *n = sort_inf->nodes.v;
 	int c;
@@ -452,7 +454,6 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 		free(eo);
 		return GR_ERR_NOMEM;
 	}
-	sort_inf = inf;
 	if (!inf->written_header) {
 		struct gr_jw hw;
 		gr_jw_init(&hw, &inf->out);
@@ -467,7 +468,7 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 		on[n].start = inf_node_start(inf, nd);
 		on[n++].node = ni;
 	}
-	qsort(on, n, sizeof(*on), cmp_out_node);
+	qsort_r(on, n, sizeof(*on), cmp_out_node, inf);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct inf_node *nd = INF_NODE(inf, on[i].node);
 		struct gr_node g;
@@ -487,7 +488,7 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 	for (size_t i = first; i < inf->edges.n; i++)
 		if (!INF_EDGE(inf, i)->dead)
 			eo[ne++] = (uint32_t)i;
-	qsort(eo, ne, sizeof(*eo), cmp_out_edge);
+	qsort_r(eo, ne, sizeof(*eo), cmp_out_edge, inf);
 	struct gr_node two[2];
 	struct gr_graph g2;
 	memset(two, 0, sizeof(two));
@@ -526,8 +527,8 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 		rc = flush(inf, false);
 	}
 	if (ufirst < inf->unms.n)
-		qsort(INF_AT(inf, unms, struct inf_unm, ufirst), inf->unms.n - ufirst,
-		      sizeof(struct inf_unm), cmp_out_unm);
+		qsort_r(INF_AT(inf, unms, struct inf_unm, ufirst), inf->unms.n - ufirst,
+			sizeof(struct inf_unm), cmp_out_unm, inf);
 	for (size_t i = ufirst; i < inf->unms.n && !rc; i++) {
 		write_unm(inf, INF_AT(inf, unms, struct inf_unm, i));
 		inf->st.io.events_out++;

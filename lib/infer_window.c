@@ -8,10 +8,10 @@
  * With --window W the input is taken to be in time order. Whenever the newest time
  * moves on by W/4, the invocations whose last record is more than W old are linked
  * and written, and the writes, sends and X-Ray segments older than 2 W plus the link
- * window are retired (unused ones reported as unmatched). When what is held for
- * nothing outgrows what is live, the state is compacted: arrays, maps and string
- * arenas are rebuilt from the survivors, so memory follows the window, not the
- * input. Request ids written, record fingerprints and the writes taken are kept
+ * window are retired (unused ones reported as unmatched). When what is held has
+ * doubled since the last compaction, the state is compacted: arrays, maps and
+ * string arenas are rebuilt from the survivors, so memory follows the window, not
+ * the input, and each item is copied a bounded number of times on average. Request ids written, record fingerprints and the writes taken are kept
  * for one to two periods of 2 W plus the link window, to recognise records that
  * arrive late and writes taken earlier.
  */
@@ -345,16 +345,23 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* a - b without overflow (times near INT64_MIN mean "long ago") */
+static int64_t sub_sat(int64_t a, int64_t b)
+{
+	return b > 0 && a < INT64_MIN + b ? INT64_MIN : a - b;
+}
+
 /* What is remembered without being held (record fingerprints, request ids written,
  * writes taken) lives for one to two periods of 2 W plus the link window: as long as
  * a write can still be matched. */
 static void rotate(struct gr_infer *inf)
 {
-	int64_t period = 2 * inf->o.window_us + inf->o.link_window_us;
+	int64_t w = inf->o.window_us, lw = inf->o.link_window_us;
+	int64_t period = w > INT64_MAX / 4 || lw > INT64_MAX / 4 ? INT64_MAX / 2 : 2 * w + lw;
 
 	if (inf->rotated == INT64_MIN)
 		inf->rotated = inf->newest;
-	if (inf->newest - inf->rotated < period)
+	if (sub_sat(inf->newest, inf->rotated) < period)
 		return;
 	inf->rotated = inf->newest;
 	gr_fpmap_release(&inf->seen_old);
@@ -370,13 +377,16 @@ static void rotate(struct gr_infer *inf)
 
 void inf_window_step(struct gr_infer *inf)
 {
-	int64_t w = inf->o.window_us, horizon = inf->newest - w;
+	if (inf->newest == INT64_MIN)
+		return; /* no time seen yet */
+	int64_t w = inf->o.window_us, horizon = sub_sat(inf->newest, w);
 	/* an effect written now started at most a window before its last record */
-	int64_t cutoff = horizon - w - inf->o.link_window_us;
+	int64_t cutoff = sub_sat(sub_sat(horizon, w), inf->o.link_window_us);
 	uint32_t *rel = NULL;
-	size_t n = 0, held = 0, live = 0;
+	size_t n = 0, held = 0;
 
-	inf->next_release = inf->newest + (w / 4 > 0 ? w / 4 : 1);
+	int64_t step = w / 4 > 0 ? w / 4 : 1;
+	inf->next_release = inf->newest > INT64_MAX - step ? INT64_MAX : inf->newest + step;
 	rel = malloc((inf->nodes.n + 1) * sizeof(*rel));
 	if (!rel) {
 		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
@@ -393,8 +403,6 @@ void inf_window_step(struct gr_infer *inf)
 		int64_t t = last_seen(nd);
 		if (t != GR_TIME_UNKNOWN && t < horizon)
 			rel[n++] = (uint32_t)i;
-		else
-			live++;
 	}
 	/* writes and sends too old to trigger anything from now on */
 	for (size_t i = 0; i < inf->causes.n; i++) {
@@ -414,8 +422,14 @@ void inf_window_step(struct gr_infer *inf)
 		held += n;
 	}
 	free(rel);
-	if (!inf->fatal && held > 4096 && held >= live)
+	/* compact when what is held has doubled since the last time: every item is
+	 * copied a bounded number of times on average */
+	size_t size = inf->nodes.n + inf->causes.n + inf->segs.n + inf->srcs.n;
+	if (!inf->fatal && held && size >= inf->compact_at) {
 		compact(inf, cutoff);
+		size = inf->nodes.n + inf->causes.n + inf->segs.n + inf->srcs.n;
+		inf->compact_at = 2 * size > 65536 ? 2 * size : 65536;
+	}
 	rotate(inf);
 }
 

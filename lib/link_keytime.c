@@ -263,7 +263,8 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 		}
 		c[nc++] = (struct kt_cand){ cs->ts, INF_NODE(inf, cs->node)->id, ci, cs->node };
 	}
-	qsort(c, nc, sizeof(*c), cmp_cand);
+	if (nc)
+		qsort(c, nc, sizeof(*c), cmp_cand);
 	up = malloc((nc + 1) * sizeof(*up));
 	if (!up) {
 		free(c);
@@ -413,7 +414,8 @@ void inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 						       s->op, pre };
 		}
 	}
-	qsort(items, n, sizeof(*items), cmp_time);
+	if (n) /* items is NULL when nothing was collected: qsort wants an array */
+		qsort(items, n, sizeof(*items), cmp_time);
 	for (size_t i = 0; i < n && !inf->fatal;) {
 		size_t j = i + 1;
 		while (j < n && !cmp_group(&items[i], &items[j]))
