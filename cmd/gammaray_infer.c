@@ -63,7 +63,7 @@ static const struct option longopts[] = {
 struct msgs {
 	long max;             /* per kind */
 	long losses, notices; /* seen */
-	bool quiet;
+	bool quiet;           /* -q */
 };
 
 static void on_diag(void *ctx, int severity, const struct gr_error *e)

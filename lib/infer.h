@@ -439,15 +439,17 @@ struct inf_cand {
 	const char *key;    /* what matched */
 	uint32_t from;      /* the cause's node */
 	float conf;         /* confidence */
-	uint8_t kind, sync, evidence;
+	uint8_t kind;       /* enum gr_kind */
+	uint8_t sync;       /* the cause waited */
+	uint8_t evidence;   /* enum inf_evidence */
 	bool sync_known;    /* sync is stated by the evidence (else a default) */
 	bool time_known;    /* cause_us is the real time (else an estimate) */
 };
 
 /* Candidates collected for one effect. */
 struct inf_cands {
-	struct inf_cand *v;
-	size_t n, cap;
+	struct inf_cand *v;  /* the candidates */
+	size_t n, cap;       /* used, allocated */
 };
 
 bool inf_cand_add(struct gr_infer *inf, struct inf_cands *c, const struct inf_cand *x);

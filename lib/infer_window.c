@@ -66,10 +66,10 @@ static int64_t last_seen(const struct inf_node *n)
 /* The new state being built. */
 struct gen {
 	struct gr_arena arena;     /* strings */
-	struct inf_pack pack;
-	struct inf_vec nodes, causes, aliases, srcs, s3x, segs, links, streams;
-	struct gr_fpmap node_ix, alias_ix, seg_ix, fnseg_ix, child_ix;
-	struct gr_strmap stream_ix;
+	struct inf_pack pack;      /* packed strings in arena */
+	struct inf_vec nodes, causes, aliases, srcs, s3x, segs, links, streams; /* as in gr_infer */
+	struct gr_fpmap node_ix, alias_ix, seg_ix, fnseg_ix, child_ix; /* as in gr_infer */
+	struct gr_strmap stream_ix; /* as in gr_infer */
 	uint32_t *node_map;        /* old node -> new, INF_NONE: dropped */
 	uint32_t *seg_map;         /* old segment -> new */
 	uint32_t *cause_map;       /* old cause -> new */

@@ -13,7 +13,7 @@ static bool is(struct gr_str s, const char *lit)
 
 /* One key attribute: its name and value as text. */
 struct attr {
-	struct gr_str name, value;
+	struct gr_str name, value; /* attribute name, value as text */
 };
 
 static int attr_cmp(const void *a, const void *b)

@@ -23,20 +23,20 @@ struct sc_node {
 
 /* State of one scoring run. */
 struct sc {
-	const struct gr_score_opts *o;
-	struct gr_score *out;
-	struct gr_stats *st;
+	const struct gr_score_opts *o;  /* options */
+	struct gr_score *out;           /* the counts */
+	struct gr_stats *st;            /* records read */
 	struct gr_fpmap truth;      /* (from, to, kind) -> kind | flags */
 	struct gr_fpmap found;      /* graph edges seen (duplicates counted once) */
 	struct gr_fpmap nodes;      /* truth request id -> index into tnodes */
 	struct gr_fpmap gnodes;     /* graph request ids seen */
-	struct sc_node *tnodes;
-	size_t ntnodes, cap;
+	struct sc_node *tnodes;     /* truth nodes */
+	size_t ntnodes, cap;        /* used, allocated */
 };
 
 /* Fields of a node or edge record. */
 struct sc_rec {
-	struct gr_jv type, id, fn, from, to, kind, xray, start, end, status;
+	struct gr_jv type, id, fn, from, to, kind, xray, start, end, status; /* the members */
 };
 
 static uint64_t fp_str(uint64_t h, const struct gr_jv *v)
