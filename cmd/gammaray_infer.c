@@ -59,23 +59,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* What the diagnostic callback has shown. */
-struct msgs {
-	long max;             /* per kind */
-	long losses, notices; /* seen */
-	bool quiet;           /* -q */
-};
-
-static void on_diag(void *ctx, int severity, const struct gr_error *e)
-{
-	struct msgs *m = ctx;
-	long *count = severity ? &m->losses : &m->notices;
-
-	if (m->quiet || ++*count > m->max)
-		return;
-	cli_error(e);
-}
-
 static int64_t duration(const char *opt, const char *s)
 {
 	int64_t us;
@@ -160,42 +143,12 @@ static void print_stats(const struct gr_infer_stats *st)
 		fprintf(stderr, "%s:   %s\n", me, st->loops[i]);
 }
 
-/* "12 records and 1 file lost (bad-json 10, line-too-long 2, unreadable 1)" */
-static void loss_summary(const struct gr_stats *st)
-{
-	char buf[600];
-	size_t o = 0;
-	uint64_t recs = 0, files = 0;
-
-	buf[0] = '\0';
-	for (int r = GR_REASON_FIRST_LOST; r < GR_REASON_COUNT; r++) {
-		if (!st->reason[r])
-			continue;
-		if (gr_reason_is_file((enum gr_reason)r))
-			files += st->reason[r];
-		else
-			recs += st->reason[r];
-		int n = snprintf(buf + o, sizeof(buf) - o, "%s%s %llu", o ? ", " : "",
-				 gr_reason_name((enum gr_reason)r), (unsigned long long)st->reason[r]);
-		if (n < 0 || (size_t)n >= sizeof(buf) - o)
-			break;
-		o += (size_t)n;
-	}
-	if (files)
-		cli_msg("%llu record%s and %llu file%s lost (%s); --stats shows every count",
-			(unsigned long long)recs, recs == 1 ? "" : "s", (unsigned long long)files,
-			files == 1 ? "" : "s", buf);
-	else
-		cli_msg("%llu record%s lost (%s); --stats shows every count", (unsigned long long)recs,
-			recs == 1 ? "" : "s", buf);
-}
-
 int main(int argc, char **argv)
 {
 	struct gr_infer_opts o;
 	struct gr_infer *inf;
 	struct gr_error err = { 0 };
-	struct msgs msgs = { .max = 10 };
+	struct cli_msgs msgs = CLI_MSGS_INIT;
 	const char *output = NULL;
 	bool stats = false;
 	int c, rc, status = CLI_OK;
@@ -235,7 +188,7 @@ int main(int argc, char **argv)
 	}
 	cli_output(output);
 	o.write = cli_write;
-	o.diag = on_diag;
+	o.diag = cli_on_diag;
 	o.diag_ctx = &msgs;
 	if ((rc = gr_infer_new(&inf, &o, &err))) {
 		cli_error(&err);
@@ -258,14 +211,11 @@ int main(int argc, char **argv)
 		status = CLI_FAIL;
 	}
 	const struct gr_infer_stats *st = gr_infer_get_stats(inf);
-	if (!msgs.quiet && msgs.losses > msgs.max)
-		cli_msg("%ld more lost records not shown (--max-messages)", msgs.losses - msgs.max);
+	cli_msgs_done(&msgs);
 	if (stats)
 		print_stats(st);
-	if (gr_stats_lost(&st->io)) {
-		loss_summary(&st->io);
+	if (cli_loss_summary(&st->io))
 		status = CLI_FAIL;
-	}
 	status = cli_finish(status);
 	gr_infer_free(inf);
 	return status;
