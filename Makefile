@@ -81,7 +81,8 @@ TEST_BIN := $(O)/tests/unit-tests
 
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all check unit-check cli-check demo bench install uninstall clean distclean help
+.PHONY: all check unit-check cli-check demo bench install uninstall clean distclean help \
+        fuzz fuzz-build fuzz-replay valgrind-check
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -130,6 +131,7 @@ cli-check: $(PROGS) | $(O)/.deps-test
 check: all
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
 
 # --- demo, bench ---------------------------------------------------------------
 demo: all
@@ -138,6 +140,85 @@ demo: all
 bench: all
 	$(Q)sh build-aux/deps.sh bench
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh bench/run.sh
+
+# --- hardening: fuzzing, valgrind (tests/fuzz/README.md) ----------------------
+# libFuzzer targets tests/fuzz/fuzz_NAME.c, built with clang, ASan and UBSan into
+# build/fuzz/bin; `make fuzz` runs each FUZZ_SECONDS, FUZZ_JOBS at once. The same
+# entry points, linked with tests/fuzz/replay_main.c by $(CC), replay the corpora and
+# the regression inputs in `make check` (sanitized under SANITIZE=1).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FZ           := build/fuzz
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE \
+                -DGR_VERSION='"$(VERSION)"' $(WARN) -Ilib -Itests/fuzz -MMD -MP -pthread
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FZ)/%.o)
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FZ)/bin/fuzz_%)
+REPLAY_BINS  := $(FUZZ_NAMES:%=$(O)/replay/replay_%)
+
+$(FZ)/.deps: build-aux/deps.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)sh build-aux/deps.sh fuzz
+	$(Q)touch $@
+
+$(FZ)/lib/%.o: lib/%.c $(CONFIG) | $(FZ)/.deps
+	$(call say,FUZZCC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(FZ)/tests/fuzz/%.o: tests/fuzz/%.c $(CONFIG) | $(FZ)/.deps
+	$(call say,FUZZCC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(FZ)/libgammaray.a: $(FUZZ_LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(FZ)/bin/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(FZ)/libgammaray.a
+	$(call say,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -pthread -o $@ $^ $(DEP_LIBS) -lm
+
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c $(CONFIG)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) -Itests/fuzz -Wno-missing-prototypes $(DEP_CFLAGS) -c -o $@ $<
+
+$(O)/replay/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay_main.o $(LIB_A)
+	$(call say,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $(GR_LDFLAGS) -o $@ $^ $(DEP_LIBS) -lm
+
+# the objects of one target are kept (not intermediates to delete)
+.SECONDARY: $(FUZZ_NAMES:%=$(FZ)/tests/fuzz/fuzz_%.o) $(FUZZ_NAMES:%=$(O)/tests/fuzz/fuzz_%.o) \
+            $(O)/tests/fuzz/replay_main.o
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_TARGETS:%=$(FZ)/bin/fuzz_%)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+# Replays every seed and every regression input through its target's entry point.
+fuzz-replay: $(REPLAY_BINS)
+	$(Q)for t in $(FUZZ_NAMES); do \
+	      set -- ; for d in tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t; do \
+	        [ -d $$d ] && set -- "$$@" $$d; done; \
+	      $(O)/replay/replay_$$t "$$@" >/dev/null || { echo "fuzz-replay: $$t failed"; exit 1; }; \
+	    done; echo "fuzz-replay: $(words $(FUZZ_NAMES)) targets, corpora and regressions clean"
+
+# The CLI golden tests with every gammaray program run under valgrind memcheck.
+valgrind-check: $(PROGS) | $(O)/.deps-test $(FZ)/.deps
+	$(Q)rm -rf $(O)/valgrind && mkdir -p $(O)/valgrind/bin
+	$(Q)for p in $(PROGS); do n=$${p##*/}; \
+	      printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=%s "%s" "$$@"\n' \
+	        "$(CURDIR)/tests/fuzz/valgrind.supp" "$(CURDIR)/$$p" >$(O)/valgrind/bin/$$n; \
+	      chmod +x $(O)/valgrind/bin/$$n; done
+	$(Q)BIN=$(CURDIR)/$(O)/valgrind/bin sh tests/cli/run.sh $(CASES)
 
 # --- install -------------------------------------------------------------------
 install: all
@@ -162,6 +243,10 @@ help:
 	@echo '  check          build and run every test (Criterion unit tests + CLI golden tests)'
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
+	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
+	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
+	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'
+	@echo '  valgrind-check the CLI tests with every program under valgrind memcheck (CASES=names)'
 	@echo '  demo           run the whole pipeline on the bundled fixtures, into out/demo/'
 	@echo '  bench          build, generate inputs, measure against baselines (bench/README.md)'
 	@echo '  install        install programs and man pages (DESTDIR PREFIX BINDIR MANDIR)'
@@ -171,3 +256,4 @@ help:
 	@echo '           CFLAGS, LDFLAGS, CC, JOBS (test parallelism)'
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRC:%.c=$(O)/%.d) $(TEST_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(wildcard $(FZ)/tests/fuzz/*.d $(O)/tests/fuzz/*.d)

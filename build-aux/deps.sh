@@ -1,10 +1,11 @@
 #!/bin/sh
 # deps.sh: make sure the build dependencies are present; install them on Debian when we can.
 #
-# usage: build-aux/deps.sh [build|test|bench]
+# usage: build-aux/deps.sh [build|test|bench|fuzz]
 #   build  the libraries every program links (pkg-config modules)
 #   test   build + Criterion + the tools the CLI tests call (dot)
 #   bench  test + the baselines the benchmark compares against (jq, python3, GNU time)
+#   fuzz   test + clang with its libFuzzer runtime, valgrind (make fuzz, make valgrind-check)
 #
 # Exit 0 when everything is there (possibly after installing it), 1 with the exact
 # list of Debian packages to install otherwise.
@@ -22,7 +23,10 @@ test) mods="$mods criterion:libcriterion-dev"; cmds="$cmds dot:graphviz /usr/lib
 bench) mods="$mods criterion:libcriterion-dev"
        cmds="$cmds dot:graphviz jq:jq python3:python3 zcat:gzip"
        [ -x /usr/bin/time ] || cmds="$cmds /usr/bin/time:time" ;;
-*) echo "deps.sh: unknown set '$what' (build, test or bench)" >&2; exit 2 ;;
+fuzz) mods="$mods criterion:libcriterion-dev"; cmds="$cmds dot:graphviz clang:clang valgrind:valgrind"
+      rt=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)
+      case $rt in /*) ;; "") cmds="$cmds clang:libclang-rt-dev" ;; *) cmds="$cmds $rt:libclang-rt-dev" ;; esac ;;
+*) echo "deps.sh: unknown set '$what' (build, test, bench or fuzz)" >&2; exit 2 ;;
 esac
 
 missing() {

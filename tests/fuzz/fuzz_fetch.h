@@ -1,0 +1,65 @@
+/* fuzz_fetch.h: one gammaray-fetch run over a fuzz input, with the checks every fetch target makes. */
+#ifndef GR_FUZZ_FETCH_H
+#define GR_FUZZ_FETCH_H
+
+#include "events.h"
+#include "fuzz.h"
+
+/* Options that vary with the input's size: both sides of each branch get reached. */
+static inline void fuzz_fetch_opts(struct gr_fetch_opts *o, size_t n)
+{
+	gr_fetch_opts_init(o);
+	o->keep_logs = n % 2;
+	o->max_line = n % 3 == 0 ? 200 : 0;
+	o->max_doc = n % 5 == 0 ? 3000 : 0;
+	o->max_depth = n % 7 == 0 ? 8 : 0;
+	o->jobs = 1;
+}
+
+/*
+ * Fetch path (as the program would) and check: the run ends without a fatal error,
+ * the accounting holds, and the output is an event stream that gr_ev_parse reads
+ * back whole: a header, then one known record per event counted.
+ */
+static inline void fuzz_fetch_check(struct gr_fetch_opts *o, const char *path, const char *group)
+{
+	struct fuzz_sink sink = { .keep = 64u << 20 };
+	struct gr_fetch_input in = { path, group };
+	struct gr_stats st;
+	struct gr_error err = { 0 };
+	struct gr_buf scratch = GR_BUF_INIT;
+	struct gr_event ev;
+
+	memset(&st, 0, sizeof(st));
+	o->write = fuzz_sink_write;
+	o->write_ctx = &sink;
+	o->diag = fuzz_diag;
+	int rc = gr_fetch(o, &in, 1, &st, &err);
+	fuzz_check_error(rc, &err);
+	FUZZ_CHECK(rc == 0, "gr_fetch stopped on input data");
+	fuzz_check_stats(&st);
+
+	const char *p = sink.b.data, *end = p + sink.b.len;
+	uint64_t lines = 0;
+	FUZZ_CHECK(sink.total == sink.b.len, "output larger than the sink keeps");
+	FUZZ_CHECK(sink.b.len && end[-1] == '\n', "output does not end in a newline");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct gr_error e = { 0 };
+		FUZZ_CHECK(nl, "unterminated output line");
+		int prc = gr_ev_parse(p, (size_t)(nl - p), &ev, &scratch, 0, &e);
+		if (prc)
+			fprintf(stderr, "unreadable output line: %.*s\n(%s)\n", (int)(nl - p), p,
+				e.msg);
+		FUZZ_CHECK(prc == 0, "gammaray-fetch wrote a line gr_ev_parse rejects");
+		FUZZ_CHECK(ev.type != GR_EV_OTHER, "gammaray-fetch wrote an unknown record type");
+		FUZZ_CHECK((lines == 0) == (ev.type == GR_EV_HEADER), "header not (only) first");
+		lines++;
+		p = nl + 1;
+	}
+	FUZZ_CHECK(lines == st.events_out + 1, "events counted != event lines written");
+	gr_buf_release(&scratch);
+	gr_buf_release(&sink.b);
+}
+
+#endif

@@ -1,0 +1,74 @@
+#!/bin/sh
+# run.sh: run libFuzzer targets for a while each and summarise (called by `make fuzz`).
+#
+#   FUZZ_SECONDS=60 FUZZ_JOBS=1 sh tests/fuzz/run.sh [TARGET...]
+#
+# Each target build/fuzz/bin/fuzz_NAME runs FUZZ_SECONDS over its working corpus
+# build/fuzz/corpus/NAME (kept between runs) seeded from tests/fuzz/corpus/NAME, with
+# tests/fuzz/NAME.dict when there is one; FUZZ_JOBS targets run at once. A crashing,
+# leaking or hanging input is saved under build/fuzz/artifacts/NAME/: copy it into
+# tests/fuzz/regressions/NAME/ once fixed, and `make check` replays it.
+# Prints one line per target (executions, executions per second, coverage) and
+# exits 1 when any target found something.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+secs=${FUZZ_SECONDS:-60}
+jobs=${FUZZ_JOBS:-1}
+max_len=${FUZZ_MAX_LEN:-16384}
+fz=build/fuzz
+targets=${*:-$(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_||; s|\.c$||')}
+
+one() { # name
+	t=$1
+	mkdir -p "$fz/corpus/$t" "$fz/artifacts/$t" "$fz/logs"
+	set -- "$fz/bin/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
+		-max_len="$max_len" -print_final_stats=1 -artifact_prefix="$fz/artifacts/$t/"
+	[ -f "tests/fuzz/$t.dict" ] && set -- "$@" -dict="tests/fuzz/$t.dict"
+	set -- "$@" "$fz/corpus/$t"
+	[ -d "tests/fuzz/corpus/$t" ] && set -- "$@" "tests/fuzz/corpus/$t"
+	start=$(date +%s)
+	"$@" >"$fz/logs/$t.log" 2>&1
+	echo "$? $(($(date +%s) - start))" >"$fz/logs/$t.status"
+}
+
+summary() { # name
+	t=$1
+	log=$fz/logs/$t.log
+	read -r rc took <"$fz/logs/$t.status"
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	last=$(grep -E '^#[0-9]+ ' "$log" | tail -1)
+	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p')
+	if [ "$rc" = 0 ]; then
+		res=clean
+	else
+		res="FOUND $(ls "$fz/artifacts/$t" | head -3 | tr '\n' ' ')(see $log)"
+		failed="$failed $t"
+	fi
+	printf '%-13s %6ss %10s execs %7s/s  cov %5s  ft %6s  corpus %5s  %s\n' "$t" "$took" \
+		"${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$res"
+}
+
+failed=""
+batch=""
+n=0
+for t in $targets; do
+	[ -x "$fz/bin/fuzz_$t" ] || { echo "run.sh: $fz/bin/fuzz_$t is not built (make fuzz-build)" >&2; exit 2; }
+	one "$t" &
+	batch="$batch $t"
+	n=$((n + 1))
+	if [ "$n" -ge "$jobs" ]; then
+		wait
+		for b in $batch; do summary "$b"; done
+		batch=""
+		n=0
+	fi
+done
+wait
+for b in $batch; do summary "$b"; done
+[ -z "$failed" ] || { echo "fuzz: found inputs in:$failed"; exit 1; }
+exit 0
