@@ -284,6 +284,7 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 			json_int_t v = json_integer_value(json_object_get(o, "v"));
 			if (v != GR_GRAPH_VERSION) {
 				json_decref(o);
+				st->records_in--; /* the run stops: this record is not read */
 				gr_error_set(err, GR_ERR_FORMAT,
 					     "graph stream version %lld, this program reads version %d",
 					     (long long)v, GR_GRAPH_VERSION);
@@ -292,6 +293,7 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 			}
 		} else if (!strcmp(type, "gammaray-events")) {
 			json_decref(o);
+			st->records_in--;
 			gr_error_set(err, GR_ERR_FORMAT,
 				     "this is an event stream: run gammaray-infer on it first");
 			gr_error_at(err, r->name, r->lineno);
