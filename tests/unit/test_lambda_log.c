@@ -8,7 +8,7 @@
 
 static bool str_is(struct gr_str s, const char *want)
 {
-	return s.n == strlen(want) && !memcmp(s.p, want, s.n);
+	return s.n == strlen(want) && (!s.n || !memcmp(s.p, want, s.n));
 }
 
 #define RID "f08bb4c8-d6b2-4f05-ac17-af7e2ba005fb"
