@@ -1,10 +1,10 @@
 /* critpath_request.c: request critical paths over span trees (CRISP semantics, Jaeger clipping), without recursion. */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "critpath.h"
+#include "events.h"
 #include "reader.h"
 
 static int grow(void **arr, size_t *cap, size_t n, size_t sz)
@@ -38,110 +38,77 @@ void gr_spans_release(struct gr_spans *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static const char *jstr(json_t *o, const char *k, size_t *n)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!json_is_string(v)) {
-		*n = 0;
-		return NULL;
-	}
-	*n = json_string_length(v);
-	return json_string_value(v);
-}
-
-static bool jint(json_t *o, const char *k, int64_t *out)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (json_is_integer(v)) {
-		*out = (int64_t)json_integer_value(v);
-		return true;
-	}
-	if (json_is_real(v)) {
-		*out = (int64_t)json_real_value(v);
-		return true;
-	}
-	return false;
-}
-
-static enum gr_span_kind kind_parse(const char *s)
+static enum gr_span_kind kind_parse(struct gr_str s)
 {
 	static const char *const names[] = { "", "internal", "server", "client", "producer",
 					     "consumer" };
 
-	if (!s)
-		return GR_SPAN_UNSET;
-	for (int k = 1; k <= GR_SPAN_CONSUMER; k++)
-		if (!strcasecmp(s, names[k]))
+	for (int k = 1; s.n && k <= GR_SPAN_CONSUMER; k++)
+		if (strlen(names[k]) == s.n && !strncasecmp(s.p, names[k], s.n))
 			return (enum gr_span_kind)k;
 	return GR_SPAN_UNSET;
 }
 
-/* An arena copy of a JSON string member, or NULL. */
-static const char *dup_str(struct gr_spans *s, json_t *o, const char *k, bool *oom)
+static bool str_is(struct gr_str s, const char *lit)
 {
-	size_t n;
-	const char *v = jstr(o, k, &n);
+	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
+}
 
-	if (!v)
+/* An arena copy of a string field, or NULL when absent. */
+static const char *dup_str(struct gr_spans *s, struct gr_str v, bool *oom)
+{
+	if (!v.n)
 		return NULL;
-	const char *c = gr_arena_strdup(&s->arena, v, n);
+	const char *c = gr_arena_strdup(&s->arena, v.p, v.n);
 	if (!c)
 		*oom = true;
 	return c;
 }
 
 /* Fill the optional fields of sp from a segment record. */
-static void fill_span(struct gr_spans *s, struct gr_span *sp, json_t *o, bool *oom)
+static void fill_span(struct gr_spans *s, struct gr_span *sp, const struct gr_event *ev,
+		      bool *oom)
 {
-	size_t n;
-	const char *kind;
-
-	sp->parent_id = dup_str(s, o, "parent", oom);
-	sp->svc = dup_str(s, o, "svc", oom);
-	sp->op = dup_str(s, o, "name", oom);
-	sp->inv = dup_str(s, o, "inv", oom);
-	sp->aws_op = dup_str(s, o, "op", oom);
-	sp->sub = json_is_true(json_object_get(o, "sub"));
-	sp->error = json_is_true(json_object_get(o, "error")) ||
-		    json_is_true(json_object_get(o, "fault"));
-	kind = jstr(o, "kind", &n);
-	sp->kind = (uint8_t)kind_parse(kind);
-	const char *ref = jstr(o, "ref", &n);
-	sp->follows = ref && !strcasecmp(ref, "follows_from");
-	sp->inferred = json_is_true(json_object_get(o, "inferred"));
-	const char *origin = jstr(o, "origin", &n);
-	if (origin && !strcmp(origin, "AWS::Lambda"))
+	sp->parent_id = dup_str(s, ev->parent, oom);
+	sp->svc = dup_str(s, ev->svc, oom);
+	sp->op = dup_str(s, ev->name, oom);
+	sp->inv = dup_str(s, ev->inv, oom);
+	sp->aws_op = dup_str(s, ev->op, oom);
+	sp->sub = ev->sub;
+	sp->error = ev->seg_error || ev->fault;
+	sp->kind = (uint8_t)kind_parse(ev->kind);
+	sp->follows = ev->ref.n == 12 && !strncasecmp(ev->ref.p, "follows_from", 12);
+	sp->inferred = ev->inferred;
+	if (str_is(ev->origin, "AWS::Lambda"))
 		sp->xray = GR_XRAY_LAMBDA;
-	else if (origin && !strcmp(origin, "AWS::Lambda::Function"))
+	else if (str_is(ev->origin, "AWS::Lambda::Function"))
 		sp->xray = GR_XRAY_FUNCTION;
 	else if (sp->sub && sp->op && !strncmp(sp->op, "Attempt #", 9))
 		sp->xray = GR_XRAY_ATTEMPT;
 	if (!sp->svc && sp->kind == GR_SPAN_UNSET) {
 		/* X-Ray: a segment serves a request; a subsegment in the aws or remote
 		 * namespace is a call out */
-		const char *ns = jstr(o, "ns", &n);
 		if (!sp->sub)
 			sp->kind = GR_SPAN_SERVER;
-		else if (ns && (!strcmp(ns, "aws") || !strcmp(ns, "remote")))
+		else if (str_is(ev->ns, "aws") || str_is(ev->ns, "remote"))
 			sp->kind = GR_SPAN_CLIENT;
 	}
 }
 
 /* A segment record: added, or set aside (*skip: a duplicate, or still in progress),
  * or refused (returns why). */
-static const char *read_segment(struct gr_spans *s, json_t *o, bool *oom, enum gr_reason *skip)
+static const char *read_segment(struct gr_spans *s, const struct gr_event *ev, bool *oom,
+				enum gr_reason *skip)
 {
-	size_t tn, in;
-	const char *trace = jstr(o, "trace", &tn), *id = jstr(o, "id", &in);
-	int64_t start, end;
+	const char *trace = ev->trace.p, *id = ev->id.p;
+	size_t tn = ev->trace.n, in = ev->id.n;
+	int64_t start = ev->start_us, end = ev->end_us;
 
-	if (!id || !in)
+	if (!in)
 		return "segment without an id";
-	if (!jint(o, "start_us", &start))
+	if (start == GR_TIME_UNKNOWN)
 		return "segment without start_us";
-	if (!jint(o, "end_us", &end)) {
+	if (end < 0) {
 		s->in_progress++;
 		*skip = GR_SKIP_UNUSED;
 		return NULL;
@@ -187,7 +154,7 @@ static const char *read_segment(struct gr_spans *s, json_t *o, bool *oom, enum g
 	sp->end_us = end;
 	sp->seq = (uint32_t)s->n;
 	sp->parent = GR_NONE;
-	fill_span(s, sp, o, oom);
+	fill_span(s, sp, ev, oom);
 	s->n++;
 	s->linked = false;
 done:
@@ -200,9 +167,11 @@ int gr_spans_read(struct gr_spans *s, struct gr_reader *r, struct gr_stats *st,
 		  void (*diag)(void *ctx, int severity, const struct gr_error *e), void *ctx,
 		  struct gr_error *err)
 {
+	struct gr_buf scratch = GR_BUF_INIT;
+	struct gr_event ev;
 	const char *line;
 	size_t n;
-	int rc;
+	int rc, ret = 0;
 
 	while ((rc = gr_reader_line(r, &line, &n)) != 0) {
 		struct gr_error e = { 0 };
@@ -215,57 +184,53 @@ int gr_spans_read(struct gr_spans *s, struct gr_reader *r, struct gr_stats *st,
 		}
 		if (rc < 0) {
 			*err = r->errinfo;
-			return rc;
+			ret = rc;
+			break;
 		}
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
 			n--;
 		if (!n)
 			continue;
 		st->records_in++;
-		json_error_t jerr;
-		json_t *o = json_loadb(line, n, 0, &jerr);
-		if (!json_is_object(o)) {
-			why = GR_LOST_JSON;
-			gr_error_set(&e, GR_ERR_JSON, "malformed JSON: %s",
-				     o ? "not an object" : jerr.text);
-			json_decref(o);
+		int prc = gr_ev_parse(line, n, &ev, &scratch, 0, &e);
+		if (prc == GR_ERR_NOMEM) {
+			ret = gr_error_set(err, GR_ERR_NOMEM, "out of memory");
+			break;
+		}
+		if (prc) {
+			why = prc == GR_ERR_JSON ? GR_LOST_JSON : GR_LOST_UNKNOWN_DOC;
 			goto lost_at;
 		}
-		size_t tn;
-		const char *type = jstr(o, "type", &tn), *bad = NULL;
+		const char *bad = NULL;
 		bool oom = false;
 		enum gr_reason skip = GR_REASON_COUNT;
-		if (!type) {
-			bad = "record without a type";
-		} else if (!strcmp(type, "segment")) {
-			bad = read_segment(s, o, &oom, &skip);
-		} else if (!strcmp(type, "gammaray-events")) {
-			json_int_t v = json_integer_value(json_object_get(o, "v"));
-			if (v != GR_EVENTS_VERSION) {
-				json_decref(o);
+		if (ev.type == GR_EV_SEGMENT) {
+			bad = read_segment(s, &ev, &oom, &skip);
+		} else if (ev.type == GR_EV_HEADER) {
+			if (ev.v != GR_EVENTS_VERSION) {
 				st->records_in--; /* the run stops: this record is not read */
 				gr_error_set(err, GR_ERR_FORMAT,
 					     "event stream version %lld, this program reads version %d",
-					     (long long)v, GR_EVENTS_VERSION);
+					     (long long)ev.v, GR_EVENTS_VERSION);
 				gr_error_at(err, r->name, r->lineno);
-				return GR_ERR_FORMAT;
+				ret = GR_ERR_FORMAT;
+				break;
 			}
 			skip = GR_SKIP_STREAM_HEADER;
-		} else if (!strcmp(type, "gammaray-graph")) {
-			json_decref(o);
+		} else if (str_is(ev.type_name, "gammaray-graph")) {
 			st->records_in--;
 			gr_error_set(err, GR_ERR_FORMAT,
 				     "this is a graph stream: --request reads the event stream "
 				     "(gammaray-fetch output)");
 			gr_error_at(err, r->name, r->lineno);
-			return GR_ERR_FORMAT;
+			ret = GR_ERR_FORMAT;
+			break;
 		} else {
 			skip = GR_SKIP_UNUSED;
 		}
-		json_decref(o);
 		if (oom) {
-			gr_error_set(err, GR_ERR_NOMEM, "out of memory");
-			return GR_ERR_NOMEM;
+			ret = gr_error_set(err, GR_ERR_NOMEM, "out of memory");
+			break;
 		}
 		if (skip != GR_REASON_COUNT) {
 			st->reason[skip]++;
@@ -284,7 +249,8 @@ lost:
 		if (diag)
 			diag(ctx, 1, &e);
 	}
-	return 0;
+	gr_buf_release(&scratch);
+	return ret;
 }
 
 /* --- linking ------------------------------------------------------------------ */

@@ -295,9 +295,12 @@ static const struct ev_field ev_fields[] = {
 	FLD("arn", F_STR, arn),
 	FLD("inv", F_STR, inv),
 	FLD("msg", F_STR, msg),
+	FLD("ref", F_STR, ref),
 	FLD("req", F_STR, req),
 	FLD("sub", F_BOOL, sub),
+	FLD("svc", F_STR, svc),
 	FLD("http", F_INT, http),
+	FLD("kind", F_STR, kind),
 	FLD("name", F_STR, name),
 	FLD("type", F_TYPE, type_name),
 	FLD("error", F_ERROR, error),
@@ -339,7 +342,7 @@ static const struct ev_field ev_fields[] = {
 static const struct ev_field *ev_field_find(const char *k, size_t n)
 {
 	/* first entry of each key length 1..11 in ev_fields (ev_fields is sorted by length) */
-	static const unsigned char first[13] = { 0, 0, 2, 7, 12, 15, 25, 33, 39, 42, 45, 48, 49 };
+	static const unsigned char first[13] = { 0, 0, 2, 7, 14, 18, 28, 36, 42, 45, 48, 51, 52 };
 
 	if (n < 1 || n > 11)
 		return NULL;

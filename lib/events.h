@@ -145,6 +145,8 @@ struct gr_event {
 	int64_t http;               /* response status, -1 absent */
 	bool sub, in_progress, inferred;
 	bool seg_error, fault, throttle;
+	struct gr_str svc, kind;    /* Jaeger/OTLP: service name, span kind */
+	struct gr_str ref;          /* Jaeger: "follows_from" (absent: child of) */
 	struct gr_str links;        /* raw JSON array [{"trace","id","ref"}], or empty */
 	struct gr_str precursors;   /* raw JSON array of ids, or empty */
 };
