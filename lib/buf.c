@@ -102,3 +102,18 @@ void gr_buf_release(struct gr_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+int gr_array_grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 16;
+	if (nc > SIZE_MAX / 2 / sz)
+		return GR_ERR_NOMEM;
+	void *p = realloc(*arr, nc * sz);
+	if (!p)
+		return GR_ERR_NOMEM;
+	*arr = p;
+	*cap = nc;
+	return 0;
+}

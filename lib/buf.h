@@ -58,6 +58,14 @@ void gr_buf_consume(struct gr_buf *b, size_t n);
 char *gr_buf_detach(struct gr_buf *b, size_t *len);
 void gr_buf_release(struct gr_buf *b);
 
+/*
+ * Make room for one more element in a growable array: *arr holds n elements of size
+ * sz in room for *cap; the room doubles (starting at 16) when full. 0 or
+ * GR_ERR_NOMEM. GR_GROW(arr, n, cap) is the usual call.
+ */
+int gr_array_grow(void **arr, size_t *cap, size_t n, size_t sz);
+#define GR_GROW(arr, n, cap) gr_array_grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
+
 /* Unchecked fast appends for callers that reserved room with gr_buf_grow(). */
 static inline void gr_buf_put(struct gr_buf *b, const void *p, size_t n)
 {

@@ -7,21 +7,6 @@
 #include "events.h"
 #include "reader.h"
 
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 256;
-	void *p = realloc(*arr, nc * sz);
-	if (!p)
-		return GR_ERR_NOMEM;
-	*arr = p;
-	*cap = nc;
-	return 0;
-}
-
-#define GROW(arr, n, cap) grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
-
 /* --- reading ------------------------------------------------------------------ */
 
 void gr_spans_init(struct gr_spans *s)
@@ -137,7 +122,7 @@ static const char *read_segment(struct gr_spans *s, const struct gr_event *ev, b
 		*skip = GR_SKIP_DUPLICATE;
 		return NULL;
 	}
-	if (GROW(s->v, s->n, s->cap)) {
+	if (GR_GROW(s->v, s->n, s->cap)) {
 		*oom = true;
 		goto done;
 	}
@@ -629,7 +614,7 @@ static bool happens_before(const struct rq *q, const struct gr_span *p, size_t n
 
 static int push_item(struct gr_cp_req *out, uint32_t span, uint32_t depth, int64_t self)
 {
-	if (GROW(out->items, out->nitems, out->cap_items))
+	if (GR_GROW(out->items, out->nitems, out->cap_items))
 		return GR_ERR_NOMEM;
 	out->items[out->nitems++] = (struct gr_cp_item){ span, depth, self };
 	return 0;
@@ -639,7 +624,7 @@ static int push_sec(struct gr_cp_req *out, uint32_t span, int64_t a, int64_t b)
 {
 	if (b <= a)
 		return 0;
-	if (GROW(out->secs, out->nsecs, out->cap_secs))
+	if (GR_GROW(out->secs, out->nsecs, out->cap_secs))
 		return GR_ERR_NOMEM;
 	out->secs[out->nsecs++] = (struct gr_cp_section){ span, a, b };
 	return 0;
@@ -652,7 +637,7 @@ static int enter(struct rq *q, uint32_t si, uint32_t depth, int64_t t)
 	struct gr_span *sp = &s->v[si];
 	size_t nk = 0;
 
-	if (GROW(q->fr, q->nfr, q->cap_fr))
+	if (GR_GROW(q->fr, q->nfr, q->cap_fr))
 		return GR_ERR_NOMEM;
 	if (sp->nchild > q->cap_tmp) {
 		size_t c = sp->nchild;
@@ -693,7 +678,7 @@ static int enter(struct rq *q, uint32_t si, uint32_t depth, int64_t t)
 		const struct gr_span *cn = &s->v[q->tmp[k]];
 		if (lrc && !happens_before(q, sp, nk, cn, lrc))
 			continue;
-		if (GROW(q->sel, q->nsel, q->cap_sel))
+		if (GR_GROW(q->sel, q->nsel, q->cap_sel))
 			return GR_ERR_NOMEM;
 		q->sel[q->nsel++] = q->tmp[k];
 		self -= dur(cn);
@@ -722,7 +707,7 @@ static int one_tree(struct rq *q, uint32_t root)
 	struct gr_spans *s = q->s;
 	struct gr_cp_req *out = q->out;
 
-	if (GROW(out->runs, out->nruns, out->cap_runs))
+	if (GR_GROW(out->runs, out->nruns, out->cap_runs))
 		return GR_ERR_NOMEM;
 	struct gr_cp_req_run *run = &out->runs[out->nruns++];
 	memset(run, 0, sizeof(*run));

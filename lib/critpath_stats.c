@@ -4,21 +4,6 @@
 
 #include "critpath.h"
 
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *p = realloc(*arr, nc * sz);
-	if (!p)
-		return GR_ERR_NOMEM;
-	*arr = p;
-	*cap = nc;
-	return 0;
-}
-
-#define GROW(arr, n, cap) grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
-
 void gr_cp_stats_init(struct gr_cp_stats *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -48,7 +33,7 @@ static uint32_t group(struct gr_cp_stats *s, const char *label)
 	uint32_t *ix = gr_strmap_get(&s->keys, s->key.data, s->key.len);
 	if (ix)
 		return *ix;
-	if (GROW(s->groups, s->ngroups, s->cap_groups))
+	if (GR_GROW(s->groups, s->ngroups, s->cap_groups))
 		return UINT32_MAX;
 	const char *k = gr_arena_strdup(&s->arena, s->key.data, s->key.len);
 	if (!k || !gr_strmap_put(&s->keys, k, s->key.len, (uint32_t)s->ngroups, NULL))
@@ -68,7 +53,7 @@ static uint32_t row(struct gr_cp_stats *s, uint32_t grp, enum gr_cp_row r, const
 	uint32_t *ix = gr_strmap_get(&s->keys, s->key.data, s->key.len);
 	if (ix)
 		return *ix;
-	if (GROW(s->rows, s->nrows, s->cap_rows))
+	if (GR_GROW(s->rows, s->nrows, s->cap_rows))
 		return UINT32_MAX;
 	const char *k = gr_arena_alloc(&s->arena, s->key.len + 1);
 	if (!k)
@@ -88,7 +73,7 @@ static void add_lat(struct gr_cp_stats *s, uint32_t gi, int64_t lat)
 {
 	struct gr_cp_stat_group *g = &s->groups[gi];
 
-	if (GROW(g->lat, g->nlat, g->cap)) {
+	if (GR_GROW(g->lat, g->nlat, g->cap)) {
 		s->err = GR_ERR_NOMEM;
 		return;
 	}
@@ -119,7 +104,7 @@ void gr_cp_stats_add(struct gr_cp_stats *s, enum gr_cp_row r, const char *label,
 		return;
 	/* the row of the "every run" group (0); the root group's row is found at the end */
 	uint32_t ri = row(s, 0, r, label ? label : "?");
-	if (ri == UINT32_MAX || GROW(s->cur, s->ncur, s->cap_cur)) {
+	if (ri == UINT32_MAX || GR_GROW(s->cur, s->ncur, s->cap_cur)) {
 		s->err = GR_ERR_NOMEM;
 		return;
 	}
@@ -139,7 +124,7 @@ static void push_share(struct gr_cp_stats *s, uint32_t ri, int64_t us)
 {
 	struct gr_cp_stat_row *rw = &s->rows[ri];
 
-	if (GROW(rw->shares, rw->nshares, rw->cap)) {
+	if (GR_GROW(rw->shares, rw->nshares, rw->cap)) {
 		s->err = GR_ERR_NOMEM;
 		return;
 	}

@@ -39,22 +39,6 @@ void gr_cp_release(struct gr_cp *cp)
 	memset(cp, 0, sizeof(*cp));
 }
 
-/* Make room for one more element of *arr (elements of size sz). */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 256;
-	void *p = realloc(*arr, nc * sz);
-	if (!p)
-		return GR_ERR_NOMEM;
-	*arr = p;
-	*cap = nc;
-	return 0;
-}
-
-#define GROW(arr, n, cap) grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
-
 static bool known(int64_t t)
 {
 	return t != GR_TIME_UNKNOWN;
@@ -122,7 +106,7 @@ static int push_frame(struct wf *w, const struct frame *f, uint32_t skip)
 {
 	struct gr_graph *g = w->g;
 
-	if (GROW(w->fr, w->nfr, w->cap_fr))
+	if (GR_GROW(w->fr, w->nfr, w->cap_fr))
 		return GR_ERR_NOMEM;
 	struct frame *nf = &w->fr[w->nfr++];
 	*nf = *f;
@@ -134,7 +118,7 @@ static int push_frame(struct wf *w, const struct frame *f, uint32_t skip)
 	for (uint32_t e = g->nodes[f->node].out; e != GR_NONE; e = g->edges[e].next_out) {
 		if (!g->edges[e].sync || e == skip)
 			continue;
-		if (GROW(w->cand, w->ncand, w->cap_cand))
+		if (GR_GROW(w->cand, w->ncand, w->cap_cand))
 			return GR_ERR_NOMEM;
 		w->cand[w->ncand++] = e;
 	}
@@ -149,7 +133,7 @@ static int rev_emit(struct wf *w, enum gr_cp_seg_type type, uint32_t node, uint3
 {
 	if (b <= a)
 		return 0;
-	if (GROW(w->rev, w->nrev, w->cap_rev))
+	if (GR_GROW(w->rev, w->nrev, w->cap_rev))
 		return GR_ERR_NOMEM;
 	w->rev[w->nrev++] = (struct gr_cp_seg){ .start_us = a, .dur_us = b - a, .node = node,
 						.edge = edge, .type = (uint16_t)type,
@@ -164,7 +148,7 @@ static int emit(struct wf *w, enum gr_cp_seg_type type, uint32_t node, uint32_t 
 
 	if (b <= a)
 		return 0;
-	if (GROW(cp->segs, cp->nsegs, cp->cap_segs))
+	if (GR_GROW(cp->segs, cp->nsegs, cp->cap_segs))
 		return GR_ERR_NOMEM;
 	cp->segs[cp->nsegs++] = (struct gr_cp_seg){ .start_us = a, .dur_us = b - a, .node = node,
 						    .edge = edge, .type = (uint16_t)type };
@@ -248,7 +232,7 @@ static int body(struct wf *w, uint32_t v, int64_t lo, int64_t hi, uint32_t skip)
 	/* latest first -> time order */
 	struct gr_cp *cp = w->cp;
 	for (size_t i = w->nrev; i-- > 0;) {
-		if (GROW(cp->segs, cp->nsegs, cp->cap_segs))
+		if (GR_GROW(cp->segs, cp->nsegs, cp->cap_segs))
 			return GR_ERR_NOMEM;
 		cp->segs[cp->nsegs++] = w->rev[i];
 	}
@@ -339,7 +323,7 @@ static int slack(struct wf *w, uint32_t r, size_t nreach, int64_t end)
 		if (w->crit[v] == w->epoch || !known(g->nodes[v].end_us))
 			continue;
 		int64_t m = w->maxend[v] > w->callerend[v] ? w->maxend[v] : w->callerend[v];
-		if (GROW(cp->slack, cp->nslack, cp->cap_slack))
+		if (GR_GROW(cp->slack, cp->nslack, cp->cap_slack))
 			return GR_ERR_NOMEM;
 		cp->slack[cp->nslack++] = (struct gr_cp_slack){ v, end - m > 0 ? end - m : 0 };
 	}
@@ -434,7 +418,7 @@ static int one_root(struct wf *w, uint32_t r)
 	}
 	/* pn/pe run sink -> root; pe[i] enters pn[i] from pn[i+1] */
 
-	if (GROW(cp->runs, cp->nruns, cp->cap_runs))
+	if (GR_GROW(cp->runs, cp->nruns, cp->cap_runs))
 		return GR_ERR_NOMEM;
 	struct gr_cp_run *run = &cp->runs[cp->nruns++];
 	int64_t start = g->nodes[r].start_us, end = g->nodes[sink].end_us;
@@ -449,7 +433,7 @@ static int one_root(struct wf *w, uint32_t r)
 		uint32_t node = w->pn[k], in = k + 1 < np ? w->pe[k] : GR_NONE;
 		uint32_t next = k > 0 ? w->pe[k - 1] : GR_NONE;
 		const struct gr_node *nd = &g->nodes[node];
-		if (GROW(cp->hops, cp->nhops, cp->cap_hops))
+		if (GR_GROW(cp->hops, cp->nhops, cp->cap_hops))
 			return GR_ERR_NOMEM;
 		size_t h = cp->nhops++;
 		cp->hops[h] = (struct gr_cp_hop){ .node = node, .edge = in, .seg0 = (uint32_t)cp->nsegs };

@@ -21,21 +21,6 @@ struct runs {
 	size_t nids, cap_ids;   /* used, allocated */
 };
 
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 256;
-	void *p = realloc(*arr, nc * sz);
-	if (!p)
-		return GR_ERR_NOMEM;
-	*arr = p;
-	*cap = nc;
-	return 0;
-}
-
-#define GROW(arr, n, cap) grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
-
 static void runs_release(struct runs *r)
 {
 	gr_arena_release(&r->arena);
@@ -49,7 +34,7 @@ static int runs_add(struct runs *r, const char *root, const char *sink, int64_t 
 {
 	int added;
 
-	if (GROW(r->v, r->n, r->cap))
+	if (GR_GROW(r->v, r->n, r->cap))
 		return GR_ERR_NOMEM;
 	if (!gr_strmap_put(&r->roots, root, strlen(root), (uint32_t)r->n, &added))
 		return GR_ERR_NOMEM;
@@ -61,7 +46,7 @@ static int runs_add(struct runs *r, const char *root, const char *sink, int64_t 
 
 static int runs_hop(struct runs *r, const char *id)
 {
-	if (GROW(r->ids, r->nids, r->cap_ids))
+	if (GR_GROW(r->ids, r->nids, r->cap_ids))
 		return GR_ERR_NOMEM;
 	r->ids[r->nids++] = id;
 	r->v[r->n - 1].np++;

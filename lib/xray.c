@@ -26,20 +26,6 @@ static bool begin(struct gr_js *js, const char *p, size_t n, bool arr)
 	return true;
 }
 
-/* Text of a value as a gr_str: strings without their quotes, decoded into `dec` when
- * escaped (dec has room for the whole document, so slices never move). */
-static struct gr_str text(const struct gr_jv *v, struct gr_buf *dec)
-{
-	if (v->t != GR_JT_STR)
-		return (struct gr_str){ NULL, 0 };
-	if (!v->esc)
-		return (struct gr_str){ v->p, v->n };
-	char *out = dec->data + dec->len;
-	size_t n = gr_js_unescape(v->p, v->n, out);
-	dec->len += n;
-	return (struct gr_str){ out, n };
-}
-
 /* Float epoch seconds ("1.499473411677E9") to microseconds; -1 if not a time. */
 static int64_t seconds(const struct gr_jv *v)
 {
@@ -62,21 +48,21 @@ static void aws_fields(struct gr_xseg *s, const struct gr_jv *obj, struct gr_buf
 		return;
 	while (gr_js_next(&js, &k, &v) > 0) {
 		if (KEY(k, "request_id"))
-			s->req = text(&v, dec);
+			s->req = gr_jv_text(&v, dec);
 		else if (KEY(k, "operation"))
-			s->op = text(&v, dec);
+			s->op = gr_jv_text(&v, dec);
 		else if (KEY(k, "function_name"))
-			s->fn = text(&v, dec);
+			s->fn = gr_jv_text(&v, dec);
 		else if (KEY(k, "invocation_type"))
-			s->inv = text(&v, dec);
+			s->inv = gr_jv_text(&v, dec);
 		else if (KEY(k, "table_name"))
-			s->table = text(&v, dec);
+			s->table = gr_jv_text(&v, dec);
 		else if (KEY(k, "queue_url"))
-			s->queue = text(&v, dec);
+			s->queue = gr_jv_text(&v, dec);
 		else if (KEY(k, "topic_arn"))
-			s->topic = text(&v, dec);
+			s->topic = gr_jv_text(&v, dec);
 		else if (KEY(k, "function_arn") && !s->arn.n)
-			s->arn = text(&v, dec);
+			s->arn = gr_jv_text(&v, dec);
 		else if (KEY(k, "cloudwatch_logs") && v.t == GR_JT_ARR) {
 			struct gr_js a, o;
 			struct gr_jv el, ok, ov;
@@ -84,7 +70,7 @@ static void aws_fields(struct gr_xseg *s, const struct gr_jv *obj, struct gr_buf
 			    el.t == GR_JT_OBJ && begin(&o, el.p, el.n, false))
 				while (gr_js_next(&o, &ok, &ov) > 0)
 					if (KEY(ok, "log_group"))
-						s->log_group = text(&ov, dec);
+						s->log_group = gr_jv_text(&ov, dec);
 		}
 	}
 }
@@ -123,14 +109,14 @@ static size_t links(struct gr_xlink *out, const struct gr_jv *arr, struct gr_buf
 		struct gr_xlink l = { 0 };
 		while (gr_js_next(&o, &k, &v) > 0) {
 			if (KEY(k, "trace_id"))
-				l.trace = text(&v, dec);
+				l.trace = gr_jv_text(&v, dec);
 			else if (KEY(k, "id"))
-				l.id = text(&v, dec);
+				l.id = gr_jv_text(&v, dec);
 			else if (KEY(k, "attributes") && v.t == GR_JT_OBJ &&
 				 begin(&at, v.p, v.n, false))
 				while (gr_js_next(&at, &ak, &av) > 0)
 					if (KEY(ak, "aws.xray.reserved.reference_type"))
-						l.ref = text(&av, dec);
+						l.ref = gr_jv_text(&av, dec);
 		}
 		if (l.id.n)
 			out[n++] = l;
@@ -149,7 +135,7 @@ static size_t id_list(struct gr_str *out, size_t max, const struct gr_jv *arr, s
 		return 0;
 	while (n < max && gr_js_next_elem(&a, &el) > 0)
 		if (el.t == GR_JT_STR)
-			out[n++] = text(&el, dec);
+			out[n++] = gr_jv_text(&el, dec);
 	return n;
 }
 
@@ -205,7 +191,7 @@ static bool fill(struct gr_xseg *s, struct xwalk *x, const struct walk *w, struc
 			break;
 		case 'i':
 			if (KEY(k, "id"))
-				s->id = text(&v, dec);
+				s->id = gr_jv_text(&v, dec);
 			else if (KEY(k, "in_progress"))
 				s->in_progress = v.t == GR_JT_TRUE;
 			else if (KEY(k, "inferred"))
@@ -217,23 +203,23 @@ static bool fill(struct gr_xseg *s, struct xwalk *x, const struct walk *w, struc
 			break;
 		case 'n':
 			if (KEY(k, "name"))
-				s->name = text(&v, dec);
+				s->name = gr_jv_text(&v, dec);
 			else if (KEY(k, "namespace"))
-				s->ns = text(&v, dec);
+				s->ns = gr_jv_text(&v, dec);
 			break;
 		case 'o':
 			if (KEY(k, "origin"))
-				s->origin = text(&v, dec);
+				s->origin = gr_jv_text(&v, dec);
 			break;
 		case 'p':
 			if (KEY(k, "parent_id"))
-				s->parent = text(&v, dec);
+				s->parent = gr_jv_text(&v, dec);
 			else if (KEY(k, "precursor_ids"))
 				s->nprecursors = id_list(x->prec, MAX_LINKS, &v, dec);
 			break;
 		case 'r':
 			if (KEY(k, "resource_arn"))
-				s->arn = text(&v, dec);
+				s->arn = gr_jv_text(&v, dec);
 			break;
 		case 's':
 			if (KEY(k, "start_time"))
@@ -243,7 +229,7 @@ static bool fill(struct gr_xseg *s, struct xwalk *x, const struct walk *w, struc
 			break;
 		case 't':
 			if (KEY(k, "trace_id"))
-				s->trace = text(&v, dec);
+				s->trace = gr_jv_text(&v, dec);
 			else if (KEY(k, "throttle"))
 				s->throttle = v.t == GR_JT_TRUE;
 			else if (KEY(k, "type") && gr_jv_is(&v, "subsegment", 10))
