@@ -346,7 +346,7 @@ bool gr_js_begin(struct gr_js *s, const char *p, size_t n, bool arr, int max_dep
 {
 	memset(s, 0, sizeof(*s));
 	s->start = p;
-	s->end = p + n;
+	s->end = n ? p + n : p; /* an absent value is NULL: no arithmetic on it */
 	s->max_depth = max_depth > 0 ? max_depth : 512;
 	s->arr = arr;
 	s->first = true;

@@ -76,10 +76,11 @@ bool gr_is_request_id(const char *s, size_t n)
 
 const char *gr_marker_find(const char *s, size_t n)
 {
-	const char *p = s, *end = s + n;
+	const char *p = s, *end;
 
 	if (n < 10)
-		return NULL;
+		return NULL; /* before any arithmetic on s, which is NULL for an empty message */
+	end = s + n;
 	while ((p = memmem(p, (size_t)(end - p), "GAMMARAY ", 9))) {
 		const char *q = p + 9;
 		while (q < end && is_space(*q))
