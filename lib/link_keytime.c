@@ -82,7 +82,8 @@ static int cmp_seq(const char *a, const char *b)
 static int cmp_order(const void *a, const void *b)
 {
 	const struct kt_item *x = a, *y = b;
-	int c = cmp_seq(x->order, y->order);
+	/* a trigger already matched by an id may have no sequence number: first */
+	int c = cmp_seq(x->order ? x->order : "", y->order ? y->order : "");
 
 	if (c)
 		return c;
@@ -279,7 +280,8 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 			continue;
 		const struct inf_cause *cs = INF_CAUSE(inf, INF_SRC(inf, items[i].src)->cause);
 		uint32_t ci = INF_SRC(inf, items[i].src)->cause;
-		for (size_t lo = upper(c, nc, cs->ts - 1); lo < nc && c[lo].ts == cs->ts; lo++)
+		size_t lo = cs->ts == INT64_MIN ? 0 : upper(c, nc, cs->ts - 1); /* no overflow */
+		for (; lo < nc && c[lo].ts == cs->ts; lo++)
 			if (c[lo].cause == ci)
 				up[lo + 1] = (uint32_t)lo;
 	}
