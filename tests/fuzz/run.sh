@@ -5,7 +5,7 @@
 #
 # Each target build/fuzz/bin/fuzz_NAME runs FUZZ_SECONDS over its working corpus
 # build/fuzz/corpus/NAME (kept between runs) seeded from tests/fuzz/corpus/NAME, with
-# tests/fuzz/NAME.dict when there is one; FUZZ_JOBS targets run at once. A crashing,
+# the dictionary of its family (tests/fuzz/dict/); FUZZ_JOBS targets run at once. A crashing,
 # leaking or hanging input is saved under build/fuzz/artifacts/NAME/: copy it into
 # tests/fuzz/regressions/NAME/ once fixed, and `make check` replays it.
 # Prints one line per target (executions, executions per second, coverage) and
@@ -18,14 +18,22 @@ secs=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-1}
 max_len=${FUZZ_MAX_LEN:-16384}
 fz=build/fuzz
+bindir=${FUZZ_BIN_DIR:-$fz/bin}  # a copy elsewhere lets long runs go on while the tree rebuilds
 targets=${*:-$(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_||; s|\.c$||')}
 
 one() { # name
 	t=$1
+	rm -rf "$fz/artifacts/$t" # findings of earlier runs: their logs named them
 	mkdir -p "$fz/corpus/$t" "$fz/artifacts/$t" "$fz/logs"
-	set -- "$fz/bin/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
+	set -- "$bindir/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 		-max_len="$max_len" -print_final_stats=1 -artifact_prefix="$fz/artifacts/$t/"
-	[ -f "tests/fuzz/$t.dict" ] && set -- "$@" -dict="tests/fuzz/$t.dict"
+	case $t in
+	export|lambda_line|json_log) dict=lambda ;;
+	reader|subscription|xray|json_scan) dict=json ;;
+	marker|events|infer|graph|dot|critpath) dict=streams ;;
+	*) dict="" ;;
+	esac
+	[ -n "$dict" ] && set -- "$@" -dict="tests/fuzz/dict/$dict.dict"
 	set -- "$@" "$fz/corpus/$t"
 	[ -d "tests/fuzz/corpus/$t" ] && set -- "$@" "tests/fuzz/corpus/$t"
 	start=$(date +%s)
@@ -39,9 +47,9 @@ summary() { # name
 	read -r rc took <"$fz/logs/$t.status"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-	last=$(grep -E '^#[0-9]+ ' "$log" | tail -1)
-	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	last=$(grep -aE "^#[0-9]+[[:space:]]+(INITED|NEW|REDUCE|pulse|DONE)" "$log" | tail -1)
+	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\) .*/\1/p')
+	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\) .*/\1/p')
 	corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p')
 	if [ "$rc" = 0 ]; then
 		res=clean
@@ -57,7 +65,7 @@ failed=""
 batch=""
 n=0
 for t in $targets; do
-	[ -x "$fz/bin/fuzz_$t" ] || { echo "run.sh: $fz/bin/fuzz_$t is not built (make fuzz-build)" >&2; exit 2; }
+	[ -x "$bindir/fuzz_$t" ] || { echo "run.sh: $bindir/fuzz_$t is not built (make fuzz-build)" >&2; exit 2; }
 	one "$t" &
 	batch="$batch $t"
 	n=$((n + 1))
