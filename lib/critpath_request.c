@@ -742,7 +742,8 @@ static int one_tree(struct rq *q, uint32_t root)
 	run = &out->runs[out->nruns - 1];
 	run->nitem = (uint32_t)(out->nitems - run->item0);
 	run->nsec = (uint32_t)(out->nsecs - run->sec0);
-	struct gr_cp_section *sec = out->secs + run->sec0;
+	/* secs is still NULL when no run had a section: no arithmetic on it */
+	struct gr_cp_section *sec = run->nsec ? out->secs + run->sec0 : NULL;
 	for (size_t i = 0, j = run->nsec; i + 1 < j; i++, j--) {
 		struct gr_cp_section x = sec[i];
 		sec[i] = sec[j - 1];
