@@ -656,7 +656,11 @@ int gr_inflate_mem(const void *data, size_t len, size_t max, struct gr_buf *out,
 		if (n == 0)
 			break;
 		if ((rc = gr_buf_add(out, p, n))) {
-			gr_error_set(err, rc, "decompressed payload larger than %zu bytes", max);
+			if (rc == GR_ERR_NOMEM) /* not the limit: memory ran out first */
+				gr_error_set(err, rc, "out of memory after %zu decompressed bytes",
+					     out->len);
+			else
+				gr_error_set(err, rc, "decompressed payload larger than %zu bytes", max);
 			gr_reader_release(&r);
 			return rc;
 		}
