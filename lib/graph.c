@@ -263,6 +263,15 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 		if (!n)
 			continue;
 		st->records_in++;
+		/* jansson takes a raw NUL after a number or a literal; JSON has none, and a
+		 * record kept verbatim (extra) would carry it into our output */
+		const char *nul = memchr(line, '\0', n);
+		if (nul) {
+			why = GR_LOST_JSON;
+			gr_error_set(&e, GR_ERR_JSON, "malformed JSON: NUL byte at byte %zu",
+				     (size_t)(nul - line));
+			goto lost_at;
+		}
 		json_error_t jerr;
 		json_t *o = json_loadb(line, n, 0, &jerr);
 		if (!json_is_object(o)) {

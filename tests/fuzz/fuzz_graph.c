@@ -1,6 +1,7 @@
 /* fuzz_graph.c: libFuzzer target of the graph stream reader gr_graph_read and the canonical writer. */
 #include "fuzz.h"
 #include "graph.h"
+#include "json_scan.h"
 #include "reader.h"
 
 static void read_graph(struct gr_graph *g, const char *p, size_t n, size_t max_line,
@@ -41,6 +42,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			FUZZ_CHECK(g.edges[i].from < g.nnodes && g.edges[i].to < g.nnodes,
 				   "edge end out of range");
 		FUZZ_CHECK(gr_graph_write(&g, fuzz_sink_write, &out) == 0, "gr_graph_write");
+		/* every line written is one JSON object (extra records are passed through) */
+		for (const char *p = out.b.data, *end = p + out.b.len; p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p)), *why = NULL;
+			FUZZ_CHECK(nl, "unterminated line");
+			if (!gr_js_valid(p, (size_t)(nl - p), false, 0, &why))
+				fprintf(stderr, "not JSON (%s): %.*s\n", why, (int)(nl - p), p);
+			FUZZ_CHECK(gr_js_valid(p, (size_t)(nl - p), false, 0, &why),
+				   "gr_graph_write wrote a line that is not a JSON object");
+			p = nl + 1;
+		}
 		read_graph(&g2, out.b.data, out.b.len, 0, &st2, &rc);
 		FUZZ_CHECK(rc == 0, "canonical graph not read back");
 		FUZZ_CHECK(st2.records_in == st2.records_out, "canonical graph lost records");
