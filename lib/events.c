@@ -437,6 +437,9 @@ int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *
 				break;
 			if (!gr_jv_int(&v, (int64_t *)dst))
 				goto bad_type;
+			if (*(int64_t *)dst < -GR_MAX_INT || *(int64_t *)dst > GR_MAX_INT)
+				return gr_error_set(err, GR_ERR_FORMAT, "field \"%s\" beyond +-2^60",
+						    f->name);
 			break;
 		case F_BOOL:
 			if (v.t != GR_JT_TRUE && v.t != GR_JT_FALSE && v.t != GR_JT_NULL)

@@ -21,6 +21,9 @@
 #define GR_DEFAULT_MAX_DOC (512u << 20)   /* one JSON document (an X-Ray page...) */
 #define GR_DEFAULT_MAX_DEPTH 512          /* JSON nesting */
 #define GR_MAX_JOBS 64                    /* worker threads */
+/* Integers in records (times, durations, sizes) are taken within +-2^60 (+-36,000 years
+ * of microseconds): sums and differences of a few of them never overflow int64_t. */
+#define GR_MAX_INT ((int64_t)1 << 60)
 
 /* A time that is not known (a log line without a timestamp). */
 #define GR_TIME_UNKNOWN INT64_MIN

@@ -134,14 +134,23 @@ static const char *jstr(json_t *o, const char *k, size_t *n)
 	return json_string_value(v);
 }
 
-static int64_t jint(json_t *o, const char *k, int64_t dflt)
+/* An integer field, dflt when absent or not a number; *range is set when it is a
+ * number beyond +-GR_MAX_INT (the record is then refused). */
+static int64_t jint(json_t *o, const char *k, int64_t dflt, bool *range)
 {
 	json_t *v = json_object_get(o, k);
 
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v);
-	if (json_is_real(v))
-		return (int64_t)json_real_value(v);
+	if (json_is_integer(v)) {
+		json_int_t x = json_integer_value(v);
+		if (x >= -GR_MAX_INT && x <= GR_MAX_INT)
+			return (int64_t)x;
+		*range = true;
+	} else if (json_is_real(v)) {
+		double d = json_real_value(v);
+		if (d >= -(double)GR_MAX_INT && d <= (double)GR_MAX_INT)
+			return (int64_t)d;
+		*range = true;
+	}
 	return dflt;
 }
 
@@ -166,6 +175,13 @@ static const char *read_node(struct gr_graph *g, json_t *o)
 
 	if (!id || !n)
 		return "node without an id";
+	bool range = false;
+	int64_t start = jint(o, "start_us", GR_TIME_UNKNOWN, &range);
+	int64_t end = jint(o, "end_us", GR_TIME_UNKNOWN, &range);
+	int64_t init = jint(o, "init_us", 0, &range), mem = jint(o, "mem_mb", -1, &range);
+	int64_t billed = jint(o, "billed_us", -1, &range), att = jint(o, "attempts", 1, &range);
+	if (range)
+		return "node with a number beyond +-2^60";
 	uint32_t ix = gr_graph_node(g, id, n);
 	if (ix == GR_NONE)
 		return "out of memory";
@@ -177,12 +193,12 @@ static const char *read_node(struct gr_graph *g, json_t *o)
 		nd->trace = gr_graph_str(g, s, n);
 	if ((s = jstr(o, "stream", &n)))
 		nd->stream = gr_graph_str(g, s, n);
-	nd->start_us = jint(o, "start_us", GR_TIME_UNKNOWN);
-	nd->end_us = jint(o, "end_us", GR_TIME_UNKNOWN);
-	nd->init_us = jint(o, "init_us", 0);
-	nd->mem_mb = jint(o, "mem_mb", -1);
-	nd->billed_us = jint(o, "billed_us", -1);
-	nd->attempts = (uint32_t)jint(o, "attempts", 1);
+	nd->start_us = start;
+	nd->end_us = end;
+	nd->init_us = init;
+	nd->mem_mb = mem;
+	nd->billed_us = billed;
+	nd->attempts = (uint32_t)att;
 	nd->status = status_parse(jstr(o, "status", &n));
 	nd->cold = json_is_true(json_object_get(o, "cold"));
 	nd->critical = json_is_true(json_object_get(o, "critical"));
@@ -201,6 +217,11 @@ static const char *read_edge(struct gr_graph *g, json_t *o)
 	e.kind = s ? gr_kind_parse(s, n) : GR_KIND_NONE;
 	if (e.kind == GR_KIND_NONE)
 		return "edge with an unknown kind";
+	bool range = false;
+	e.cause_us = jint(o, "cause_us", GR_TIME_UNKNOWN, &range);
+	e.delay_us = jint(o, "delay_us", 0, &range);
+	if (range)
+		return "edge with a number beyond +-2^60";
 	e.from = gr_graph_node(g, from, fn);
 	e.to = gr_graph_node(g, to, tn);
 	if (e.from == GR_NONE || e.to == GR_NONE)
@@ -213,8 +234,6 @@ static const char *read_edge(struct gr_graph *g, json_t *o)
 		e.key = gr_graph_str(g, s, n);
 	json_t *c = json_object_get(o, "confidence");
 	e.confidence = json_is_number(c) ? json_number_value(c) : 1.0;
-	e.cause_us = jint(o, "cause_us", GR_TIME_UNKNOWN);
-	e.delay_us = jint(o, "delay_us", 0);
 	if (gr_graph_add_edge(g, &e) == GR_NONE)
 		return "out of memory";
 	return NULL;
