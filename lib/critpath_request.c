@@ -168,6 +168,9 @@ int gr_spans_read(struct gr_spans *s, struct gr_reader *r, struct gr_stats *st,
 			goto lost;
 		}
 		if (rc < 0) {
+			/* the rest of the file is lost, and counted so (the run stops) */
+			if (rc == GR_ERR_COMPRESS || rc == GR_ERR_IO)
+				st->reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
 			*err = r->errinfo;
 			ret = rc;
 			break;
