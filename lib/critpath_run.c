@@ -53,6 +53,9 @@ int gr_critpath_read_graph(const struct gr_critpath_opts *o, const char *const *
 			continue;
 		int rc = gr_graph_read(g, &r, st, o->diag, o->diag_ctx, err);
 		close_input(&r, st);
+		/* a read error stops the run; the rest of the file is counted lost */
+		if (rc == GR_ERR_COMPRESS || rc == GR_ERR_IO)
+			st->reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
 		if (rc)
 			return rc;
 	}

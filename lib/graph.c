@@ -274,9 +274,6 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 			goto lost;
 		}
 		if (rc < 0) {
-			/* the rest of the file is lost, and counted so (the run stops) */
-			if (rc == GR_ERR_COMPRESS || rc == GR_ERR_IO)
-				st->reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
 			*err = r->errinfo;
 			return rc;
 		}
