@@ -23,7 +23,8 @@
  * tooltips (in SVG) undo backslashes twice. These writers turn arbitrary bytes into a
  * value that Graphviz shows as those bytes: a backslash is doubled in labels and
  * quadrupled in tooltips, '&' becomes &amp;, control characters and bytes that are not
- * UTF-8 show as \n, \r, \t or \xNN, and text over `max` bytes is cut with "...".
+ * UTF-8 show as \n, \r, \t or \xNN, bidirectional and zero-width characters as \uXXXX,
+ * and text over `max` bytes is cut with "...".
  */
 enum gr_dot_text {
 	GR_DOT_LABEL,   /* label, xlabel, headlabel, taillabel */

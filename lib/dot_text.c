@@ -39,6 +39,18 @@ size_t gr_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* The code point of the valid 3-byte UTF-8 sequence at p when it changes or hides what
+ * is shown: U+200B..U+200F (zero width, marks), U+202A..U+202E (embeddings,
+ * overrides), U+2060..U+2064 and U+2066..U+2069 (invisible operators, isolates),
+ * U+FEFF; else 0. */
+static unsigned invisible(const unsigned char *p)
+{
+	unsigned cp = (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2069 && cp != 0x2065) || cp == 0xfeff ? cp : 0;
+}
+
 /* A backslash as the mode needs it: labels undo one level, SVG tooltips two. */
 static int add_backslash(struct gr_buf *b, enum gr_dot_text mode)
 {
@@ -83,7 +95,16 @@ int gr_dot_text(struct gr_buf *b, enum gr_dot_text mode, const char *s, size_t n
 			i = j;
 		} else {
 			size_t len = gr_utf8_seq(p + i, n - i);
-			if (len && i + len <= max) {
+			unsigned cp = len == 3 ? invisible(p + i) : 0;
+			if (cp) {
+				/* shown by code point: bidirectional overrides reorder what
+				 * a reader sees, zero-width characters hide in names */
+				char hex[12];
+				snprintf(hex, sizeof(hex), "u%04X", cp);
+				if (!(rc = add_backslash(b, mode)))
+					rc = gr_buf_adds(b, hex);
+				i += len;
+			} else if (len && i + len <= max) {
 				rc = gr_buf_add(b, s + i, len);
 				i += len;
 			} else if (len) {

@@ -7,7 +7,7 @@
 
 /* What Graphviz would see in a value made by gr_dot_text: every backslash pairs with
  * another (labels) or comes in fours (tooltips), '&' only opens "&amp;", no control
- * byte, valid UTF-8. */
+ * byte, valid UTF-8 without bidirectional or zero-width characters. */
 static void check_shown(const struct gr_buf *b, enum gr_dot_text mode)
 {
 	const unsigned char *p = (const unsigned char *)b->data;
@@ -30,6 +30,13 @@ static void check_shown(const struct gr_buf *b, enum gr_dot_text mode)
 		} else {
 			size_t k = gr_utf8_len(p + i, n - i);
 			FUZZ_CHECK(k, "invalid UTF-8 in a label");
+			/* no bidirectional override, isolate or zero-width character */
+			FUZZ_CHECK(!(k == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+				     ((p[i + 2] >= 0x8b && p[i + 2] <= 0x8f) ||
+				      (p[i + 2] >= 0xaa && p[i + 2] <= 0xae))),
+				   "a character that reorders or hides text in a label");
+			FUZZ_CHECK(!(k == 3 && p[i] == 0xef && p[i + 1] == 0xbb && p[i + 2] == 0xbf),
+				   "a zero-width no-break space in a label");
 			i += k;
 		}
 	}
