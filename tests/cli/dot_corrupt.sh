@@ -82,6 +82,8 @@ run hostile-names hostile.ndjson
 # the labels as Graphviz reads them: no attribute escaped its quotes
 grep -c 'label=pwned\|\[label="pwned' canon.dot
 grep -o 'label="[^"]*\(\\.[^"]*\)*"' canon.dot | head -12
+# the 10,000-byte name and key: cut to 120 bytes and "..." in labels, 1000 in tooltips
+echo "longest label $(grep -o 'label="n*\.\.\.' canon.dot | awk '{ print length($0) - 7 }' | sort -n | tail -1), longest tooltip $(grep -o 'tooltip="[^"]*' canon.dot | awk '{ print length($0) - 9 }' | sort -n | tail -1)"
 run hostile-names-functions --view functions hostile.ndjson
 gammaray-dot -T svg hostile.ndjson >o.svg 2>/dev/null
 echo "svg status $? labels: $(grep -c '<text' o.svg), pwned: $(grep -c 'pwned\"' o.svg)"
