@@ -36,9 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	int rc = gr_critpath(&o, &path, 1, &st, &sum, &err);
 	fuzz_check_error(rc, &err);
 	if (rc) {
-		/* the wrong stream for the mode, or another version; or a trace of one run
-		 * when there is none: documented stops */
-		FUZZ_CHECK(rc == GR_ERR_FORMAT || (rc == GR_ERR_DATA && o.format == GR_CRITPATH_CHROME),
+		/* the wrong stream for the mode, or another version; corrupt compressed data;
+		 * or a trace of one run when there is none: documented stops */
+		FUZZ_CHECK(rc == GR_ERR_FORMAT || rc == GR_ERR_COMPRESS ||
+			   (rc == GR_ERR_DATA && o.format == GR_CRITPATH_CHROME),
 			   "gr_critpath stopped on input data");
 	}
 	fuzz_check_stats(&st);

@@ -71,8 +71,10 @@ static inline void fuzz_infer_check(const char *s, size_t n, int64_t window_us)
 	rc = gr_infer_read_mem(inf, "fuzz", s, n, &err);
 	fuzz_check_error(rc, &err);
 	if (rc) {
-		/* only a stream of another version stops a run */
-		FUZZ_CHECK(rc == GR_ERR_FORMAT, "gr_infer_read stopped on input data");
+		/* a stream of another version (or a graph stream) and corrupt compressed
+		 * data stop a run (gr_infer_read) */
+		FUZZ_CHECK(rc == GR_ERR_FORMAT || rc == GR_ERR_COMPRESS,
+			   "gr_infer_read stopped on input data");
 		gr_infer_free(inf);
 		gr_buf_release(&sink.b);
 		return;
