@@ -215,8 +215,8 @@ fuzz-replay: $(REPLAY_BINS)
 valgrind-check: $(PROGS) | $(O)/.deps-test $(FZ)/.deps
 	$(Q)rm -rf $(O)/valgrind && mkdir -p $(O)/valgrind/bin
 	$(Q)for p in $(PROGS); do n=$${p##*/}; \
-	      printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=%s "%s" "$$@"\n' \
-	        "$(CURDIR)/tests/fuzz/valgrind.supp" "$(CURDIR)/$$p" >$(O)/valgrind/bin/$$n; \
+	      printf '#!/bin/sh\n# runs the real %s under valgrind (by name: argv[0] and messages stay)\nPATH=%s:$$PATH exec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=%s %s "$$@"\n' \
+	        "$$n" "$(CURDIR)/$(O)/bin" "$(CURDIR)/tests/fuzz/valgrind.supp" "$$n" >$(O)/valgrind/bin/$$n; \
 	      chmod +x $(O)/valgrind/bin/$$n; done
 	$(Q)BIN=$(CURDIR)/$(O)/valgrind/bin sh tests/cli/run.sh $(CASES)
 
