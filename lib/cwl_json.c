@@ -97,12 +97,16 @@ static void encoded_payload(struct gr_unit *u, const char *b64, size_t n)
 		goto out;
 	}
 	/* a payload may hold several concatenated JSON objects (Firehose records) */
-	size_t off = 0;
+	size_t off = 0, docs = 0;
 	while (off < u->scratch2.len) {
-		while (off < u->scratch2.len && strchr(" \t\r\n", u->scratch2.data[off]))
+		/* not strchr(" \t\r\n", c): it finds a NUL byte too (the terminator) */
+		while (off < u->scratch2.len && (u->scratch2.data[off] == ' ' ||
+		       u->scratch2.data[off] == '\t' || u->scratch2.data[off] == '\r' ||
+		       u->scratch2.data[off] == '\n'))
 			off++;
 		if (off >= u->scratch2.len)
 			break;
+		docs++;
 		json_error_t jerr;
 		json_t *j = json_loadb(u->scratch2.data + off, u->scratch2.len - off,
 				       JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &jerr);
@@ -122,6 +126,11 @@ static void encoded_payload(struct gr_unit *u, const char *b64, size_t n)
 				     "decoded data is not a CloudWatch Logs subscription payload");
 		}
 		json_decref(j);
+	}
+	if (!docs) {
+		/* nothing but blanks: the record still counts, as lost */
+		gr_unit_record(u);
+		gr_unit_lost(u, GR_LOST_BAD_PAYLOAD, "subscription data is empty");
 	}
 out:
 	gr_buf_release(&raw);

@@ -18,10 +18,12 @@ static inline void fuzz_fetch_opts(struct gr_fetch_opts *o, size_t n)
 
 /*
  * Fetch path (as the program would) and check: the run ends without a fatal error,
- * the accounting holds, and the output is an event stream that gr_ev_parse reads
- * back whole: a header, then one known record per event counted.
+ * the accounting holds (with at least min_records read: records the caller knows
+ * are there), and the output is an event stream that gr_ev_parse reads back whole:
+ * a header, then one known record per event counted.
  */
-static inline void fuzz_fetch_check(struct gr_fetch_opts *o, const char *path, const char *group)
+static inline void fuzz_fetch_check(struct gr_fetch_opts *o, const char *path, const char *group,
+				    uint64_t min_records)
 {
 	struct fuzz_sink sink = { .keep = 64u << 20 };
 	struct gr_fetch_input in = { path, group };
@@ -38,6 +40,7 @@ static inline void fuzz_fetch_check(struct gr_fetch_opts *o, const char *path, c
 	fuzz_check_error(rc, &err);
 	FUZZ_CHECK(rc == 0, "gr_fetch stopped on input data");
 	fuzz_check_stats(&st);
+	FUZZ_CHECK(st.records_in >= min_records, "a record of the input was not counted");
 
 	const char *p = sink.b.data, *end = p + sink.b.len;
 	uint64_t lines = 0;

@@ -25,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		i += len + 1;
 	}
 	fuzz_fetch_opts(&o, n);
+	/* every line is an event of its own: each one counts */
 	fuzz_fetch_check(&o, fuzz_file_set(&f, "json-log", b.data, b.len),
-			 n % 4 ? "/aws/lambda/fuzz" : NULL);
+			 n % 4 ? "/aws/lambda/fuzz" : NULL, k);
 	gr_buf_release(&b);
 	return 0;
 }

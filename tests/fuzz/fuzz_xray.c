@@ -11,6 +11,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	struct gr_fetch_opts o;
 
 	fuzz_fetch_opts(&o, n);
-	fuzz_fetch_check(&o, fuzz_file_set(&f, "xray", data, n), n % 4 ? "/aws/lambda/fuzz" : NULL);
+	fuzz_fetch_check(&o, fuzz_file_set(&f, "xray", data, n), n % 4 ? "/aws/lambda/fuzz" : NULL, 0);
 	return 0;
 }
