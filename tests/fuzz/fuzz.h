@@ -89,6 +89,24 @@ static inline void fuzz_check_error(int rc, const struct gr_error *e)
 	FUZZ_CHECK(e->msg[0], "error without a message");
 }
 
+/* Lines that hold something once trailing bytes of trim are cut: the records a
+ * line-based reader must count (blank lines are not records). */
+static inline uint64_t fuzz_records(const char *s, size_t n, const char *trim)
+{
+	uint64_t count = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t len = (nl ? (size_t)(nl - s) : n) - i;
+		while (len && memchr(trim, s[i + len - 1], strlen(trim)))
+			len--;
+		count += len > 0;
+		i = nl ? (size_t)(nl - s) + 1 : n;
+	}
+	return count;
+}
+
 /* Split data at the first occurrence of the byte sequence sep: 1 when found. */
 static inline int fuzz_split(const uint8_t *data, size_t n, const char *sep, size_t *at)
 {

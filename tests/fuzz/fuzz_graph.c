@@ -5,7 +5,7 @@
 #include "reader.h"
 
 static void read_graph(struct gr_graph *g, const char *p, size_t n, size_t max_line,
-		       struct gr_stats *st, int *rc)
+		       struct gr_stats *st, int *rc, bool *plain)
 {
 	struct gr_reader r;
 	struct gr_error err = { 0 };
@@ -16,6 +16,7 @@ static void read_graph(struct gr_graph *g, const char *p, size_t n, size_t max_l
 	gr_reader_limits(&r, max_line, 0, 0);
 	*rc = gr_graph_read(g, &r, st, fuzz_diag, NULL, &err);
 	fuzz_check_error(*rc, &err);
+	*plain = r.outer == GR_PLAIN;
 	gr_reader_release(&r);
 }
 
@@ -31,13 +32,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	struct gr_stats st, st2;
 	struct fuzz_sink out = { .keep = 64u << 20 }, out2 = { .keep = 64u << 20 };
 	int rc;
+	bool plain;
 
-	read_graph(&g, (const char *)data, n, n % 3 ? 0 : 120, &st, &rc);
+	read_graph(&g, (const char *)data, n, n % 3 ? 0 : 120, &st, &rc, &plain);
 	/* another version or an event stream, and corrupt compressed data, stop the read */
 	FUZZ_CHECK(rc == 0 || rc == GR_ERR_FORMAT || rc == GR_ERR_COMPRESS,
 		   "gr_graph_read stopped on input data");
 	FUZZ_CHECK(st.records_in == st.records_out + gr_stats_lost(&st) + gr_stats_skipped(&st),
 		   "graph reading accounting");
+	/* plain input read to its end: every line with something on it is a record */
+	if (rc == 0 && plain)
+		FUZZ_CHECK(st.records_in == fuzz_records((const char *)data, n, "\r "),
+			   "records read != lines of the input");
 	if (rc == 0) {
 		FUZZ_CHECK(gr_graph_index(&g) == 0, "gr_graph_index");
 		for (size_t i = 0; i < g.nedges; i++)
@@ -54,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 				   "gr_graph_write wrote a line that is not a JSON object");
 			p = nl + 1;
 		}
-		read_graph(&g2, out.b.data, out.b.len, 0, &st2, &rc);
+		read_graph(&g2, out.b.data, out.b.len, 0, &st2, &rc, &plain);
 		FUZZ_CHECK(rc == 0, "canonical graph not read back");
 		FUZZ_CHECK(st2.records_in == st2.records_out, "canonical graph lost records");
 		FUZZ_CHECK(g2.nnodes == g.nnodes && g2.nedges == g.nedges && g2.nextra == g.nextra,

@@ -84,6 +84,10 @@ static inline void fuzz_infer_check(const char *s, size_t n, int64_t window_us)
 	FUZZ_CHECK(rc == 0, "gr_infer_finish failed");
 	const struct gr_infer_stats *ist = gr_infer_get_stats(inf);
 	fuzz_check_stats(&ist->io);
+	/* plain input: every line with something on it is a record read */
+	if (ist->io.bytes == ist->io.bytes_in)
+		FUZZ_CHECK(ist->io.records_in == fuzz_records(s, n, "\r \t"),
+			   "records read != lines of the input");
 	FUZZ_CHECK(sink.total == sink.b.len, "output larger than the sink keeps");
 
 	/* the output read back as gammaray-critpath and gammaray-dot read it */
