@@ -32,12 +32,14 @@ static void check_line(const struct gr_lambda_line *l, const char *s, size_t n,
 	check_slice(l->fn, s, n, dec, "fn");
 	check_slice(l->phase, s, n, dec, "phase");
 	check_slice(l->error_type, s, n, dec, "error_type");
-	check_slice(l->detail, s, n, dec, "detail");
 	check_slice(l->trace, s, n, dec, "trace");
 	check_slice(l->segment, s, n, dec, "segment");
-	/* bad: the offending text, or a static explanation; either way readable */
+	/* bad and detail: text of the line, or a static explanation ("Invoke Error");
+	 * either way readable to its end (ASan checks) */
 	if (l->bad.n)
 		FUZZ_CHECK(memchr(l->bad.p, '\0', l->bad.n) != l->bad.p, "empty bad text");
+	if (l->detail.n)
+		FUZZ_CHECK(memchr(l->detail.p, '\0', l->detail.n) != l->detail.p, "empty detail");
 	if (l->kind == GR_LINE_START || l->kind == GR_LINE_END || l->kind == GR_LINE_REPORT)
 		FUZZ_CHECK(l->req.n == 0 || gr_is_request_id(l->req.p, l->req.n),
 			   "platform line with an implausible request id");
