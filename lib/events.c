@@ -432,15 +432,18 @@ int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *
 				goto bad_type;
 			ev_string(&v, scratch, (struct gr_str *)dst);
 			break;
-		case F_INT:
+		case F_INT: {
+			int64_t x;
 			if (v.t == GR_JT_NULL)
 				break;
-			if (!gr_jv_int(&v, (int64_t *)dst))
+			if (!gr_jv_int(&v, &x))
 				goto bad_type;
-			if (*(int64_t *)dst < -GR_MAX_INT || *(int64_t *)dst > GR_MAX_INT)
+			if (x < -GR_MAX_INT || x > GR_MAX_INT)
 				return gr_error_set(err, GR_ERR_FORMAT, "field \"%s\" beyond +-2^60",
 						    f->name);
+			memcpy(dst, &x, sizeof(x));
 			break;
+		}
 		case F_BOOL:
 			if (v.t != GR_JT_TRUE && v.t != GR_JT_FALSE && v.t != GR_JT_NULL)
 				goto bad_type;
