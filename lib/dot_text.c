@@ -96,7 +96,7 @@ int gr_dot_text(struct gr_buf *b, enum gr_dot_text mode, const char *s, size_t n
 		} else {
 			size_t len = gr_utf8_seq(p + i, n - i);
 			unsigned cp = len == 3 ? invisible(p + i) : 0;
-			if (cp) {
+			if (cp && i + len <= max) {
 				/* shown by code point: bidirectional overrides reorder what
 				 * a reader sees, zero-width characters hide in names */
 				char hex[12];
