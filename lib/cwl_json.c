@@ -17,20 +17,27 @@ static const char *jstr(json_t *obj, const char *key, size_t *n)
 	return json_string_value(v);
 }
 
-/* Epoch milliseconds (number, or digits in a string) to microseconds. */
+/* Epoch milliseconds (number, or digits in a string) to microseconds; unknown beyond
+ * +-GR_MAX_INT microseconds (multiplying or converting further is undefined). */
 static int64_t jms(json_t *v)
 {
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v) * 1000;
-	if (json_is_real(v))
-		return (int64_t)(json_real_value(v) * 1000.0);
+	const int64_t lim = GR_MAX_INT / 1000;
+
+	if (json_is_integer(v)) {
+		json_int_t x = json_integer_value(v);
+		return x >= -lim && x <= lim ? (int64_t)x * 1000 : GR_TIME_UNKNOWN;
+	}
+	if (json_is_real(v)) {
+		double d = json_real_value(v);
+		return d >= -(double)lim && d <= (double)lim ? (int64_t)(d * 1000.0) : GR_TIME_UNKNOWN;
+	}
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
 		int64_t x = 0;
 		size_t i = 0;
 		for (; s[i] >= '0' && s[i] <= '9' && i < 18; i++)
 			x = x * 10 + (s[i] - '0');
-		if (i && !s[i])
+		if (i && !s[i] && x <= lim)
 			return x * 1000;
 	}
 	return GR_TIME_UNKNOWN;
@@ -187,7 +194,7 @@ static int64_t num_field(json_t *row, const char *name, double scale)
 	memcpy(buf, v, n);
 	buf[n] = '\0';
 	double d = strtod(buf, &end);
-	if (*end || d < 0)
+	if (*end || !(d >= 0 && d * scale < (double)GR_MAX_INT)) /* NaN and huge: not a number */
 		return -1;
 	return (int64_t)(d * scale + 0.5);
 }

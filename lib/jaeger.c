@@ -106,7 +106,8 @@ static void span(struct gr_unit *u, json_t *sp, struct gr_str trace, json_t *pro
 	s.id = jstr(sp, "spanID");
 	json_t *st = json_object_get(sp, "startTime"), *du = json_object_get(sp, "duration");
 	if (!s.id.n || !json_is_integer(st) || (du && !json_is_integer(du)) ||
-	    json_integer_value(st) < 0 || (du && json_integer_value(du) < 0)) {
+	    json_integer_value(st) < 0 || (du && json_integer_value(du) < 0) ||
+	    json_integer_value(st) > GR_MAX_INT || (du && json_integer_value(du) > GR_MAX_INT)) {
 		gr_unit_lost(u, GR_LOST_BAD_SEGMENT, "Jaeger span without %s",
 			     !s.id.n ? "a spanID" : "an integer startTime and duration");
 		return;

@@ -116,8 +116,8 @@ static size_t parse_scaled(const char *s, size_t n, int64_t mult, int64_t *out)
 			i++;
 		}
 	}
-	if (ip > INT64_MAX / mult / 2)
-		return 0;
+	if (ip >= GR_MAX_INT / mult)
+		return 0; /* beyond what the event stream carries (gammaray.h) */
 	*out = ip * mult + fp * mult / fd;
 	return i;
 }
@@ -546,7 +546,7 @@ static int64_t ms_value(const struct gr_jv *v)
 {
 	double d;
 
-	if (v->t != GR_JT_NUM || !gr_jv_double(v, &d) || !(d >= 0 && d < 9e15))
+	if (v->t != GR_JT_NUM || !gr_jv_double(v, &d) || !(d >= 0 && d < (double)(GR_MAX_INT / 1000)))
 		return -1;
 	return (int64_t)(d * 1000.0 + 0.5);
 }
@@ -555,7 +555,7 @@ static int64_t int_value(const struct gr_jv *v)
 {
 	int64_t x;
 
-	return v->t == GR_JT_NUM && gr_jv_int(v, &x) ? x : -1;
+	return v->t == GR_JT_NUM && gr_jv_int(v, &x) && x >= -GR_MAX_INT && x <= GR_MAX_INT ? x : -1;
 }
 
 static int64_t iso_value(struct gr_str t)

@@ -57,8 +57,10 @@ static int64_t int_of(json_t *v)
 {
 	if (json_is_integer(v))
 		return (int64_t)json_integer_value(v);
-	if (json_is_real(v))
-		return (int64_t)json_real_value(v);
+	if (json_is_real(v)) {
+		double d = json_real_value(v);
+		return d >= -9e18 && d <= 9e18 ? (int64_t)d : -1; /* converting beyond is undefined */
+	}
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
 		char *end;
