@@ -240,7 +240,7 @@ distclean: clean
 help:
 	@echo 'gammaray $(VERSION): targets'
 	@echo '  all (default)  build the programs into $(O)/bin'
-	@echo '  check          build and run every test (Criterion unit tests + CLI golden tests)'
+	@echo '  check          build and run every test (Criterion unit, CLI golden, fuzz replays)'
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
