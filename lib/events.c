@@ -419,7 +419,7 @@ int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *
 		return gr_error_set(err, GR_ERR_JSON, "malformed JSON: %s", js.err);
 	while ((rc = gr_js_next(&js, &k, &v)) > 0) {
 		const struct ev_field *f = k.esc ? NULL : ev_field_find(k.p, k.n);
-		char *dst;
+		void *dst; /* the field, at its offset in *ev */
 		if (!f)
 			continue;
 		dst = (char *)ev + f->off;
@@ -430,7 +430,7 @@ int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *
 				break;
 			if (v.t != GR_JT_STR)
 				goto bad_type;
-			ev_string(&v, scratch, (struct gr_str *)dst);
+			ev_string(&v, scratch, dst);
 			break;
 		case F_INT: {
 			int64_t x;
@@ -479,8 +479,11 @@ int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *
 				break;
 			if (v.t != (f->kind == F_OBJ ? GR_JT_OBJ : GR_JT_ARR))
 				goto bad_type;
-			((struct gr_str *)dst)->p = v.p;
-			((struct gr_str *)dst)->n = v.n;
+			{
+				struct gr_str *text = dst;
+				text->p = v.p;
+				text->n = v.n;
+			}
 			break;
 		}
 		continue;

@@ -90,6 +90,9 @@ void inf_fail(struct gr_infer *inf, int code, const char *what)
 }
 
 static void report(struct gr_infer *inf, int severity, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void report(struct gr_infer *inf, int severity, const char *fmt, va_list ap)
 {
 	struct gr_error e = { 0 };
 

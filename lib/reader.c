@@ -551,7 +551,6 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 
 	struct scan st = { 0 };
 	bool discard = false; /* too large: scan on without keeping */
-	size_t discarded = 0;
 	for (;;) {
 		size_t avail = r->len - r->pos;
 		const char *s = r->buf + r->pos;
@@ -616,7 +615,6 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 			for (size_t k = 0; k < st.at; k++)
 				if (s[k] == '\n')
 					r->lineno++;
-			discarded += st.at;
 			r->pos += st.at;
 			st.at = 0;
 		}

@@ -80,6 +80,10 @@ char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size)
 
 static void add_diag(struct gr_unit *u, int severity, const char *file, uint64_t line,
 		     int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static void add_diag(struct gr_unit *u, int severity, const char *file, uint64_t line,
+		     int code, const char *fmt, va_list ap)
 {
 	if (!u->diags) {
 		u->diags = calloc(GR_UNIT_MAX_DIAGS, sizeof(*u->diags));
