@@ -206,9 +206,14 @@ Test(infer, exact_ids_every_service)
 		cr_assert(line_has(e, "\"confidence\":1.000"));
 	}
 	cr_assert(line_has(edge(&r, R1, R2, "sqs"), "\"cause_us\":1714564800020000,\"delay_us\":180000"));
+	/* keys name the topic, queue (URL on one side, ARN on the other) and stream */
+	cr_assert(line_has(edge(&r, R1, R2, "sns"), "\"key\":\"t/n2\""));
+	cr_assert(line_has(edge(&r, R1, R2, "sqs"), "\"key\":\"q/q1\""));
+	cr_assert(line_has(edge(&r, R1, R2, "kinesis"), "\"key\":\"clicks/77\""));
+	cr_assert(line_has(edge(&r, R1, R2, "events"), "\"key\":\"e1\""));
 	/* n1 was published and nothing took it */
 	cr_assert_eq(r.st.unmatched_cause[3 /* sns */], 1);
-	cr_assert(strstr(r.out, "\"what\":\"cause\",\"req\":\"" R1 "\",\"fn\":\"p\",\"kind\":\"sns\",\"key\":\"n1\""));
+	cr_assert(strstr(r.out, "\"what\":\"cause\",\"req\":\"" R1 "\",\"fn\":\"p\",\"kind\":\"sns\",\"key\":\"t/n1\""));
 	free(r.out);
 }
 
