@@ -205,6 +205,9 @@ static struct res_case res_cases[] = {
 	{ GR_KIND_SQS, "0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", NULL },
 	{ GR_KIND_SQS, "https://sqs.us-east-1.amazonaws.com/123456789012/jobs/msg-1", "jobs" },
 	{ GR_KIND_SNS, "arn:aws:sns:us-east-1:123456789012:alerts", "alerts" },
+	/* the keys gammaray-infer writes for markers naming their topic or queue */
+	{ GR_KIND_SNS, "news/95df01b4-ee98-5cb9-9903-4c221d41eb5e", "news" },
+	{ GR_KIND_SQS, "jobs/0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "jobs" },
 	{ GR_KIND_DYNAMODB, "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/x", "orders" },
 	{ GR_KIND_KINESIS, "arn:aws:kinesis:us-east-1:123456789012:stream/clicks", "clicks" },
 	{ GR_KIND_LAMBDA, "photos/a.jpg", NULL },
