@@ -114,6 +114,11 @@ for size in $sizes; do
 			"gammaray-fetch -q -j 2 $xr >/dev/null" \
 			"jq -c '.Traces[].Segments[].Document|fromjson' $xr/*.json >/dev/null" >>"$results"
 	fi
+	# the generator itself: invocations simulated and written per second
+	ninv=$(grep -c '"type":"node"' "$dir/truth.ndjson")
+	set -- $(measure "gammaray-synth -q --app mixed --invocations $ninv --seed 1 --sample-rate 0.5 --force -o $tmp/synth")
+	rm -rf "$tmp/synth"
+	echo "| synth: $ninv invocations written ($size) | ${1}s (${2}s CPU), $(($3 / 1024)) MB: $(awk "BEGIN { printf \"%.0f\", $ninv / $1 }") inv/s | | | >= 50000 inv/s | $(awk "BEGIN { print ($ninv / $1 >= 50000) ? \"ok\" : \"SHORT\" }") |" >>"$results"
 	gammaray-fetch -q --export-tasks "$dir/export-tasks.json" "$exp" "$xr" >"$tmp/events.ndjson"
 	echo "| fetch peak RSS, export + X-Ray ($size) | $(measure "gammaray-fetch -q --export-tasks $dir/export-tasks.json $exp $xr >/dev/null" | awk '{ printf "%d MB", $3 / 1024 }') | | | < 64 MB + a page | |" >>"$results"
 
@@ -128,12 +133,14 @@ for size in $sizes; do
 		echo "| infer --window 5m memory per invocation | $(awk "BEGIN { printf \"%.0f B\", $wrss * 1024 / ($nodes > 0 ? $nodes : 1) }") | | | bounded | |" >>"$results"
 		if command -v gammaray-score >/dev/null; then
 			gammaray-score "$dir/truth.ndjson" "$tmp/graph.ndjson" >"$tmp/score" 2>&1
+			cp "$tmp/score" "$tmp/kinds-$size-markers"
 			echo "| infer with markers ($size): precision, recall | $(awk '$1 == "all" { print $5 ", " $6 }' "$tmp/score") | | | >= 0.995 | |" >>"$results"
 			# X-Ray only: the same workload without markers, 50% sampling
 			xdir=$(BIN=$BIN sh bench/gen.sh "$size" --sample-rate 0.5 --no-markers)
 			gammaray-fetch -q --export-tasks "$xdir/export-tasks.json" "$xdir/export" "$xdir/xray" |
 				gammaray-infer >"$tmp/xgraph.ndjson" 2>/dev/null
 			gammaray-score --xray-only "$xdir/truth.ndjson" "$tmp/xgraph.ndjson" >"$tmp/xscore" 2>&1
+			cp "$tmp/xscore" "$tmp/kinds-$size-xray"
 			echo "| infer X-Ray only ($size): precision, recall of X-Ray-visible edges | $(awk '$1 == "all" { print $5 ", " $6 }' "$tmp/xscore") | | | P >= 0.995, R >= 0.99 | |" >>"$results"
 			if command -v gammaray-critpath >/dev/null; then
 				gammaray-score --critpath "$dir/truth.ndjson" "$tmp/graph.ndjson" >"$tmp/cscore" 2>&1
@@ -151,6 +158,23 @@ for size in $sizes; do
 				"$jparse $tmp/graph.ndjson 2>/dev/null" >>"$results"
 		fi
 	fi
+done
+
+# precision and recall per edge kind, as gammaray-score prints them
+for size in $sizes; do
+	for what in markers xray; do
+		[ -f "$tmp/kinds-$size-$what" ] || continue
+		{
+			echo
+			if [ $what = markers ]; then
+				echo "gammaray-infer on the $size workload, with markers (gammaray-score):"
+			else
+				echo "gammaray-infer on the $size workload, X-Ray only, 50% sampling (gammaray-score --xray-only):"
+			fi
+			echo
+			sed -n '/^edges/,/^all/s/^/    /p' "$tmp/kinds-$size-$what"
+		} >>"$results"
+	done
 done
 
 # gammaray-critpath on synthetic graphs of 10k, 100k and 1M invocations and on one trace
