@@ -4,6 +4,7 @@
 #include "jsonw.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 /* Byte classes inside strings: 0 plain ASCII, 1 quote, 2 backslash, 3 control, 4 UTF-8. */
@@ -146,6 +147,49 @@ static bool scan_string(struct gr_js *s, const char *p, struct gr_jv *v, const c
 	}
 }
 
+/* Would jansson hold the number b[0..n) (valid JSON)? It refuses integers that
+ * strtoll cannot hold and reals that strtod makes infinite. */
+static bool number_fits(const char *b, size_t n)
+{
+	const char *digits = b + (*b == '-');
+	size_t nd = n - (size_t)(digits - b);
+	bool real = memchr(b, '.', n) || memchr(b, 'e', n) || memchr(b, 'E', n);
+
+	if (!real) {
+		/* no leading zeros in JSON: the digit count decides, then the text */
+		if (nd != 19)
+			return nd < 19;
+		return memcmp(digits, *b == '-' ? "9223372036854775808" : "9223372036854775807",
+			      19) <= 0;
+	}
+	if (!memchr(b, 'e', n) && !memchr(b, 'E', n) && nd < 300)
+		return true; /* below 1e300 */
+	char small[128], *t = n < sizeof(small) ? small : malloc(n + 1);
+	if (!t)
+		return true; /* cannot tell: the parser that follows will */
+	memcpy(t, b, n);
+	t[n] = '\0';
+	errno = 0;
+	double d = strtod(t, NULL);
+	bool ok = !(errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL));
+	if (t != small)
+		free(t);
+	return ok;
+}
+
+/* Does the escaped key text p[0..n) (valid) hold a "\u0000"? */
+static bool key_has_nul(const char *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] != '\\')
+			continue;
+		if (p[i + 1] == 'u' && i + 5 < n && !memcmp(p + i + 2, "0000", 4))
+			return true;
+		i += p[i + 1] == 'u' ? 5 : 1;
+	}
+	return false;
+}
+
 static bool scan_number(struct gr_js *s, const char *p, struct gr_jv *v, const char **out)
 {
 	const char *b = p, *end = s->end;
@@ -178,6 +222,8 @@ static bool scan_number(struct gr_js *s, const char *p, struct gr_jv *v, const c
 		while (p < end && *p >= '0' && *p <= '9')
 			p++;
 	}
+	if (s->exact && !number_fits(b, (size_t)(p - b)))
+		return fail(s, b, "number out of range");
 	v->t = GR_JT_NUM;
 	v->p = b;
 	v->n = (size_t)(p - b);
@@ -210,6 +256,8 @@ static bool scan_container(struct gr_js *s, const char *p, int depth, const char
 				return fail(s, p, "expected a string key");
 			if (!scan_string(s, p + 1, &tmp, &p))
 				return false;
+			if (s->exact && tmp.esc && key_has_nul(tmp.p, tmp.n))
+				return fail(s, tmp.p, "NUL byte in an object key");
 			p = skip_ws(p, end);
 			if (p >= end || *p != ':')
 				return fail(s, p, "expected ':'");
@@ -411,6 +459,10 @@ int gr_js_next(struct gr_js *s, struct gr_jv *key, struct gr_jv *val)
 	}
 	if (!(s->trusted ? skip_string(s, p + 1, key, &p) : scan_string(s, p + 1, key, &p)))
 		return -1;
+	if (s->exact && key->esc && key_has_nul(key->p, key->n)) {
+		fail(s, key->p, "NUL byte in an object key");
+		return -1;
+	}
 	p = skip_ws(p, end);
 	if (p >= end || *p != ':') {
 		fail(s, p, "expected ':'");

@@ -47,6 +47,9 @@ struct gr_js {
 	bool done;          /* the closing bracket was read */
 	bool trusted;       /* the text was validated before: nested values are skipped
 			     * by bracket matching, not checked again (set after begin) */
+	bool exact;         /* also refuse what jansson refuses beyond the grammar:
+			     * integers beyond int64_t, reals beyond a double, "\u0000"
+			     * in a key (set after begin) */
 	const char *err;    /* what was wrong (static text), NULL while all is well */
 	size_t err_off;     /* byte offset of the error in the input */
 };

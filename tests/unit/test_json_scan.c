@@ -157,3 +157,52 @@ Test(json_scan, arrays)
 	cr_assert_eq(n, 3);
 	cr_assert(!gr_js_begin(&js, "{}", 2, true, 8));
 }
+
+/* Exact mode refuses what jansson refuses beyond the grammar; the default mode
+ * takes it (callers that need jansson's verdict ask for exact). */
+static const char *const exact_docs[] = {
+	"{\"a\":9223372036854775807,\"b\":-9223372036854775808}",
+	"{\"a\":9223372036854775808}",
+	"{\"a\":-9223372036854775809}",
+	"{\"a\":[1,{\"b\":12345678901234567890}]}",
+	"{\"a\":1e308,\"b\":-1.7976931348623157e308,\"c\":1e-400}",
+	"{\"a\":1e309}",
+	"{\"a\":[-1E+400]}",
+	"{\"a\":123456789012345678901234567890.5}",
+	"{\"a\":1000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	"0000000000000000000000000000000000.0}",
+	"{\"k\\u0000\":1}",
+	"{\"o\":{\"x\\u0000y\":1}}",
+	"{\"k\\\\u0000\":1,\"v\":\"\\u0000\"}",
+};
+
+static size_t exact_ix[sizeof(exact_docs) / sizeof(exact_docs[0])];
+
+ParameterizedTestParameters(json_scan, exact_agrees_with_jansson)
+{
+	for (size_t i = 0; i < sizeof(exact_ix) / sizeof(exact_ix[0]); i++)
+		exact_ix[i] = i;
+	return cr_make_param_array(size_t, exact_ix, sizeof(exact_ix) / sizeof(exact_ix[0]));
+}
+
+ParameterizedTest(size_t *ix, json_scan, exact_agrees_with_jansson)
+{
+	const char *text = exact_docs[*ix];
+	struct gr_js js;
+	struct gr_jv k, v;
+	int rc;
+
+	cr_assert(gr_js_begin(&js, text, strlen(text), false, 64));
+	js.exact = true;
+	while ((rc = gr_js_next(&js, &k, &v)) > 0)
+		;
+	json_error_t e;
+	json_t *j = json_loadb(text, strlen(text), JSON_ALLOW_NUL, &e);
+	cr_expect_eq(rc == 0, j != NULL, "%s: exact scanner %d (%s), jansson %s", text, rc,
+		     js.err ? js.err : "", j ? "ok" : e.text);
+	json_decref(j);
+	cr_expect(gr_js_valid(text, strlen(text), false, 64, NULL), "%s: default mode", text);
+}
