@@ -38,16 +38,15 @@ static void document(struct gr_unit *u, json_t *doc, int depth)
 	if (json_is_object(doc)) {
 		if (gr_cwl_json(u, doc))
 			return;
-		if (gr_jaeger_json(u, doc) || gr_otlp_json(u, doc))
+		/* the other shapes are read from text: an element of an array of traces
+		 * or of Telemetry records, or a document the scanner refused but jansson
+		 * took (a NUL byte after a number) */
+		char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		bool done = text && (gr_trace_text(u, text, strlen(text)) ||
+				     (depth > 0 && gr_unit_lambda_json(u, text, strlen(text))));
+		free(text);
+		if (done)
 			return;
-		if (depth > 0) {
-			/* an element of an array of Telemetry records: as text */
-			char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			bool done = text && gr_unit_lambda_json(u, text, strlen(text));
-			free(text);
-			if (done)
-				return;
-		}
 		char keys[200];
 		key_list(doc, keys, sizeof(keys));
 		gr_unit_record(u);

@@ -245,6 +245,11 @@ static void maybe_flush(struct gr_unit *u)
 	}
 }
 
+void gr_unit_flush(struct gr_unit *u)
+{
+	maybe_flush(u);
+}
+
 /* --- streams ----------------------------------------------------------------- */
 
 static void set_fn(struct gr_unit *u, struct gr_stream *s, const char *fn, size_t n,
@@ -1015,7 +1020,8 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 			break;
 		}
 		u->line = line;
-		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n)) {
+		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n) ||
+		    gr_trace_text(u, doc, n)) {
 			maybe_flush(u);
 			continue;
 		}

@@ -107,6 +107,9 @@ void gr_unit_notice(struct gr_unit *u, const char *fmt, ...)
 struct gr_jw *gr_unit_writer(struct gr_unit *u);
 /* One event was written for the current record. Returns 0 or a fatal error. */
 int gr_unit_wrote(struct gr_unit *u);
+/* Hand the output written so far to the ordered writer if it has grown past the
+ * threshold (between records of a large document). */
+void gr_unit_flush(struct gr_unit *u);
 
 /* Find or create the log stream (group, stream); either may be NULL/empty. */
 struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn,
@@ -135,13 +138,14 @@ char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size)
 void gr_json_document(struct gr_unit *u, json_t *doc);
 /* CloudWatch Logs JSON shapes; return false when doc is none of them. */
 bool gr_cwl_json(struct gr_unit *u, json_t *doc);
-/* Jaeger JSON ({"data":[trace...]}, or one trace {"traceID","spans","processes"}) and
- * OTLP/JSON ({"resourceSpans":[...]}): one segment record per span; false when doc
- * is not of that shape. */
-bool gr_jaeger_json(struct gr_unit *u, json_t *doc);
-bool gr_otlp_json(struct gr_unit *u, json_t *doc);
 /* X-Ray shapes, read from the text doc[0..n) of one JSON value; false when it is
  * none of them (or not well-formed: the caller's JSON parser then says why). */
 bool gr_xray_text(struct gr_unit *u, const char *doc, size_t n);
+/* Jaeger JSON ({"data":[trace...]}, or one trace {"traceID","spans","processes"}) and
+ * OTLP/JSON ({"resourceSpans":[...]}), or an array of them, read from the text
+ * doc[0..n) of one JSON value (trace_text.c, jaeger.c, otlp.c): one segment record per
+ * span; false when it is none of them (or not well-formed: the caller's JSON parser
+ * then says why). CloudWatch Logs shapes (gr_cwl_json) are left to the caller. */
+bool gr_trace_text(struct gr_unit *u, const char *doc, size_t n);
 
 #endif
