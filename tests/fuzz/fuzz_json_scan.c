@@ -106,10 +106,26 @@ static void walk(const char *p, size_t n, bool arr, json_t *j, int depth)
 	free(dec);
 }
 
+/* Validation in exact mode (what the Jaeger and OTLP readers ask for). */
+static bool exact_valid(const char *p, size_t n, bool arr)
+{
+	struct gr_js s;
+	struct gr_jv k, v;
+	int rc;
+
+	if (!gr_js_begin(&s, p, n, arr, 0))
+		return false;
+	s.exact = true;
+	while ((rc = arr ? gr_js_next_elem(&s, &v) : gr_js_next(&s, &k, &v)) > 0)
+		;
+	return rc == 0;
+}
+
 /*
  * gr_js accepts exactly the objects and arrays that jansson (with JSON_ALLOW_NUL)
  * accepts, except numbers jansson cannot hold (integers beyond 64 bits, reals
- * beyond a double), which JSON allows and gr_js keeps as text; "\u0000" in a key;
+ * beyond a double), which JSON allows and gr_js keeps as text, and "\u0000" in a key
+ * (both refused in exact mode, as jansson does);
  * nesting beyond
  * gr_js's limit (512); and raw NUL bytes, which jansson sometimes skips. Accepted values walk, decode and compact the way jansson
  * reads them.
@@ -140,6 +156,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 				why ? why : "", j ? "accepts" : "rejects", j ? "" : jerr.text);
 		FUZZ_CHECK((obj || arr) == (j != NULL), "gr_js and jansson disagree");
 	}
+	/* in exact mode the number and key exceptions are gone */
+	bool exact = exact_valid(p, n, false) || exact_valid(p, n, true);
+	FUZZ_CHECK(!exact || obj || arr, "exact mode accepts what the default refuses");
+	if (depth < 500 && (!nul || exact))
+		FUZZ_CHECK(exact == (j != NULL), "gr_js exact mode and jansson disagree");
 	if (j && (obj || arr)) {
 		FUZZ_CHECK(obj ? json_is_object(j) : json_is_array(j), "kind differs from jansson");
 		walk(p, n, arr, j, 0);
