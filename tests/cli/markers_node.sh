@@ -3,18 +3,17 @@
 # gammaray-infer.  The SDK comes from npm into build/npm (git-ignored), once.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 	{ echo "markers_node: node and npm are needed (build-aux/deps.sh test)"; exit 1; }
-sdk="@aws-sdk/client-s3@3.1175.0 @aws-sdk/client-dynamodb@3.1169.0 @aws-sdk/lib-dynamodb@3.1169.0
-@aws-sdk/client-sns@3.1169.0 @aws-sdk/client-sqs@3.1175.0 @aws-sdk/client-kinesis@3.1143.0
-@aws-sdk/client-lambda@3.1164.0 @aws-sdk/client-eventbridge@3.1169.0 @aws-sdk/client-sfn@3.1164.0"
-old="@aws-sdk/client-sqs@3.600.0"
-install() { # install DIR PACKAGES...: once per package list; concurrent runs share it
-	dir=$1; shift
-	want=$(echo "$@" | tr ' ' '\n' | sort | tr '\n' ' ')
+# The SDK versions, and every package under them, are pinned by the lockfiles in
+# contrib/node/tests/sdk{,-old}/: `npm ci` installs exactly those, so a registry that
+# later serves a newer sub-package (whose own dependency it may lack) changes nothing.
+install() { # install DIR LOCKDIR: once per lockfile; concurrent runs share it
+	dir=$1 lock=$2
+	want=$(cat "$lock/package.json" "$lock/package-lock.json" | cksum)
 	[ -f "$dir/.gammaray-sdk" ] && [ "$(cat "$dir/.gammaray-sdk")" = "$want" ] && return 0
 	tmp=$dir.tmp.$$
 	rm -rf "$tmp" && mkdir -p "$tmp" || exit 1
-	if npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund \
-		--loglevel=error "$@" >"$tmp.log" 2>&1; then
+	cp "$lock/package.json" "$lock/package-lock.json" "$tmp/" || exit 1
+	if npm ci --prefix "$tmp" --no-audit --no-fund --loglevel=error >"$tmp.log" 2>&1; then
 		echo "$want" >"$tmp/.gammaray-sdk"
 		# a run that got there first wins; a stale install moves aside (renames are atomic)
 		if ! { [ -f "$dir/.gammaray-sdk" ] && [ "$(cat "$dir/.gammaray-sdk")" = "$want" ]; }; then
@@ -24,10 +23,10 @@ install() { # install DIR PACKAGES...: once per package list; concurrent runs sh
 		rm -rf "$tmp" "$tmp.log" "$dir.old.$$"
 		return 0
 	fi
-	echo "markers_node: npm install $* failed (is the npm registry reachable?); see $tmp.log"
+	echo "markers_node: npm ci in $lock failed (is the npm registry reachable?); see $tmp.log"
 	tail -5 "$tmp.log" >&2
 	exit 1
 }
-install build/npm/sdk $sdk
-install build/npm/sdk-old $old
+install build/npm/sdk contrib/node/tests/sdk
+install build/npm/sdk-old contrib/node/tests/sdk-old
 exec node contrib/node/tests/test-markers.js --bin "$BIN" --sdk build/npm/sdk --old-sdk build/npm/sdk-old
