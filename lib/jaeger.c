@@ -158,35 +158,10 @@ static struct gr_str service(const struct gr_jv *f, const struct procs *pr, stru
  * in some exports, an object. out[i] GR_JT_NONE when absent. */
 static void tags(const struct gr_jv *tags, struct gr_jv *out, struct gr_buf *dec)
 {
-	static const struct gr_tt_key kv_keys[2] = { GR_TT_KEY("key"), GR_TT_KEY("value") };
-	bool found[G_N] = { false };
-	struct gr_js a;
-	struct gr_jv el, kv[2];
-
-	if (tags->t == GR_JT_OBJ) {
+	if (tags->t == GR_JT_OBJ)
 		gr_tt_members(tags, tag_keys, G_N, out);
-		return;
-	}
-	for (int i = 0; i < G_N; i++)
-		out[i] = (struct gr_jv){ GR_JT_NONE, NULL, 0, false };
-	if (!gr_tt_begin(&a, tags, true))
-		return;
-	while (gr_js_next_elem(&a, &el) > 0) {
-		gr_tt_members(&el, kv_keys, 2, kv);
-		if (kv[0].t != GR_JT_STR)
-			continue;
-		struct gr_str key = gr_tt_str(&kv[0], dec);
-		size_t n = gr_tt_clen(key);
-		for (int i = 0; i < G_N; i++) {
-			if (tag_keys[i].n == n && !memcmp(key.p, tag_keys[i].s, n)) {
-				if (!found[i]) {
-					found[i] = true;
-					out[i] = kv[1];
-				}
-				break;
-			}
-		}
-	}
+	else
+		gr_tt_kv_first(tags, tag_keys, G_N, out, dec);
 }
 
 static bool truthy(const struct gr_jv *v, struct gr_buf *dec)

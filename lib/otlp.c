@@ -69,37 +69,19 @@ static const struct gr_jv *get(const struct gr_jv *f, int camel)
 static void attrs(const struct gr_jv *arr, const struct gr_tt_key *keys, size_t n,
 		  struct gr_jv *out, struct gr_buf *dec)
 {
-	static const struct gr_tt_key kv_keys[2] = { GR_TT_KEY("key"), GR_TT_KEY("value") };
 	static const struct gr_tt_key val_keys[8] = {
 		GR_TT_KEY("stringValue"), GR_TT_KEY("string_value"), GR_TT_KEY("intValue"),
 		GR_TT_KEY("int_value"), GR_TT_KEY("boolValue"), GR_TT_KEY("bool_value"),
 		GR_TT_KEY("doubleValue"), GR_TT_KEY("double_value"),
 	};
-	bool found[A_N] = { false };
-	struct gr_js a;
-	struct gr_jv el, kv[2], vals[8];
+	struct gr_jv raw[A_N], vals[8];
 
-	for (size_t i = 0; i < n; i++)
+	gr_tt_kv_first(arr, keys, n, raw, dec);
+	for (size_t i = 0; i < n; i++) {
 		out[i] = (struct gr_jv){ GR_JT_NONE, NULL, 0, false };
-	if (!gr_tt_begin(&a, arr, true))
-		return;
-	while (gr_js_next_elem(&a, &el) > 0) {
-		gr_tt_members(&el, kv_keys, 2, kv);
-		if (kv[0].t != GR_JT_STR)
-			continue;
-		struct gr_str key = gr_tt_str(&kv[0], dec);
-		size_t kn = gr_tt_clen(key);
-		for (size_t i = 0; i < n; i++) {
-			if (keys[i].n != kn || memcmp(key.p, keys[i].s, kn))
-				continue;
-			if (!found[i]) {
-				found[i] = true;
-				gr_tt_members(&kv[1], val_keys, 8, vals);
-				for (int j = 0; j < 8 && out[i].t == GR_JT_NONE; j++)
-					out[i] = vals[j];
-			}
-			break;
-		}
+		gr_tt_members(&raw[i], val_keys, 8, vals);
+		for (int j = 0; j < 8 && out[i].t == GR_JT_NONE; j++)
+			out[i] = vals[j];
 	}
 }
 

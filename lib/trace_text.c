@@ -51,6 +51,36 @@ void gr_tt_members(const struct gr_jv *obj, const struct gr_tt_key *keys, size_t
 	}
 }
 
+void gr_tt_kv_first(const struct gr_jv *arr, const struct gr_tt_key *keys, size_t n,
+		    struct gr_jv *out, struct gr_buf *dec)
+{
+	static const struct gr_tt_key kv_keys[2] = { GR_TT_KEY("key"), GR_TT_KEY("value") };
+	uint64_t found = 0; /* bit i: keys[i] seen (its value may be absent) */
+	struct gr_js a;
+	struct gr_jv el, kv[2];
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct gr_jv){ GR_JT_NONE, NULL, 0, false };
+	if (n > 64 || !gr_tt_begin(&a, arr, true))
+		return;
+	while (gr_js_next_elem(&a, &el) > 0) {
+		gr_tt_members(&el, kv_keys, 2, kv);
+		if (kv[0].t != GR_JT_STR)
+			continue;
+		struct gr_str key = gr_tt_str(&kv[0], dec);
+		size_t kn = gr_tt_clen(key);
+		for (size_t i = 0; i < n; i++) {
+			if (keys[i].n != kn || memcmp(key.p, keys[i].s, kn))
+				continue;
+			if (!(found & (UINT64_C(1) << i))) {
+				found |= UINT64_C(1) << i;
+				out[i] = kv[1];
+			}
+			break;
+		}
+	}
+}
+
 int gr_tt_reserve(struct gr_buf *dec, size_t n)
 {
 	gr_buf_reset(dec);

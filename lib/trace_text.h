@@ -40,6 +40,13 @@ bool gr_tt_key_is(const struct gr_jv *k, const char *s, size_t n);
 void gr_tt_members(const struct gr_jv *obj, const struct gr_tt_key *keys, size_t n,
 		   struct gr_jv *out);
 
+/* Key-value lists, [{"key":K,"value":V}, ...] (Jaeger tags, OTLP attributes): for
+ * each of keys[0..n), n <= 64, the "value" of the first element whose "key" is it (a
+ * string compared as a C string); out[i] of type GR_JT_NONE when absent, all of them
+ * when arr is not an array. Key strings are decoded onto dec. */
+void gr_tt_kv_first(const struct gr_jv *arr, const struct gr_tt_key *keys, size_t n,
+		    struct gr_jv *out, struct gr_buf *dec);
+
 /* A string's text (decoded onto dec, reserved beforehand as gr_jv_text wants, and
  * NUL-terminated there); {NULL, 0} when v is not a string. */
 struct gr_str gr_tt_str(const struct gr_jv *v, struct gr_buf *dec);
