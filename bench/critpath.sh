@@ -15,11 +15,7 @@ cd "$top" || exit 2
 max=${1:-1000000}
 cache=$top/bench/cache/critpath
 mkdir -p "$cache" || exit 2
-jparse=$top/build/bench/jparse
-if [ ! -x "$jparse" ] || [ bench/jparse.c -nt "$jparse" ]; then
-	mkdir -p "$(dirname "$jparse")"
-	cc -O2 -o "$jparse" bench/jparse.c $(pkg-config --cflags --libs jansson) || exit 1
-fi
+jparse=$(sh "$top/bench/jparse.sh") || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gammaray-cpbench.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 

@@ -27,12 +27,7 @@ for p in gammaray-fetch gammaray-synth; do
 done
 
 # The bare jansson baseline: parse every line, nothing else.
-jparse=$top/build/bench/jparse
-if [ ! -x "$jparse" ] || [ bench/jparse.c -nt "$jparse" ]; then
-	mkdir -p "$(dirname "$jparse")"
-	cc -O2 -o "$jparse" bench/jparse.c $(pkg-config --cflags --libs jansson) ||
-		die "cannot build the jansson baseline"
-fi
+jparse=$(sh "$top/bench/jparse.sh") || exit 1
 
 # Workloads: bench/gen.sh makes (once) about 10 MB, 100 MB and 1 GB of logs of the
 # mixed application with X-Ray at 50% sampling, and the truth.
