@@ -71,6 +71,14 @@ static bool key_text(struct gr_infer *inf, struct gr_str res, struct gr_str id, 
 	return true;
 }
 
+/* What links a message: its id (a Kinesis sequence number with its stream). */
+static uint64_t msg_fp(int kind, struct gr_str res, struct gr_str id)
+{
+	if (kind == GR_KIND_KINESIS)
+		return inf_fp2(T_KIN, res.p, res.n, id.p, id.n);
+	return inf_fp1(tag_of(kind), id.p, id.n);
+}
+
 /* One message (record, event) sent: a cause findable by its id. res names its stream,
  * topic or queue (Kinesis: required; others: may be empty). */
 static bool sent(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, struct gr_str res,
@@ -83,10 +91,7 @@ static bool sent(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, stru
 
 	if (!inf_jstr(inf, idv, &id) || !id.n)
 		return false;
-	if (kind == GR_KIND_KINESIS)
-		fp = inf_fp2(T_KIN, res.p, res.n, id.p, id.n);
-	else
-		fp = inf_fp1(tag_of(kind), id.p, id.n);
+	fp = msg_fp(kind, res, id);
 	if (!key_text(inf, res, id, &text, &tn))
 		return false;
 	uint32_t c = inf_cause_add(inf, node, ts, kind, OP_NONE, text, tn);
@@ -184,15 +189,7 @@ int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj
 			return -1;
 		}
 		stream = stream_name(stream);
-		fp = inf_fp2(T_KIN, stream.p, stream.n, id.p, id.n);
-		gr_buf_reset(&inf->tmp);
-		if (gr_buf_add(&inf->tmp, stream.p, stream.n) || gr_buf_addc(&inf->tmp, '/') ||
-		    gr_buf_add(&inf->tmp, id.p, id.n)) {
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
-			return -1;
-		}
-		return inf_src_add(inf, node, kind, R_EXACT, fp, inf->tmp.data, inf->tmp.len) ? 1
-											       : -1;
+		break;
 	case GR_KIND_EVENTS:
 		if (!inf_jstr(inf, &v[2], &id) || !id.n) {
 			*why = "EventBridge src without its event \"id\"";
@@ -207,7 +204,7 @@ int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj
 		stream = resource_name(inf, &v[kind == GR_KIND_SNS ? 4 : 5]);
 		break;
 	}
-	fp = inf_fp1(tag_of(kind), id.p, id.n);
+	fp = msg_fp(kind, stream, id);
 	if (!key_text(inf, stream, id, &text, &tn))
 		return -1;
 	return inf_src_add(inf, node, kind, R_EXACT, fp, text, tn) ? 1 : -1;
