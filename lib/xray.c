@@ -313,10 +313,11 @@ static void segment_doc(struct gr_unit *u, const char *doc, size_t n, struct gr_
 					}
 				}
 			}
-			for (size_t i = base, j = x.n - 1; i < j; i++, j--) {
+			/* j is one past the element to swap: an empty array pushes nothing */
+			for (size_t i = base, j = x.n; i + 1 < j; i++, j--) {
 				struct walk t = x.stack[i];
-				x.stack[i] = x.stack[j];
-				x.stack[j] = t;
+				x.stack[i] = x.stack[j - 1];
+				x.stack[j - 1] = t;
 			}
 		}
 		bool found = false;
