@@ -65,9 +65,17 @@ CRIT_CFLAGS = $(shell pkg-config --cflags criterion)
 CRIT_LIBS = $(shell pkg-config --libs criterion)
 
 # --- sources -------------------------------------------------------------------
-LIB_SRC  := $(sort $(wildcard lib/*.c))
+# lib/README.md draws the floors. The toolkit's library is every folder of lib/ but the
+# simulator and the scorer, which are kept apart (as zstd keeps its data generator) in a
+# second archive that only gammaray-synth, gammaray-score, the tests and bench link.
+LIB_DIRS  := common stream fetch infer infer/rules critpath dot
+TOOL_DIRS := synth score
+LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
 LIB_A    := $(O)/libgammaray.a
+TOOL_SRC := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard lib/$(d)/*.c)))
+TOOL_OBJ := $(TOOL_SRC:%.c=$(O)/%.o)
+TOOL_A   := $(O)/libgrtools.a
 
 CLI_SRC  := $(filter-out cmd/gammaray_%.c,$(sort $(wildcard cmd/*.c)))
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
@@ -102,9 +110,16 @@ $(LIB_A): $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
+$(TOOL_A): $(TOOL_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
 # cmd/gammaray_foo_bar.c -> gammaray-foo-bar
+# gammaray-synth and gammaray-score also link the tools' archive (before the library's).
+tools_for = $(if $(filter gammaray_synth gammaray_score,$(notdir $(basename $(1)))),$(TOOL_A))
 define prog_rule
-$(O)/bin/$(subst _,-,$(notdir $(basename $(1)))): $(O)/$(basename $(1)).o $(CLI_OBJ) $(LIB_A)
+$(O)/bin/$(subst _,-,$(notdir $(basename $(1)))): $(O)/$(basename $(1)).o $(CLI_OBJ) $(call tools_for,$(1)) $(LIB_A)
 	$$(call say,LD,$$@)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(LDFLAGS) $$(GR_LDFLAGS) -o $$@ $$^ $$(DEP_LIBS) -lm
@@ -117,7 +132,7 @@ $(O)/tests/unit/%.o: tests/unit/%.c $(CONFIG) | $(O)/.deps-test
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) -Wno-missing-prototypes $(DEP_CFLAGS) $(CRIT_CFLAGS) -c -o $@ $<
 
-$(TEST_BIN): $(TEST_OBJ) $(LIB_A) | $(O)/.deps-test
+$(TEST_BIN): $(TEST_OBJ) $(TOOL_A) $(LIB_A) | $(O)/.deps-test
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $(GR_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(DEP_LIBS) -lm
@@ -155,7 +170,7 @@ FZ           := build/fuzz
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE \
                 -DGR_VERSION='"$(VERSION)"' $(WARN) -Ilib -Itests/fuzz -MMD -MP -pthread
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FZ)/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FZ)/%.o) $(TOOL_SRC:%.c=$(FZ)/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FZ)/bin/fuzz_%)
 REPLAY_BINS  := $(FUZZ_NAMES:%=$(O)/replay/replay_%)
 
@@ -255,5 +270,5 @@ help:
 	@echo 'variables: V=1 shows commands, SANITIZE=1 builds with ASan+UBSan into build/san,'
 	@echo '           CFLAGS, LDFLAGS, CC, JOBS (test parallelism)'
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRC:%.c=$(O)/%.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRC:%.c=$(O)/%.d) $(TEST_OBJ:.o=.d)
 -include $(FUZZ_LIB_OBJ:.o=.d) $(wildcard $(FZ)/tests/fuzz/*.d $(O)/tests/fuzz/*.d)

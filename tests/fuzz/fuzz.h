@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "common/buf.h"
 #include "gammaray.h"
 
 /* A broken invariant is a bug: say which and abort, so libFuzzer keeps the input. */

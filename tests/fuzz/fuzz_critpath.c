@@ -1,6 +1,6 @@
 /* fuzz_critpath.c: libFuzzer target of gammaray-critpath: workflow paths over a graph stream, request paths over spans. */
 #include "fuzz.h"
-#include "json_scan.h"
+#include "common/json_scan.h"
 
 /*
  * The input is a graph stream (workflow critical paths) or an event stream of

@@ -1,9 +1,9 @@
 /* fuzz_dot_text.c: libFuzzer target of the DOT label escaper and the DOT writer's quoting, read back by cgraph. */
 #include <cgraph.h>
 
-#include "dot.h"
+#include "dot/dot.h"
 #include "fuzz.h"
-#include "jsonw.h"
+#include "common/jsonw.h"
 
 /* What Graphviz would see in a value made by gr_dot_text: every backslash pairs with
  * another (labels) or comes in fours (tooltips), '&' only opens "&amp;", no control

@@ -1,5 +1,5 @@
 /* fuzz_events.c: libFuzzer target of the event stream reader gr_ev_parse, one record per line. */
-#include "events.h"
+#include "stream/events.h"
 #include "fuzz.h"
 
 static void check_slice(struct gr_str v, const char *line, size_t n, const struct gr_buf *scratch,

@@ -2,7 +2,7 @@
 #ifndef GR_FUZZ_FETCH_H
 #define GR_FUZZ_FETCH_H
 
-#include "events.h"
+#include "stream/events.h"
 #include "fuzz.h"
 
 /* Options that vary with the input's size: both sides of each branch get reached. */

@@ -1,8 +1,8 @@
 /* fuzz_graph.c: libFuzzer target of the graph stream reader gr_graph_read and the canonical writer. */
 #include "fuzz.h"
-#include "graph.h"
-#include "json_scan.h"
-#include "reader.h"
+#include "stream/graph.h"
+#include "common/json_scan.h"
+#include "common/reader.h"
 
 static void read_graph(struct gr_graph *g, const char *p, size_t n, size_t max_line,
 		       struct gr_stats *st, int *rc, bool *plain)

@@ -3,8 +3,8 @@
 #define GR_FUZZ_INFER_H
 
 #include "fuzz.h"
-#include "graph.h"
-#include "reader.h"
+#include "stream/graph.h"
+#include "common/reader.h"
 
 /* Is the graph free of directed cycles (self loops included)? Iterative DFS. */
 static inline bool fuzz_acyclic(struct gr_graph *g)

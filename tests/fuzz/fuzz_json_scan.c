@@ -2,7 +2,7 @@
 #include <jansson.h>
 
 #include "fuzz.h"
-#include "json_scan.h"
+#include "common/json_scan.h"
 
 /* Deepest bracket nesting outside strings (good enough to tell the depth limits apart). */
 static int nesting(const uint8_t *p, size_t n)

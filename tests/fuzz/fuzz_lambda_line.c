@@ -1,6 +1,6 @@
 /* fuzz_lambda_line.c: libFuzzer target of one Lambda log message: platform lines, runtime prefixes, JSON records. */
 #include "fuzz.h"
-#include "lambda_log.h"
+#include "fetch/lambda_log.h"
 
 /* Every slice of a parsed line points into the message or into the decode buffer. */
 static void check_slice(struct gr_str v, const char *s, size_t n, const struct gr_buf *dec,

@@ -1,7 +1,7 @@
 /* fuzz_reader.c: libFuzzer target of the decompressing reader: gzip/zlib layers, lines, JSON values, limits. */
 #include "fuzz.h"
-#include "json_scan.h"
-#include "reader.h"
+#include "common/json_scan.h"
+#include "common/reader.h"
 
 /* Limits from the input's size, so that one corpus reaches both the small limits
  * (hit often) and the defaults (never hit): the fuzzer varies sizes anyway. */

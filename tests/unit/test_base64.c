@@ -1,7 +1,7 @@
 /* test_base64.c: base64 decoding. */
 #include <criterion/criterion.h>
 
-#include "base64.h"
+#include "common/base64.h"
 #include "gammaray.h"
 
 Test(base64, standard_urlsafe_padding_whitespace)

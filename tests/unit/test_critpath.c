@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "critpath.h"
+#include "critpath/critpath.h"
 
 #define T0 1714564800000000LL
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "critpath.h"
-#include "reader.h"
+#include "critpath/critpath.h"
+#include "common/reader.h"
 
 #define FIX "../../fixtures/critpath/"
 

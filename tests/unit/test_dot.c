@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dot.h"
-#include "graph.h"
-#include "reader.h"
+#include "dot/dot.h"
+#include "stream/graph.h"
+#include "common/reader.h"
 
 #define T0 1714564800000000LL
 

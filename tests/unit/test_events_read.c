@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "buf.h"
-#include "events.h"
+#include "common/buf.h"
+#include "stream/events.h"
 #include "gammaray.h"
 
 static struct gr_buf scratch = GR_BUF_INIT;

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "buf.h"
+#include "common/buf.h"
 #include "gammaray.h"
 
 static int to_buf(void *ctx, const char *p, size_t n)

@@ -1,7 +1,7 @@
 /* test_fpmap.c: the fingerprint map. */
 #include <criterion/criterion.h>
 
-#include "fpmap.h"
+#include "common/fpmap.h"
 
 Test(fpmap, put_get_grow)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "common/buf.h"
 #include "gammaray.h"
 
 #define HDR "{\"type\":\"gammaray-events\",\"v\":1}\n"

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "gammaray.h"
-#include "buf.h"
+#include "common/buf.h"
 
 static int to_buf(void *ctx, const char *p, size_t n)
 {

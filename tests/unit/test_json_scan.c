@@ -4,7 +4,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "json_scan.h"
+#include "common/json_scan.h"
 
 /* One document and whether it is one valid JSON object. */
 struct doc_case {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "gammaray.h"
-#include "jsonw.h"
+#include "common/jsonw.h"
 
 static char *escaped(const char *s, size_t n)
 {

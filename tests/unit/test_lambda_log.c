@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "gammaray.h"
-#include "lambda_log.h"
+#include "fetch/lambda_log.h"
 
 static bool str_is(struct gr_str s, const char *want)
 {

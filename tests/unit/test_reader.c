@@ -4,8 +4,8 @@
 #include <jansson.h>
 #include <zlib.h>
 
-#include "buf.h"
-#include "reader.h"
+#include "common/buf.h"
+#include "common/reader.h"
 
 /* Append s compressed as one gzip member (wbits 31) or zlib stream (15). */
 static void deflate_to(struct gr_buf *out, const char *s, size_t n, int wbits)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "strmap.h"
+#include "common/strmap.h"
 
 Test(strmap, put_get_many)
 {

@@ -11,8 +11,8 @@
 #include <zlib.h>
 
 #include "gammaray.h"
-#include "jsonw.h"
-#include "synth.h"
+#include "common/jsonw.h"
+#include "synth/synth.h"
 
 /* ---------------------------------------------------------------------------
  * Helpers: generate into a temporary directory, read everything back.

@@ -1,0 +1,109 @@
+/* json_scan.h: a fast, validating pull scanner of JSON objects and arrays into slices (lib-internal). */
+#ifndef GR_JSON_SCAN_H
+#define GR_JSON_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+/*
+ * Reads one JSON object (or array) member by member without building a tree: each
+ * value comes back as a slice of the input. Nested objects and arrays are validated
+ * and skipped in one pass; scan them again with a new gr_js over their slice. The
+ * scanner accepts exactly RFC 8259 JSON (strings must be valid UTF-8, as jansson
+ * requires), so a line it accepts is a line jansson accepts and the other way round,
+ * except that "\u0000" is allowed.
+ */
+enum gr_jt {
+	GR_JT_NONE,  /* no value (error or end) */
+	GR_JT_STR,   /* string: p/n are the bytes between the quotes, still escaped */
+	GR_JT_NUM,   /* number: p/n are its text */
+	GR_JT_TRUE,
+	GR_JT_FALSE,
+	GR_JT_NULL,
+	GR_JT_OBJ,   /* object: p/n span from '{' to '}' inclusive */
+	GR_JT_ARR,   /* array: p/n span from '[' to ']' inclusive */
+};
+
+/* One value (or key) as found in the input. */
+struct gr_jv {
+	enum gr_jt t;   /* its type */
+	const char *p;  /* its text (see enum gr_jt) */
+	size_t n;       /* bytes in p */
+	bool esc;       /* a string holding backslash escapes: decode with gr_js_unescape */
+};
+
+/* The scanner of one object or array. */
+struct gr_js {
+	const char *p;      /* next byte */
+	const char *end;    /* end of input */
+	const char *start;  /* beginning of the input, for error offsets */
+	int max_depth;      /* deepest nesting accepted below this level */
+	bool arr;           /* scanning an array (else an object) */
+	bool first;         /* no member read yet */
+	bool done;          /* the closing bracket was read */
+	bool trusted;       /* the text was validated before: nested values are skipped
+			     * by bracket matching, not checked again (set after begin) */
+	bool exact;         /* also refuse what jansson refuses beyond the grammar:
+			     * integers beyond int64_t, reals beyond a double, "\u0000"
+			     * in a key (set after begin) */
+	const char *err;    /* what was wrong (static text), NULL while all is well */
+	size_t err_off;     /* byte offset of the error in the input */
+};
+
+/*
+ * Start on s[0..n), which must hold one object (arr false) or array (arr true) with
+ * only whitespace around it. Returns false (with s->err set) if it does not start so.
+ */
+bool gr_js_begin(struct gr_js *s, const char *p, size_t n, bool arr, int max_depth);
+
+/*
+ * Next member of an object: 1 with *key (a string) and *val, 0 after the closing
+ * brace when nothing but whitespace follows it, -1 on malformed input (s->err).
+ */
+int gr_js_next(struct gr_js *s, struct gr_jv *key, struct gr_jv *val);
+/* Next element of an array: 1, 0 at the end, -1 on error. */
+int gr_js_next_elem(struct gr_js *s, struct gr_jv *val);
+
+/*
+ * Validate a whole object or array at once (the way gr_js_next would, to the end).
+ * Returns true when s[0..n) is one well-formed value of that kind.
+ */
+bool gr_js_valid(const char *p, size_t n, bool arr, int max_depth, const char **why);
+
+/*
+ * Validate the one JSON value that starts at p[0] and return its length, whatever
+ * follows it (a marker inside a log line); 0 when it is not valid, with *why and
+ * *at (byte offset) saying what and where.
+ */
+size_t gr_js_value_len(const char *p, size_t n, int max_depth, const char **why, size_t *at);
+
+/* Decode an escaped string's bytes into out (room for n bytes); returns the length. */
+size_t gr_js_unescape(const char *p, size_t n, char *out);
+
+/*
+ * A string value's text: its bytes when unescaped, else decoded onto the end of
+ * dec, which the caller sized beforehand (gr_buf_grow by the text's length: decoded
+ * strings are never longer) so earlier slices never move. Non-strings give {NULL, 0}.
+ */
+struct gr_str gr_jv_text(const struct gr_jv *v, struct gr_buf *dec);
+
+/* Append the JSON text s[0..n) (valid) to out without insignificant whitespace. */
+int gr_js_compact(const char *s, size_t n, struct gr_buf *out);
+
+/* Is this string value, unescaped, exactly lit[0..litn)? (Escaped strings never are.) */
+static inline bool gr_jv_is(const struct gr_jv *v, const char *lit, size_t litn)
+{
+	return v->t == GR_JT_STR && !v->esc && v->n == litn && memcmp(v->p, lit, litn) == 0;
+}
+
+/* An integer value: true when v is a number that fits int64_t; a fraction or an
+ * exponent is allowed and the value truncated toward zero. */
+bool gr_jv_int(const struct gr_jv *v, int64_t *out);
+/* Any number as a double. */
+bool gr_jv_double(const struct gr_jv *v, double *out);
+
+#endif

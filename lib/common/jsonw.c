@@ -1,0 +1,252 @@
+/* jsonw.c: a small, fast writer of compact JSON objects. */
+#include "common/jsonw.h"
+
+#include <stdio.h>
+
+#include "gammaray.h"
+
+/* 1 for bytes that cannot be copied verbatim into a JSON string */
+static const unsigned char special[256] = {
+	['\0'] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
+	[8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
+	[16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
+	[24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1,
+	['"'] = 1, ['\\'] = 1,
+#define H16(b) [b] = 1, [b + 1] = 1, [b + 2] = 1, [b + 3] = 1, [b + 4] = 1, [b + 5] = 1, \
+	[b + 6] = 1, [b + 7] = 1, [b + 8] = 1, [b + 9] = 1, [b + 10] = 1, [b + 11] = 1,   \
+	[b + 12] = 1, [b + 13] = 1, [b + 14] = 1, [b + 15] = 1
+	H16(0x80), H16(0x90), H16(0xa0), H16(0xb0), H16(0xc0), H16(0xd0), H16(0xe0),
+	H16(0xf0),
+#undef H16
+};
+
+size_t gr_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
+			return 0; /* overlong, surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int gr_json_escape(struct gr_buf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0;
+	int rc;
+
+	/* worst case: every byte becomes \u00XX (6) or U+FFFD (3 bytes for 1) */
+	if ((rc = gr_buf_grow(b, n + 2)))
+		return rc;
+	b->data[b->len++] = '"';
+	while (i < n) {
+		run = i;
+		while (i < n && !special[s[i]])
+			i++;
+		if (i > run) {
+			if ((rc = gr_buf_grow(b, i - run + 1)))
+				return rc;
+			gr_buf_put(b, s + run, i - run);
+		}
+		if (i >= n)
+			break;
+		unsigned c = s[i];
+		char esc[8];
+		size_t el = 0;
+		if (c >= 0x80) {
+			size_t ul = gr_utf8_len(s + i, n - i);
+			if (ul) {
+				if ((rc = gr_buf_grow(b, ul)))
+					return rc;
+				gr_buf_put(b, s + i, ul);
+				i += ul;
+				continue;
+			}
+			memcpy(esc, "\xef\xbf\xbd", 3); /* U+FFFD */
+			el = 3;
+		} else if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			el = 2;
+		} else if (c == '\n') {
+			memcpy(esc, "\\n", 2);
+			el = 2;
+		} else if (c == '\t') {
+			memcpy(esc, "\\t", 2);
+			el = 2;
+		} else if (c == '\r') {
+			memcpy(esc, "\\r", 2);
+			el = 2;
+		} else {
+			static const char hex[] = "0123456789abcdef";
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			el = 6;
+		}
+		if ((rc = gr_buf_grow(b, el)))
+			return rc;
+		gr_buf_put(b, esc, el);
+		i++;
+	}
+	if ((rc = gr_buf_grow(b, 1)))
+		return rc;
+	gr_buf_put(b, "\"", 1);
+	return 0;
+}
+
+void gr_jw_init(struct gr_jw *w, struct gr_buf *b)
+{
+	w->b = b;
+	w->depth = 0;
+	w->comma = false;
+	w->err = 0;
+}
+
+static void put(struct gr_jw *w, const char *s, size_t n)
+{
+	int rc;
+
+	if (w->err)
+		return;
+	if ((rc = gr_buf_add(w->b, s, n)))
+		w->err = rc;
+}
+
+void gr_jw_key(struct gr_jw *w, const char *key)
+{
+	if (w->comma)
+		put(w, ",", 1);
+	w->comma = true;
+	if (!key)
+		return;
+	char tmp[64];
+	size_t n = strlen(key);
+	if (n + 3 <= sizeof(tmp)) {
+		tmp[0] = '"';
+		memcpy(tmp + 1, key, n);
+		memcpy(tmp + 1 + n, "\":", 2);
+		put(w, tmp, n + 3);
+		return;
+	}
+	put(w, "\"", 1);
+	put(w, key, n);
+	put(w, "\":", 2);
+}
+
+void gr_jw_begin(struct gr_jw *w)
+{
+	put(w, "{", 1);
+	w->depth = 1;
+	w->comma = false;
+}
+
+void gr_jw_end(struct gr_jw *w)
+{
+	put(w, "}\n", 2);
+	w->depth = 0;
+	w->comma = false;
+}
+
+void gr_jw_str(struct gr_jw *w, const char *key, const char *s, size_t n)
+{
+	int rc;
+
+	gr_jw_key(w, key);
+	if (!w->err && (rc = gr_json_escape(w->b, s, n)))
+		w->err = rc;
+}
+
+void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s)
+{
+	gr_jw_str(w, key, s, strlen(s));
+}
+
+void gr_jw_int(struct gr_jw *w, const char *key, int64_t v)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	gr_jw_key(w, key);
+	put(w, p, (size_t)(e - p));
+}
+
+void gr_jw_bool(struct gr_jw *w, const char *key, bool v)
+{
+	gr_jw_key(w, key);
+	put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void gr_jw_double(struct gr_jw *w, const char *key, double v)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%.17g", v);
+
+	gr_jw_key(w, key);
+	put(w, tmp, (size_t)n);
+}
+
+void gr_jw_null(struct gr_jw *w, const char *key)
+{
+	gr_jw_key(w, key);
+	put(w, "null", 4);
+}
+
+void gr_jw_raw(struct gr_jw *w, const char *key, const char *json, size_t n)
+{
+	gr_jw_key(w, key);
+	put(w, json, n);
+}
+
+void gr_jw_obj(struct gr_jw *w, const char *key)
+{
+	gr_jw_key(w, key);
+	put(w, "{", 1);
+	w->depth++;
+	w->comma = false;
+}
+
+void gr_jw_obj_end(struct gr_jw *w)
+{
+	put(w, "}", 1);
+	w->depth--;
+	w->comma = true;
+}
+
+void gr_jw_arr(struct gr_jw *w, const char *key)
+{
+	gr_jw_key(w, key);
+	put(w, "[", 1);
+	w->depth++;
+	w->comma = false;
+}
+
+void gr_jw_arr_end(struct gr_jw *w)
+{
+	put(w, "]", 1);
+	w->depth--;
+	w->comma = true;
+}

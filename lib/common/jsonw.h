@@ -1,0 +1,47 @@
+/* jsonw.h: a small, fast writer of compact JSON objects into a gr_buf (lib-internal). */
+#ifndef GR_JSONW_H
+#define GR_JSONW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+
+/*
+ * Writes one object at a time, keys in the order the caller writes them, so the
+ * output is deterministic by construction. Strings are escaped and made valid
+ * UTF-8 (invalid bytes become U+FFFD). Errors (out of memory, size limit) are
+ * sticky: check `err` once after gr_jw_end().
+ */
+struct gr_jw {
+	struct gr_buf *b; /* destination */
+	int depth;        /* open objects/arrays */
+	bool comma;       /* a member was written at the current level */
+	int err;          /* first error, 0 if none */
+};
+
+void gr_jw_init(struct gr_jw *w, struct gr_buf *b);
+void gr_jw_begin(struct gr_jw *w);                 /* { */
+void gr_jw_end(struct gr_jw *w);                   /* } and, at depth 0, a newline */
+void gr_jw_key(struct gr_jw *w, const char *key);  /* "key": (key is trusted ASCII) */
+void gr_jw_str(struct gr_jw *w, const char *key, const char *s, size_t n);
+void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s);
+void gr_jw_int(struct gr_jw *w, const char *key, int64_t v);
+void gr_jw_bool(struct gr_jw *w, const char *key, bool v);
+void gr_jw_double(struct gr_jw *w, const char *key, double v);
+void gr_jw_null(struct gr_jw *w, const char *key);
+/* Already-serialised JSON value, written as is (the caller vouches for it). */
+void gr_jw_raw(struct gr_jw *w, const char *key, const char *json, size_t n);
+/* Nested object or array; key may be NULL inside arrays. */
+void gr_jw_obj(struct gr_jw *w, const char *key);
+void gr_jw_obj_end(struct gr_jw *w);
+void gr_jw_arr(struct gr_jw *w, const char *key);
+void gr_jw_arr_end(struct gr_jw *w);
+
+/* Length of the valid UTF-8 sequence at s (1..4, n >= 1), or 0 if invalid. */
+size_t gr_utf8_len(const unsigned char *s, size_t n);
+
+/* Append s[0..n) to b as a JSON string literal with quotes. */
+int gr_json_escape(struct gr_buf *b, const char *s, size_t n);
+
+#endif

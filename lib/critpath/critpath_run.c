@@ -1,0 +1,213 @@
+/* critpath_run.c: gammaray-critpath's run: read the graph (or the event stream), find the paths, write them. */
+#include <string.h>
+
+#include "critpath/critpath.h"
+#include "common/reader.h"
+
+void gr_critpath_opts_init(struct gr_critpath_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->top = 5;
+	o->tolerance_us = 1000;
+	o->overlap = 0.01;
+	o->lengthening = 1.01;
+}
+
+/* Open one input; an unreadable one is counted lost and skipped. 1 when open. */
+static int open_input(const struct gr_critpath_opts *o, const char *path, struct gr_reader *r,
+		      struct gr_stats *st)
+{
+	struct gr_error e = { 0 };
+
+	st->files++;
+	if (gr_reader_open(r, path, &e)) {
+		st->reason[GR_LOST_UNREADABLE]++;
+		if (o->diag)
+			o->diag(o->diag_ctx, 1, &e);
+		return 0;
+	}
+	gr_reader_limits(r, o->max_line, 0, 0);
+	return 1;
+}
+
+static void close_input(struct gr_reader *r, struct gr_stats *st)
+{
+	st->bytes_in += r->bytes_in;
+	st->bytes += r->base + r->len;
+	gr_reader_release(r);
+}
+
+int gr_critpath_read_graph(const struct gr_critpath_opts *o, const char *const *paths,
+			   size_t npaths, struct gr_graph *g, struct gr_stats *st,
+			   struct gr_error *err)
+{
+	static const char *const stdin_only[] = { "-" };
+
+	if (!npaths) {
+		paths = stdin_only;
+		npaths = 1;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		struct gr_reader r;
+		if (!open_input(o, paths[i], &r, st))
+			continue;
+		int rc = gr_graph_read(g, &r, st, o->diag, o->diag_ctx, err);
+		close_input(&r, st);
+		/* a read error stops the run; the rest of the file is counted lost */
+		if (rc == GR_ERR_COMPRESS || rc == GR_ERR_IO)
+			st->reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int workflow(const struct gr_critpath_opts *o, const char *const *paths, size_t npaths,
+		    struct gr_stats *st, struct gr_critpath_summary *sum, struct gr_error *err)
+{
+	struct gr_graph g;
+	struct gr_cp cp;
+	struct gr_cp_opts co;
+	struct gr_cp_stats cs;
+	struct gr_cp_render ro = { .write = o->write, .ctx = o->write_ctx, .color = o->color,
+				   .slack = o->slack, .top = o->top, .root = o->root };
+	int rc;
+
+	gr_graph_init(&g);
+	gr_cp_init(&cp);
+	gr_cp_stats_init(&cs);
+	gr_cp_opts_init(&co);
+	co.slack = o->slack || o->format == GR_CRITPATH_CHROME;
+	co.mark = o->format == GR_CRITPATH_ANNOTATE;
+	co.tolerance_us = o->tolerance_us;
+	co.root = o->root;
+	if ((rc = gr_critpath_read_graph(o, paths, npaths, &g, st, err)))
+		goto out;
+	sum->nodes = g.nnodes;
+	sum->edges = g.nedges;
+	if ((rc = gr_cp_workflow(&g, &co, &cp, err)))
+		goto out;
+	sum->roots = cp.roots;
+	sum->runs = cp.nruns;
+	sum->untimed = cp.roots_untimed;
+	sum->fallbacks = cp.fallbacks;
+	switch (o->format) {
+	case GR_CRITPATH_TEXT:
+		if ((rc = gr_cp_stats_workflow(&cs, &g, &cp))) {
+			gr_error_set(err, rc, "out of memory");
+			break;
+		}
+		rc = gr_cp_write_text(&ro, &g, &cp, &cs);
+		break;
+	case GR_CRITPATH_JSON:
+		rc = gr_cp_write_json(&ro, &g, &cp);
+		break;
+	case GR_CRITPATH_FOLDED:
+		rc = gr_cp_write_folded(&ro, &g, &cp);
+		break;
+	case GR_CRITPATH_CHROME:
+		rc = gr_cp_write_chrome(&ro, &g, &cp, err);
+		sum->runs = rc ? 0 : 1;
+		break;
+	case GR_CRITPATH_ANNOTATE:
+		rc = gr_graph_write(&g, o->write, o->write_ctx);
+		break;
+	}
+	if (rc == GR_ERR_NOMEM)
+		gr_error_set(err, rc, "out of memory");
+	else if (rc == GR_ERR_IO || rc == GR_ERR_PIPE)
+		gr_error_set(err, rc, "cannot write the output");
+out:
+	gr_cp_stats_release(&cs);
+	gr_cp_release(&cp);
+	gr_graph_release(&g);
+	return rc;
+}
+
+static int request(const struct gr_critpath_opts *o, const char *const *paths, size_t npaths,
+		   struct gr_stats *st, struct gr_critpath_summary *sum, struct gr_error *err)
+{
+	static const char *const stdin_only[] = { "-" };
+	struct gr_spans sp;
+	struct gr_cp_req rq;
+	struct gr_cp_req_opts ro;
+	struct gr_cp_stats cs;
+	struct gr_cp_render rd = { .write = o->write, .ctx = o->write_ctx, .color = o->color,
+				   .top = o->top, .root = o->root };
+	int rc = 0;
+
+	gr_spans_init(&sp);
+	gr_cp_req_init(&rq);
+	gr_cp_stats_init(&cs);
+	gr_cp_req_opts_init(&ro);
+	ro.overlap = o->overlap;
+	ro.lengthening = o->lengthening;
+	ro.root = o->root;
+	if (!npaths) {
+		paths = stdin_only;
+		npaths = 1;
+	}
+	for (size_t i = 0; i < npaths && !rc; i++) {
+		struct gr_reader r;
+		if (!open_input(o, paths[i], &r, st))
+			continue;
+		rc = gr_spans_read(&sp, &r, st, o->diag, o->diag_ctx, err);
+		close_input(&r, st);
+	}
+	if (rc)
+		goto out;
+	sum->nodes = sp.n;
+	if ((rc = gr_cp_request(&sp, &ro, &rq, err)))
+		goto out;
+	sum->runs = rq.nruns;
+	for (size_t i = 0; i < sp.n; i++)
+		if (sp.v[i].parent == GR_NONE)
+			sum->roots++;
+	switch (o->format) {
+	case GR_CRITPATH_TEXT:
+		if ((rc = gr_cp_stats_request(&cs, &sp, &rq))) {
+			gr_error_set(err, rc, "out of memory");
+			break;
+		}
+		rc = gr_cp_req_write_text(&rd, &sp, &rq, &cs);
+		break;
+	case GR_CRITPATH_JSON:
+		rc = gr_cp_req_write_json(&rd, &sp, &rq);
+		break;
+	case GR_CRITPATH_FOLDED:
+		rc = gr_cp_req_write_folded(&rd, &sp, &rq);
+		break;
+	case GR_CRITPATH_CHROME:
+		rc = gr_cp_req_write_chrome(&rd, &sp, &rq, err);
+		sum->runs = rc ? 0 : 1;
+		break;
+	case GR_CRITPATH_ANNOTATE:
+		rc = gr_error_set(err, GR_ERR_USAGE, "--annotate passes a graph stream through; "
+				  "it does not apply to --request");
+		break;
+	}
+	if (rc == GR_ERR_NOMEM)
+		gr_error_set(err, rc, "out of memory");
+	else if (rc == GR_ERR_IO || rc == GR_ERR_PIPE)
+		gr_error_set(err, rc, "cannot write the output");
+out:
+	gr_cp_stats_release(&cs);
+	gr_cp_req_release(&rq);
+	gr_spans_release(&sp);
+	return rc;
+}
+
+int gr_critpath(const struct gr_critpath_opts *o, const char *const *paths, size_t npaths,
+		struct gr_stats *st, struct gr_critpath_summary *sum, struct gr_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	memset(sum, 0, sizeof(*sum));
+	if (!o->write)
+		return gr_error_set(err, GR_ERR_USAGE, "no output");
+	if (o->overlap < 0 || o->overlap >= 1 || o->lengthening < 1 || o->tolerance_us < 0)
+		return gr_error_set(err, GR_ERR_USAGE, "tolerances out of range");
+	int rc = o->request ? request(o, paths, npaths, st, sum, err)
+			    : workflow(o, paths, npaths, st, sum, err);
+	st->events_out = sum->runs;
+	return rc;
+}

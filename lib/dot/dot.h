@@ -1,0 +1,151 @@
+/* dot.h: gammaray-dot internals: escaping for Graphviz, runs and selection, the two views (lib-internal). */
+#ifndef GR_DOT_H
+#define GR_DOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "gammaray.h"
+#include "stream/graph.h"
+
+/* Longest piece of log text (a name, a key) shown in a label or a tooltip; longer ones
+ * are cut at a character boundary and end in "...". */
+#define GR_DOT_MAX_LABEL_TEXT 120
+#define GR_DOT_MAX_TOOLTIP_TEXT 1000
+
+/* ---------------------------------------------------------------------------
+ * Text for Graphviz attributes.
+ *
+ * cgraph quotes what it writes (a '"' becomes \"), but Graphviz then interprets the
+ * value: labels expand \N \G \E \T \H \L, \n \l \r and entities such as &amp;, and
+ * tooltips (in SVG) undo backslashes twice. These writers turn arbitrary bytes into a
+ * value that Graphviz shows as those bytes: a backslash is doubled in labels and
+ * quadrupled in tooltips, '&' becomes &amp;, control characters and bytes that are not
+ * UTF-8 show as \n, \r, \t or \xNN, bidirectional and zero-width characters as \uXXXX,
+ * and text over `max` bytes is cut with "...".
+ */
+enum gr_dot_text {
+	GR_DOT_LABEL,   /* label, xlabel, headlabel, taillabel */
+	GR_DOT_TOOLTIP, /* tooltip (also edgetooltip...) */
+};
+
+/* Append the shown form of s[0..n) (NULL s: nothing). 0 or GR_ERR_NOMEM/LIMIT. */
+int gr_dot_text(struct gr_buf *b, enum gr_dot_text mode, const char *s, size_t n, size_t max);
+/* gr_dot_text of a C string with the default maximum of the mode. */
+int gr_dot_texts(struct gr_buf *b, enum gr_dot_text mode, const char *s);
+/* A line break inside a label or tooltip. */
+int gr_dot_newline(struct gr_buf *b);
+
+/* Length of the valid UTF-8 sequence at s[0..n), 0 when s does not start with one
+ * (overlong forms, surrogates and code points above U+10FFFF are not valid). */
+size_t gr_utf8_seq(const unsigned char *s, size_t n);
+
+/* "350 ms", "1.25 s", "12 us", "2.5 min" */
+void gr_dot_duration(int64_t us, char *out, size_t size);
+
+/* gr_dot on a graph already read (st holds its reading counts and is updated). */
+int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stats *st,
+		 struct gr_dot_summary *sum, struct gr_error *err);
+
+/* ---------------------------------------------------------------------------
+ * Runs. Every invocation has at most one primary parent: of its incoming edges, the
+ * one with the highest confidence, then synchronous before asynchronous, then the
+ * earliest cause, then the smallest cause request id. Following primary parents
+ * leads to a root (an invocation without incoming edges, or the first one met again
+ * on a cycle of bad data); a run is a root and every invocation whose primary parents
+ * lead to it. Runs partition the invocations even when batches fan in.
+ */
+struct gr_dot_run {
+	uint32_t root;     /* node index of the root */
+	int64_t start_us;  /* earliest known start in the run, INT64_MAX when none known */
+	int64_t end_us;    /* latest known end, INT64_MIN when none known */
+	uint32_t count;    /* invocations in the run */
+	uint32_t first;    /* first member in gr_dot_model.members */
+	uint32_t errors;   /* invocations that failed or timed out */
+	bool selected;     /* chosen by the selection options */
+};
+
+/* The graph with its runs, the selection and what is drawn. */
+struct gr_dot_model {
+	struct gr_graph *g;       /* the graph (not owned), indexed */
+	uint32_t *parent;         /* per node: primary parent edge, or GR_NONE */
+	uint32_t *run_of;         /* per node: run index (into runs, sorted) */
+	struct gr_dot_run *runs;  /* by (start_us, root request id) */
+	size_t nruns;             /* entries of runs */
+	uint32_t *members;        /* node indices grouped by run, each run by (start_us, id) */
+	uint32_t *edges;          /* edge indices in canonical order, exact duplicates left out */
+	size_t nedges;            /* entries of edges */
+	size_t dup_edges;         /* exact duplicate edge records left out */
+	uint8_t *keep;            /* per node: 1 selected, 0 filtered out */
+	size_t nkeep;             /* invocations selected */
+	size_t runs_selected;     /* runs selected */
+};
+
+/* Build runs and the canonical edge order of an indexed graph. 0 or GR_ERR_NOMEM. */
+int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g);
+void gr_dot_model_release(struct gr_dot_model *m);
+/* Apply the selection options of o (runs by root, trace, function and time); with no
+ * selection option every run is selected. GR_ERR_USAGE when a --root id is unknown. */
+int gr_dot_model_select(struct gr_dot_model *m, const struct gr_dot_opts *o, struct gr_error *err);
+/* Request ids compare by bytes; start times first, unknown ones last. */
+int gr_dot_node_cmp(const struct gr_graph *g, uint32_t a, uint32_t b);
+
+/*
+ * The service resource an edge went through, for the function view's service nodes:
+ * the text of key before its first '/', ' ', '{', '#', '|' or ':' ("photos/a.jpg" is
+ * bucket "photos"), after an ARN's "arn:...:...:...:...:" and "table/", "stream/" or
+ * "event-bus/", or after a queue URL's host and account. NULL (and *len 0) for Lambda
+ * calls and for keys that are a bare id (a message id without separator): those go
+ * through one unnamed node per kind.
+ */
+const char *gr_dot_resource(enum gr_kind kind, const char *key, size_t *len);
+
+/* ---------------------------------------------------------------------------
+ * Building the Graphviz graph. The Agraph_t is opaque here so that only lib/dot*.c
+ * include cgraph.h.
+ */
+struct gr_dot_build {
+	const struct gr_dot_opts *o;   /* options */
+	struct gr_dot_model *m;        /* model */
+	void *g;                       /* Agraph_t * being built */
+	struct gr_buf t;               /* scratch text */
+	struct gr_dot_summary *sum;    /* counts of what was drawn */
+	uint64_t not_shown;            /* node and edge records pruned (GR_SKIP_NOT_SHOWN) */
+	int err;                       /* first error (enum gr_err) */
+	char errmsg[200];              /* what it was */
+};
+
+/* The views: fill b->g from b->m. 0 or a negative enum gr_err with b->errmsg. */
+int gr_dot_build_invocations(struct gr_dot_build *b);
+int gr_dot_build_functions(struct gr_dot_build *b);
+
+/* Shared by the views (dot.c). */
+/* Set attribute name of a node, edge or graph object to b->t's text ("" clears). */
+void gr_dot_set(struct gr_dot_build *b, void *obj, const char *name, const char *value);
+/* The same for b->t. */
+void gr_dot_set_text(struct gr_dot_build *b, void *obj, const char *name);
+/* Add the legend cluster for the view. */
+void gr_dot_legend(struct gr_dot_build *b, bool functions);
+/* A note node with b->t as its label. */
+void gr_dot_note(struct gr_dot_build *b, const char *name);
+
+/* Mark back[i] for the edges tail[i] -> head[i] that close a cycle in a depth-first
+ * search started from the nodes in index order (self loops too): drawn with
+ * constraint=false they no longer bend the ranking. 0 or GR_ERR_NOMEM. */
+int gr_dot_back_edges(size_t nn, const uint32_t *tail, const uint32_t *head, size_t ne,
+		      uint8_t *back);
+
+/* Write the cgraph graph (an Agraph_t *) as DOT through write, in one linear pass:
+ * graph, node and edge defaults, each subgraph with its nodes and edges in creation
+ * order, then the other nodes and edges. 0 or the first error; *bytes gets the size. */
+int gr_dot_write(void *graph, int (*write)(void *ctx, const char *p, size_t n), void *ctx,
+		 size_t *bytes);
+
+/* int64 ascending, for qsort. */
+int gr_dot_cmp_i64(const void *a, const void *b);
+/* Nearest-rank percentile q (0..1) of sorted v[0..n); 0 when n is 0. */
+int64_t gr_dot_pct(const int64_t *v, size_t n, double q);
+
+#endif

@@ -1,0 +1,321 @@
+/* infer_xray.c: X-Ray segments: invocations from AWS::Lambda segments, the segment tree kept for linking. */
+#include <string.h>
+
+#include "infer/infer.h"
+
+static bool is(struct gr_str s, const char *lit)
+{
+	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
+}
+
+/* The id's 16 hex digits as a number (0 when it is not 16 hex digits). */
+static uint64_t hex_id(struct gr_str s)
+{
+	uint64_t v = 0;
+
+	if (s.n != 16)
+		return 0;
+	for (size_t i = 0; i < 16; i++) {
+		char c = s.p[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return 0;
+		v = v << 4 | (uint64_t)d;
+	}
+	return v;
+}
+
+/* The service an SDK call's operation triggers through (GR_KIND_NONE: none we link). */
+static int call_kind(struct gr_str op, uint8_t *flags, struct gr_str inv)
+{
+	static const struct {
+		const char *op;
+		uint8_t kind;
+	} ops[] = {
+		{ "Invoke", GR_KIND_LAMBDA },       { "InvokeAsync", GR_KIND_LAMBDA },
+		{ "InvokeWithResponseStream", GR_KIND_LAMBDA },
+		{ "Publish", GR_KIND_SNS },         { "PublishBatch", GR_KIND_SNS },
+		{ "SendMessage", GR_KIND_SQS },     { "SendMessageBatch", GR_KIND_SQS },
+		{ "PutEvents", GR_KIND_EVENTS },
+		{ "StartExecution", GR_KIND_SFN },  { "StartSyncExecution", GR_KIND_SFN },
+		{ "PutRecord", GR_KIND_KINESIS },   { "PutRecords", GR_KIND_KINESIS },
+		{ "PutObject", GR_KIND_S3 },        { "CopyObject", GR_KIND_S3 },
+		{ "CompleteMultipartUpload", GR_KIND_S3 }, { "DeleteObject", GR_KIND_S3 },
+		{ "PutItem", GR_KIND_DYNAMODB },    { "UpdateItem", GR_KIND_DYNAMODB },
+		{ "DeleteItem", GR_KIND_DYNAMODB }, { "BatchWriteItem", GR_KIND_DYNAMODB },
+		{ "TransactWriteItems", GR_KIND_DYNAMODB },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (!is(op, ops[i].op))
+			continue;
+		if (ops[i].kind == GR_KIND_LAMBDA) {
+			if (is(inv, "Event") || is(op, "InvokeAsync"))
+				*flags |= XF_ASYNC;
+			else if (is(inv, "RequestResponse"))
+				*flags |= XF_SYNC;
+		} else if (is(op, "StartSyncExecution")) {
+			*flags |= XF_SYNC;
+		} else {
+			*flags |= XF_ASYNC;
+		}
+		return ops[i].kind;
+	}
+	return GR_KIND_NONE;
+}
+
+/* The service of a segment by its origin. */
+static int origin_kind(struct gr_str o, uint8_t *flags)
+{
+	if (is(o, "AWS::SNS") || is(o, "AWS::SNS::Topic"))
+		return GR_KIND_SNS;
+	if (is(o, "AWS::SQS") || is(o, "AWS::SQS::Queue"))
+		return GR_KIND_SQS;
+	if (is(o, "AWS::Events") || is(o, "AWS::Events::EventBus"))
+		return GR_KIND_EVENTS;
+	if (is(o, "AWS::Lambda"))
+		return GR_KIND_LAMBDA;
+	if (is(o, "AWS::StepFunctions::StateMachine") || is(o, "AWS::Sfn") ||
+	    is(o, "AWS::States"))
+		return GR_KIND_SFN;
+	if (is(o, "AWS::Kinesis::Stream"))
+		return GR_KIND_KINESIS;
+	if (is(o, "AWS::S3::Bucket") || is(o, "AWS::S3"))
+		return GR_KIND_S3;
+	if (is(o, "AWS::DynamoDB::Table") || is(o, "AWS::DynamoDB"))
+		return GR_KIND_DYNAMODB;
+	if (is(o, "AWS::ApiGateway::Stage"))
+		*flags |= XF_APIGW;
+	return GR_KIND_NONE;
+}
+
+/* Subsegments Lambda writes that nothing ever hangs off. */
+static bool leaf(const struct gr_event *ev)
+{
+	return ev->sub && !ev->links.n && !ev->op.n &&
+	       (is(ev->name, "Initialization") || is(ev->name, "Overhead") ||
+		is(ev->name, "Dwell Time") || is(ev->name, "Restore"));
+}
+
+/*
+ * Segments through which no trace goes on to a Lambda function: calls to S3,
+ * DynamoDB and Kinesis (their triggers start new traces) and the segments X-Ray
+ * infers for untraced services other than SNS, EventBridge, Step Functions and
+ * Lambda. Not keeping them halves the segments held.
+ */
+static bool dead_end(const struct gr_event *ev)
+{
+	uint8_t flags = 0;
+
+	if (ev->links.n)
+		return false;
+	if (ev->sub) {
+		/* every operation of these services, reads included */
+		return is(ev->ns, "aws") && (is(ev->name, "S3") || is(ev->name, "DynamoDB") ||
+					     is(ev->name, "Kinesis"));
+	}
+	if (!ev->inferred)
+		return false;
+	int k = origin_kind(ev->origin, &flags);
+	return k != GR_KIND_SNS && k != GR_KIND_EVENTS && k != GR_KIND_SFN &&
+	       k != GR_KIND_LAMBDA && !(flags & XF_APIGW);
+}
+
+static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *ev)
+{
+	struct gr_js it;
+	struct gr_ev_link l;
+
+	gr_ev_links_begin(&it, &ev->links);
+	while (gr_ev_link_next(&it, &l)) {
+		struct gr_str t = l.trace.n ? l.trace : ev->trace;
+		uint32_t li = (uint32_t)inf->links.n;
+		struct inf_link *lk = inf_vec_push(inf, &inf->links, sizeof(*lk));
+		if (!lk)
+			return;
+		lk->target = inf_fp2(T_SEG, t.p, t.n, l.id.p, l.id.n);
+		lk->seg = si;
+		if (is(l.ref, "child")) {
+			int added;
+			uint32_t *head = gr_fpmap_put(&inf->child_ix, lk->target, li, &added);
+			if (!head) {
+				inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+				return;
+			}
+			lk->next = added ? INF_NONE : *head;
+			*head = li;
+		} else {
+			struct inf_seg *s = INF_SEG(inf, si);
+			lk->next = s->links;
+			s->links = li;
+		}
+	}
+}
+
+uint32_t inf_seg_find(const struct gr_infer *inf, uint64_t key)
+{
+	uint32_t *v = key ? gr_fpmap_get(&inf->seg_ix, key) : NULL;
+
+	return v ? *v : INF_NONE;
+}
+
+bool inf_segment(struct gr_infer *inf)
+{
+	const struct gr_event *ev = &inf->ev;
+
+	if (!ev->trace.n || !ev->id.n || ev->start_us == GR_TIME_UNKNOWN) {
+		inf_lost(inf, GR_LOST_BAD_SEGMENT, "segment record without %s",
+			 !ev->trace.n ? "\"trace\"" : !ev->id.n ? "\"id\"" : "\"start_us\"");
+		return false;
+	}
+	if (leaf(ev) || dead_end(ev)) {
+		inf->st.io.reason[GR_SKIP_UNUSED]++;
+		return false;
+	}
+	uint64_t key = inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->id.p, ev->id.n);
+	uint32_t si = inf_seg_find(inf, key);
+	bool progress = ev->in_progress || ev->end_us < 0, fresh = si == INF_NONE;
+	if (si != INF_NONE) {
+		/* the same segment again: a complete copy replaces an in-progress one */
+		if (progress || !(INF_SEG(inf, si)->flags & XF_PROGRESS)) {
+			inf->st.io.reason[GR_SKIP_DUPLICATE]++;
+			return false;
+		}
+	} else {
+		si = (uint32_t)inf->segs.n;
+		struct inf_seg *s = inf_vec_push(inf, &inf->segs, sizeof(*s));
+		if (!s || !gr_fpmap_put(&inf->seg_ix, key, si, NULL)) {
+			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			return false;
+		}
+		s->node = s->next = s->links = INF_NONE;
+	}
+	struct inf_seg *s = INF_SEG(inf, si);
+	uint8_t flags = 0;
+	s->key = key;
+	s->parent = ev->parent.n ? inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->parent.p,
+					   ev->parent.n) : 0;
+	s->id = hex_id(ev->id);
+	s->t0 = ev->start_us;
+	s->t1 = ev->end_us;
+	if (progress)
+		flags |= XF_PROGRESS;
+	if (ev->fault || ev->seg_error)
+		flags |= XF_FAULT;
+	if (ev->sub) {
+		s->kind = GR_KIND_NONE;
+		if (ev->op.n)
+			s->kind = (uint8_t)call_kind(ev->op, &flags, ev->inv);
+		s->role = ev->op.n || is(ev->ns, "aws") ? XR_CALL : XR_SUB;
+		if (s->role == XR_CALL && s->kind == GR_KIND_LAMBDA && ev->req.n &&
+		    gr_is_request_id(ev->req.p, ev->req.n) && s->node == INF_NONE) {
+			/* an Invoke subsegment names the callee's request id */
+			s->node = inf_node_get(inf, ev->req.p, ev->req.n);
+			uint32_t c = inf_cause_add(inf, si, s->t0, GR_KIND_LAMBDA,
+						   flags & XF_ASYNC ? OP_ASYNC : OP_SYNC, NULL, 0);
+			if (c != INF_NONE) {
+				uint64_t fp = inf_fp1(T_LCALLEE, ev->req.p, ev->req.n);
+				INF_CAUSE(inf, c)->flags |= CF_XRAY;
+				INF_CAUSE(inf, c)->key = fp;
+				inf_alias_add(inf, fp, c);
+			}
+		}
+	} else if (is(ev->origin, "AWS::Lambda") && !ev->inferred) {
+		s->role = XR_SVC;
+		s->kind = GR_KIND_LAMBDA;
+		if (ev->http == 202)
+			flags |= XF_ASYNC;
+		if (ev->req.n && gr_is_request_id(ev->req.p, ev->req.n)) {
+			uint32_t ni = inf_node_find(inf, ev->req.p, ev->req.n);
+			/* --window: the invocation may be written already; its segments still
+			 * serve the invocations it caused */
+			bool gone = (ni != INF_NONE && (INF_NODE(inf, ni)->flags & NF_RELEASED)) ||
+				    (ni == INF_NONE && inf->o.window_us &&
+				     inf_was_released(inf, inf_fp1(T_REQ, ev->req.p, ev->req.n)));
+			if (ni == INF_NONE)
+				ni = inf_node_get(inf, ev->req.p, ev->req.n);
+			s = INF_SEG(inf, si);
+			if (ni != INF_NONE)
+				s->node = ni;
+			if (ni != INF_NONE && !gone) {
+				struct inf_node *n = INF_NODE(inf, ni);
+				n->flags |= NF_RUN;
+				if (n->xsvc == INF_NONE)
+					n->xsvc = si;
+				if (!n->trace)
+					n->trace = inf_pack_str(inf, ev->trace.p, ev->trace.n);
+				if (!n->fn && ev->name.n)
+					n->fn = inf_intern(inf, ev->name.p, ev->name.n);
+			}
+		}
+	} else if (is(ev->origin, "AWS::Lambda::Function")) {
+		s->role = XR_FN;
+		if (s->parent && fresh) {
+			int added;
+			uint32_t *head = gr_fpmap_put(&inf->fnseg_ix, s->parent, si, &added);
+			if (!head) {
+				inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+				return false;
+			}
+			if (!added) {
+				s->next = *head;
+				*head = si;
+			}
+		}
+	} else {
+		s->role = XR_SERVICE;
+		s->kind = (uint8_t)origin_kind(ev->origin, &flags);
+	}
+	s = INF_SEG(inf, si);
+	s->flags = flags;
+	if (ev->links.n && (fresh || s->links == INF_NONE))
+		add_links(inf, si, ev);
+	return true;
+}
+
+uint32_t inf_seg_owner(const struct gr_infer *inf, uint32_t si)
+{
+	for (int steps = 0; si != INF_NONE && steps < 64; steps++) {
+		const struct inf_seg *s = &((const struct inf_seg *)inf->segs.v)[si];
+		switch (s->role) {
+		case XR_SVC:
+			return s->node;
+		case XR_FN:
+		case XR_SUB:
+		case XR_CALL:
+			si = inf_seg_find(inf, s->parent);
+			break;
+		default:
+			return INF_NONE;
+		}
+	}
+	return INF_NONE;
+}
+
+void inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
+{
+	size_t count = nodes ? nn : inf->nodes.n;
+
+	/* AWS::Lambda segments without a request id: the REPORT's XRAY tail names them */
+	for (size_t k = 0; k < count; k++) {
+		size_t i = nodes ? nodes[k] : k;
+		struct inf_node *n = INF_NODE(inf, i);
+		if (n->xsvc != INF_NONE || !n->report_seg)
+			continue;
+		uint32_t si = inf_seg_find(inf, n->report_seg);
+		if (si != INF_NONE && INF_SEG(inf, si)->role == XR_SVC &&
+		    INF_SEG(inf, si)->node == INF_NONE) {
+			INF_SEG(inf, si)->node = (uint32_t)i;
+			n->xsvc = si;
+		}
+	}
+	/* the function segment of the last attempt says whether it failed */
+	for (size_t k = 0; k < count; k++) {
+		struct inf_node *n = INF_NODE(inf, nodes ? nodes[k] : k);
+		int64_t t0, t1;
+		bool fault;
+		if (inf_node_xspan(inf, n, &t0, &t1, &fault) && fault)
+			n->flags |= NF_XFAULT;
+	}
+}

@@ -1,0 +1,158 @@
+/* link_s3.c: the S3 rule: writes (bucket, key, ETag, version) and the notifications they cause. */
+#include <string.h>
+
+#include "infer/infer.h"
+
+static bool is(struct gr_str s, const char *lit)
+{
+	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
+}
+
+/* Bucket names may come as ARNs (arn:aws:s3:::bucket). */
+static struct gr_str bucket_name(struct gr_str b)
+{
+	return inf_arn_name(b, ":::");
+}
+
+/* ETags are quoted in API responses and bare in event notifications. */
+static struct gr_str etag_bare(struct gr_str e)
+{
+	if (e.n >= 2 && e.p[0] == '"' && e.p[e.n - 1] == '"') {
+		e.p++;
+		e.n -= 2;
+	}
+	return e;
+}
+
+/* "bucket/key" into inf->tmp; returns it as a slice. */
+static struct gr_str key_text(struct gr_infer *inf, struct gr_str b, struct gr_str k)
+{
+	gr_buf_reset(&inf->tmp);
+	if (gr_buf_add(&inf->tmp, b.p, b.n) || gr_buf_addc(&inf->tmp, '/') ||
+	    gr_buf_add(&inf->tmp, k.p, k.n)) {
+		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		return (struct gr_str){ "", 0 };
+	}
+	return (struct gr_str){ inf->tmp.data, inf->tmp.len };
+}
+
+int inf_s3_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
+		struct gr_str obj, const char **why)
+{
+	static const char *const names[] = { "bucket", "key", "etag", "version" };
+	struct gr_jv v[4];
+	struct gr_str b, k, e = { NULL, 0 }, ver = { NULL, 0 };
+	int kop;
+
+	if (is(op, "PutObject") || is(op, "CopyObject") || is(op, "CompleteMultipartUpload"))
+		kop = OP_PUT;
+	else if (is(op, "DeleteObject"))
+		kop = OP_REMOVE;
+	else
+		return 0; /* reads and the rest trigger nothing */
+	inf_obj_fields(obj, names, 4, v);
+	if (!inf_jstr(inf, &v[0], &b) || !b.n || !inf_jstr(inf, &v[1], &k)) {
+		*why = "S3 call without \"bucket\" and \"key\"";
+		return -1;
+	}
+	b = bucket_name(b);
+	if (v[2].t != GR_JT_NONE)
+		inf_jstr(inf, &v[2], &e);
+	if (v[3].t != GR_JT_NONE)
+		inf_jstr(inf, &v[3], &ver);
+	e = etag_bare(e);
+	struct gr_str text = key_text(inf, b, k);
+	uint32_t c = inf_cause_add(inf, node, ts, GR_KIND_S3, kop, text.p, text.n);
+	if (c == INF_NONE)
+		return -1;
+	uint64_t key = inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n);
+	INF_CAUSE(inf, c)->key = key;
+	inf_alias_add(inf, key, c);
+	if (e.n)
+		inf_alias_add(inf, inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n), c);
+	if (ver.n)
+		inf_alias_add(inf, inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n), c);
+	return 1;
+}
+
+static int hexv(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Event notifications URL-encode the key (space as '+'). Decoded into out (room n). */
+static size_t url_decode(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			out[o++] = ' ';
+		} else if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
+			out[o++] = (char)(hexv(s[i + 1]) * 16 + hexv(s[i + 2]));
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	return o;
+}
+
+int inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why)
+{
+	static const char *const names[] = { "bucket", "key", "etag", "version", "sequencer",
+					     "event" };
+	struct gr_jv v[6];
+	struct gr_str b, k, e = { NULL, 0 }, ver = { NULL, 0 }, seq = { NULL, 0 }, ev = { NULL, 0 };
+
+	inf_obj_fields(obj, names, 6, v);
+	if (!inf_jstr(inf, &v[0], &b) || !b.n || !inf_jstr(inf, &v[1], &k)) {
+		*why = "S3 src without \"bucket\" and \"key\"";
+		return -1;
+	}
+	b = bucket_name(b);
+	if (v[2].t != GR_JT_NONE)
+		inf_jstr(inf, &v[2], &e);
+	if (v[3].t != GR_JT_NONE)
+		inf_jstr(inf, &v[3], &ver);
+	if (v[4].t != GR_JT_NONE)
+		inf_jstr(inf, &v[4], &seq);
+	if (v[5].t != GR_JT_NONE)
+		inf_jstr(inf, &v[5], &ev);
+	e = etag_bare(e);
+	struct gr_str text = key_text(inf, b, k);
+	struct inf_src *s = inf_src_add(inf, node, GR_KIND_S3, R_KEYTIME,
+					inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n), text.p, text.n);
+	if (!s)
+		return -1;
+	struct inf_s3x x = { 0, 0, 0 };
+	if (k.n && (memchr(k.p, '%', k.n) || memchr(k.p, '+', k.n))) {
+		/* the text is packed already: tmp is free again */
+		gr_buf_reset(&inf->tmp);
+		if (!gr_buf_grow(&inf->tmp, k.n + 1)) {
+			size_t dn = url_decode(k.p, k.n, inf->tmp.data);
+			x.alt = inf_fp2(T_S3KEY, b.p, b.n, inf->tmp.data, dn);
+		}
+	}
+	if (ver.n)
+		x.version = inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n);
+	if (e.n)
+		x.etag = inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n);
+	if (x.alt || x.version || x.etag) {
+		uint32_t xi = (uint32_t)inf->s3x.n;
+		struct inf_s3x *px = inf_vec_push(inf, &inf->s3x, sizeof(*px));
+		if (!px)
+			return -1;
+		*px = x;
+		s = INF_SRC(inf, inf->srcs.n - 1);
+		s->s3 = xi;
+	}
+	if (seq.n)
+		s->order = inf_pack_str(inf, seq.p, seq.n);
+	if (ev.n >= 13 && !memcmp(ev.p, "ObjectRemoved", 13))
+		s->op = OP_REMOVE;
+	else if (ev.n >= 13 && !memcmp(ev.p, "ObjectCreated", 13))
+		s->op = OP_PUT;
+	return 1;
+}

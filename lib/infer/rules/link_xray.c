@@ -1,0 +1,115 @@
+/* link_xray.c: the X-Ray rules: parent chains through service segments, span links, Invoke subsegments. */
+#include <stdio.h>
+
+#include "infer/infer.h"
+
+/* "0123456789abcdef" of an id, packed. */
+static const char *id_text(struct gr_infer *inf, uint64_t id)
+{
+	char b[17];
+
+	if (!id)
+		return NULL;
+	snprintf(b, sizeof(b), "%016llx", (unsigned long long)id);
+	return inf_pack_str(inf, b, 16);
+}
+
+/*
+ * Walk up from the segment `key` to the first invocation that owns a segment on
+ * the way: the cause. Service segments in between (an SNS topic, EventBridge, a
+ * Step Functions state machine) say which service it went through; the first call
+ * subsegment met says it better. API Gateway is a root: the walk stops there.
+ * Returns false when a segment on the way is missing from the input.
+ */
+static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, int dflt_kind,
+		  struct inf_cands *c)
+{
+	uint32_t call = INF_NONE;
+	int hint = GR_KIND_NONE;
+	uint64_t cur = key;
+
+	for (int steps = 0; cur && steps < 64; steps++) {
+		uint32_t si = inf_seg_find(inf, cur);
+		if (si == INF_NONE)
+			return false;
+		const struct inf_seg *s = INF_SEG(inf, si);
+		if (s->role == XR_SERVICE) {
+			if (s->flags & XF_APIGW)
+				return true;
+			if (!hint)
+				hint = s->kind;
+			cur = s->parent;
+			continue;
+		}
+		if (s->role == XR_CALL && call == INF_NONE)
+			call = si;
+		uint32_t owner = inf_seg_owner(inf, si);
+		if (owner == INF_NONE) {
+			cur = s->parent;
+			continue;
+		}
+		if (owner == e)
+			return true;
+		const struct inf_seg *cl = call != INF_NONE ? INF_SEG(inf, call) : NULL;
+		struct inf_cand x = { .from = owner, .conf = 1.0f, .evidence = (uint8_t)evidence,
+				      .time_known = true };
+		x.kind = (uint8_t)(cl && cl->kind ? cl->kind : hint ? hint : dflt_kind);
+		if (cl && (cl->flags & (XF_SYNC | XF_ASYNC))) {
+			x.sync = (cl->flags & XF_SYNC) != 0;
+			x.sync_known = true;
+		} else if (x.kind == GR_KIND_LAMBDA && !hint) {
+			/* Invoke without its type: the callee's segment says 202 for Event */
+			const struct inf_node *n = INF_NODE(inf, e);
+			x.sync = n->xsvc == INF_NONE || !(INF_SEG(inf, n->xsvc)->flags & XF_ASYNC);
+			x.sync_known = n->xsvc != INF_NONE;
+		}
+		const struct inf_seg *at = cl ? cl : s;
+		x.cause_us = x.sync || at->t1 < 0 ? at->t0 : at->t1;
+		x.key = id_text(inf, at->id);
+		inf_cand_add(inf, c, &x);
+		return true;
+	}
+	return true;
+}
+
+/* The span links held by segment si (reference "parent", or none). */
+static void links_of(struct gr_infer *inf, uint32_t e, uint32_t si, struct inf_cands *c)
+{
+	for (uint32_t li = INF_SEG(inf, si)->links; li != INF_NONE; li = INF_LINK(inf, li)->next) {
+		uint64_t target = INF_LINK(inf, li)->target;
+		if (!chain(inf, e, target, EV_XRAY_LINK, GR_KIND_SQS, c))
+			inf_unm_add(inf, U_XRAY_LINK, GR_KIND_SQS, e,
+				    inf_node_first(inf, INF_NODE(inf, e)), NULL, INF_SEG(inf, si)->id);
+	}
+}
+
+/* "child" links held by producers that name segment key of e. */
+static void child_links(struct gr_infer *inf, uint32_t e, uint64_t key, struct inf_cands *c)
+{
+	uint32_t *head = gr_fpmap_get(&inf->child_ix, key);
+
+	for (uint32_t li = head ? *head : INF_NONE; li != INF_NONE; li = INF_LINK(inf, li)->next)
+		chain(inf, e, INF_SEG(inf, INF_LINK(inf, li)->seg)->key, EV_XRAY_LINK, GR_KIND_SQS,
+		      c);
+}
+
+void inf_xray_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
+{
+	uint32_t svc = INF_NODE(inf, e)->xsvc;
+
+	if (svc == INF_NONE)
+		return;
+	const struct inf_seg *s = INF_SEG(inf, svc);
+	uint64_t parent = s->parent, key = s->key;
+	if (parent && !chain(inf, e, parent, EV_XRAY_PARENT, GR_KIND_LAMBDA, c))
+		inf_unm_add(inf, U_XRAY_PARENT, GR_KIND_NONE, e, inf_node_first(inf, INF_NODE(inf, e)),
+			    NULL, INF_SEG(inf, svc)->id);
+	links_of(inf, e, svc, c);
+	child_links(inf, e, key, c);
+	/* the function segments of its attempts: their links, and links naming them */
+	uint32_t *head = gr_fpmap_get(&inf->fnseg_ix, key);
+	for (uint32_t fi = head ? *head : INF_NONE; fi != INF_NONE; fi = INF_SEG(inf, fi)->next) {
+		links_of(inf, e, fi, c);
+		child_links(inf, e, INF_SEG(inf, fi)->key, c);
+	}
+}

@@ -1,0 +1,541 @@
+/* events.c: the event stream (gammaray-events(5)): one writer per record type. */
+#include "stream/events.h"
+
+#include <string.h>
+
+#include "gammaray.h"
+
+const char *gr_status_name(enum gr_status s)
+{
+	switch (s) {
+	case GR_STATUS_OK: return "ok";
+	case GR_STATUS_ERROR: return "error";
+	case GR_STATUS_TIMEOUT: return "timeout";
+	case GR_STATUS_NONE: break;
+	}
+	return NULL;
+}
+
+static void opt_str(struct gr_jw *w, const char *key, struct gr_str s)
+{
+	if (s.n)
+		gr_jw_str(w, key, s.p, s.n);
+}
+
+static void opt_cstr(struct gr_jw *w, const char *key, const char *s)
+{
+	if (s && *s)
+		gr_jw_cstr(w, key, s);
+}
+
+static void opt_int(struct gr_jw *w, const char *key, int64_t v)
+{
+	if (v >= 0)
+		gr_jw_int(w, key, v);
+}
+
+static void opt_ts(struct gr_jw *w, int64_t ts)
+{
+	if (ts != GR_TIME_UNKNOWN)
+		gr_jw_int(w, "ts", ts);
+}
+
+static void opt_status(struct gr_jw *w, enum gr_status st)
+{
+	const char *s = gr_status_name(st);
+
+	if (s)
+		gr_jw_cstr(w, "status", s);
+}
+
+void gr_ev_header(struct gr_jw *w)
+{
+	gr_jw_begin(w);
+	gr_jw_cstr(w, "type", "gammaray-events");
+	gr_jw_int(w, "v", GR_EVENTS_VERSION);
+	gr_jw_end(w);
+}
+
+void gr_ev_fault_parts(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts, bool tail)
+{
+	if (!tail) {
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "fault");
+		opt_ts(w, ts);
+		return;
+	}
+	w->comma = true;
+	w->depth = 1;
+	opt_status(w, l->status);
+	opt_str(w, "error", l->error_type);
+	opt_int(w, "timeout_us", l->timeout_us);
+	opt_str(w, "detail", l->detail);
+	gr_jw_end(w);
+}
+
+bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
+		    struct gr_str req, const struct gr_logsrc *src)
+{
+	if (!req.n)
+		req = l->req;
+	switch (l->kind) {
+	case GR_LINE_START:
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "start");
+		opt_ts(w, ts);
+		opt_str(w, "req", req);
+		opt_cstr(w, "fn", src->fn);
+		opt_cstr(w, "stream", src->stream);
+		opt_str(w, "version", l->version);
+		opt_str(w, "trace", l->trace);
+		if (l->sampled >= 0)
+			gr_jw_bool(w, "sampled", l->sampled);
+		break;
+	case GR_LINE_END:
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "end");
+		opt_ts(w, ts);
+		opt_str(w, "req", req);
+		opt_status(w, l->status);
+		opt_str(w, "error", l->error_type);
+		opt_int(w, "dur_us", l->dur_us);
+		break;
+	case GR_LINE_REPORT:
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "report");
+		opt_ts(w, ts);
+		opt_str(w, "req", req);
+		opt_int(w, "dur_us", l->dur_us);
+		opt_int(w, "billed_us", l->billed_us);
+		opt_int(w, "mem_mb", l->mem_mb);
+		opt_int(w, "maxmem_mb", l->maxmem_mb);
+		opt_int(w, "init_us", l->init_us);
+		opt_int(w, "restore_us", l->restore_us);
+		opt_status(w, l->status);
+		opt_str(w, "error", l->error_type);
+		opt_str(w, "trace", l->trace);
+		opt_str(w, "segment", l->segment);
+		if (l->sampled >= 0)
+			gr_jw_bool(w, "sampled", l->sampled);
+		break;
+	case GR_LINE_INIT_START:
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "init_start");
+		opt_ts(w, ts);
+		if (l->fn.n)
+			opt_str(w, "fn", l->fn);
+		else
+			opt_cstr(w, "fn", src->fn);
+		opt_cstr(w, "stream", src->stream);
+		opt_str(w, "runtime", l->runtime);
+		opt_str(w, "version", l->version);
+		break;
+	case GR_LINE_INIT_REPORT:
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "init_report");
+		opt_ts(w, ts);
+		opt_cstr(w, "stream", src->stream);
+		opt_int(w, "init_us", l->init_us);
+		opt_str(w, "phase", l->phase);
+		opt_status(w, l->status);
+		opt_str(w, "error", l->error_type);
+		break;
+	case GR_LINE_FAULT:
+		gr_ev_fault_parts(w, l, ts, false);
+		opt_str(w, "req", req);
+		gr_ev_fault_parts(w, l, ts, true);
+		return true;
+	default:
+		return false;
+	}
+	gr_jw_end(w);
+	return true;
+}
+
+void gr_ev_marker_parts(struct gr_jw *w, int64_t ts, const char *m_json, size_t m_len,
+			bool tail)
+{
+	if (!tail) {
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "marker");
+		opt_ts(w, ts);
+		return;
+	}
+	w->comma = true;
+	w->depth = 1;
+	gr_jw_raw(w, "m", m_json, m_len);
+	gr_jw_end(w);
+}
+
+void gr_ev_marker(struct gr_jw *w, int64_t ts, struct gr_str req, const char *m_json,
+		  size_t m_len)
+{
+	gr_ev_marker_parts(w, ts, m_json, m_len, false);
+	opt_str(w, "req", req);
+	gr_ev_marker_parts(w, ts, m_json, m_len, true);
+}
+
+void gr_ev_log(struct gr_jw *w, int64_t ts, struct gr_str req, struct gr_str level,
+	       struct gr_str msg)
+{
+	gr_jw_begin(w);
+	gr_jw_cstr(w, "type", "log");
+	opt_ts(w, ts);
+	opt_str(w, "req", req);
+	opt_str(w, "level", level);
+	gr_jw_str(w, "msg", msg.p, msg.n);
+	gr_jw_end(w);
+}
+
+void gr_ev_stream(struct gr_jw *w, const struct gr_logsrc *src, const char *fn_from)
+{
+	gr_jw_begin(w);
+	gr_jw_cstr(w, "type", "stream");
+	opt_cstr(w, "group", src->group);
+	opt_cstr(w, "stream", src->stream);
+	opt_cstr(w, "fn", src->fn);
+	opt_cstr(w, "fn_from", fn_from);
+	gr_jw_end(w);
+}
+
+static void links(struct gr_jw *w, const struct gr_xlink *l, size_t n)
+{
+	if (!n)
+		return;
+	gr_jw_arr(w, "links");
+	for (size_t i = 0; i < n; i++) {
+		gr_jw_obj(w, NULL);
+		opt_str(w, "trace", l[i].trace);
+		gr_jw_str(w, "id", l[i].id.p, l[i].id.n);
+		opt_str(w, "ref", l[i].ref);
+		gr_jw_obj_end(w);
+	}
+	gr_jw_arr_end(w);
+}
+
+static void id_array(struct gr_jw *w, const char *key, const struct gr_str *ids, size_t n)
+{
+	if (!n)
+		return;
+	gr_jw_arr(w, key);
+	for (size_t i = 0; i < n; i++)
+		gr_jw_str(w, NULL, ids[i].p, ids[i].n);
+	gr_jw_arr_end(w);
+}
+
+void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s)
+{
+	gr_jw_begin(w);
+	gr_jw_cstr(w, "type", "segment");
+	opt_str(w, "trace", s->trace);
+	opt_str(w, "id", s->id);
+	opt_str(w, "parent", s->parent);
+	if (s->sub)
+		gr_jw_bool(w, "sub", true);
+	opt_str(w, "name", s->name);
+	opt_str(w, "origin", s->origin);
+	opt_str(w, "ns", s->ns);
+	opt_str(w, "svc", s->svc);
+	opt_str(w, "kind", s->kind);
+	opt_str(w, "ref", s->ref);
+	gr_jw_int(w, "start_us", s->start_us);
+	if (s->end_us >= 0)
+		gr_jw_int(w, "end_us", s->end_us);
+	if (s->in_progress)
+		gr_jw_bool(w, "in_progress", true);
+	if (s->inferred)
+		gr_jw_bool(w, "inferred", true);
+	opt_str(w, "req", s->req);
+	opt_str(w, "op", s->op);
+	opt_str(w, "fn", s->fn);
+	opt_str(w, "inv", s->inv);
+	opt_str(w, "table", s->table);
+	opt_str(w, "queue", s->queue);
+	opt_str(w, "topic", s->topic);
+	opt_str(w, "arn", s->arn);
+	opt_str(w, "log_group", s->log_group);
+	if (s->http)
+		gr_jw_int(w, "http", s->http);
+	if (s->error)
+		gr_jw_bool(w, "error", true);
+	if (s->fault)
+		gr_jw_bool(w, "fault", true);
+	if (s->throttle)
+		gr_jw_bool(w, "throttle", true);
+	links(w, s->links, s->nlinks);
+	id_array(w, "precursors", s->precursors, s->nprecursors);
+	gr_jw_end(w);
+}
+
+/* --- reading the event stream ------------------------------------------------ */
+
+#include <stddef.h> /* offsetof */
+
+enum ev_field_kind { F_STR, F_INT, F_BOOL, F_STATUS, F_SAMPLED, F_ERROR, F_OBJ, F_ARR, F_TYPE };
+
+/* A known field: its name, how to store it and where. */
+struct ev_field {
+	const char *name;  /* key */
+	unsigned char len; /* strlen(name) */
+	unsigned char kind;/* enum ev_field_kind */
+	size_t off;        /* offset in struct gr_event */
+};
+
+#define FLD(n, k, m) { n, sizeof(n) - 1, k, offsetof(struct gr_event, m) }
+
+/* Grouped by key length, so a lookup compares only keys of the same length. */
+static const struct ev_field ev_fields[] = {
+	FLD("m", F_OBJ, m),
+	FLD("v", F_INT, v),
+	FLD("fn", F_STR, fn),
+	FLD("id", F_STR, id),
+	FLD("ns", F_STR, ns),
+	FLD("op", F_STR, op),
+	FLD("ts", F_INT, ts),
+	FLD("arn", F_STR, arn),
+	FLD("inv", F_STR, inv),
+	FLD("msg", F_STR, msg),
+	FLD("ref", F_STR, ref),
+	FLD("req", F_STR, req),
+	FLD("sub", F_BOOL, sub),
+	FLD("svc", F_STR, svc),
+	FLD("http", F_INT, http),
+	FLD("kind", F_STR, kind),
+	FLD("name", F_STR, name),
+	FLD("type", F_TYPE, type_name),
+	FLD("error", F_ERROR, error),
+	FLD("fault", F_BOOL, fault),
+	FLD("group", F_STR, group),
+	FLD("level", F_STR, level),
+	FLD("links", F_ARR, links),
+	FLD("phase", F_STR, phase),
+	FLD("queue", F_STR, queue),
+	FLD("table", F_STR, table),
+	FLD("topic", F_STR, topic),
+	FLD("trace", F_STR, trace),
+	FLD("detail", F_STR, detail),
+	FLD("dur_us", F_INT, dur_us),
+	FLD("end_us", F_INT, end_us),
+	FLD("mem_mb", F_INT, mem_mb),
+	FLD("origin", F_STR, origin),
+	FLD("parent", F_STR, parent),
+	FLD("status", F_STATUS, status),
+	FLD("stream", F_STR, stream),
+	FLD("fn_from", F_STR, fn_from),
+	FLD("init_us", F_INT, init_us),
+	FLD("runtime", F_STR, runtime),
+	FLD("sampled", F_SAMPLED, sampled),
+	FLD("segment", F_STR, segment),
+	FLD("version", F_STR, version),
+	FLD("inferred", F_BOOL, inferred),
+	FLD("start_us", F_INT, start_us),
+	FLD("throttle", F_BOOL, throttle),
+	FLD("billed_us", F_INT, billed_us),
+	FLD("log_group", F_STR, log_group),
+	FLD("maxmem_mb", F_INT, maxmem_mb),
+	FLD("precursors", F_ARR, precursors),
+	FLD("restore_us", F_INT, restore_us),
+	FLD("timeout_us", F_INT, timeout_us),
+	FLD("in_progress", F_BOOL, in_progress),
+};
+
+static const struct ev_field *ev_field_find(const char *k, size_t n)
+{
+	/* first entry of each key length 1..11 in ev_fields (ev_fields is sorted by length) */
+	static const unsigned char first[13] = { 0, 0, 2, 7, 14, 18, 28, 36, 42, 45, 48, 51, 52 };
+
+	if (n < 1 || n > 11)
+		return NULL;
+	for (unsigned i = first[n]; i < first[n + 1]; i++)
+		if (!memcmp(ev_fields[i].name, k, n))
+			return &ev_fields[i];
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	enum gr_ev_type type;
+} ev_types[] = {
+	{ "start", GR_EV_START },         { "end", GR_EV_END },
+	{ "report", GR_EV_REPORT },       { "marker", GR_EV_MARKER },
+	{ "segment", GR_EV_SEGMENT },     { "fault", GR_EV_FAULT },
+	{ "stream", GR_EV_STREAM },       { "init_start", GR_EV_INIT_START },
+	{ "init_report", GR_EV_INIT_REPORT }, { "log", GR_EV_LOG },
+	{ "gammaray-events", GR_EV_HEADER },
+};
+
+static void ev_reset(struct gr_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->v = -1;
+	ev->ts = GR_TIME_UNKNOWN;
+	ev->dur_us = ev->billed_us = ev->mem_mb = ev->maxmem_mb = -1;
+	ev->init_us = ev->restore_us = ev->timeout_us = -1;
+	ev->sampled = -1;
+	ev->start_us = GR_TIME_UNKNOWN;
+	ev->end_us = -1;
+	ev->http = -1;
+}
+
+static bool ev_string(const struct gr_jv *v, struct gr_buf *scratch, struct gr_str *out)
+{
+	if (!v->esc) {
+		out->p = v->p;
+		out->n = v->n;
+		return true;
+	}
+	/* room for the whole line was reserved: this never reallocates */
+	char *d = scratch->data + scratch->len;
+	size_t n = gr_js_unescape(v->p, v->n, d);
+	scratch->len += n;
+	out->p = d;
+	out->n = n;
+	return true;
+}
+
+static enum gr_status ev_status(const struct gr_str *s)
+{
+	if (s->n == 2 && !memcmp(s->p, "ok", 2))
+		return GR_STATUS_OK;
+	if (s->n == 5 && !memcmp(s->p, "error", 5))
+		return GR_STATUS_ERROR;
+	if (s->n == 7 && !memcmp(s->p, "timeout", 7))
+		return GR_STATUS_TIMEOUT;
+	return GR_STATUS_NONE;
+}
+
+int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *scratch,
+		int max_depth, struct gr_error *err)
+{
+	struct gr_js js;
+	struct gr_jv k, v;
+	int rc;
+
+	ev_reset(ev);
+	gr_buf_reset(scratch);
+	if (gr_buf_grow(scratch, n + 1))
+		return gr_error_set(err, GR_ERR_NOMEM, "out of memory");
+	if (!gr_js_begin(&js, line, n, false, max_depth))
+		return gr_error_set(err, GR_ERR_JSON, "malformed JSON: %s", js.err);
+	while ((rc = gr_js_next(&js, &k, &v)) > 0) {
+		const struct ev_field *f = k.esc ? NULL : ev_field_find(k.p, k.n);
+		void *dst; /* the field, at its offset in *ev */
+		if (!f)
+			continue;
+		dst = (char *)ev + f->off;
+		switch (f->kind) {
+		case F_STR:
+		case F_TYPE:
+			if (v.t == GR_JT_NULL)
+				break;
+			if (v.t != GR_JT_STR)
+				goto bad_type;
+			ev_string(&v, scratch, dst);
+			break;
+		case F_INT: {
+			int64_t x;
+			if (v.t == GR_JT_NULL)
+				break;
+			if (!gr_jv_int(&v, &x))
+				goto bad_type;
+			if (x < -GR_MAX_INT || x > GR_MAX_INT)
+				return gr_error_set(err, GR_ERR_FORMAT, "field \"%s\" beyond +-2^60",
+						    f->name);
+			memcpy(dst, &x, sizeof(x));
+			break;
+		}
+		case F_BOOL:
+			if (v.t != GR_JT_TRUE && v.t != GR_JT_FALSE && v.t != GR_JT_NULL)
+				goto bad_type;
+			*(bool *)dst = v.t == GR_JT_TRUE;
+			break;
+		case F_SAMPLED:
+			if (v.t != GR_JT_TRUE && v.t != GR_JT_FALSE && v.t != GR_JT_NULL)
+				goto bad_type;
+			ev->sampled = v.t == GR_JT_NULL ? -1 : v.t == GR_JT_TRUE;
+			break;
+		case F_STATUS: {
+			struct gr_str s;
+			if (v.t == GR_JT_NULL)
+				break;
+			if (v.t != GR_JT_STR)
+				goto bad_type;
+			ev_string(&v, scratch, &s);
+			ev->status = ev_status(&s);
+			break;
+		}
+		case F_ERROR:
+			/* a string (error type) in log records, a flag in segments */
+			if (v.t == GR_JT_STR)
+				ev_string(&v, scratch, &ev->error);
+			else if (v.t == GR_JT_TRUE || v.t == GR_JT_FALSE)
+				ev->seg_error = v.t == GR_JT_TRUE;
+			else if (v.t != GR_JT_NULL)
+				goto bad_type;
+			break;
+		case F_OBJ:
+		case F_ARR:
+			if (v.t == GR_JT_NULL)
+				break;
+			if (v.t != (f->kind == F_OBJ ? GR_JT_OBJ : GR_JT_ARR))
+				goto bad_type;
+			{
+				struct gr_str *text = dst;
+				text->p = v.p;
+				text->n = v.n;
+			}
+			break;
+		}
+		continue;
+bad_type:
+		return gr_error_set(err, GR_ERR_FORMAT, "field \"%s\" has the wrong type", f->name);
+	}
+	if (rc < 0)
+		return gr_error_set(err, GR_ERR_JSON, "malformed JSON: %s", js.err);
+	if (!ev->type_name.n)
+		return gr_error_set(err, GR_ERR_FORMAT, "record without a \"type\"");
+	ev->type = GR_EV_OTHER;
+	for (size_t i = 0; i < sizeof(ev_types) / sizeof(ev_types[0]); i++)
+		if (strlen(ev_types[i].name) == ev->type_name.n &&
+		    !memcmp(ev_types[i].name, ev->type_name.p, ev->type_name.n)) {
+			ev->type = ev_types[i].type;
+			break;
+		}
+	return 0;
+}
+
+void gr_ev_links_begin(struct gr_js *it, const struct gr_str *links)
+{
+	if (!gr_js_begin(it, links->p, links->n, true, 0))
+		it->done = true;
+}
+
+bool gr_ev_link_next(struct gr_js *it, struct gr_ev_link *out)
+{
+	struct gr_jv el;
+
+	while (gr_js_next_elem(it, &el) > 0) {
+		struct gr_js o;
+		struct gr_jv k, v;
+		if (el.t != GR_JT_OBJ || !gr_js_begin(&o, el.p, el.n, false, 0))
+			continue;
+		memset(out, 0, sizeof(*out));
+		while (gr_js_next(&o, &k, &v) > 0) {
+			if (v.t != GR_JT_STR || v.esc)
+				continue;
+			if (gr_jv_is(&k, "id", 2)) {
+				out->id.p = v.p;
+				out->id.n = v.n;
+			} else if (gr_jv_is(&k, "trace", 5)) {
+				out->trace.p = v.p;
+				out->trace.n = v.n;
+			} else if (gr_jv_is(&k, "ref", 3)) {
+				out->ref.p = v.p;
+				out->ref.n = v.n;
+			}
+		}
+		if (out->id.n)
+			return true;
+	}
+	return false;
+}

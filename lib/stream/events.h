@@ -1,0 +1,181 @@
+/* events.h: the event stream (gammaray-events(5)): one writer per record type (lib-internal). */
+#ifndef GR_EVENTS_H
+#define GR_EVENTS_H
+
+#include <jansson.h>
+
+#include "common/json_scan.h"
+#include "common/jsonw.h"
+#include "fetch/lambda_log.h"
+
+/* Where a log record came from: its log group, stream and function, if known. */
+struct gr_logsrc {
+	const char *group;  /* "/aws/lambda/fn", or NULL */
+	const char *stream; /* "2024/05/01/[$LATEST]abc...", or NULL */
+	const char *fn;     /* function name, or NULL */
+};
+
+/* {"type":"gammaray-events","v":1} */
+void gr_ev_header(struct gr_jw *w);
+
+/*
+ * A platform record (start, end, report, init_start, init_report, fault) from a
+ * parsed log line. ts is the record's time (GR_TIME_UNKNOWN: omitted); req
+ * overrides l->req when non-empty (attribution). Returns false for kinds that
+ * are not platform records.
+ */
+bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
+		    struct gr_str req, const struct gr_logsrc *src);
+
+/*
+ * The head of a fault record without its request id, and the tail: written as
+ * head + ,"req":"..." + tail once the invocation is known (deferred attribution).
+ * gr_ev_platform writes the same bytes in one go.
+ */
+void gr_ev_fault_parts(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
+		       bool tail);
+
+/* {"type":"marker","ts":T,"req":R,"m":{...}}; m_json is compact single-line JSON. */
+void gr_ev_marker(struct gr_jw *w, int64_t ts, struct gr_str req, const char *m_json,
+		  size_t m_len);
+/* The same split around the request id, as gr_ev_fault_parts. */
+void gr_ev_marker_parts(struct gr_jw *w, int64_t ts, const char *m_json, size_t m_len,
+			bool tail);
+
+/* {"type":"log","ts":T,"req":R,"level":L,"msg":M} (with --keep-logs). */
+void gr_ev_log(struct gr_jw *w, int64_t ts, struct gr_str req, struct gr_str level,
+	       struct gr_str msg);
+
+/* {"type":"stream","group":G,"stream":S,"fn":F,"fn_from":HOW} */
+void gr_ev_stream(struct gr_jw *w, const struct gr_logsrc *src, const char *fn_from);
+
+/* One X-Ray span link: {"trace_id","id","attributes":{"...reference_type"}}. */
+struct gr_xlink {
+	struct gr_str trace; /* linked trace id */
+	struct gr_str id;    /* linked (sub)segment id */
+	struct gr_str ref;   /* aws.xray.reserved.reference_type: "parent", "child" */
+};
+
+/* One X-Ray segment or subsegment, flattened. Slices point into the input. */
+struct gr_xseg {
+	struct gr_str trace, id, parent;  /* trace id, own id, parent (sub)segment id */
+	struct gr_str name, origin, ns;   /* name, origin (segments), namespace (subsegments) */
+	struct gr_str req, op;            /* aws.request_id, aws.operation */
+	struct gr_str fn, inv;            /* aws.function_name, aws.invocation_type */
+	struct gr_str table, queue, topic;/* aws.table_name, aws.queue_url, aws.topic_arn */
+	struct gr_str arn;                /* resource_arn or aws.function_arn */
+	struct gr_str log_group;          /* aws.cloudwatch_logs[0].log_group */
+	struct gr_str svc;                /* Jaeger/OTLP: service name */
+	struct gr_str kind;               /* Jaeger/OTLP: span kind, "server", "client"... */
+	struct gr_str ref;                /* Jaeger: "follows_from" when the parent is
+					   * referenced so (absent: child of) */
+	int64_t start_us, end_us;         /* end_us -1 when in progress */
+	int http;                         /* http.response.status, 0 if absent */
+	bool sub;                         /* a subsegment (embedded or independent) */
+	bool in_progress, inferred;       /* flags as X-Ray states them */
+	bool error, fault, throttle;
+	const struct gr_xlink *links;     /* links[] */
+	size_t nlinks;
+	const struct gr_str *precursors;  /* precursor_ids[] */
+	size_t nprecursors;
+};
+
+void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s);
+
+/* "ok", "error", "timeout" or NULL. */
+const char *gr_status_name(enum gr_status s);
+
+/* ---------------------------------------------------------------------------
+ * Reading the event stream (gammaray-infer): one line into one typed record.
+ */
+
+/* Record types of the event stream. */
+enum gr_ev_type {
+	GR_EV_OTHER,       /* a type this reader does not know (type_name says which) */
+	GR_EV_HEADER,      /* {"type":"gammaray-events","v":N} */
+	GR_EV_START,
+	GR_EV_END,
+	GR_EV_REPORT,
+	GR_EV_INIT_START,
+	GR_EV_INIT_REPORT,
+	GR_EV_FAULT,
+	GR_EV_MARKER,
+	GR_EV_LOG,
+	GR_EV_STREAM,
+	GR_EV_SEGMENT,
+};
+
+/*
+ * One record of the event stream, as read. Slices point into the line or into the
+ * scratch buffer given to gr_ev_parse (escaped strings are decoded there) and stay
+ * valid until the next call. Absent strings have n == 0; absent numbers are -1
+ * (times: GR_TIME_UNKNOWN); absent flags are false.
+ */
+struct gr_event {
+	enum gr_ev_type type;       /* what the record is */
+	struct gr_str type_name;    /* its "type" as written */
+	int64_t v;                  /* header: stream version */
+	int64_t ts;                 /* when it happened */
+	struct gr_str req;          /* Lambda request id (segments: aws.request_id) */
+	struct gr_str fn;           /* function name (segments: aws.function_name) */
+	struct gr_str stream;       /* log stream */
+	struct gr_str group;        /* stream record: log group */
+	struct gr_str fn_from;      /* stream record: how fn is known */
+	struct gr_str version;      /* start, init_start: function version */
+	struct gr_str runtime;      /* init_start: runtime version */
+	struct gr_str trace;        /* X-Ray trace id */
+	struct gr_str segment;      /* report: the XRAY tail's segment id */
+	struct gr_str phase;        /* init_report: init or invoke */
+	struct gr_str error;        /* error type (end, report, fault, init_report) */
+	struct gr_str detail;       /* fault: what the line said */
+	struct gr_str level, msg;   /* log records */
+	int64_t dur_us, billed_us;  /* end/report durations */
+	int64_t mem_mb, maxmem_mb;  /* report memory */
+	int64_t init_us;            /* report, init_report: init duration */
+	int64_t restore_us;         /* report: SnapStart restore */
+	int64_t timeout_us;         /* fault: configured timeout */
+	enum gr_status status;      /* ok, error, timeout, or NONE */
+	int sampled;                /* -1 unknown, 0, 1 */
+	struct gr_str m;            /* marker: the marker object, raw JSON */
+	/* segment records */
+	struct gr_str id, parent;   /* (sub)segment id and its parent's */
+	struct gr_str name, origin, ns, op, inv;
+	struct gr_str table, queue, topic, arn, log_group;
+	int64_t start_us, end_us;   /* end_us -1 while in progress */
+	int64_t http;               /* response status, -1 absent */
+	bool sub, in_progress, inferred;
+	bool seg_error, fault, throttle;
+	struct gr_str svc, kind;    /* Jaeger/OTLP: service name, span kind */
+	struct gr_str ref;          /* Jaeger: "follows_from" (absent: child of) */
+	struct gr_str links;        /* raw JSON array [{"trace","id","ref"}], or empty */
+	struct gr_str precursors;   /* raw JSON array of ids, or empty */
+};
+
+struct gr_error;
+
+/*
+ * Parse one line of the event stream. scratch holds decoded strings (it is reset
+ * and grown to the line's size first, so slices into it stay put). Returns 0,
+ * GR_ERR_JSON (not well-formed JSON, or not an object), GR_ERR_FORMAT (no "type",
+ * or a known field of the wrong JSON type), or GR_ERR_NOMEM; err->msg says what.
+ * Unknown fields are ignored; unknown types come back as GR_EV_OTHER.
+ */
+int gr_ev_parse(const char *line, size_t n, struct gr_event *ev, struct gr_buf *scratch,
+		int max_depth, struct gr_error *err);
+
+/* One element of a segment's links array. */
+struct gr_ev_link {
+	struct gr_str trace;  /* linked trace id (may be empty: same trace) */
+	struct gr_str id;     /* linked (sub)segment id */
+	struct gr_str ref;    /* "parent", "child", or empty */
+};
+
+/*
+ * Iterate ev->links (already validated by gr_ev_parse): begin, then next until it
+ * returns false. Slices point into the links text; elements that are not objects
+ * with a plain string "id" are skipped (X-Ray ids are hex, never escaped).
+ */
+void gr_ev_links_begin(struct gr_js *it, const struct gr_str *links);
+bool gr_ev_link_next(struct gr_js *it, struct gr_ev_link *out);
+
+#endif
