@@ -3,11 +3,13 @@
 
 Reads `nm` of every object of the library, maps each undefined symbol to the object
 that defines it, and fails when a file refers to a folder that the rule puts on a
-higher floor or beside it, or when files refer to each other in a loop.
+higher floor or beside it, or when files refer to each other in a loop. The
+`#include` lines of lib/ are held to the same folder rule.
 
     build-aux/layers.py BUILD_DIR OBJECT...   (the objects BUILD_DIR/lib/**/*.o)
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -24,6 +26,9 @@ RULE = {
     "synth": ["common"],
     "score": ["critpath", "stream", "common"],
 }
+
+
+INCLUDE = re.compile(r'\s*#\s*include\s+"([^"]+)"')
 
 
 def objects(build, paths):
@@ -118,6 +123,25 @@ def main():
                 print("layers: lib/%s.c uses %s of lib/%s.c: %s may not use %s"
                       % (name, s, o, folder, of))
                 bad += 1
+    lib = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
+    for dirpath, _, names in os.walk(lib):
+        for n in sorted(names):
+            if not n.endswith((".c", ".h")):
+                continue
+            rel = os.path.relpath(os.path.join(dirpath, n), lib)
+            folder = os.path.dirname(rel)
+            if folder not in RULE:
+                continue
+            with open(os.path.join(dirpath, n), encoding="utf-8") as f:
+                for no, line in enumerate(f, 1):
+                    m = INCLUDE.match(line)
+                    if not m or "/" not in m.group(1):
+                        continue
+                    of = os.path.dirname(m.group(1))
+                    if of != folder and of not in RULE[folder]:
+                        print("layers: lib/%s:%d: includes %s: %s may not use %s"
+                              % (rel, no, m.group(1), folder, of))
+                        bad += 1
     for comp in cycles(graph):
         print("layers: files refer to each other in a loop: %s"
               % " ".join("lib/%s.c" % c for c in comp))

@@ -64,6 +64,9 @@ int gr_error_set(struct gr_error *err, int code, const char *fmt, ...)
 void gr_error_at(struct gr_error *err, const char *file, uint64_t line);
 /* Format "file:line: msg" (or "file: byte N: msg", or "msg") into out. */
 void gr_error_format(const struct gr_error *err, char *out, size_t size);
+/* Escape untrusted bytes for a message: printable ASCII kept, others as \xNN, at
+ * most max input bytes (then "..."). Returns out. */
+char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size);
 
 /* ---------------------------------------------------------------------------
  * Accounting: every input record is either written or counted under one reason.

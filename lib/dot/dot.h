@@ -121,7 +121,7 @@ struct gr_dot_build {
 int gr_dot_build_invocations(struct gr_dot_build *b);
 int gr_dot_build_functions(struct gr_dot_build *b);
 
-/* Shared by the views (dot.c). */
+/* Shared by the views (dot_attr.c). */
 /* Set attribute name of a node, edge or graph object to b->t's text ("" clears). */
 void gr_dot_set(struct gr_dot_build *b, void *obj, const char *name, const char *value);
 /* The same for b->t. */

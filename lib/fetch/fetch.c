@@ -1,9 +1,6 @@
 /* fetch.c: gammaray-fetch's driver: inputs to units, units to workers, ordered output. */
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <dirent.h>
 #include <errno.h>
-#include <pcre2.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fn_filter.h"
 #include "common/reader.h"
 #include "fetch/unit.h"
 
@@ -24,62 +22,6 @@ void gr_fetch_opts_init(struct gr_fetch_opts *o)
 	o->since_us = GR_TIME_UNKNOWN;
 	o->until_us = GR_TIME_UNKNOWN;
 	o->jobs = 1;
-}
-
-/* --- --function -------------------------------------------------------------- */
-
-struct gr_fn_filter {
-	pcre2_code *re;             /* the pattern, anchored at both ends */
-	pcre2_match_context *mctx;  /* match and depth limits */
-};
-
-static struct gr_fn_filter *fn_filter_new(const char *pattern, struct gr_error *err)
-{
-	int code;
-	PCRE2_SIZE off;
-	struct gr_fn_filter *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return NULL;
-	f->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			      PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-			      &code, &off, NULL);
-	if (!f->re) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		gr_error_set(err, GR_ERR_USAGE, "invalid --function pattern at offset %zu: %s",
-			     (size_t)off, (const char *)msg);
-		free(f);
-		return NULL;
-	}
-	pcre2_jit_compile(f->re, PCRE2_JIT_COMPLETE); /* optional speed-up */
-	f->mctx = pcre2_match_context_create(NULL);
-	if (f->mctx) {
-		pcre2_set_match_limit(f->mctx, 100000);
-		pcre2_set_depth_limit(f->mctx, 1000);
-	}
-	return f;
-}
-
-static void fn_filter_free(struct gr_fn_filter *f)
-{
-	if (!f)
-		return;
-	pcre2_code_free(f->re);
-	pcre2_match_context_free(f->mctx);
-	free(f);
-}
-
-bool gr_fn_filter_match(struct gr_fn_filter *f, const char *fn, size_t n)
-{
-	if (!f)
-		return true;
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(f->re, NULL);
-	if (!md)
-		return false;
-	int rc = pcre2_match(f->re, (PCRE2_SPTR)fn, n, 0, 0, md, f->mctx);
-	pcre2_match_data_free(md);
-	return rc >= 0;
 }
 
 /* --- export task ids -> log groups ---------------------------------------------- */
@@ -595,7 +537,7 @@ int gr_fetch(const struct gr_fetch_opts *o, const struct gr_fetch_input *in, siz
 	if (o->jobs < 1 || o->jobs > GR_MAX_JOBS)
 		return gr_error_set(err, GR_ERR_USAGE, "jobs must be 1..%d", GR_MAX_JOBS);
 	cfg.o = o;
-	if (o->function && !(cfg.filter = fn_filter_new(o->function, err)))
+	if (o->function && !(cfg.filter = gr_fn_filter_new(o->function, err)))
 		return err && err->code ? err->code : GR_ERR_NOMEM;
 	if (o->export_tasks && (rc = load_export_tasks(&cfg, &arena, o->export_tasks, err)))
 		goto out;
@@ -658,7 +600,7 @@ out:
 	free(w.notes);
 	free(cfg.task_groups);
 	gr_strmap_release(&cfg.tasks);
-	fn_filter_free(cfg.filter);
+	gr_fn_filter_free(cfg.filter);
 	gr_arena_release(&arena);
 	return rc;
 }

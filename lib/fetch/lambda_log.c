@@ -61,19 +61,6 @@ static size_t token(const char *s, size_t n)
 	return i;
 }
 
-bool gr_is_request_id(const char *s, size_t n)
-{
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      c == '-'))
-			return false;
-	}
-	return true;
-}
-
 const char *gr_marker_find(const char *s, size_t n)
 {
 	const char *p = s, *end;

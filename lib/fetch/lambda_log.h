@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/jsonw.h"
+#include "stream/events.h"
 
 
 enum gr_line_kind {
@@ -21,9 +23,6 @@ enum gr_line_kind {
 	GR_LINE_PLATFORM,     /* other platform lines (EXTENSION, RESTORE_START...) */
 	GR_LINE_BAD,          /* looked like a platform line but did not parse */
 };
-
-/* Invocation outcome as Lambda states it. */
-enum gr_status { GR_STATUS_NONE, GR_STATUS_OK, GR_STATUS_ERROR, GR_STATUS_TIMEOUT };
 
 /*
  * What one log message says. Slices point into the input (or into the jansson
@@ -72,10 +71,27 @@ void gr_lambda_parse_text(const char *s, size_t n, struct gr_lambda_line *out);
  */
 bool gr_lambda_parse_json(const char *s, size_t n, struct gr_buf *dec, struct gr_lambda_line *out);
 
-/* Is s[0..n) a plausible request id (UUID-like, 1..64 of [0-9A-Za-z-])? */
-bool gr_is_request_id(const char *s, size_t n);
 
 /* Find "GAMMARAY " followed by '{' in s; returns the '{' or NULL. */
 const char *gr_marker_find(const char *s, size_t n);
+
+/* --- lambda_event.c: parsed lines as records of the event stream ------------ */
+
+/*
+ * A platform record (start, end, report, init_start, init_report, fault) from a
+ * parsed log line. ts is the record's time (GR_TIME_UNKNOWN: omitted); req
+ * overrides l->req when non-empty (attribution). Returns false for kinds that
+ * are not platform records.
+ */
+bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
+		    struct gr_str req, const struct gr_logsrc *src);
+
+/*
+ * The head of a fault record without its request id, and the tail: written as
+ * head + ,"req":"..." + tail once the invocation is known (deferred attribution).
+ * gr_ev_platform writes the same bytes in one go.
+ */
+void gr_ev_fault_parts(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
+		       bool tail);
 
 #endif

@@ -51,31 +51,6 @@ struct gr_deferred {
 	bool marker;            /* a marker (else a fault line) */
 };
 
-char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= max) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			out[o++] = (char)c;
-		} else {
-			static const char hex[] = "0123456789abcdef";
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* --- accounting and diagnostics ---------------------------------------------- */
 
 static void add_diag(struct gr_unit *u, int severity, const char *file, uint64_t line,
@@ -144,7 +119,7 @@ void gr_unit_lost(struct gr_unit *u, enum gr_reason r, const char *fmt, ...)
 
 /* A whole file (or its rest) lost: counted under a file reason, reported with the
  * reader's own position. */
-static void file_lost(struct gr_unit *u, enum gr_reason r, const struct gr_error *e)
+void gr_unit_file_lost(struct gr_unit *u, enum gr_reason r, const struct gr_error *e)
 {
 	u->st.reason[r]++;
 	if (u->ndiags < GR_UNIT_MAX_DIAGS && (u->diags || (u->diags = calloc(GR_UNIT_MAX_DIAGS,
@@ -173,7 +148,7 @@ struct gr_jw *gr_unit_writer(struct gr_unit *u)
 	return &u->w;
 }
 
-static void out_of_memory(struct gr_unit *u)
+void gr_unit_nomem(struct gr_unit *u)
 {
 	if (!u->fatal) {
 		u->fatal = GR_ERR_NOMEM;
@@ -185,7 +160,7 @@ static void out_of_memory(struct gr_unit *u)
 int gr_unit_wrote(struct gr_unit *u)
 {
 	if (u->w.err) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return u->fatal;
 	}
 	u->st.events_out++;
@@ -226,7 +201,7 @@ static void count_record(struct gr_unit *u, struct gr_stream *s)
 static void wrote_for(struct gr_unit *u, struct gr_stream *s)
 {
 	if (u->w.err) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return;
 	}
 	count_event(u, s);
@@ -260,7 +235,7 @@ static void set_fn(struct gr_unit *u, struct gr_stream *s, const char *fn, size_
 	s->fn = gr_arena_strdup(&u->arena, fn, n);
 	s->fn_from = from;
 	if (!s->fn)
-		out_of_memory(u);
+		gr_unit_nomem(u);
 }
 
 /* "/aws/lambda/NAME" -> NAME; custom groups say nothing. */
@@ -315,7 +290,7 @@ struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn
 		size_t cap = u->cap_streams ? u->cap_streams * 2 : 4;
 		struct gr_stream *p = realloc(u->streams, cap * sizeof(*p));
 		if (!p) {
-			out_of_memory(u);
+			gr_unit_nomem(u);
 			return NULL;
 		}
 		u->streams = p;
@@ -325,7 +300,7 @@ struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn
 	memset(s, 0, sizeof(*s));
 	char *key = gr_arena_strdup(&u->arena, keybuf, kn);
 	if (!key || !gr_strmap_put(&u->stream_ix, key, kn, (uint32_t)u->nstreams, NULL)) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return NULL;
 	}
 	s->group = gn ? gr_arena_strdup(&u->arena, key, gn) : NULL;
@@ -356,7 +331,7 @@ static void interval_start(struct gr_unit *u, struct gr_stream *s, struct gr_str
 		size_t cap = s->cap_iv ? s->cap_iv * 2 : 16;
 		struct interval *p = realloc(s->iv, cap * sizeof(*p));
 		if (!p) {
-			out_of_memory(u);
+			gr_unit_nomem(u);
 			return;
 		}
 		s->iv = p;
@@ -364,7 +339,7 @@ static void interval_start(struct gr_unit *u, struct gr_stream *s, struct gr_str
 	}
 	char *r = gr_arena_strdup(&u->arena, req.p, req.n);
 	if (!r) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return;
 	}
 	struct interval *iv = &s->iv[s->niv];
@@ -372,7 +347,7 @@ static void interval_start(struct gr_unit *u, struct gr_stream *s, struct gr_str
 	int added;
 	uint32_t *slot = gr_strmap_put(&s->iv_ix, r, req.n, (uint32_t)s->niv, &added);
 	if (!slot) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return;
 	}
 	*slot = (uint32_t)s->niv; /* a retry keeps its request id: newest wins */
@@ -406,7 +381,7 @@ static void flush_pending(struct gr_unit *u, struct gr_stream *s, const struct g
 	s->has_pending = false;
 	w = writer_for(u, s);
 	if (gr_buf_add(w->b, s->pending.data, s->pending.len)) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return;
 	}
 	w->depth = 1;
@@ -421,7 +396,7 @@ static void flush_pending(struct gr_unit *u, struct gr_stream *s, const struct g
 	}
 	gr_jw_end(w);
 	if (w->err)
-		out_of_memory(u);
+		gr_unit_nomem(u);
 	/* the REPORT's record was counted as written when it was held */
 	count_event(u, s);
 }
@@ -435,7 +410,7 @@ static void defer(struct gr_unit *u, struct gr_stream *s, int64_t ts, bool marke
 		size_t cap = u->cap_deferred ? u->cap_deferred * 2 : 16;
 		struct gr_deferred *p = realloc(u->deferred, cap * sizeof(*p));
 		if (!p) {
-			out_of_memory(u);
+			gr_unit_nomem(u);
 			return;
 		}
 		u->deferred = p;
@@ -453,7 +428,7 @@ static void defer(struct gr_unit *u, struct gr_stream *s, int64_t ts, bool marke
 	d->line = u->line;
 	d->marker = marker;
 	if (!d->head || !d->tail) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return;
 	}
 	u->ndeferred++;
@@ -567,7 +542,7 @@ static void marker(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 	if (memchr(mj, '\n', mlen) || memchr(mj, '\r', mlen)) {
 		gr_buf_reset(&u->mbuf);
 		if (gr_js_compact(mj, mlen, &u->mbuf)) {
-			out_of_memory(u);
+			gr_unit_nomem(u);
 			return;
 		}
 		mj = u->mbuf.data;
@@ -642,7 +617,7 @@ static void handle_line(struct gr_unit *u, struct gr_stream *s, int64_t ts_env,
 			src = logsrc(s);
 			gr_ev_platform(&w, l, ts, l->req, &src);
 			if (w.err || s->pending.len < 2) {
-				out_of_memory(u);
+				gr_unit_nomem(u);
 				return;
 			}
 			s->pending.len -= 2; /* trace, segment, sampled come last: reopen */
@@ -793,7 +768,7 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 
 	gr_unit_record(u);
 	if (!s) {
-		out_of_memory(u);
+		gr_unit_nomem(u);
 		return;
 	}
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
@@ -819,301 +794,6 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 	gr_unit_log_line(u, s, ts, &l);
 }
 
-/* --- files ------------------------------------------------------------------- */
-
-/* "2024-05-01T12:00:00.123Z " at the start of an export line. */
-static bool prefix_shape(const char *s, size_t n)
-{
-	return n >= 25 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
-	       s[16] == ':' && s[19] == '.' && s[23] == 'Z' && s[24] == ' ';
-}
-
-/* Millions of lines share their minute: parse "YYYY-MM-DDTHH:MM" once per change. */
-struct minute_cache {
-	char text[16];  /* the last minute seen */
-	int64_t us;     /* its time */
-};
-
-static bool export_prefix_cached(const char *s, size_t n, int64_t *ts, struct minute_cache *c)
-{
-	if (!prefix_shape(s, n))
-		return false;
-	unsigned sec = (unsigned)(s[17] - '0') * 10 + (unsigned)(s[18] - '0');
-	unsigned ms = (unsigned)(s[20] - '0') * 100 + (unsigned)(s[21] - '0') * 10 +
-		      (unsigned)(s[22] - '0');
-	if (s[17] < '0' || s[17] > '9' || s[18] < '0' || s[18] > '9' || sec > 60 ||
-	    s[20] < '0' || s[20] > '9' || s[21] < '0' || s[21] > '9' || s[22] < '0' ||
-	    s[22] > '9')
-		return false;
-	if (memcmp(c->text, s, 16) != 0) {
-		char minute[24];
-		memcpy(minute, s, 16);
-		memcpy(minute + 16, ":00Z", 4);
-		if (gr_time_parse_iso(minute, 20, &c->us) != 20)
-			return false;
-		memcpy(c->text, s, 16);
-	}
-	*ts = c->us + (int64_t)sec * 1000000 + (int64_t)ms * 1000;
-	return true;
-}
-
-static bool export_prefix(const char *s, size_t n, int64_t *ts)
-{
-	return prefix_shape(s, n) && gr_time_parse_iso(s, 24, ts) == 24;
-}
-
-static void reader_failed(struct gr_unit *u, struct gr_reader *r, int rc)
-{
-	enum gr_reason why = rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE;
-
-	if (rc == GR_ERR_NOMEM) {
-		out_of_memory(u);
-		return;
-	}
-	file_lost(u, why, &r->errinfo);
-}
-
-/* Does the event whose first line was just read end there? True when what follows
- * (after blank lines, which only end its message) is the next event's prefix or
- * the end of data. False when unsure (the buffer ends too soon): copy then. The
- * shape is enough here: a line shaped like a prefix whose time does not parse is
- * rare garbage, read as a record of its own. */
-static bool single_line_event(const struct gr_reader *r)
-{
-	const char *p;
-	size_t n;
-	bool eof;
-
-	gr_reader_ahead(r, &p, &n, &eof);
-	while (n && *p == '\n') {
-		p++;
-		n--;
-	}
-	if (n == 0)
-		return eof;
-	return prefix_shape(p, n);
-}
-
-/* CloudWatch Logs export chunk: "<ISO>Z <message>" lines; continuation lines carry no
- * prefix; events are not guaranteed to be in time order. */
-static void read_export(struct gr_unit *u, struct gr_reader *r, struct gr_stream *s)
-{
-	const char *line;
-	size_t n;
-	int64_t ts = GR_TIME_UNKNOWN, t;
-	struct minute_cache mc = { { 0 }, 0 };
-	bool have = false;     /* an event is being assembled in scratch */
-	bool dropping = false; /* continuation lines of a dropped event follow */
-	uint64_t ev_line = 0;
-	int rc;
-
-	while (!u->fatal && (rc = gr_reader_line(r, &line, &n)) != 0) {
-		if (rc == GR_ERR_LIMIT) {
-			if (have) {
-				u->line = ev_line;
-				gr_unit_log_event(u, s, ts, u->scratch.data, u->scratch.len);
-				have = false;
-			}
-			u->line = r->lineno;
-			gr_unit_record(u);
-			gr_unit_lost(u, GR_LOST_LINE_LIMIT, "%s", r->errinfo.msg);
-			dropping = true;
-			continue;
-		}
-		if (rc < 0) {
-			reader_failed(u, r, rc);
-			break;
-		}
-		if (export_prefix_cached(line, n, &t, &mc)) {
-			dropping = false;
-			if (have) {
-				u->line = ev_line;
-				gr_unit_log_event(u, s, ts, u->scratch.data, u->scratch.len);
-				maybe_flush(u);
-				have = false;
-			}
-			if (single_line_event(r)) {
-				/* the common case: read it in place, no copy */
-				u->line = r->lineno;
-				gr_unit_log_event(u, s, t, line + 25, n - 25);
-				maybe_flush(u);
-				continue;
-			}
-			gr_buf_reset(&u->scratch);
-			if (gr_buf_add(&u->scratch, line + 25, n - 25)) {
-				out_of_memory(u);
-				return;
-			}
-			ts = t;
-			have = true;
-			ev_line = r->lineno;
-		} else if (have) {
-			if (u->scratch.len + n + 1 > r->max_line) {
-				u->line = r->lineno;
-				gr_unit_record(u);
-				gr_unit_lost(u, GR_LOST_LINE_LIMIT,
-					     "log event longer than %zu bytes skipped", r->max_line);
-				have = false;
-				dropping = true;
-				continue;
-			}
-			if (gr_buf_addc(&u->scratch, '\n') || gr_buf_add(&u->scratch, line, n)) {
-				out_of_memory(u);
-				return;
-			}
-		} else if (n && !dropping) {
-			/* text before the first timestamped line: a record of its own */
-			u->line = r->lineno;
-			gr_unit_log_event(u, s, GR_TIME_UNKNOWN, line, n);
-		}
-	}
-	if (have && !u->fatal) {
-		u->line = ev_line;
-		gr_unit_log_event(u, s, ts, u->scratch.data, u->scratch.len);
-	}
-}
-
-/* Bare Lambda log text (console copies, LogResult, sam logs): one event per line. */
-static void read_text(struct gr_unit *u, struct gr_reader *r, struct gr_stream *s)
-{
-	const char *line;
-	size_t n;
-	int rc;
-
-	while (!u->fatal && (rc = gr_reader_line(r, &line, &n)) != 0) {
-		u->line = r->lineno;
-		if (rc == GR_ERR_LIMIT) {
-			gr_unit_record(u);
-			gr_unit_lost(u, GR_LOST_LINE_LIMIT, "%s", r->errinfo.msg);
-			continue;
-		}
-		if (rc < 0) {
-			reader_failed(u, r, rc);
-			break;
-		}
-		if (n == 0)
-			continue; /* blank separators are not records */
-		gr_unit_log_event(u, s, GR_TIME_UNKNOWN, line, n);
-		maybe_flush(u);
-	}
-}
-
-/* A sequence of JSON values (one document, NDJSON, or concatenated "}{"). */
-static void read_json(struct gr_unit *u, struct gr_reader *r)
-{
-	const char *doc;
-	size_t n;
-	uint64_t line;
-	int rc;
-
-	while (!u->fatal && (rc = gr_reader_json(r, &doc, &n, &line)) != 0) {
-		if (rc == GR_ERR_LIMIT || rc == GR_ERR_JSON) {
-			u->line = r->errinfo.line;
-			gr_unit_record(u);
-			gr_unit_lost(u, rc == GR_ERR_JSON ? GR_LOST_JSON
-				     : strstr(r->errinfo.msg, "deeper") ? GR_LOST_DEPTH
-				     : GR_LOST_DOC_LIMIT, "%s", r->errinfo.msg);
-			continue;
-		}
-		if (rc < 0) {
-			reader_failed(u, r, rc);
-			break;
-		}
-		u->line = line;
-		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n) ||
-		    gr_trace_text(u, doc, n)) {
-			maybe_flush(u);
-			continue;
-		}
-		json_error_t jerr;
-		json_t *j = json_loadb(doc, n, JSON_ALLOW_NUL, &jerr);
-		if (!j) {
-			char esc[200];
-			gr_unit_record(u);
-			u->line = line + (jerr.line > 1 ? (uint64_t)jerr.line - 1 : 0);
-			gr_unit_lost(u, GR_LOST_JSON, "malformed JSON: %s",
-				     gr_escape_msg(jerr.text, strlen(jerr.text), 120, esc, sizeof(esc)));
-			continue;
-		}
-		gr_json_document(u, j);
-		json_decref(j);
-		maybe_flush(u);
-	}
-}
-
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
-static void read_file(struct gr_unit *u, const char *path)
-{
-	struct gr_reader r;
-	struct gr_error err = { 0 };
-	const char *p;
-	size_t n;
-	int rc;
-	const struct gr_fetch_opts *o = u->cfg->o;
-
-	u->file = path;
-	u->line = 0;
-	u->st.files++;
-	if (gr_reader_open(&r, path, &err)) {
-		file_lost(u, GR_LOST_UNREADABLE, &err);
-		return;
-	}
-	gr_reader_limits(&r, o->max_line, o->max_doc, o->max_depth);
-	if (u->rcache)
-		gr_reader_use_cache(&r, u->rcache);
-	if ((rc = gr_reader_peek(&r, 64, &p, &n))) {
-		reader_failed(u, &r, rc);
-		goto out;
-	}
-	if (!strcmp(base_name(path), "aws-logs-write-test") &&
-	    n >= 27 && !memcmp(p, "Permission Check Successful", 27)) {
-		gr_unit_skip(u, GR_SKIP_WRITE_TEST);
-		goto out;
-	}
-	/* skip a UTF-8 byte order mark and leading whitespace to see the format */
-	size_t i = 0;
-	if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
-		r.pos += 3;
-		p += 3;
-		n -= 3;
-	}
-	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
-		i++;
-	int64_t t;
-	size_t k = i + 1;
-	while (k < n && (p[k] == ' ' || p[k] == '\n' || p[k] == '\r' || p[k] == '\t'))
-		k++;
-	/* "[INFO]\t..." is a Python log line, "[{" or "[]" a JSON array */
-	bool json_array = i < n && p[i] == '[' &&
-			  (k >= n || strchr("{[]\"-0123456789tfn", p[k]));
-	if (i < n && (p[i] == '{' || json_array)) {
-		read_json(u, &r);
-	} else if (export_prefix(p, n, &t)) {
-		struct gr_stream *s = gr_unit_stream(u, u->spec->group,
-						     u->spec->group ? strlen(u->spec->group) : 0,
-						     u->spec->stream,
-						     u->spec->stream ? strlen(u->spec->stream) : 0);
-		read_export(u, &r, s);
-	} else if (n) {
-		struct gr_stream *s = gr_unit_stream(u, u->spec->group,
-						     u->spec->group ? strlen(u->spec->group) : 0,
-						     u->spec->stream,
-						     u->spec->stream ? strlen(u->spec->stream) : 0);
-		if (s)
-			read_text(u, &r, s);
-	}
-out:
-	u->st.bytes_in += r.bytes_in;
-	u->st.bytes += gr_reader_offset(&r);
-	gr_reader_release(&r);
-}
-
 /* --- the unit ---------------------------------------------------------------- */
 
 void gr_unit_init(struct gr_unit *u, const struct gr_fetch_cfg *cfg,
@@ -1136,7 +816,7 @@ static void finish_streams(struct gr_unit *u)
 			struct gr_logsrc src = logsrc(s);
 			gr_ev_stream(writer_for(u, s), &src, s->fn_from);
 			if (u->w.err)
-				out_of_memory(u);
+				gr_unit_nomem(u);
 			count_event(u, s);
 		}
 		if (u->spec->stream && !u->spec->group && s->any) {
@@ -1152,7 +832,7 @@ static void finish_streams(struct gr_unit *u)
 			continue;
 		if (s->fn && gr_fn_filter_match(u->cfg->filter, s->fn, strlen(s->fn))) {
 			if (gr_buf_add(&u->out, s->buf.data, s->buf.len))
-				out_of_memory(u);
+				gr_unit_nomem(u);
 		} else {
 			u->st.records_out -= s->records;
 			u->st.events_out -= s->events;
@@ -1162,10 +842,8 @@ static void finish_streams(struct gr_unit *u)
 	}
 }
 
-int gr_unit_run(struct gr_unit *u)
+int gr_unit_finish(struct gr_unit *u)
 {
-	for (size_t i = 0; i < u->spec->nfiles && !u->fatal; i++)
-		read_file(u, u->spec->files[i]);
 	if (!u->fatal)
 		resolve_deferred(u);
 	if (!u->fatal)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "common/buf.h"
+#include "common/fn_filter.h"
 #include "stream/events.h"
 #include "gammaray.h"
 #include "common/jsonw.h"
@@ -23,9 +24,6 @@ struct gr_fetch_cfg {
 	struct gr_strmap tasks;         /* export task id -> index into task_groups */
 	char **task_groups;             /* log group of each export task */
 };
-
-/* Does fn pass --function? Thread-safe. */
-bool gr_fn_filter_match(struct gr_fn_filter *f, const char *fn, size_t n);
 
 /* A diagnostic kept until the unit's output is written, so messages come out in
  * the same order as the data whatever the number of jobs. */
@@ -86,13 +84,18 @@ struct gr_unit {
 	struct gr_buf jdec;              /* decoded strings of one JSON-format log record */
 };
 
-/* Initialise, run and release a unit. gr_unit_run returns 0 or u->fatal. */
+/* Initialise and release a unit. */
 void gr_unit_init(struct gr_unit *u, const struct gr_fetch_cfg *cfg,
 		  const struct gr_unit_spec *spec);
-int gr_unit_run(struct gr_unit *u);
 void gr_unit_release(struct gr_unit *u);
+/* Read the unit's files, each by its content (detect.c), then gr_unit_finish.
+ * Returns 0 or u->fatal. */
+int gr_unit_run(struct gr_unit *u);
+/* After the last file: attribute deferred records, say what each stream was,
+ * apply --function. Returns 0 or u->fatal. */
+int gr_unit_finish(struct gr_unit *u);
 
-/* --- used by the format modules (cwl_json.c, xray_doc.c) --------------------------- */
+/* --- used by the format modules (cwl_json.c, xray_doc.c, jaeger.c, otlp.c) ---------- */
 
 /* A new input record begins (counted in records_in). */
 void gr_unit_record(struct gr_unit *u);
@@ -110,6 +113,10 @@ int gr_unit_wrote(struct gr_unit *u);
 /* Hand the output written so far to the ordered writer if it has grown past the
  * threshold (between records of a large document). */
 void gr_unit_flush(struct gr_unit *u);
+/* Out of memory: the unit stops (u->fatal). */
+void gr_unit_nomem(struct gr_unit *u);
+/* A whole file lost under reason r, e saying why (shown, and fatal with --strict). */
+void gr_unit_file_lost(struct gr_unit *u, enum gr_reason r, const struct gr_error *e);
 
 /* Find or create the log stream (group, stream); either may be NULL/empty. */
 struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn,
@@ -128,24 +135,11 @@ bool gr_unit_lambda_json(struct gr_unit *u, const char *doc, size_t n);
 void gr_unit_log_line(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 		      const struct gr_lambda_line *l);
 
-/* Escape untrusted bytes for a message: printable ASCII kept, others as \xNN, at
- * most max input bytes (then "..."). Returns out. */
-char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size);
-
 /* --- format modules ---------------------------------------------------------- */
 
-/* Handle one JSON document of any shape fetch knows; line is where it starts. */
-void gr_json_document(struct gr_unit *u, json_t *doc);
 /* CloudWatch Logs JSON shapes; return false when doc is none of them. */
 bool gr_cwl_json(struct gr_unit *u, json_t *doc);
 /* X-Ray shapes, read from the text doc[0..n) of one JSON value; false when it is
  * none of them (or not well-formed: the caller's JSON parser then says why). */
 bool gr_xray_text(struct gr_unit *u, const char *doc, size_t n);
-/* Jaeger JSON ({"data":[trace...]}, or one trace {"traceID","spans","processes"}) and
- * OTLP/JSON ({"resourceSpans":[...]}), or an array of them, read from the text
- * doc[0..n) of one JSON value (trace_text.c, jaeger.c, otlp.c): one segment record per
- * span; false when it is none of them (or not well-formed: the caller's JSON parser
- * then says why). CloudWatch Logs shapes (gr_cwl_json) are left to the caller. */
-bool gr_trace_text(struct gr_unit *u, const char *doc, size_t n);
-
 #endif

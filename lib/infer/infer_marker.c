@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "infer/infer.h"
-#include "fetch/unit.h"
 
 bool inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out)
 {

@@ -6,7 +6,12 @@
 
 #include "common/json_scan.h"
 #include "common/jsonw.h"
-#include "fetch/lambda_log.h"
+
+/* Invocation outcome as Lambda states it. */
+enum gr_status { GR_STATUS_NONE, GR_STATUS_OK, GR_STATUS_ERROR, GR_STATUS_TIMEOUT };
+
+/* Does s look like a Lambda request id (1..64 of [0-9A-Za-z-])? */
+bool gr_is_request_id(const char *s, size_t n);
 
 /* Where a log record came from: its log group, stream and function, if known. */
 struct gr_logsrc {
@@ -18,22 +23,13 @@ struct gr_logsrc {
 /* {"type":"gammaray-events","v":1} */
 void gr_ev_header(struct gr_jw *w);
 
-/*
- * A platform record (start, end, report, init_start, init_report, fault) from a
- * parsed log line. ts is the record's time (GR_TIME_UNKNOWN: omitted); req
- * overrides l->req when non-empty (attribution). Returns false for kinds that
- * are not platform records.
- */
-bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
-		    struct gr_str req, const struct gr_logsrc *src);
-
-/*
- * The head of a fault record without its request id, and the tail: written as
- * head + ,"req":"..." + tail once the invocation is known (deferred attribution).
- * gr_ev_platform writes the same bytes in one go.
- */
-void gr_ev_fault_parts(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
-		       bool tail);
+/* Optional members: nothing is written for an empty string, a negative number,
+ * GR_TIME_UNKNOWN or GR_STATUS_NONE (the stream's "absent"). */
+void gr_ev_opt_str(struct gr_jw *w, const char *key, struct gr_str s);
+void gr_ev_opt_cstr(struct gr_jw *w, const char *key, const char *s);
+void gr_ev_opt_int(struct gr_jw *w, const char *key, int64_t v);
+void gr_ev_opt_ts(struct gr_jw *w, int64_t ts);
+void gr_ev_opt_status(struct gr_jw *w, enum gr_status st);
 
 /* {"type":"marker","ts":T,"req":R,"m":{...}}; m_json is compact single-line JSON. */
 void gr_ev_marker(struct gr_jw *w, int64_t ts, struct gr_str req, const char *m_json,

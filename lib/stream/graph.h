@@ -8,7 +8,7 @@
 #include "common/buf.h"
 #include "gammaray.h"
 #include "common/jsonw.h"
-#include "fetch/lambda_log.h"
+#include "stream/events.h"
 #include "common/strmap.h"
 
 #define GR_GRAPH_VERSION 1
