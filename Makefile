@@ -68,7 +68,7 @@ CRIT_LIBS = $(shell pkg-config --libs criterion)
 # lib/README.md draws the floors. The toolkit's library is every folder of lib/ but the
 # simulator and the scorer, which are kept apart (as zstd keeps its data generator) in a
 # second archive that only gammaray-synth, gammaray-score, the tests and bench link.
-LIB_DIRS  := common stream fetch infer infer/rules critpath dot
+LIB_DIRS  := common stream fetch infer infer/model infer/rules critpath dot
 TOOL_DIRS := synth score
 LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
@@ -89,7 +89,7 @@ TEST_BIN := $(O)/tests/unit-tests
 
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all check unit-check cli-check demo bench install uninstall clean distclean help \
+.PHONY: all check layers-check unit-check cli-check demo bench install uninstall clean distclean help \
         fuzz fuzz-build fuzz-replay valgrind-check
 .DEFAULT_GOAL := all
 
@@ -140,10 +140,15 @@ $(TEST_BIN): $(TEST_OBJ) $(TOOL_A) $(LIB_A) | $(O)/.deps-test
 unit-check: $(TEST_BIN)
 	$(Q)cd tests/unit && ../../$(TEST_BIN) --jobs=$(JOBS) --short-filename
 
+# lib/README.md's rule, read from the objects' symbols and the include lines.
+layers-check: $(LIB_OBJ) $(TOOL_OBJ)
+	$(Q)/usr/bin/python3 build-aux/layers.py $(O) $(LIB_OBJ) $(TOOL_OBJ)
+
 cli-check: $(PROGS) | $(O)/.deps-test
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/cli/run.sh
 
 check: all
+	$(Q)$(MAKE) --no-print-directory layers-check
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
@@ -256,6 +261,7 @@ help:
 	@echo 'gammaray $(VERSION): targets'
 	@echo '  all (default)  build the programs into $(O)/bin'
 	@echo '  check          build and run every test (Criterion unit, CLI golden, fuzz replays)'
+	@echo '  layers-check   lib/README.md'"'"'s rule on the objects: no reference up a floor, no loops'
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'

@@ -150,3 +150,45 @@ int gr_time_parse_user(const char *s, int64_t now_us, int64_t *us)
 	}
 	return GR_ERR_USAGE;
 }
+
+int gr_duration_parse(const char *s, int64_t *us)
+{
+	static const struct {
+		const char *unit;
+		double mult;
+	} units[] = {
+		{ "us", 1 }, { "ms", 1e3 }, { "s", 1e6 }, { "m", 60e6 }, { "h", 3600e6 },
+		{ "d", 86400e6 }, { "", 1e6 },
+	};
+	double v = 0, scale = 0;
+	const char *p = s;
+	bool digits = false;
+
+	if (!s)
+		return GR_ERR_USAGE;
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (*p++ - '0');
+		digits = true;
+	}
+	if (*p == '.') {
+		p++;
+		scale = 0.1;
+		while (*p >= '0' && *p <= '9') {
+			v += (*p++ - '0') * scale;
+			scale /= 10;
+			digits = true;
+		}
+	}
+	if (!digits || v > 1e12)
+		return GR_ERR_USAGE;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].unit))
+			continue;
+		double r = v * units[i].mult;
+		if (r > 9e18)
+			return GR_ERR_USAGE;
+		*us = (int64_t)(r + 0.5);
+		return 0;
+	}
+	return GR_ERR_USAGE;
+}

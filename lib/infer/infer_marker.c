@@ -3,27 +3,6 @@
 
 #include "infer/infer.h"
 
-bool inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out)
-{
-	struct gr_js js;
-	struct gr_jv k, v;
-
-	for (size_t i = 0; i < n; i++)
-		out[i].t = GR_JT_NONE;
-	if (!gr_js_begin(&js, obj.p, obj.n, false, 0))
-		return false;
-	while (gr_js_next(&js, &k, &v) > 0) {
-		if (k.esc)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (strlen(names[i]) == k.n && !memcmp(names[i], k.p, k.n)) {
-				out[i] = v;
-				break;
-			}
-	}
-	return true;
-}
-
 static bool is(struct gr_str s, const char *lit)
 {
 	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);

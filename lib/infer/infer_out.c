@@ -12,28 +12,6 @@ static const char *const what_names[] = {
 	[U_XRAY_LINK] = "xray-link",
 };
 
-void inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_t ts,
-		 const char *key, uint64_t seg)
-{
-	if (what == U_TRIGGER)
-		inf->st.unmatched_trigger[kind]++;
-	else if (what == U_CAUSE)
-		inf->st.unmatched_cause[kind]++;
-	else
-		inf->st.unmatched_xray++;
-	if (!inf->o.unmatched)
-		return;
-	struct inf_unm *u = inf_vec_push(inf, &inf->unms, sizeof(*u));
-	if (!u)
-		return;
-	u->ts = ts;
-	u->key = key;
-	u->seg = seg;
-	u->node = node;
-	u->what = (uint8_t)what;
-	u->kind = (uint8_t)kind;
-}
-
 void inf_unmatched_causes(struct gr_infer *inf)
 {
 	for (size_t i = 0; i < inf->causes.n; i++) {

@@ -16,11 +16,6 @@
  * arrive late and writes taken earlier.
  */
 
-bool inf_was_released(const struct gr_infer *inf, uint64_t idfp)
-{
-	return gr_fpmap_get(&inf->released, idfp) || gr_fpmap_get(&inf->released_old, idfp);
-}
-
 void inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool last)
 {
 	if (inf->fatal)

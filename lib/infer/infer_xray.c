@@ -153,13 +153,6 @@ static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *
 	}
 }
 
-uint32_t inf_seg_find(const struct gr_infer *inf, uint64_t key)
-{
-	uint32_t *v = key ? gr_fpmap_get(&inf->seg_ix, key) : NULL;
-
-	return v ? *v : INF_NONE;
-}
-
 bool inf_segment(struct gr_infer *inf)
 {
 	const struct gr_event *ev = &inf->ev;
@@ -272,25 +265,6 @@ bool inf_segment(struct gr_infer *inf)
 	if (ev->links.n && (fresh || s->links == INF_NONE))
 		add_links(inf, si, ev);
 	return true;
-}
-
-uint32_t inf_seg_owner(const struct gr_infer *inf, uint32_t si)
-{
-	for (int steps = 0; si != INF_NONE && steps < 64; steps++) {
-		const struct inf_seg *s = &((const struct inf_seg *)inf->segs.v)[si];
-		switch (s->role) {
-		case XR_SVC:
-			return s->node;
-		case XR_FN:
-		case XR_SUB:
-		case XR_CALL:
-			si = inf_seg_find(inf, s->parent);
-			break;
-		default:
-			return INF_NONE;
-		}
-	}
-	return INF_NONE;
 }
 
 void inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t nn)

@@ -51,6 +51,10 @@ double sy_log(double x);
  */
 size_t sy_fmt_u64(uint64_t v, char *out);
 size_t sy_fmt_u64_pad(uint64_t v, int width, char *out);
+/* v in decimal, zero-padded to at least width digits (more when it needs them). */
+size_t sy_fmt_u64_min(uint64_t v, int width, char *out);
+/* v as 8 lower-case hex digits. */
+size_t sy_fmt_hex32(uint32_t v, char *out);
 size_t sy_fmt_i64(int64_t v, char *out);
 size_t sy_fmt_hex(const uint8_t *b, size_t n, char *out);
 size_t sy_fmt_hex_upper(const uint8_t *b, size_t n, char *out);
@@ -570,6 +574,15 @@ void sy_ddb_keys(struct gr_buf *b, const struct sy_sim *s, const struct sy_rec *
 
 /* synth_truth.c */
 int sy_truth_write(struct sy_sim *s);
+
+/* Copy the string lit to p (no NUL); returns the end. */
+static inline char *sy_put_lit(char *p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	memcpy(p, lit, n);
+	return p + n;
+}
 
 /* Small sticky-error appenders. */
 static inline void sy_add(struct sy_sim *s, struct gr_buf *b, const void *p, size_t n)

@@ -1,7 +1,8 @@
-/* synth_fmt.c: gammaray-synth's fast number, id and time formatting, and file helpers. */
+/* synth_fmt.c: gammaray-synth's fast number, id and time formatting, file helpers, and the sticky error. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -331,4 +332,47 @@ fail:
 	gr_error_set(err, GR_ERR_IO, "cannot write: %s", strerror(errno));
 	gr_error_at(err, path, 0);
 	return GR_ERR_IO;
+}
+
+/* v in decimal, zero-padded to at least width digits. */
+size_t sy_fmt_u64_min(uint64_t v, int width, char *out)
+{
+	int digits = 1;
+	for (uint64_t x = v; x >= 10; x /= 10)
+		digits++;
+	return sy_fmt_u64_pad(v, digits > width ? digits : width, out);
+}
+
+/* v as 8 lower-case hex digits. */
+size_t sy_fmt_hex32(uint32_t v, char *out)
+{
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+	return sy_fmt_hex(b, 4, out);
+}
+
+/* --- the sticky error every writer shares -------------------------------------- */
+
+void sy_fail(struct sy_sim *s, int rc)
+{
+	if (s->rc)
+		return;
+	s->rc = rc;
+	if (s->err && s->err->code == 0)
+		gr_error_set(s->err, rc, "%s", gr_strerror(rc));
+}
+
+void *sy_alloc_array(struct sy_sim *s, void *p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return p;
+	size_t nc = *cap ? *cap : 16;
+	while (nc < need)
+		nc *= 2;
+	void *q = realloc(p, nc * elem);
+	if (!q) {
+		sy_fail(s, GR_ERR_NOMEM);
+		return NULL;
+	}
+	*cap = nc;
+	return q;
 }

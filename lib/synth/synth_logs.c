@@ -982,3 +982,11 @@ void sy_log_release(struct sy_sim *s)
 	gr_buf_release(&s->shuf);
 	gr_buf_release(&s->msg);
 }
+
+void sy_env_retire(struct sy_sim *s, struct sy_env *e)
+{
+	sy_log_flush_env(s, e);
+	gr_buf_release(&e->buf);
+	free(e->ev);
+	free(e);
+}

@@ -9,31 +9,6 @@
 #define MS 1000
 #define SEC 1000000
 
-void sy_fail(struct sy_sim *s, int rc)
-{
-	if (s->rc)
-		return;
-	s->rc = rc;
-	if (s->err && s->err->code == 0)
-		gr_error_set(s->err, rc, "%s", gr_strerror(rc));
-}
-
-void *sy_alloc_array(struct sy_sim *s, void *p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return p;
-	size_t nc = *cap ? *cap : 16;
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(p, nc * elem);
-	if (!q) {
-		sy_fail(s, GR_ERR_NOMEM);
-		return NULL;
-	}
-	*cap = nc;
-	return q;
-}
-
 /* ---------------------------------------------------------------------------
  * Pools: requests, records and traces come from slabs and go back to free lists.
  */
@@ -232,14 +207,6 @@ static struct sy_env *env_new(struct sy_sim *s, struct sy_fn *fn, int64_t t)
 	return e;
 }
 
-void sy_env_retire(struct sy_sim *s, struct sy_env *e)
-{
-	sy_log_flush_env(s, e);
-	gr_buf_release(&e->buf);
-	free(e->ev);
-	free(e);
-}
-
 static bool busy_less(const struct sy_env *a, const struct sy_env *b)
 {
 	return a->busy_until < b->busy_until;
@@ -320,126 +287,6 @@ static struct sy_env *env_pick(struct sy_sim *s, struct sy_fn *fn, int64_t t, bo
 	}
 	*cold = true;
 	return env_new(s, fn, t);
-}
-
-/* ---------------------------------------------------------------------------
- * Keys of objects and items, as AWS shows them.
- */
-static const char *const labels[] = { "Dog", "Cat", "Car", "Tree", "Person", "Bicycle",
-				      "Beach", "Mountain" };
-
-/* v in decimal, zero-padded to at least width digits. */
-static size_t pad_min(uint64_t v, int width, char *out)
-{
-	int digits = 1;
-	for (uint64_t x = v; x >= 10; x /= 10)
-		digits++;
-	return sy_fmt_u64_pad(v, digits > width ? digits : width, out);
-}
-
-static size_t hex32(uint32_t v, char *out)
-{
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
-	return sy_fmt_hex(b, 4, out);
-}
-
-size_t sy_s3_key(const struct sy_sim *s, const struct sy_rec *r, char *out, size_t size)
-{
-	char *p = out;
-
-	(void)size; /* every key fits in 64 bytes */
-	switch (s->res[r->res].def->keyfmt) {
-	case SY_KEY_PART:
-		memcpy(p, "job-", 4);
-		p += 4;
-		p += pad_min(r->run, 6, p);
-		memcpy(p, "/part-", 6);
-		p += 6;
-		p += pad_min(r->arg, 4, p);
-		break;
-	case SY_KEY_DEPTH:
-		*p++ = 'd';
-		p += sy_fmt_u64(r->depth, p);
-		*p++ = '/';
-		p += hex32(r->uniq, p);
-		memcpy(p, ".html", 5);
-		p += 5;
-		break;
-	default:
-		memcpy(p, "o/", 2);
-		p += 2;
-		p += hex32(r->uniq, p);
-		memcpy(p, ".json", 5);
-		p += 5;
-		break;
-	}
-	return (size_t)(p - out);
-}
-
-static char *put_lit(char *p, const char *lit)
-{
-	size_t n = strlen(lit);
-	memcpy(p, lit, n);
-	return p + n;
-}
-
-/* "name":"value" or "name":{"T":"value"} */
-static char *put_attr(char *p, const char *name, const char *type, const char *v, size_t vn,
-		      bool typed)
-{
-	*p++ = '"';
-	p = put_lit(p, name);
-	p = put_lit(p, "\":");
-	if (typed) {
-		*p++ = '{';
-		*p++ = '"';
-		p = put_lit(p, type);
-		p = put_lit(p, "\":");
-	}
-	*p++ = '"';
-	memcpy(p, v, vn);
-	p += vn;
-	*p++ = '"';
-	if (typed)
-		*p++ = '}';
-	return p;
-}
-
-void sy_ddb_keys(struct gr_buf *b, const struct sy_sim *s, const struct sy_rec *r, bool typed)
-{
-	char v[32];
-	size_t vn;
-	char *p0, *p;
-
-	if (gr_buf_grow(b, 160)) {
-		sy_fail((struct sy_sim *)s, GR_ERR_NOMEM);
-		return;
-	}
-	p0 = p = b->data + b->len;
-	*p++ = '{';
-	switch (s->res[r->res].def->keyfmt) {
-	case SY_KEY_POOL:
-		memcpy(v, "user-", 5);
-		vn = 5 + pad_min(r->arg, 2, v + 5);
-		p = put_attr(p, "UserId", "S", v, vn, typed);
-		break;
-	case SY_KEY_IMAGE:
-		memcpy(v, "img-", 4);
-		vn = 4 + hex32(r->uniq, v + 4);
-		p = put_attr(p, "ImageId", "S", v, vn, typed);
-		*p++ = ',';
-		{
-			const char *l = labels[r->arg % (sizeof(labels) / sizeof(*labels))];
-			p = put_attr(p, "Label", "S", l, strlen(l), typed);
-		}
-		break;
-	default:
-		vn = sy_fmt_u64(r->uniq, v);
-		p = put_attr(p, "Id", "N", v, vn, typed);
-		break;
-	}
-	*p++ = '}';
-	sy_commit(b, (size_t)(p - p0));
 }
 
 /* ---------------------------------------------------------------------------
@@ -1297,19 +1144,19 @@ static void noise(struct sy_sim *s, struct att *a, int64_t t)
 	char b[96], *p = b;
 
 	if (a->rq->nrec > 1) {
-		p = put_lit(p, "processing ");
+		p = sy_put_lit(p, "processing ");
 		p += sy_fmt_u64(a->rq->nrec, p);
-		p = put_lit(p, " records");
+		p = sy_put_lit(p, " records");
 	} else {
-		p = put_lit(p, "processing event (attempt ");
+		p = sy_put_lit(p, "processing event (attempt ");
 		p += sy_fmt_u64(a->rq->attempt + 1u, p);
 		*p++ = ')';
 	}
 	sy_log_app(s, a->c, a->fn, a->reqid, t, "INFO", b, (size_t)(p - b));
 	if (sy_rng_chance(&s->rng, 0.3)) {
-		p = put_lit(b, sy_rng_chance(&s->rng, 0.5) ? "cache hit for key "
+		p = sy_put_lit(b, sy_rng_chance(&s->rng, 0.5) ? "cache hit for key "
 							    : "cache miss for key ");
-		p += hex32((uint32_t)sy_rng_next(&s->rng), p);
+		p += sy_fmt_hex32((uint32_t)sy_rng_next(&s->rng), p);
 		if (a->fn->def->runtime == SY_PY)
 			sy_log_raw(s, a->c, t + 50, b, (size_t)(p - b));
 		else

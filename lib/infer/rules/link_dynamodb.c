@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "infer/infer.h"
+#include "infer/rules/rules.h"
 
 #define MAX_KEY_ATTRS 16
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "infer/infer.h"
+#include "infer/rules/rules.h"
 
 /*
  * The rule: an effect is caused by the latest write of its key that happened before

@@ -1,7 +1,7 @@
 /* link_lambda.c: Lambda Invoke (callee and caller request ids, or function and time) and Step Functions executions. */
 #include <string.h>
 
-#include "infer/infer.h"
+#include "infer/rules/rules.h"
 
 static bool is(struct gr_str s, const char *lit)
 {

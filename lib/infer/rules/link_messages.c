@@ -1,7 +1,7 @@
 /* link_messages.c: exact-id rules: SNS and SQS message ids, Kinesis sequence numbers, EventBridge event ids. */
 #include <string.h>
 
-#include "infer/infer.h"
+#include "infer/rules/rules.h"
 
 static bool is(struct gr_str s, const char *lit)
 {

@@ -1,7 +1,7 @@
 /* link_s3.c: the S3 rule: writes (bucket, key, ETag, version) and the notifications they cause. */
 #include <string.h>
 
-#include "infer/infer.h"
+#include "infer/rules/rules.h"
 
 static bool is(struct gr_str s, const char *lit)
 {

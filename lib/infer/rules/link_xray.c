@@ -1,7 +1,7 @@
 /* link_xray.c: the X-Ray rules: parent chains through service segments, span links, Invoke subsegments. */
 #include <stdio.h>
 
-#include "infer/infer.h"
+#include "infer/rules/rules.h"
 
 /* "0123456789abcdef" of an id, packed. */
 static const char *id_text(struct gr_infer *inf, uint64_t id)

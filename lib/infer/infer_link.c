@@ -4,22 +4,6 @@
 
 #include "infer/infer.h"
 
-bool inf_cand_add(struct gr_infer *inf, struct inf_cands *c, const struct inf_cand *x)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct inf_cand *p = realloc(c->v, cap * sizeof(*p));
-		if (!p) {
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
-			return false;
-		}
-		c->v = p;
-		c->cap = cap;
-	}
-	c->v[c->n++] = *x;
-	return true;
-}
-
 /* A candidate from a cause found by a trigger record. */
 static void from_cause(struct gr_infer *inf, uint32_t e, const struct inf_src *s, uint32_t ci,
 		       float conf, int evidence, struct inf_cands *c)
