@@ -42,6 +42,7 @@ enum gr_err {
 	GR_ERR_USAGE = -7,    /* invalid argument (option value, API misuse) */
 	GR_ERR_DATA = -8,     /* records were lost (with --strict: the first one) */
 	GR_ERR_PIPE = -9,     /* the reader of our output went away (EPIPE) */
+	GR_ERR_DEPTH = -10,   /* JSON nested deeper than the configured limit */
 };
 
 /* Where and why something failed. line and offset are 0 when unknown. */

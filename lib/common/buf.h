@@ -2,6 +2,7 @@
 #ifndef GR_BUF_H
 #define GR_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -25,6 +26,14 @@ struct gr_str {
 	const char *p; /* first byte, NULL when absent */
 	size_t n;      /* length */
 };
+
+/* Is s exactly the NUL-terminated lit? */
+static inline bool gr_str_is(struct gr_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n == n && (n == 0 || !memcmp(s.p, lit, n));
+}
 
 /* Ensure room for `extra` more bytes. 0, GR_ERR_NOMEM or GR_ERR_LIMIT. */
 int gr_buf_grow(struct gr_buf *b, size_t extra);

@@ -18,6 +18,7 @@ const char *gr_strerror(int code)
 	case GR_ERR_USAGE: return "invalid argument";
 	case GR_ERR_DATA: return "records lost";
 	case GR_ERR_PIPE: return "broken pipe";
+	case GR_ERR_DEPTH: return "nested too deep";
 	}
 	return "unknown error";
 }

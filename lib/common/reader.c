@@ -598,7 +598,7 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 			r->pos += st.at;
 			if (discard) {
 				if (st.max_seen > r->max_depth)
-					return json_error(r, GR_ERR_LIMIT, start_line,
+					return json_error(r, GR_ERR_DEPTH, start_line,
 							  "JSON nested deeper than %d levels skipped",
 							  r->max_depth);
 				return json_error(r, GR_ERR_LIMIT, start_line,

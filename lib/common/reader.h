@@ -92,8 +92,8 @@ int gr_reader_line(struct gr_reader *r, const char **line, size_t *len);
 /*
  * Next top-level JSON value (object or array), found by scanning for its end, not
  * parsed. Values may be separated by whitespace or nothing ("}{"). Returns 1, 0 at
- * end of data, or a negative enum gr_err: GR_ERR_LIMIT (too large or too deep) and
- * GR_ERR_JSON (bytes that do not start a value, or a value cut short by the end of
+ * end of data, or a negative enum gr_err: GR_ERR_LIMIT (too large), GR_ERR_DEPTH
+ * (nested deeper than max_depth) and GR_ERR_JSON (bytes that do not start a value, or a value cut short by the end of
  * data) skip the offending bytes so reading can go on; r->errinfo says what and
  * where. *line is the line the value starts on.
  */

@@ -34,11 +34,6 @@ static enum gr_span_kind kind_parse(struct gr_str s)
 	return GR_SPAN_UNSET;
 }
 
-static bool str_is(struct gr_str s, const char *lit)
-{
-	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
-}
-
 /* An arena copy of a string field, or NULL when absent. */
 static const char *dup_str(struct gr_spans *s, struct gr_str v, bool *oom)
 {
@@ -64,9 +59,9 @@ static void fill_span(struct gr_spans *s, struct gr_span *sp, const struct gr_ev
 	sp->kind = (uint8_t)kind_parse(ev->kind);
 	sp->follows = ev->ref.n == 12 && !strncasecmp(ev->ref.p, "follows_from", 12);
 	sp->inferred = ev->inferred;
-	if (str_is(ev->origin, "AWS::Lambda"))
+	if (gr_str_is(ev->origin, "AWS::Lambda"))
 		sp->xray = GR_XRAY_LAMBDA;
-	else if (str_is(ev->origin, "AWS::Lambda::Function"))
+	else if (gr_str_is(ev->origin, "AWS::Lambda::Function"))
 		sp->xray = GR_XRAY_FUNCTION;
 	else if (sp->sub && sp->op && !strncmp(sp->op, "Attempt #", 9))
 		sp->xray = GR_XRAY_ATTEMPT;
@@ -75,7 +70,7 @@ static void fill_span(struct gr_spans *s, struct gr_span *sp, const struct gr_ev
 		 * namespace is a call out */
 		if (!sp->sub)
 			sp->kind = GR_SPAN_SERVER;
-		else if (str_is(ev->ns, "aws") || str_is(ev->ns, "remote"))
+		else if (gr_str_is(ev->ns, "aws") || gr_str_is(ev->ns, "remote"))
 			sp->kind = GR_SPAN_CLIENT;
 	}
 }
@@ -205,7 +200,7 @@ int gr_spans_read(struct gr_spans *s, struct gr_reader *r, struct gr_stats *st,
 				break;
 			}
 			skip = GR_SKIP_STREAM_HEADER;
-		} else if (str_is(ev.type_name, "gammaray-graph")) {
+		} else if (gr_str_is(ev.type_name, "gammaray-graph")) {
 			st->records_in--;
 			gr_error_set(err, GR_ERR_FORMAT,
 				     "this is a graph stream: --request reads the event stream "

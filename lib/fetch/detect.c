@@ -413,11 +413,11 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 	int rc;
 
 	while (!u->fatal && (rc = gr_reader_json(r, &doc, &n, &line)) != 0) {
-		if (rc == GR_ERR_LIMIT || rc == GR_ERR_JSON) {
+		if (rc == GR_ERR_LIMIT || rc == GR_ERR_DEPTH || rc == GR_ERR_JSON) {
 			u->line = r->errinfo.line;
 			gr_unit_record(u);
 			gr_unit_lost(u, rc == GR_ERR_JSON ? GR_LOST_JSON
-				     : strstr(r->errinfo.msg, "deeper") ? GR_LOST_DEPTH
+				     : rc == GR_ERR_DEPTH ? GR_LOST_DEPTH
 				     : GR_LOST_DOC_LIMIT, "%s", r->errinfo.msg);
 			continue;
 		}

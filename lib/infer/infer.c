@@ -26,7 +26,7 @@ static bool seen(struct gr_infer *inf, uint64_t fp)
 	if (inf->seen_old.count && gr_fpmap_get(&inf->seen_old, fp))
 		return true;
 	if (!gr_fpmap_put(&inf->seen, fp, 0, &added)) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return false;
 	}
 	return !added;
@@ -37,8 +37,8 @@ static uint64_t record_fp(const struct gr_event *ev, int64_t ts, const char *ext
 	char t[24];
 	int tn = snprintf(t, sizeof(t), "%lld", (long long)ts);
 
-	return inf_fp3(T_SEEN, ev->type_name.p, ev->type_name.n, ev->req.p, ev->req.n, t,
-		       (size_t)tn) ^ (en ? inf_fp1(T_SEEN, extra, en) : 0);
+	return gr_inf_fp3(T_SEEN, ev->type_name.p, ev->type_name.n, ev->req.p, ev->req.n, t,
+		       (size_t)tn) ^ (en ? gr_inf_fp1(T_SEEN, extra, en) : 0);
 }
 
 /*
@@ -47,7 +47,7 @@ static uint64_t record_fp(const struct gr_event *ev, int64_t ts, const char *ext
  * remember every record, so copies of earlier attempts' records are recognised
  * too without a fingerprint per record of every invocation.
  */
-static bool platform_dup(struct gr_infer *inf, const struct inf_node *n, int64_t latest)
+static bool platform_dup(struct gr_infer *inf, const struct gr_inf_node *n, int64_t latest)
 {
 	const struct gr_event *ev = &inf->ev;
 
@@ -64,35 +64,35 @@ static uint32_t record_node(struct gr_infer *inf)
 	const struct gr_event *ev = &inf->ev;
 
 	if (!ev->req.n) {
-		inf_lost(inf, GR_LOST_NO_REQUEST, "%.*s record without a request id",
+		gr_inf_lost(inf, GR_LOST_NO_REQUEST, "%.*s record without a request id",
 			 (int)ev->type_name.n, ev->type_name.p);
 		return INF_NONE;
 	}
 	if (!gr_is_request_id(ev->req.p, ev->req.n)) {
-		inf_lost(inf, GR_LOST_BAD_RECORD, "%.*s record with an invalid request id",
+		gr_inf_lost(inf, GR_LOST_BAD_RECORD, "%.*s record with an invalid request id",
 			 (int)ev->type_name.n, ev->type_name.p);
 		return INF_NONE;
 	}
-	uint32_t n = inf_node_find(inf, ev->req.p, ev->req.n);
+	uint32_t n = gr_inf_node_find(inf, ev->req.p, ev->req.n);
 	if ((n != INF_NONE && (INF_NODE(inf, n)->flags & NF_RELEASED)) ||
 	    (n == INF_NONE && inf->o.window_us &&
-	     inf_was_released(inf, inf_fp1(T_REQ, ev->req.p, ev->req.n)))) {
+	     gr_inf_was_released(inf, gr_inf_fp1(T_REQ, ev->req.p, ev->req.n)))) {
 		/* --window: its invocation was written already */
 		inf->st.io.reason[GR_SKIP_LATE]++;
 		inf->st.late++;
 		return INF_NONE;
 	}
 	if (n == INF_NONE)
-		n = inf_node_get(inf, ev->req.p, ev->req.n);
+		n = gr_inf_node_get(inf, ev->req.p, ev->req.n);
 	if (n != INF_NONE)
 		INF_NODE(inf, n)->flags |= NF_RUN;
 	return n;
 }
 
-static void set_trace(struct gr_infer *inf, struct inf_node *n, struct gr_str t)
+static void set_trace(struct gr_infer *inf, struct gr_inf_node *n, struct gr_str t)
 {
 	if (t.n && !n->trace)
-		n->trace = inf_pack_str(inf, t.p, t.n);
+		n->trace = gr_inf_pack_str(inf, t.p, t.n);
 }
 
 static int32_t clamp32(int64_t v)
@@ -113,7 +113,7 @@ static bool on_start(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	struct inf_node *n = INF_NODE(inf, ni);
+	struct gr_inf_node *n = INF_NODE(inf, ni);
 	if (ev->ts != GR_TIME_UNKNOWN && (ev->ts == n->start_ts || ev->ts == n->first_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
@@ -137,7 +137,7 @@ static bool on_start(struct gr_infer *inf)
 	if (n->start_ts == GR_TIME_UNKNOWN || ev->ts > n->start_ts) {
 		n->start_ts = ev->ts;
 		if (ev->stream.n) {
-			struct inf_stream *st = inf_stream_get(inf, ev->stream.p, ev->stream.n);
+			struct gr_inf_stream *st = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
 			n = INF_NODE(inf, ni);
 			n->stream = st ? st->name : NULL;
 			/* the first START after an INIT_START of the stream was cold */
@@ -146,14 +146,14 @@ static bool on_start(struct gr_infer *inf)
 				st->first_after = ev->ts;
 		}
 		if (ev->fn.n) {
-			n->fn = inf_intern(inf, ev->fn.p, ev->fn.n);
+			n->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
 			n->flags |= NF_FN_START;
 		}
 	}
 	if (n->first_ts == GR_TIME_UNKNOWN || ev->ts < n->first_ts)
 		n->first_ts = ev->ts;
 	if (!(n->flags & NF_FN_START) && ev->fn.n) {
-		n->fn = inf_intern(inf, ev->fn.p, ev->fn.n);
+		n->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
 		n->flags |= NF_FN_START;
 	}
 	set_trace(inf, n, ev->trace);
@@ -167,7 +167,7 @@ static bool on_end(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	struct inf_node *n = INF_NODE(inf, ni);
+	struct gr_inf_node *n = INF_NODE(inf, ni);
 	if (platform_dup(inf, n, n->end_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
@@ -188,7 +188,7 @@ static bool on_report(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	struct inf_node *n = INF_NODE(inf, ni);
+	struct gr_inf_node *n = INF_NODE(inf, ni);
 	if (platform_dup(inf, n, n->report_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
@@ -206,7 +206,7 @@ static bool on_report(struct gr_infer *inf)
 		else
 			n->flags &= (uint8_t)~NF_COLD;
 		if (ev->trace.n && ev->segment.n)
-			n->report_seg = inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->segment.p,
+			n->report_seg = gr_inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->segment.p,
 						ev->segment.n);
 	}
 	set_trace(inf, n, ev->trace);
@@ -220,7 +220,7 @@ static bool on_fault(struct gr_infer *inf)
 
 	if (ni == INF_NONE)
 		return false;
-	struct inf_node *n = INF_NODE(inf, ni);
+	struct gr_inf_node *n = INF_NODE(inf, ni);
 	if (platform_dup(inf, n, n->fault_ts)) {
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
@@ -244,13 +244,13 @@ static bool on_init_start(struct gr_infer *inf)
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		return false;
 	}
-	struct inf_stream *s = inf_stream_get(inf, ev->stream.p, ev->stream.n);
+	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
 	if (!s)
 		return false;
 	if (ev->ts != GR_TIME_UNKNOWN && (s->init_ts == GR_TIME_UNKNOWN || ev->ts > s->init_ts))
 		s->init_ts = ev->ts;
 	if (!s->fn && ev->fn.n)
-		s->fn = inf_intern(inf, ev->fn.p, ev->fn.n);
+		s->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
 	return true;
 }
 
@@ -262,7 +262,7 @@ static bool on_init_report(struct gr_infer *inf)
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		return false;
 	}
-	struct inf_stream *s = inf_stream_get(inf, ev->stream.p, ev->stream.n);
+	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
 	if (!s)
 		return false;
 	s->init_us = clamp32(ev->init_us);
@@ -277,11 +277,11 @@ static bool on_stream(struct gr_infer *inf)
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		return false;
 	}
-	struct inf_stream *s = inf_stream_get(inf, ev->stream.p, ev->stream.n);
+	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
 	if (!s)
 		return false;
 	/* the stream record states the function with the most authority (log group) */
-	s->fn = inf_intern(inf, ev->fn.p, ev->fn.n);
+	s->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
 	return true;
 }
 
@@ -290,7 +290,7 @@ static bool on_marker(struct gr_infer *inf)
 	const struct gr_event *ev = &inf->ev;
 
 	if (!ev->m.n) {
-		inf_lost(inf, GR_LOST_BAD_MARKER, "marker record without its object \"m\"");
+		gr_inf_lost(inf, GR_LOST_BAD_MARKER, "marker record without its object \"m\"");
 		return false;
 	}
 	uint32_t ni = record_node(inf);
@@ -300,10 +300,10 @@ static bool on_marker(struct gr_infer *inf)
 		inf->st.io.reason[GR_SKIP_DUPLICATE]++;
 		return false;
 	}
-	struct inf_node *n = INF_NODE(inf, ni);
+	struct gr_inf_node *n = INF_NODE(inf, ni);
 	if (ev->ts != GR_TIME_UNKNOWN && (n->mark_ts == GR_TIME_UNKNOWN || ev->ts < n->mark_ts))
 		n->mark_ts = ev->ts;
-	return inf_marker(inf, ni, ev->ts, &ev->m);
+	return gr_inf_marker(inf, ni, ev->ts, &ev->m);
 }
 
 static int on_header(struct gr_infer *inf)
@@ -323,11 +323,6 @@ static int on_header(struct gr_infer *inf)
 	return 0;
 }
 
-static bool is_lit(struct gr_str s, const char *lit)
-{
-	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
-}
-
 /* One line of input. */
 static void record(struct gr_infer *inf, const char *line, size_t n)
 {
@@ -338,11 +333,11 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 	inf->st.io.records_in++;
 	int rc = gr_ev_parse(line, n, ev, &inf->scratch, inf->o.max_depth, &e);
 	if (rc == GR_ERR_NOMEM) {
-		inf_fail(inf, rc, "out of memory");
+		gr_inf_fail(inf, rc, "out of memory");
 		return;
 	}
 	if (rc) {
-		inf_lost(inf, rc == GR_ERR_JSON ? GR_LOST_JSON : GR_LOST_BAD_RECORD, "%s", e.msg);
+		gr_inf_lost(inf, rc == GR_ERR_JSON ? GR_LOST_JSON : GR_LOST_BAD_RECORD, "%s", e.msg);
 		return;
 	}
 	if (ev->ts != GR_TIME_UNKNOWN && ev->ts > inf->newest)
@@ -362,13 +357,13 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 	case GR_EV_SEGMENT:
 		if (ev->start_us != GR_TIME_UNKNOWN && ev->start_us > inf->newest)
 			inf->newest = ev->start_us;
-		used = inf_segment(inf);
+		used = gr_inf_segment(inf);
 		break;
 	case GR_EV_LOG:
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		break;
 	case GR_EV_OTHER:
-		if (is_lit(ev->type_name, "gammaray-graph") || is_lit(ev->type_name, "gammaray-truth")) {
+		if (gr_str_is(ev->type_name, "gammaray-graph") || gr_str_is(ev->type_name, "gammaray-truth")) {
 			inf->st.io.reason[GR_SKIP_STREAM_HEADER]++;
 			gr_error_set(inf->err, GR_ERR_FORMAT,
 				     "this is a %s, not an event stream (gammaray-fetch writes those)",
@@ -427,7 +422,7 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 		inf->line = r->lineno;
 		if (rc == GR_ERR_LIMIT) {
 			inf->st.io.records_in++;
-			inf_lost(inf, GR_LOST_LINE_LIMIT, "line longer than %zu bytes",
+			gr_inf_lost(inf, GR_LOST_LINE_LIMIT, "line longer than %zu bytes",
 				 inf->o.max_line);
 			continue;
 		}
@@ -444,7 +439,7 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 		record(inf, line, n);
 		if (inf->o.window_us && !inf->fatal && inf->newest != INT64_MIN &&
 		    inf->newest >= inf->next_release)
-			inf_window_step(inf);
+			gr_inf_window_step(inf);
 	}
 	inf->st.io.bytes_in += r->bytes_in;
 	inf->st.io.bytes += gr_reader_offset(r);
@@ -487,15 +482,15 @@ int gr_infer_read_mem(struct gr_infer *inf, const char *name, const void *data, 
 static void streams_finalize(struct gr_infer *inf)
 {
 	for (size_t i = 0; i < inf->streams.n; i++)
-		INF_AT(inf, streams, struct inf_stream, i)->first_after = GR_TIME_UNKNOWN;
+		INF_AT(inf, streams, struct gr_inf_stream, i)->first_after = GR_TIME_UNKNOWN;
 	for (size_t i = 0; i < inf->nodes.n; i++) {
-		struct inf_node *n = INF_NODE(inf, i);
+		struct gr_inf_node *n = INF_NODE(inf, i);
 		if (!n->stream || n->start_ts == GR_TIME_UNKNOWN)
 			continue;
 		uint32_t *v = gr_strmap_get(&inf->stream_ix, n->stream, strlen(n->stream));
 		if (!v)
 			continue;
-		struct inf_stream *s = INF_AT(inf, streams, struct inf_stream, *v);
+		struct gr_inf_stream *s = INF_AT(inf, streams, struct gr_inf_stream, *v);
 		if (s->init_ts == GR_TIME_UNKNOWN || n->start_ts < s->init_ts)
 			continue;
 		if (s->first_after == GR_TIME_UNKNOWN || n->start_ts < s->first_after)
@@ -511,13 +506,13 @@ int gr_infer_finish(struct gr_infer *inf, struct gr_error *err)
 	if (inf->fatal)
 		return inf->fatal;
 	if (inf->o.window_us) {
-		inf_window_finish(inf);
+		gr_inf_window_finish(inf);
 	} else {
 		streams_finalize(inf);
-		inf_release(inf, NULL, 0, true);
+		gr_inf_release(inf, NULL, 0, true);
 	}
 	if (!inf->fatal)
-		inf_find_loops(inf);
+		gr_inf_find_loops(inf);
 	inf->st.loops = (const char *const *)inf->loops.v;
 	inf->st.nloops = inf->loops.n;
 	return inf->fatal;
@@ -534,7 +529,7 @@ void gr_infer_free(struct gr_infer *inf)
 		return;
 	for (size_t i = 0; i < inf->loops.n; i++)
 		free(*INF_AT(inf, loops, char *, i));
-	struct inf_vec *vecs[] = { &inf->nodes, &inf->causes, &inf->aliases, &inf->srcs, &inf->s3x,
+	struct gr_inf_vec *vecs[] = { &inf->nodes, &inf->causes, &inf->aliases, &inf->srcs, &inf->s3x,
 				   &inf->segs, &inf->links, &inf->edges, &inf->unms,
 				   &inf->streams, &inf->loops, &inf->namev, &inf->fedges };
 	for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++)

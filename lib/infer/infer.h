@@ -9,44 +9,44 @@
 
 /* A marker record of node: entry or call. Counts a loss itself when it is malformed;
  * returns true when it was used. */
-bool inf_marker(struct gr_infer *inf, uint32_t node, int64_t ts, const struct gr_str *m);
+bool gr_inf_marker(struct gr_infer *inf, uint32_t node, int64_t ts, const struct gr_str *m);
 
 /* --- infer_xray.c: segments ------------------------------------------------- */
 
 /* A segment record (inf->ev). Returns true when used. */
-bool inf_segment(struct gr_infer *inf);
+bool gr_inf_segment(struct gr_infer *inf);
 /* Before linking nodes[0..n) (all when NULL): attach segments found through REPORT
  * segment ids, and X-Ray statuses. */
-void inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t n);
+void gr_inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t n);
 
 /* --- infer_link.c: edges --------------------------------------------------- */
 
 /* Make the edges into each of the given nodes (every node when NULL). */
-void inf_link_nodes(struct gr_infer *inf, const uint32_t *nodes, size_t n);
+void gr_inf_link_nodes(struct gr_infer *inf, const uint32_t *nodes, size_t n);
 
 /* --- infer_out.c: cycles, loops, output ------------------------------------- */
 
 /* Drop edges that close cycles among the given edges [first, edges.n). */
-void inf_break_cycles(struct gr_infer *inf, size_t first);
+void gr_inf_break_cycles(struct gr_infer *inf, size_t first);
 /* Record function-level loops (recursion) of every edge written. */
-void inf_find_loops(struct gr_infer *inf);
+void gr_inf_find_loops(struct gr_infer *inf);
 /* Write nodes (the given ones, or all that run when NULL), then edges
  * [first, edges.n), then unmatched records [ufirst, unms.n), in canonical order. */
-int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t n, size_t first,
+int gr_inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t n, size_t first,
 	      size_t ufirst);
 /* Record the causes no effect was linked to as unmatched (at the end). */
-void inf_unmatched_causes(struct gr_infer *inf);
+void gr_inf_unmatched_causes(struct gr_infer *inf);
 
 /* --- infer_window.c: --window ------------------------------------------------ */
 
 /* Called after a record when the newest time passed inf->next_release: link, write
  * and forget what ended a window ago. */
-void inf_window_step(struct gr_infer *inf);
+void gr_inf_window_step(struct gr_infer *inf);
 /* At the end of a --window run: the rest. */
-void inf_window_finish(struct gr_infer *inf);
+void gr_inf_window_finish(struct gr_infer *inf);
 /* Link and write the invocations nodes[0..n) (all that run and are not written when
  * NULL), with their edges and the unmatched evidence found; last: the end of the
  * input, when the causes nothing was linked to are reported too. */
-void inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool last);
+void gr_inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool last);
 
 #endif

@@ -5,13 +5,13 @@
 #include "infer/infer.h"
 
 /* A candidate from a cause found by a trigger record. */
-static void from_cause(struct gr_infer *inf, uint32_t e, const struct inf_src *s, uint32_t ci,
-		       float conf, int evidence, struct inf_cands *c)
+static void from_cause(struct gr_infer *inf, uint32_t e, const struct gr_inf_src *s, uint32_t ci,
+		       float conf, int evidence, struct gr_inf_cands *c)
 {
-	struct inf_cause *cs = INF_CAUSE(inf, ci);
+	struct gr_inf_cause *cs = INF_CAUSE(inf, ci);
 	bool sync = cs->op == OP_SYNC;
-	struct inf_cand x = {
-		.cause_us = sync ? inf_node_start(inf, INF_NODE(inf, e)) : cs->ts,
+	struct gr_inf_cand x = {
+		.cause_us = sync ? gr_inf_node_start(inf, INF_NODE(inf, e)) : cs->ts,
 		.key = s->text,
 		.from = cs->node,
 		.conf = conf,
@@ -22,27 +22,27 @@ static void from_cause(struct gr_infer *inf, uint32_t e, const struct inf_src *s
 		.time_known = !sync,
 	};
 	cs->flags |= CF_USED;
-	inf_cand_add(inf, c, &x);
+	gr_inf_cand_add(inf, c, &x);
 }
 
 /* Did an Invoke (call marker or X-Ray) name e's request id? */
 static bool named_callee(const struct gr_infer *inf, uint32_t e)
 {
-	const char *id = ((const struct inf_node *)inf->nodes.v)[e].id;
+	const char *id = ((const struct gr_inf_node *)inf->nodes.v)[e].id;
 
-	return inf_alias_first(inf, inf_fp1(T_LCALLEE, id, strlen(id))) != INF_NONE;
+	return gr_inf_alias_first(inf, gr_inf_fp1(T_LCALLEE, id, strlen(id))) != INF_NONE;
 }
 
 /* Trigger records of effect e. */
-static void src_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
+static void src_cands(struct gr_infer *inf, uint32_t e, struct gr_inf_cands *c)
 {
 	for (uint32_t si = INF_NODE(inf, e)->src; si != INF_NONE && !inf->fatal;
 	     si = INF_SRC(inf, si)->next) {
-		struct inf_src *s = INF_SRC(inf, si);
+		struct gr_inf_src *s = INF_SRC(inf, si);
 		switch (s->rule) {
 		case R_EXACT: {
 			size_t before = c->n;
-			for (uint32_t a = inf_alias_first(inf, s->key); a != INF_NONE;
+			for (uint32_t a = gr_inf_alias_first(inf, s->key); a != INF_NONE;
 			     a = INF_ALIAS(inf, a)->next) {
 				uint32_t ci = INF_ALIAS(inf, a)->cause;
 				if (INF_CAUSE(inf, ci)->flags & CF_XRAY)
@@ -51,8 +51,8 @@ static void src_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 				s = INF_SRC(inf, si);
 			}
 			if (c->n == before)
-				inf_unm_add(inf, U_TRIGGER, s->kind, e,
-					    inf_node_first(inf, INF_NODE(inf, e)), s->text, 0);
+				gr_inf_unm_add(inf, U_TRIGGER, s->kind, e,
+					    gr_inf_node_first(inf, INF_NODE(inf, e)), s->text, 0);
 			break;
 		}
 		case R_KEYTIME:
@@ -61,27 +61,27 @@ static void src_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 			if (s->cause != INF_NONE)
 				from_cause(inf, e, s, s->cause, s->conf, s->evidence, c);
 			else
-				inf_unm_add(inf, U_TRIGGER, s->kind, e,
-					    inf_node_first(inf, INF_NODE(inf, e)), s->text, 0);
+				gr_inf_unm_add(inf, U_TRIGGER, s->kind, e,
+					    gr_inf_node_first(inf, INF_NODE(inf, e)), s->text, 0);
 			break;
 		case R_CALLER: {
 			const char *caller = s->text;
-			uint32_t from = inf_node_get(inf, caller, strlen(caller));
+			uint32_t from = gr_inf_node_get(inf, caller, strlen(caller));
 			if (from == INF_NONE)
 				return;
-			struct inf_cand x = {
-				.cause_us = inf_node_start(inf, INF_NODE(inf, e)),
+			struct gr_inf_cand x = {
+				.cause_us = gr_inf_node_start(inf, INF_NODE(inf, e)),
 				.key = caller,
 				.from = from,
 				.conf = 1.0f,
 				.kind = GR_KIND_LAMBDA,
 				.evidence = EV_MARKER,
 			};
-			inf_cand_add(inf, c, &x);
+			gr_inf_cand_add(inf, c, &x);
 			break;
 		}
 		case R_UNKNOWN:
-			inf_unm_add(inf, U_TRIGGER, GR_KIND_NONE, e, inf_node_first(inf, INF_NODE(inf, e)),
+			gr_inf_unm_add(inf, U_TRIGGER, GR_KIND_NONE, e, gr_inf_node_first(inf, INF_NODE(inf, e)),
 				    s->text, 0);
 			break;
 		default:
@@ -92,16 +92,16 @@ static void src_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 
 /* Invoke calls that name e's request id: call markers' "callee" and X-Ray Invoke
  * subsegments. */
-static void callee_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
+static void callee_cands(struct gr_infer *inf, uint32_t e, struct gr_inf_cands *c)
 {
-	const struct inf_node *n = INF_NODE(inf, e);
-	uint64_t fp = inf_fp1(T_LCALLEE, n->id, strlen(n->id));
+	const struct gr_inf_node *n = INF_NODE(inf, e);
+	uint64_t fp = gr_inf_fp1(T_LCALLEE, n->id, strlen(n->id));
 
-	for (uint32_t a = inf_alias_first(inf, fp); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
+	for (uint32_t a = gr_inf_alias_first(inf, fp); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
 		uint32_t ci = INF_ALIAS(inf, a)->cause;
-		struct inf_cause *cs = INF_CAUSE(inf, ci);
+		struct gr_inf_cause *cs = INF_CAUSE(inf, ci);
 		bool sync = cs->op == OP_SYNC;
-		struct inf_cand x = {
+		struct gr_inf_cand x = {
 			.key = INF_NODE(inf, e)->id,
 			.conf = 1.0f,
 			.kind = cs->kind,
@@ -110,8 +110,8 @@ static void callee_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 		};
 		cs->flags |= CF_USED;
 		if (cs->flags & CF_XRAY) {
-			const struct inf_seg *sg = INF_SEG(inf, cs->node);
-			x.from = inf_seg_owner(inf, cs->node);
+			const struct gr_inf_seg *sg = INF_SEG(inf, cs->node);
+			x.from = gr_inf_seg_owner(inf, cs->node);
 			if (x.from == INF_NONE)
 				continue;
 			x.cause_us = sync || sg->t1 < 0 ? sg->t0 : sg->t1;
@@ -120,17 +120,17 @@ static void callee_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
 			x.sync_known = (sg->flags & (XF_SYNC | XF_ASYNC)) != 0;
 		} else {
 			x.from = cs->node;
-			x.cause_us = sync ? inf_node_start(inf, INF_NODE(inf, e)) : cs->ts;
+			x.cause_us = sync ? gr_inf_node_start(inf, INF_NODE(inf, e)) : cs->ts;
 			x.time_known = !sync;
 			x.evidence = EV_MARKER;
 		}
-		inf_cand_add(inf, c, &x);
+		gr_inf_cand_add(inf, c, &x);
 	}
 }
 
 static int cmp_cand(const void *a, const void *b)
 {
-	const struct inf_cand *x = a, *y = b;
+	const struct gr_inf_cand *x = a, *y = b;
 
 	if (x->from != y->from)
 		return x->from < y->from ? -1 : 1;
@@ -146,9 +146,9 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 /* One edge from the candidates c[0..n) of one (cause, kind). */
-static void make_edge(struct gr_infer *inf, uint32_t e, const struct inf_cand *c, size_t n)
+static void make_edge(struct gr_infer *inf, uint32_t e, const struct gr_inf_cand *c, size_t n)
 {
-	struct inf_cand best = c[0];
+	struct gr_inf_cand best = c[0];
 	bool sync_set = false, time_set = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -178,14 +178,14 @@ static void make_edge(struct gr_infer *inf, uint32_t e, const struct inf_cand *c
 		inf->st.cycles_broken++;
 		return;
 	}
-	const struct inf_node *to = INF_NODE(inf, e);
-	int64_t first = inf_node_first(inf, to);
+	const struct gr_inf_node *to = INF_NODE(inf, e);
+	int64_t first = gr_inf_node_first(inf, to);
 	if (time_set && first != GR_TIME_UNKNOWN && best.cause_us > first + inf->o.tolerance_us) {
 		/* the cause comes after the effect: the ids say it is, the clocks say no */
 		inf->st.clock_violations++;
 		best.conf *= 0.5f;
 	}
-	struct inf_edge *ed = inf_vec_push(inf, &inf->edges, sizeof(*ed));
+	struct gr_inf_edge *ed = gr_inf_vec_push(inf, &inf->edges, sizeof(*ed));
 	if (!ed)
 		return;
 	ed->from = best.from;
@@ -198,21 +198,21 @@ static void make_edge(struct gr_infer *inf, uint32_t e, const struct inf_cand *c
 	ed->cause_us = best.cause_us;
 }
 
-void inf_link_nodes(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
+void gr_inf_link_nodes(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 {
-	struct inf_cands c = { 0 };
+	struct gr_inf_cands c = { 0 };
 	size_t count = nodes ? nn : inf->nodes.n;
 
 	for (size_t i = 0; i < count && !inf->fatal; i++) {
 		uint32_t e = nodes ? nodes[i] : (uint32_t)i;
-		struct inf_node *n = INF_NODE(inf, e);
+		struct gr_inf_node *n = INF_NODE(inf, e);
 		if (!(n->flags & NF_RUN) || (n->flags & NF_EDGES))
 			continue;
 		n->flags |= NF_EDGES;
 		c.n = 0;
 		src_cands(inf, e, &c);
 		callee_cands(inf, e, &c);
-		inf_xray_cands(inf, e, &c);
+		gr_inf_xray_cands(inf, e, &c);
 		if (!c.n)
 			continue;
 		qsort(c.v, c.n, sizeof(*c.v), cmp_cand);

@@ -12,20 +12,20 @@ static const char *const what_names[] = {
 	[U_XRAY_LINK] = "xray-link",
 };
 
-void inf_unmatched_causes(struct gr_infer *inf)
+void gr_inf_unmatched_causes(struct gr_infer *inf)
 {
 	for (size_t i = 0; i < inf->causes.n; i++) {
-		struct inf_cause *c = INF_CAUSE(inf, i);
+		struct gr_inf_cause *c = INF_CAUSE(inf, i);
 		if (c->flags & (CF_USED | CF_XRAY))
 			continue;
 		c->flags |= CF_USED;
-		inf_unm_add(inf, U_CAUSE, c->kind, c->node, c->ts, c->text, 0);
+		gr_inf_unm_add(inf, U_CAUSE, c->kind, c->node, c->ts, c->text, 0);
 	}
 }
 
 /* --- cycles ------------------------------------------------------------------ */
 
-void inf_break_cycles(struct gr_infer *inf, size_t first)
+void gr_inf_break_cycles(struct gr_infer *inf, size_t first)
 {
 	size_t nn = inf->nodes.n, ne = inf->edges.n - first;
 	uint32_t *off, *adj, *stack_n, *stack_p;
@@ -39,7 +39,7 @@ void inf_break_cycles(struct gr_infer *inf, size_t first)
 	stack_n = malloc((nn + 1) * sizeof(*stack_n));
 	stack_p = malloc((nn + 1) * sizeof(*stack_p));
 	if (!off || !adj || !color || !stack_n || !stack_p) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = first; i < inf->edges.n; i++)
@@ -65,7 +65,7 @@ void inf_break_cycles(struct gr_infer *inf, size_t first)
 				sp--;
 				continue;
 			}
-			struct inf_edge *e = INF_EDGE(inf, adj[stack_p[sp - 1]++]);
+			struct gr_inf_edge *e = INF_EDGE(inf, adj[stack_p[sp - 1]++]);
 			if (e->dead)
 				continue;
 			if (color[e->to] == 1) {
@@ -132,16 +132,16 @@ static void add_loop(struct gr_infer *inf, const uint32_t *path, size_t n, uint3
 			any = true;
 		}
 	rc |= gr_buf_addc(&b, ')');
-	char **slot = rc ? NULL : inf_vec_push(inf, &inf->loops, sizeof(*slot));
+	char **slot = rc ? NULL : gr_inf_vec_push(inf, &inf->loops, sizeof(*slot));
 	if (!slot) {
 		gr_buf_release(&b);
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
 	*slot = gr_buf_detach(&b, NULL);
 }
 
-void inf_find_loops(struct gr_infer *inf)
+void gr_inf_find_loops(struct gr_infer *inf)
 {
 	size_t nf = inf->namev.n, ne = 0;
 	struct fedge *fe = malloc((inf->fedges.n + 1) * sizeof(*fe));
@@ -152,7 +152,7 @@ void inf_find_loops(struct gr_infer *inf)
 	if (!fe || !off)
 		goto oom;
 	for (size_t i = 0; i < inf->fedges.n; i++) {
-		const struct inf_fedge *f = INF_AT(inf, fedges, struct inf_fedge, i);
+		const struct gr_inf_fedge *f = INF_AT(inf, fedges, struct gr_inf_fedge, i);
 		fe[ne++] = (struct fedge){ f->a, f->b, f->kinds };
 	}
 	qsort(fe, ne, sizeof(*fe), cmp_fedge);
@@ -282,7 +282,7 @@ void inf_find_loops(struct gr_infer *inf)
 		qsort(inf->loops.v, inf->loops.n, sizeof(char *), cmp_str);
 	goto out;
 oom:
-	inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+	gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 out:
 	free(fe);
 	free(off);
@@ -313,16 +313,16 @@ static int cmp_out_node(const void *a, const void *b, void *ctx)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	return strcmp(((const struct inf_node *)sort_inf->nodes.v)[x->node].id,
-		      ((const struct inf_node *)sort_inf->nodes.v)[y->node].id);
+	return strcmp(((const struct gr_inf_node *)sort_inf->nodes.v)[x->node].id,
+		      ((const struct gr_inf_node *)sort_inf->nodes.v)[y->node].id);
 }
 
 static int cmp_out_edge(const void *a, const void *b, void *ctx)
 {
 	const struct gr_infer *sort_inf = ctx;
-	const struct inf_edge *x = &((const struct inf_edge *)sort_inf->edges.v)[*(const uint32_t *)a];
-	const struct inf_edge *y = &((const struct inf_edge *)sort_inf->edges.v)[*(const uint32_t *)b];
-	const struct inf_node *n = sort_inf->nodes.v;
+	const struct gr_inf_edge *x = &((const struct gr_inf_edge *)sort_inf->edges.v)[*(const uint32_t *)a];
+	const struct gr_inf_edge *y = &((const struct gr_inf_edge *)sort_inf->edges.v)[*(const uint32_t *)b];
+	const struct gr_inf_node *n = sort_inf->nodes.v;
 	int c;
 
 	if (x->cause_us != y->cause_us)
@@ -337,8 +337,8 @@ static int cmp_out_edge(const void *a, const void *b, void *ctx)
 static int cmp_out_unm(const void *a, const void *b, void *ctx)
 {
 	const struct gr_infer *sort_inf = ctx;
-	const struct inf_unm *x = a, *y = b;
-	const struct inf_node *n = sort_inf->nodes.v;
+	const struct gr_inf_unm *x = a, *y = b;
+	const struct gr_inf_node *n = sort_inf->nodes.v;
 	int c;
 
 	if (x->ts != y->ts)
@@ -368,11 +368,11 @@ static int flush(struct gr_infer *inf, bool force)
 	return rc;
 }
 
-static void write_unm(struct gr_infer *inf, const struct inf_unm *u)
+static void write_unm(struct gr_infer *inf, const struct gr_inf_unm *u)
 {
 	struct gr_jw *w = &inf->w;
-	const struct inf_node *n = INF_NODE(inf, u->node);
-	const char *fn = inf_node_fn(inf, n);
+	const struct gr_inf_node *n = INF_NODE(inf, u->node);
+	const char *fn = gr_inf_node_fn(inf, n);
 
 	gr_jw_begin(w);
 	gr_jw_cstr(w, "type", "unmatched");
@@ -395,10 +395,10 @@ static void write_unm(struct gr_infer *inf, const struct inf_unm *u)
 }
 
 /* Remember the function-level edge of e (for the loops of --stats). */
-static void fn_edge(struct gr_infer *inf, const struct inf_edge *e)
+static void fn_edge(struct gr_infer *inf, const struct gr_inf_edge *e)
 {
-	uint32_t a = fn_index(inf, inf_node_fn(inf, INF_NODE(inf, e->from)));
-	uint32_t b = fn_index(inf, inf_node_fn(inf, INF_NODE(inf, e->to)));
+	uint32_t a = fn_index(inf, gr_inf_node_fn(inf, INF_NODE(inf, e->from)));
+	uint32_t b = fn_index(inf, gr_inf_node_fn(inf, INF_NODE(inf, e->to)));
 	int added;
 
 	if (a == INF_NONE || b == INF_NONE)
@@ -406,20 +406,20 @@ static void fn_edge(struct gr_infer *inf, const struct inf_edge *e)
 	uint32_t *v = gr_fpmap_put(&inf->fedge_ix, gr_fp_mix_u64(gr_fp_mix_u64(7, a), b),
 				   (uint32_t)inf->fedges.n, &added);
 	if (!v) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
 	if (added) {
-		struct inf_fedge *f = inf_vec_push(inf, &inf->fedges, sizeof(*f));
+		struct gr_inf_fedge *f = gr_inf_vec_push(inf, &inf->fedges, sizeof(*f));
 		if (!f)
 			return;
 		f->a = a;
 		f->b = b;
 	}
-	INF_AT(inf, fedges, struct inf_fedge, *v)->kinds |= 1u << e->kind;
+	INF_AT(inf, fedges, struct gr_inf_fedge, *v)->kinds |= 1u << e->kind;
 }
 
-int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t first,
+int gr_inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t first,
 	      size_t ufirst)
 {
 	size_t count = nodes ? nn : inf->nodes.n, n = 0;
@@ -440,21 +440,21 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 	}
 	for (size_t i = 0; i < count; i++) {
 		uint32_t ni = nodes ? nodes[i] : (uint32_t)i;
-		const struct inf_node *nd = INF_NODE(inf, ni);
+		const struct gr_inf_node *nd = INF_NODE(inf, ni);
 		if (!(nd->flags & NF_RUN) || (nd->flags & NF_RELEASED))
 			continue;
-		on[n].start = inf_node_start(inf, nd);
+		on[n].start = gr_inf_node_start(inf, nd);
 		on[n++].node = ni;
 	}
 	qsort_r(on, n, sizeof(*on), cmp_out_node, inf);
 	for (size_t i = 0; i < n && !rc; i++) {
-		struct inf_node *nd = INF_NODE(inf, on[i].node);
+		struct gr_inf_node *nd = INF_NODE(inf, on[i].node);
 		struct gr_node g;
-		inf_node_out(inf, nd, &g);
+		gr_inf_node_out(inf, nd, &g);
 		gr_graph_write_node(&inf->w, &g);
 		nd->flags |= NF_RELEASED;
 		if (inf->o.window_us &&
-		    !gr_fpmap_put(&inf->released, inf_fp1(T_REQ, nd->id, strlen(nd->id)), 0, NULL))
+		    !gr_fpmap_put(&inf->released, gr_inf_fp1(T_REQ, nd->id, strlen(nd->id)), 0, NULL))
 			rc = GR_ERR_NOMEM;
 		inf->st.invocations++;
 		inf->st.io.events_out++;
@@ -474,8 +474,8 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 	g2.nodes = two;
 	g2.nnodes = 2;
 	for (size_t i = 0; i < ne && !rc; i++) {
-		const struct inf_edge *e = INF_EDGE(inf, eo[i]);
-		const struct inf_node *to = INF_NODE(inf, e->to), *from = INF_NODE(inf, e->from);
+		const struct gr_inf_edge *e = INF_EDGE(inf, eo[i]);
+		const struct gr_inf_node *to = INF_NODE(inf, e->to), *from = INF_NODE(inf, e->from);
 		struct gr_edge ge = { 0 };
 		two[0].id = from->id;
 		two[1].id = to->id;
@@ -487,7 +487,7 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 		ge.key = e->key;
 		ge.confidence = e->conf;
 		ge.cause_us = e->cause_us;
-		int64_t start = to->start_ts != GR_TIME_UNKNOWN ? to->start_ts : inf_node_start(inf, to);
+		int64_t start = to->start_ts != GR_TIME_UNKNOWN ? to->start_ts : gr_inf_node_start(inf, to);
 		ge.delay_us = start != GR_TIME_UNKNOWN && e->cause_us != GR_TIME_UNKNOWN ?
 			      start - e->cause_us : 0;
 		gr_graph_write_edge(&inf->w, &g2, &ge);
@@ -505,10 +505,10 @@ int inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t fir
 		rc = flush(inf, false);
 	}
 	if (ufirst < inf->unms.n)
-		qsort_r(INF_AT(inf, unms, struct inf_unm, ufirst), inf->unms.n - ufirst,
-			sizeof(struct inf_unm), cmp_out_unm, inf);
+		qsort_r(INF_AT(inf, unms, struct gr_inf_unm, ufirst), inf->unms.n - ufirst,
+			sizeof(struct gr_inf_unm), cmp_out_unm, inf);
 	for (size_t i = ufirst; i < inf->unms.n && !rc; i++) {
-		write_unm(inf, INF_AT(inf, unms, struct inf_unm, i));
+		write_unm(inf, INF_AT(inf, unms, struct gr_inf_unm, i));
 		inf->st.io.events_out++;
 		rc = flush(inf, false);
 	}

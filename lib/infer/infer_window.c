@@ -16,19 +16,19 @@
  * arrive late and writes taken earlier.
  */
 
-void inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool last)
+void gr_inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool last)
 {
 	if (inf->fatal)
 		return;
-	inf_xray_finalize(inf, nodes, n);
-	inf_keytime(inf, nodes, n);
-	inf_link_nodes(inf, nodes, n);
-	inf_break_cycles(inf, 0);
+	gr_inf_xray_finalize(inf, nodes, n);
+	gr_inf_keytime(inf, nodes, n);
+	gr_inf_link_nodes(inf, nodes, n);
+	gr_inf_break_cycles(inf, 0);
 	if (last)
-		inf_unmatched_causes(inf);
+		gr_inf_unmatched_causes(inf);
 	if (inf->fatal)
 		return;
-	int rc = inf_write(inf, nodes, n, 0, 0);
+	int rc = gr_inf_write(inf, nodes, n, 0, 0);
 	if (rc && !inf->fatal) {
 		inf->fatal = rc;
 		if (inf->err)
@@ -41,7 +41,7 @@ void inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool las
 }
 
 /* The time of the latest record of an invocation, GR_TIME_UNKNOWN if none. */
-static int64_t last_seen(const struct inf_node *n)
+static int64_t last_seen(const struct gr_inf_node *n)
 {
 	int64_t t = n->start_ts;
 
@@ -61,8 +61,8 @@ static int64_t last_seen(const struct inf_node *n)
 /* The new state being built. */
 struct gen {
 	struct gr_arena arena;     /* strings */
-	struct inf_pack pack;      /* packed strings in arena */
-	struct inf_vec nodes, causes, aliases, srcs, s3x, segs, links, streams; /* as in gr_infer */
+	struct gr_inf_pack pack;      /* packed strings in arena */
+	struct gr_inf_vec nodes, causes, aliases, srcs, s3x, segs, links, streams; /* as in gr_infer */
 	struct gr_fpmap node_ix, alias_ix, seg_ix, fnseg_ix, child_ix; /* as in gr_infer */
 	struct gr_strmap stream_ix; /* as in gr_infer */
 	uint32_t *node_map;        /* old node -> new, INF_NONE: dropped */
@@ -70,7 +70,7 @@ struct gen {
 	uint32_t *cause_map;       /* old cause -> new */
 };
 
-/* Swap the string arena in and out, so that inf_pack_str and inf_vec_push (which
+/* Swap the string arena in and out, so that gr_inf_pack_str and gr_inf_vec_push (which
  * work on inf) fill the new generation. */
 static void swap_state(struct gr_infer *inf, struct gen *g)
 {
@@ -97,7 +97,7 @@ static void swap_state(struct gr_infer *inf, struct gen *g)
 
 static const char *repack(struct gr_infer *inf, const char *s)
 {
-	return s ? inf_pack_str(inf, s, strlen(s)) : NULL;
+	return s ? gr_inf_pack_str(inf, s, strlen(s)) : NULL;
 }
 
 static void compact(struct gr_infer *inf, int64_t cutoff)
@@ -111,34 +111,34 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 	g.seg_map = malloc((ns + 1) * sizeof(uint32_t));
 	g.cause_map = malloc((nc + 1) * sizeof(uint32_t));
 	if (!keep_n || !keep_s || !g.node_map || !g.seg_map || !g.cause_map) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	/* what survives: live invocations, recent segments and their ancestors, the
 	 * causes not retired, and whatever invocations those name */
 	for (size_t i = 0; i < nn; i++) {
-		const struct inf_node *n = INF_NODE(inf, i);
+		const struct gr_inf_node *n = INF_NODE(inf, i);
 		keep_n[i] = (n->flags & NF_RUN) && !(n->flags & NF_RELEASED);
 	}
 	for (size_t i = 0; i < ns; i++) {
-		const struct inf_seg *s = INF_SEG(inf, i);
+		const struct gr_inf_seg *s = INF_SEG(inf, i);
 		if (keep_s[i])
 			continue;
-		uint32_t owner = s->t0 >= cutoff ? INF_NONE : inf_seg_owner(inf, (uint32_t)i);
+		uint32_t owner = s->t0 >= cutoff ? INF_NONE : gr_inf_seg_owner(inf, (uint32_t)i);
 		if (s->t0 < cutoff && (owner == INF_NONE || !keep_n[owner]))
 			continue;
 		/* its ancestors resolve who owns it */
 		uint32_t si = (uint32_t)i;
 		for (int steps = 0; si != INF_NONE && !keep_s[si] && steps < 64; steps++) {
 			keep_s[si] = 1;
-			si = inf_seg_find(inf, INF_SEG(inf, si)->parent);
+			si = gr_inf_seg_find(inf, INF_SEG(inf, si)->parent);
 		}
 	}
 	for (size_t i = 0; i < ns; i++)
 		if (keep_s[i] && INF_SEG(inf, i)->node != INF_NONE)
 			keep_n[INF_SEG(inf, i)->node] = 1;
 	for (size_t i = 0; i < nc; i++) {
-		const struct inf_cause *c = INF_CAUSE(inf, i);
+		const struct gr_inf_cause *c = INF_CAUSE(inf, i);
 		if (c->flags & CF_GONE)
 			continue;
 		if (c->flags & CF_XRAY) {
@@ -152,14 +152,14 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 	swap_state(inf, &g); /* inf now holds the empty new generation */
 	/* streams that live invocations run in */
 	for (size_t i = 0; i < nn; i++) {
-		const struct inf_node *o = &((const struct inf_node *)g.nodes.v)[i];
+		const struct gr_inf_node *o = &((const struct gr_inf_node *)g.nodes.v)[i];
 		g.node_map[i] = INF_NONE;
 		if (!keep_n[i])
 			continue;
-		uint32_t ni = inf_node_get(inf, o->id, strlen(o->id));
+		uint32_t ni = gr_inf_node_get(inf, o->id, strlen(o->id));
 		if (ni == INF_NONE)
 			goto undo;
-		struct inf_node *n = INF_NODE(inf, ni);
+		struct gr_inf_node *n = INF_NODE(inf, ni);
 		const char *id = n->id;
 		*n = *o;
 		n->id = id;
@@ -171,9 +171,9 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 			uint32_t *old = gr_strmap_get(&g.stream_ix, o->stream, strlen(o->stream));
 			uint32_t *v = gr_strmap_get(&inf->stream_ix, o->stream, strlen(o->stream));
 			if (!v && old) {
-				const struct inf_stream *os =
-					&((const struct inf_stream *)g.streams.v)[*old];
-				struct inf_stream *st = inf_vec_push(inf, &inf->streams, sizeof(*st));
+				const struct gr_inf_stream *os =
+					&((const struct gr_inf_stream *)g.streams.v)[*old];
+				struct gr_inf_stream *st = gr_inf_vec_push(inf, &inf->streams, sizeof(*st));
 				const char *name = repack(inf, os->name);
 				if (!st || !name ||
 				    !gr_strmap_put(&inf->stream_ix, name, strlen(name),
@@ -185,18 +185,18 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 			}
 			n = INF_NODE(inf, ni);
 			if (v)
-				n->stream = INF_AT(inf, streams, struct inf_stream, *v)->name;
+				n->stream = INF_AT(inf, streams, struct gr_inf_stream, *v)->name;
 		}
 		g.node_map[i] = ni;
 	}
 	/* segments, in their old order (so the FN chains come out the same) */
 	for (size_t i = 0; i < ns; i++) {
-		const struct inf_seg *o = &((const struct inf_seg *)g.segs.v)[i];
+		const struct gr_inf_seg *o = &((const struct gr_inf_seg *)g.segs.v)[i];
 		g.seg_map[i] = INF_NONE;
 		if (!keep_s[i])
 			continue;
 		uint32_t si = (uint32_t)inf->segs.n;
-		struct inf_seg *s = inf_vec_push(inf, &inf->segs, sizeof(*s));
+		struct gr_inf_seg *s = gr_inf_vec_push(inf, &inf->segs, sizeof(*s));
 		if (!s || !gr_fpmap_put(&inf->seg_ix, o->key, si, NULL))
 			goto undo;
 		*s = *o;
@@ -221,17 +221,17 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 	/* span links of kept segments: parent links hang off their segment (newest
 	 * first), child links off the index of their target */
 	for (size_t i = 0; i < g.links.n; i++) {
-		const struct inf_link *o = &((const struct inf_link *)g.links.v)[i];
+		const struct gr_inf_link *o = &((const struct gr_inf_link *)g.links.v)[i];
 		uint32_t si = g.seg_map[o->seg];
 		if (si == INF_NONE)
 			continue;
 		bool child = false;
 		uint32_t *ch = gr_fpmap_get(&g.child_ix, o->target);
 		for (uint32_t l = ch ? *ch : INF_NONE; l != INF_NONE && !child;
-		     l = ((const struct inf_link *)g.links.v)[l].next)
+		     l = ((const struct gr_inf_link *)g.links.v)[l].next)
 			child = l == i;
 		uint32_t li = (uint32_t)inf->links.n;
-		struct inf_link *lk = inf_vec_push(inf, &inf->links, sizeof(*lk));
+		struct gr_inf_link *lk = gr_inf_vec_push(inf, &inf->links, sizeof(*lk));
 		if (!lk)
 			goto undo;
 		lk->target = o->target;
@@ -250,37 +250,37 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 	}
 	/* causes and their aliases, in the old order */
 	for (size_t i = 0; i < nc; i++) {
-		const struct inf_cause *o = &((const struct inf_cause *)g.causes.v)[i];
+		const struct gr_inf_cause *o = &((const struct gr_inf_cause *)g.causes.v)[i];
 		g.cause_map[i] = INF_NONE;
 		if (o->flags & CF_GONE)
 			continue;
 		uint32_t who = o->flags & CF_XRAY ? g.seg_map[o->node] : g.node_map[o->node];
 		if (who == INF_NONE)
 			continue;
-		uint32_t ci = inf_cause_add(inf, who, o->ts, o->kind, o->op, NULL, 0);
+		uint32_t ci = gr_inf_cause_add(inf, who, o->ts, o->kind, o->op, NULL, 0);
 		if (ci == INF_NONE)
 			goto undo;
-		struct inf_cause *c = INF_CAUSE(inf, ci);
+		struct gr_inf_cause *c = INF_CAUSE(inf, ci);
 		c->key = o->key;
 		c->flags = o->flags;
 		c->text = repack(inf, o->text);
 		g.cause_map[i] = ci;
 	}
 	for (size_t i = 0; i < g.aliases.n; i++) {
-		const struct inf_alias *o = &((const struct inf_alias *)g.aliases.v)[i];
+		const struct gr_inf_alias *o = &((const struct gr_inf_alias *)g.aliases.v)[i];
 		if (g.cause_map[o->cause] != INF_NONE)
-			inf_alias_add(inf, o->key, g.cause_map[o->cause]);
+			gr_inf_alias_add(inf, o->key, g.cause_map[o->cause]);
 	}
 	/* trigger records of the invocations not written yet */
 	for (size_t i = 0; i < nn; i++) {
-		const struct inf_node *o = &((const struct inf_node *)g.nodes.v)[i];
+		const struct gr_inf_node *o = &((const struct gr_inf_node *)g.nodes.v)[i];
 		uint32_t ni = g.node_map[i];
 		if (ni == INF_NONE || (o->flags & NF_RELEASED))
 			continue;
 		for (uint32_t si = o->src; si != INF_NONE;
-		     si = ((const struct inf_src *)g.srcs.v)[si].next) {
-			const struct inf_src *os = &((const struct inf_src *)g.srcs.v)[si];
-			struct inf_src *s = inf_src_add(inf, ni, os->kind, os->rule, os->key,
+		     si = ((const struct gr_inf_src *)g.srcs.v)[si].next) {
+			const struct gr_inf_src *os = &((const struct gr_inf_src *)g.srcs.v)[si];
+			struct gr_inf_src *s = gr_inf_src_add(inf, ni, os->kind, os->rule, os->key,
 							NULL, 0);
 			if (!s)
 				goto undo;
@@ -293,10 +293,10 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 			s->cause = os->cause != INF_NONE ? g.cause_map[os->cause] : INF_NONE;
 			if (os->s3 != INF_NONE) {
 				uint32_t xi = (uint32_t)inf->s3x.n;
-				struct inf_s3x *x = inf_vec_push(inf, &inf->s3x, sizeof(*x));
+				struct gr_inf_s3x *x = gr_inf_vec_push(inf, &inf->s3x, sizeof(*x));
 				if (!x)
 					goto undo;
-				*x = ((const struct inf_s3x *)g.s3x.v)[os->s3];
+				*x = ((const struct gr_inf_s3x *)g.s3x.v)[os->s3];
 				INF_SRC(inf, inf->srcs.n - 1)->s3 = xi;
 			}
 		}
@@ -370,7 +370,7 @@ static void rotate(struct gr_infer *inf)
 	memset(&inf->taken, 0, sizeof(inf->taken));
 }
 
-void inf_window_step(struct gr_infer *inf)
+void gr_inf_window_step(struct gr_infer *inf)
 {
 	if (inf->newest == INT64_MIN)
 		return; /* no time seen yet */
@@ -384,11 +384,11 @@ void inf_window_step(struct gr_infer *inf)
 	inf->next_release = inf->newest > INT64_MAX - step ? INT64_MAX : inf->newest + step;
 	rel = malloc((inf->nodes.n + 1) * sizeof(*rel));
 	if (!rel) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < inf->nodes.n; i++) {
-		const struct inf_node *nd = INF_NODE(inf, i);
+		const struct gr_inf_node *nd = INF_NODE(inf, i);
 		if (nd->flags & NF_RELEASED) {
 			held++;
 			continue;
@@ -401,18 +401,18 @@ void inf_window_step(struct gr_infer *inf)
 	}
 	/* writes and sends too old to trigger anything from now on */
 	for (size_t i = 0; i < inf->causes.n; i++) {
-		struct inf_cause *c = INF_CAUSE(inf, i);
+		struct gr_inf_cause *c = INF_CAUSE(inf, i);
 		if ((c->flags & CF_GONE) || c->ts >= cutoff)
 			continue;
 		c->flags |= CF_GONE;
 		if (!(c->flags & (CF_USED | CF_XRAY))) {
 			c->flags |= CF_USED;
-			inf_unm_add(inf, U_CAUSE, c->kind, c->node, c->ts, c->text, 0);
+			gr_inf_unm_add(inf, U_CAUSE, c->kind, c->node, c->ts, c->text, 0);
 		}
 	}
 	if (n || inf->unms.n) {
 		qsort(rel, n, sizeof(*rel), cmp_u32);
-		inf_release(inf, rel, n, false);
+		gr_inf_release(inf, rel, n, false);
 		inf->st.released += n;
 		held += n;
 	}
@@ -428,20 +428,20 @@ void inf_window_step(struct gr_infer *inf)
 	rotate(inf);
 }
 
-void inf_window_finish(struct gr_infer *inf)
+void gr_inf_window_finish(struct gr_infer *inf)
 {
 	uint32_t *rel = malloc((inf->nodes.n + 1) * sizeof(*rel));
 	size_t n = 0;
 
 	if (!rel) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < inf->nodes.n; i++) {
-		const struct inf_node *nd = INF_NODE(inf, i);
+		const struct gr_inf_node *nd = INF_NODE(inf, i);
 		if ((nd->flags & NF_RUN) && !(nd->flags & NF_RELEASED))
 			rel[n++] = (uint32_t)i;
 	}
-	inf_release(inf, rel, n, true);
+	gr_inf_release(inf, rel, n, true);
 	free(rel);
 }

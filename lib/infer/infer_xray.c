@@ -3,11 +3,6 @@
 
 #include "infer/infer.h"
 
-static bool is(struct gr_str s, const char *lit)
-{
-	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
-}
-
 /* The id's 16 hex digits as a number (0 when it is not 16 hex digits). */
 static uint64_t hex_id(struct gr_str s)
 {
@@ -48,14 +43,14 @@ static int call_kind(struct gr_str op, uint8_t *flags, struct gr_str inv)
 	};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (!is(op, ops[i].op))
+		if (!gr_str_is(op, ops[i].op))
 			continue;
 		if (ops[i].kind == GR_KIND_LAMBDA) {
-			if (is(inv, "Event") || is(op, "InvokeAsync"))
+			if (gr_str_is(inv, "Event") || gr_str_is(op, "InvokeAsync"))
 				*flags |= XF_ASYNC;
-			else if (is(inv, "RequestResponse"))
+			else if (gr_str_is(inv, "RequestResponse"))
 				*flags |= XF_SYNC;
-		} else if (is(op, "StartSyncExecution")) {
+		} else if (gr_str_is(op, "StartSyncExecution")) {
 			*flags |= XF_SYNC;
 		} else {
 			*flags |= XF_ASYNC;
@@ -68,24 +63,24 @@ static int call_kind(struct gr_str op, uint8_t *flags, struct gr_str inv)
 /* The service of a segment by its origin. */
 static int origin_kind(struct gr_str o, uint8_t *flags)
 {
-	if (is(o, "AWS::SNS") || is(o, "AWS::SNS::Topic"))
+	if (gr_str_is(o, "AWS::SNS") || gr_str_is(o, "AWS::SNS::Topic"))
 		return GR_KIND_SNS;
-	if (is(o, "AWS::SQS") || is(o, "AWS::SQS::Queue"))
+	if (gr_str_is(o, "AWS::SQS") || gr_str_is(o, "AWS::SQS::Queue"))
 		return GR_KIND_SQS;
-	if (is(o, "AWS::Events") || is(o, "AWS::Events::EventBus"))
+	if (gr_str_is(o, "AWS::Events") || gr_str_is(o, "AWS::Events::EventBus"))
 		return GR_KIND_EVENTS;
-	if (is(o, "AWS::Lambda"))
+	if (gr_str_is(o, "AWS::Lambda"))
 		return GR_KIND_LAMBDA;
-	if (is(o, "AWS::StepFunctions::StateMachine") || is(o, "AWS::Sfn") ||
-	    is(o, "AWS::States"))
+	if (gr_str_is(o, "AWS::StepFunctions::StateMachine") || gr_str_is(o, "AWS::Sfn") ||
+	    gr_str_is(o, "AWS::States"))
 		return GR_KIND_SFN;
-	if (is(o, "AWS::Kinesis::Stream"))
+	if (gr_str_is(o, "AWS::Kinesis::Stream"))
 		return GR_KIND_KINESIS;
-	if (is(o, "AWS::S3::Bucket") || is(o, "AWS::S3"))
+	if (gr_str_is(o, "AWS::S3::Bucket") || gr_str_is(o, "AWS::S3"))
 		return GR_KIND_S3;
-	if (is(o, "AWS::DynamoDB::Table") || is(o, "AWS::DynamoDB"))
+	if (gr_str_is(o, "AWS::DynamoDB::Table") || gr_str_is(o, "AWS::DynamoDB"))
 		return GR_KIND_DYNAMODB;
-	if (is(o, "AWS::ApiGateway::Stage"))
+	if (gr_str_is(o, "AWS::ApiGateway::Stage"))
 		*flags |= XF_APIGW;
 	return GR_KIND_NONE;
 }
@@ -94,8 +89,8 @@ static int origin_kind(struct gr_str o, uint8_t *flags)
 static bool leaf(const struct gr_event *ev)
 {
 	return ev->sub && !ev->links.n && !ev->op.n &&
-	       (is(ev->name, "Initialization") || is(ev->name, "Overhead") ||
-		is(ev->name, "Dwell Time") || is(ev->name, "Restore"));
+	       (gr_str_is(ev->name, "Initialization") || gr_str_is(ev->name, "Overhead") ||
+		gr_str_is(ev->name, "Dwell Time") || gr_str_is(ev->name, "Restore"));
 }
 
 /*
@@ -112,8 +107,8 @@ static bool dead_end(const struct gr_event *ev)
 		return false;
 	if (ev->sub) {
 		/* every operation of these services, reads included */
-		return is(ev->ns, "aws") && (is(ev->name, "S3") || is(ev->name, "DynamoDB") ||
-					     is(ev->name, "Kinesis"));
+		return gr_str_is(ev->ns, "aws") && (gr_str_is(ev->name, "S3") || gr_str_is(ev->name, "DynamoDB") ||
+					     gr_str_is(ev->name, "Kinesis"));
 	}
 	if (!ev->inferred)
 		return false;
@@ -131,34 +126,34 @@ static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *
 	while (gr_ev_link_next(&it, &l)) {
 		struct gr_str t = l.trace.n ? l.trace : ev->trace;
 		uint32_t li = (uint32_t)inf->links.n;
-		struct inf_link *lk = inf_vec_push(inf, &inf->links, sizeof(*lk));
+		struct gr_inf_link *lk = gr_inf_vec_push(inf, &inf->links, sizeof(*lk));
 		if (!lk)
 			return;
-		lk->target = inf_fp2(T_SEG, t.p, t.n, l.id.p, l.id.n);
+		lk->target = gr_inf_fp2(T_SEG, t.p, t.n, l.id.p, l.id.n);
 		lk->seg = si;
-		if (is(l.ref, "child")) {
+		if (gr_str_is(l.ref, "child")) {
 			int added;
 			uint32_t *head = gr_fpmap_put(&inf->child_ix, lk->target, li, &added);
 			if (!head) {
-				inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+				gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 				return;
 			}
 			lk->next = added ? INF_NONE : *head;
 			*head = li;
 		} else {
-			struct inf_seg *s = INF_SEG(inf, si);
+			struct gr_inf_seg *s = INF_SEG(inf, si);
 			lk->next = s->links;
 			s->links = li;
 		}
 	}
 }
 
-bool inf_segment(struct gr_infer *inf)
+bool gr_inf_segment(struct gr_infer *inf)
 {
 	const struct gr_event *ev = &inf->ev;
 
 	if (!ev->trace.n || !ev->id.n || ev->start_us == GR_TIME_UNKNOWN) {
-		inf_lost(inf, GR_LOST_BAD_SEGMENT, "segment record without %s",
+		gr_inf_lost(inf, GR_LOST_BAD_SEGMENT, "segment record without %s",
 			 !ev->trace.n ? "\"trace\"" : !ev->id.n ? "\"id\"" : "\"start_us\"");
 		return false;
 	}
@@ -166,8 +161,8 @@ bool inf_segment(struct gr_infer *inf)
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		return false;
 	}
-	uint64_t key = inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->id.p, ev->id.n);
-	uint32_t si = inf_seg_find(inf, key);
+	uint64_t key = gr_inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->id.p, ev->id.n);
+	uint32_t si = gr_inf_seg_find(inf, key);
 	bool progress = ev->in_progress || ev->end_us < 0, fresh = si == INF_NONE;
 	if (si != INF_NONE) {
 		/* the same segment again: a complete copy replaces an in-progress one */
@@ -177,17 +172,17 @@ bool inf_segment(struct gr_infer *inf)
 		}
 	} else {
 		si = (uint32_t)inf->segs.n;
-		struct inf_seg *s = inf_vec_push(inf, &inf->segs, sizeof(*s));
+		struct gr_inf_seg *s = gr_inf_vec_push(inf, &inf->segs, sizeof(*s));
 		if (!s || !gr_fpmap_put(&inf->seg_ix, key, si, NULL)) {
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 			return false;
 		}
 		s->node = s->next = s->links = INF_NONE;
 	}
-	struct inf_seg *s = INF_SEG(inf, si);
+	struct gr_inf_seg *s = INF_SEG(inf, si);
 	uint8_t flags = 0;
 	s->key = key;
-	s->parent = ev->parent.n ? inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->parent.p,
+	s->parent = ev->parent.n ? gr_inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->parent.p,
 					   ev->parent.n) : 0;
 	s->id = hex_id(ev->id);
 	s->t0 = ev->start_us;
@@ -200,55 +195,55 @@ bool inf_segment(struct gr_infer *inf)
 		s->kind = GR_KIND_NONE;
 		if (ev->op.n)
 			s->kind = (uint8_t)call_kind(ev->op, &flags, ev->inv);
-		s->role = ev->op.n || is(ev->ns, "aws") ? XR_CALL : XR_SUB;
+		s->role = ev->op.n || gr_str_is(ev->ns, "aws") ? XR_CALL : XR_SUB;
 		if (s->role == XR_CALL && s->kind == GR_KIND_LAMBDA && ev->req.n &&
 		    gr_is_request_id(ev->req.p, ev->req.n) && s->node == INF_NONE) {
 			/* an Invoke subsegment names the callee's request id */
-			s->node = inf_node_get(inf, ev->req.p, ev->req.n);
-			uint32_t c = inf_cause_add(inf, si, s->t0, GR_KIND_LAMBDA,
+			s->node = gr_inf_node_get(inf, ev->req.p, ev->req.n);
+			uint32_t c = gr_inf_cause_add(inf, si, s->t0, GR_KIND_LAMBDA,
 						   flags & XF_ASYNC ? OP_ASYNC : OP_SYNC, NULL, 0);
 			if (c != INF_NONE) {
-				uint64_t fp = inf_fp1(T_LCALLEE, ev->req.p, ev->req.n);
+				uint64_t fp = gr_inf_fp1(T_LCALLEE, ev->req.p, ev->req.n);
 				INF_CAUSE(inf, c)->flags |= CF_XRAY;
 				INF_CAUSE(inf, c)->key = fp;
-				inf_alias_add(inf, fp, c);
+				gr_inf_alias_add(inf, fp, c);
 			}
 		}
-	} else if (is(ev->origin, "AWS::Lambda") && !ev->inferred) {
+	} else if (gr_str_is(ev->origin, "AWS::Lambda") && !ev->inferred) {
 		s->role = XR_SVC;
 		s->kind = GR_KIND_LAMBDA;
 		if (ev->http == 202)
 			flags |= XF_ASYNC;
 		if (ev->req.n && gr_is_request_id(ev->req.p, ev->req.n)) {
-			uint32_t ni = inf_node_find(inf, ev->req.p, ev->req.n);
+			uint32_t ni = gr_inf_node_find(inf, ev->req.p, ev->req.n);
 			/* --window: the invocation may be written already; its segments still
 			 * serve the invocations it caused */
 			bool gone = (ni != INF_NONE && (INF_NODE(inf, ni)->flags & NF_RELEASED)) ||
 				    (ni == INF_NONE && inf->o.window_us &&
-				     inf_was_released(inf, inf_fp1(T_REQ, ev->req.p, ev->req.n)));
+				     gr_inf_was_released(inf, gr_inf_fp1(T_REQ, ev->req.p, ev->req.n)));
 			if (ni == INF_NONE)
-				ni = inf_node_get(inf, ev->req.p, ev->req.n);
+				ni = gr_inf_node_get(inf, ev->req.p, ev->req.n);
 			s = INF_SEG(inf, si);
 			if (ni != INF_NONE)
 				s->node = ni;
 			if (ni != INF_NONE && !gone) {
-				struct inf_node *n = INF_NODE(inf, ni);
+				struct gr_inf_node *n = INF_NODE(inf, ni);
 				n->flags |= NF_RUN;
 				if (n->xsvc == INF_NONE)
 					n->xsvc = si;
 				if (!n->trace)
-					n->trace = inf_pack_str(inf, ev->trace.p, ev->trace.n);
+					n->trace = gr_inf_pack_str(inf, ev->trace.p, ev->trace.n);
 				if (!n->fn && ev->name.n)
-					n->fn = inf_intern(inf, ev->name.p, ev->name.n);
+					n->fn = gr_inf_intern(inf, ev->name.p, ev->name.n);
 			}
 		}
-	} else if (is(ev->origin, "AWS::Lambda::Function")) {
+	} else if (gr_str_is(ev->origin, "AWS::Lambda::Function")) {
 		s->role = XR_FN;
 		if (s->parent && fresh) {
 			int added;
 			uint32_t *head = gr_fpmap_put(&inf->fnseg_ix, s->parent, si, &added);
 			if (!head) {
-				inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+				gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 				return false;
 			}
 			if (!added) {
@@ -267,17 +262,17 @@ bool inf_segment(struct gr_infer *inf)
 	return true;
 }
 
-void inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
+void gr_inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 {
 	size_t count = nodes ? nn : inf->nodes.n;
 
 	/* AWS::Lambda segments without a request id: the REPORT's XRAY tail names them */
 	for (size_t k = 0; k < count; k++) {
 		size_t i = nodes ? nodes[k] : k;
-		struct inf_node *n = INF_NODE(inf, i);
+		struct gr_inf_node *n = INF_NODE(inf, i);
 		if (n->xsvc != INF_NONE || !n->report_seg)
 			continue;
-		uint32_t si = inf_seg_find(inf, n->report_seg);
+		uint32_t si = gr_inf_seg_find(inf, n->report_seg);
 		if (si != INF_NONE && INF_SEG(inf, si)->role == XR_SVC &&
 		    INF_SEG(inf, si)->node == INF_NONE) {
 			INF_SEG(inf, si)->node = (uint32_t)i;
@@ -286,10 +281,10 @@ void inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 	}
 	/* the function segment of the last attempt says whether it failed */
 	for (size_t k = 0; k < count; k++) {
-		struct inf_node *n = INF_NODE(inf, nodes ? nodes[k] : k);
+		struct gr_inf_node *n = INF_NODE(inf, nodes ? nodes[k] : k);
 		int64_t t0, t1;
 		bool fault;
-		if (inf_node_xspan(inf, n, &t0, &t1, &fault) && fault)
+		if (gr_inf_node_xspan(inf, n, &t0, &t1, &fault) && fault)
 			n->flags |= NF_XFAULT;
 	}
 }

@@ -28,17 +28,17 @@ void gr_synth_opts_init(struct gr_synth_opts *o)
 
 size_t gr_synth_app_count(void)
 {
-	return sy_napps;
+	return gr_sy_napps;
 }
 
 const char *gr_synth_app_name(size_t i)
 {
-	return i < sy_napps ? sy_apps[i]->name : NULL;
+	return i < gr_sy_napps ? gr_sy_apps[i]->name : NULL;
 }
 
 const char *gr_synth_app_summary(size_t i)
 {
-	return i < sy_napps ? sy_apps[i]->summary : NULL;
+	return i < gr_sy_napps ? gr_sy_apps[i]->summary : NULL;
 }
 
 static int check_opts(const struct gr_synth_opts *o, struct gr_error *err)
@@ -72,7 +72,7 @@ static int check_dir(const struct gr_synth_opts *o, struct gr_error *err)
 
 	if (!d) {
 		if (errno == ENOENT)
-			return sy_mkdirs(o->out_dir, err);
+			return gr_sy_mkdirs(o->out_dir, err);
 		gr_error_set(err, GR_ERR_IO, "cannot open directory: %s", strerror(errno));
 		gr_error_at(err, o->out_dir, 0);
 		return GR_ERR_IO;
@@ -91,9 +91,9 @@ static int check_dir(const struct gr_synth_opts *o, struct gr_error *err)
 	return 0;
 }
 
-static void release(struct sy_sim *s)
+static void release(struct gr_sy_sim *s)
 {
-	sy_log_release(s);
+	gr_sy_log_release(s);
 	for (size_t i = 0; i < s->ntraces; i++) {
 		gr_buf_release(&s->traces[i]->segs);
 		free(s->traces[i]);
@@ -138,33 +138,33 @@ int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
 	memset(st, 0, sizeof(*st));
 	if ((rc = check_opts(o, err)) || (rc = check_dir(o, err)))
 		return rc;
-	struct sy_sim *s = calloc(1, sizeof(*s));
+	struct gr_sy_sim *s = calloc(1, sizeof(*s));
 	if (!s)
 		return gr_error_set(err, GR_ERR_NOMEM, "out of memory");
 	s->o = o;
 	s->st = st;
 	s->err = err;
-	if (sy_path(s->dir, sizeof(s->dir), err, "%s", o->out_dir)) {
+	if (gr_sy_path(s->dir, sizeof(s->dir), err, "%s", o->out_dir)) {
 		free(s);
 		return GR_ERR_LIMIT;
 	}
 	/* three independent streams: the workload does not change with the sampling
 	 * rate, the markers or the output format */
-	sy_rng_seed(&s->rng, o->seed);
-	sy_rng_seed(&s->xrng, o->seed ^ 0x5851f42d4c957f2dull);
-	sy_rng_seed(&s->orng, o->seed ^ 0x14057b7ef767814full);
+	gr_sy_rng_seed(&s->rng, o->seed);
+	gr_sy_rng_seed(&s->xrng, o->seed ^ 0x5851f42d4c957f2dull);
+	gr_sy_rng_seed(&s->orng, o->seed ^ 0x14057b7ef767814full);
 	s->res_second = INT64_MIN;
-	if ((rc = sy_world_build(s, o->app ? o->app : "mixed"))) {
+	if ((rc = gr_sy_world_build(s, o->app ? o->app : "mixed"))) {
 		release(s);
 		return rc;
 	}
-	if (!sy_log_start(s))
-		sy_sim_loop(s);
-	sy_log_finish(s);
+	if (!gr_sy_log_start(s))
+		gr_sy_sim_loop(s);
+	gr_sy_log_finish(s);
 	if (!s->rc)
-		sy_xray_finish(s);
+		gr_sy_xray_finish(s);
 	if (!s->rc)
-		sy_truth_write(s);
+		gr_sy_truth_write(s);
 	rc = s->rc;
 	release(s);
 	return rc;

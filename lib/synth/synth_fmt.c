@@ -14,7 +14,7 @@
 static const char hexl[] = "0123456789abcdef";
 static const char hexu[] = "0123456789ABCDEF";
 
-size_t sy_fmt_u64(uint64_t v, char *out)
+size_t gr_sy_fmt_u64(uint64_t v, char *out)
 {
 	char tmp[20];
 	size_t n = 0;
@@ -28,7 +28,7 @@ size_t sy_fmt_u64(uint64_t v, char *out)
 	return n;
 }
 
-size_t sy_fmt_u64_pad(uint64_t v, int width, char *out)
+size_t gr_sy_fmt_u64_pad(uint64_t v, int width, char *out)
 {
 	for (int i = width - 1; i >= 0; i--) {
 		out[i] = (char)('0' + v % 10);
@@ -37,16 +37,16 @@ size_t sy_fmt_u64_pad(uint64_t v, int width, char *out)
 	return (size_t)width;
 }
 
-size_t sy_fmt_i64(int64_t v, char *out)
+size_t gr_sy_fmt_i64(int64_t v, char *out)
 {
 	if (v < 0) {
 		out[0] = '-';
-		return 1 + sy_fmt_u64((uint64_t)0 - (uint64_t)v, out + 1);
+		return 1 + gr_sy_fmt_u64((uint64_t)0 - (uint64_t)v, out + 1);
 	}
-	return sy_fmt_u64((uint64_t)v, out);
+	return gr_sy_fmt_u64((uint64_t)v, out);
 }
 
-size_t sy_fmt_hex(const uint8_t *b, size_t n, char *out)
+size_t gr_sy_fmt_hex(const uint8_t *b, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		out[2 * i] = hexl[b[i] >> 4];
@@ -55,7 +55,7 @@ size_t sy_fmt_hex(const uint8_t *b, size_t n, char *out)
 	return 2 * n;
 }
 
-size_t sy_fmt_hex_upper(const uint8_t *b, size_t n, char *out)
+size_t gr_sy_fmt_hex_upper(const uint8_t *b, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		out[2 * i] = hexu[b[i] >> 4];
@@ -64,33 +64,33 @@ size_t sy_fmt_hex_upper(const uint8_t *b, size_t n, char *out)
 	return 2 * n;
 }
 
-size_t sy_fmt_uuid(const uint8_t id[16], char *out)
+size_t gr_sy_fmt_uuid(const uint8_t id[16], char *out)
 {
 	char *p = out;
 
-	p += sy_fmt_hex(id, 4, p);
+	p += gr_sy_fmt_hex(id, 4, p);
 	*p++ = '-';
-	p += sy_fmt_hex(id + 4, 2, p);
+	p += gr_sy_fmt_hex(id + 4, 2, p);
 	*p++ = '-';
-	p += sy_fmt_hex(id + 6, 2, p);
+	p += gr_sy_fmt_hex(id + 6, 2, p);
 	*p++ = '-';
-	p += sy_fmt_hex(id + 8, 2, p);
+	p += gr_sy_fmt_hex(id + 8, 2, p);
 	*p++ = '-';
-	p += sy_fmt_hex(id + 10, 6, p);
+	p += gr_sy_fmt_hex(id + 10, 6, p);
 	return (size_t)(p - out);
 }
 
-size_t sy_fmt_trace(const uint8_t t[16], char *out)
+size_t gr_sy_fmt_trace(const uint8_t t[16], char *out)
 {
 	out[0] = '1';
 	out[1] = '-';
-	sy_fmt_hex(t, 4, out + 2);
+	gr_sy_fmt_hex(t, 4, out + 2);
 	out[10] = '-';
-	sy_fmt_hex(t + 4, 12, out + 11);
+	gr_sy_fmt_hex(t + 4, 12, out + 11);
 	return 35;
 }
 
-size_t sy_fmt_id64(uint64_t id, char *out)
+size_t gr_sy_fmt_id64(uint64_t id, char *out)
 {
 	for (int i = 15; i >= 0; i--) {
 		out[i] = hexl[id & 15];
@@ -128,7 +128,7 @@ static void date_part(int64_t days, char *out, char sep)
 		int y;
 		unsigned m, d;
 		civil(days, &y, &m, &d);
-		sy_fmt_u64_pad((uint64_t)y, 4, cached);
+		gr_sy_fmt_u64_pad((uint64_t)y, 4, cached);
 		cached[4] = '-';
 		two(m, cached + 5);
 		cached[7] = '-';
@@ -151,7 +151,7 @@ static void split(int64_t us, int64_t *days, unsigned *sod, unsigned *ms)
 	*sod = (unsigned)(sec - *days * 86400);
 }
 
-size_t sy_fmt_iso_ms(int64_t us, char *out)
+size_t gr_sy_fmt_iso_ms(int64_t us, char *out)
 {
 	int64_t days;
 	unsigned sod, ms;
@@ -172,14 +172,14 @@ size_t sy_fmt_iso_ms(int64_t us, char *out)
 	return 24;
 }
 
-size_t sy_fmt_iso_s(int64_t us, char *out)
+size_t gr_sy_fmt_iso_s(int64_t us, char *out)
 {
-	sy_fmt_iso_ms(us, out);
+	gr_sy_fmt_iso_ms(us, out);
 	out[19] = 'Z';
 	return 20;
 }
 
-size_t sy_fmt_date_slash(int64_t us, char *out)
+size_t gr_sy_fmt_date_slash(int64_t us, char *out)
 {
 	int64_t days;
 	unsigned sod, ms;
@@ -189,24 +189,24 @@ size_t sy_fmt_date_slash(int64_t us, char *out)
 	return 10;
 }
 
-size_t sy_fmt_ms2(int64_t us, char *out)
+size_t gr_sy_fmt_ms2(int64_t us, char *out)
 {
 	int64_t cs = (us + 5) / 10; /* hundredths of a millisecond */
-	size_t n = sy_fmt_u64((uint64_t)(cs / 100), out);
+	size_t n = gr_sy_fmt_u64((uint64_t)(cs / 100), out);
 	out[n++] = '.';
 	two((unsigned)(cs % 100), out + n);
 	return n + 2;
 }
 
-size_t sy_fmt_secs(int64_t us, char *out)
+size_t gr_sy_fmt_secs(int64_t us, char *out)
 {
-	size_t n = sy_fmt_u64((uint64_t)(us / 1000000), out);
+	size_t n = gr_sy_fmt_u64((uint64_t)(us / 1000000), out);
 	unsigned frac = (unsigned)(us % 1000000);
 	if (!frac)
 		return n;
 	out[n++] = '.';
 	char f[6];
-	sy_fmt_u64_pad(frac, 6, f);
+	gr_sy_fmt_u64_pad(frac, 6, f);
 	int last = 5;
 	while (f[last] == '0')
 		last--;
@@ -214,12 +214,12 @@ size_t sy_fmt_secs(int64_t us, char *out)
 	return n + (size_t)last + 1;
 }
 
-size_t sy_fmt_secs_e(int64_t us, char *out)
+size_t gr_sy_fmt_secs_e(int64_t us, char *out)
 {
 	/* 10-digit epoch seconds (2001..2286): d.ddddddddd[ffffff]E9 */
 	char digits[16];
-	sy_fmt_u64_pad((uint64_t)(us / 1000000), 10, digits);
-	sy_fmt_u64_pad((uint64_t)(us % 1000000), 6, digits + 10);
+	gr_sy_fmt_u64_pad((uint64_t)(us / 1000000), 10, digits);
+	gr_sy_fmt_u64_pad((uint64_t)(us % 1000000), 6, digits + 10);
 	int last = 15;
 	while (last > 0 && digits[last] == '0')
 		last--;
@@ -234,7 +234,7 @@ size_t sy_fmt_secs_e(int64_t us, char *out)
 	return n + 2;
 }
 
-int sy_json_str(struct gr_buf *b, const char *str, size_t n)
+int gr_sy_json_str(struct gr_buf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	int rc;
@@ -268,7 +268,7 @@ int sy_json_str(struct gr_buf *b, const char *str, size_t n)
 	return 0;
 }
 
-int sy_path(char *out, size_t size, struct gr_error *err, const char *fmt, ...)
+int gr_sy_path(char *out, size_t size, struct gr_error *err, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -281,7 +281,7 @@ int sy_path(char *out, size_t size, struct gr_error *err, const char *fmt, ...)
 	return 0;
 }
 
-int sy_mkdirs(const char *path, struct gr_error *err)
+int gr_sy_mkdirs(const char *path, struct gr_error *err)
 {
 	char tmp[4096];
 	size_t n = strlen(path);
@@ -305,7 +305,7 @@ int sy_mkdirs(const char *path, struct gr_error *err)
 	return 0;
 }
 
-int sy_write_file(const char *path, const void *data, size_t n, struct gr_error *err)
+int gr_sy_write_file(const char *path, const void *data, size_t n, struct gr_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	const char *p = data;
@@ -335,24 +335,24 @@ fail:
 }
 
 /* v in decimal, zero-padded to at least width digits. */
-size_t sy_fmt_u64_min(uint64_t v, int width, char *out)
+size_t gr_sy_fmt_u64_min(uint64_t v, int width, char *out)
 {
 	int digits = 1;
 	for (uint64_t x = v; x >= 10; x /= 10)
 		digits++;
-	return sy_fmt_u64_pad(v, digits > width ? digits : width, out);
+	return gr_sy_fmt_u64_pad(v, digits > width ? digits : width, out);
 }
 
 /* v as 8 lower-case hex digits. */
-size_t sy_fmt_hex32(uint32_t v, char *out)
+size_t gr_sy_fmt_hex32(uint32_t v, char *out)
 {
 	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
-	return sy_fmt_hex(b, 4, out);
+	return gr_sy_fmt_hex(b, 4, out);
 }
 
 /* --- the sticky error every writer shares -------------------------------------- */
 
-void sy_fail(struct sy_sim *s, int rc)
+void gr_sy_fail(struct gr_sy_sim *s, int rc)
 {
 	if (s->rc)
 		return;
@@ -361,7 +361,7 @@ void sy_fail(struct sy_sim *s, int rc)
 		gr_error_set(s->err, rc, "%s", gr_strerror(rc));
 }
 
-void *sy_alloc_array(struct sy_sim *s, void *p, size_t *cap, size_t need, size_t elem)
+void *gr_sy_alloc_array(struct gr_sy_sim *s, void *p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return p;
@@ -370,7 +370,7 @@ void *sy_alloc_array(struct sy_sim *s, void *p, size_t *cap, size_t need, size_t
 		nc *= 2;
 	void *q = realloc(p, nc * elem);
 	if (!q) {
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		return NULL;
 	}
 	*cap = nc;

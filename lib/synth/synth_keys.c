@@ -8,7 +8,7 @@ static const char *const labels[] = { "Dog", "Cat", "Car", "Tree", "Person", "Bi
 
 
 
-size_t sy_s3_key(const struct sy_sim *s, const struct sy_rec *r, char *out, size_t size)
+size_t gr_sy_s3_key(const struct gr_sy_sim *s, const struct gr_sy_rec *r, char *out, size_t size)
 {
 	char *p = out;
 
@@ -17,23 +17,23 @@ size_t sy_s3_key(const struct sy_sim *s, const struct sy_rec *r, char *out, size
 	case SY_KEY_PART:
 		memcpy(p, "job-", 4);
 		p += 4;
-		p += sy_fmt_u64_min(r->run, 6, p);
+		p += gr_sy_fmt_u64_min(r->run, 6, p);
 		memcpy(p, "/part-", 6);
 		p += 6;
-		p += sy_fmt_u64_min(r->arg, 4, p);
+		p += gr_sy_fmt_u64_min(r->arg, 4, p);
 		break;
 	case SY_KEY_DEPTH:
 		*p++ = 'd';
-		p += sy_fmt_u64(r->depth, p);
+		p += gr_sy_fmt_u64(r->depth, p);
 		*p++ = '/';
-		p += sy_fmt_hex32(r->uniq, p);
+		p += gr_sy_fmt_hex32(r->uniq, p);
 		memcpy(p, ".html", 5);
 		p += 5;
 		break;
 	default:
 		memcpy(p, "o/", 2);
 		p += 2;
-		p += sy_fmt_hex32(r->uniq, p);
+		p += gr_sy_fmt_hex32(r->uniq, p);
 		memcpy(p, ".json", 5);
 		p += 5;
 		break;
@@ -46,13 +46,13 @@ static char *put_attr(char *p, const char *name, const char *type, const char *v
 		      bool typed)
 {
 	*p++ = '"';
-	p = sy_put_lit(p, name);
-	p = sy_put_lit(p, "\":");
+	p = gr_sy_put_lit(p, name);
+	p = gr_sy_put_lit(p, "\":");
 	if (typed) {
 		*p++ = '{';
 		*p++ = '"';
-		p = sy_put_lit(p, type);
-		p = sy_put_lit(p, "\":");
+		p = gr_sy_put_lit(p, type);
+		p = gr_sy_put_lit(p, "\":");
 	}
 	*p++ = '"';
 	memcpy(p, v, vn);
@@ -63,14 +63,14 @@ static char *put_attr(char *p, const char *name, const char *type, const char *v
 	return p;
 }
 
-void sy_ddb_keys(struct gr_buf *b, const struct sy_sim *s, const struct sy_rec *r, bool typed)
+void gr_sy_ddb_keys(struct gr_buf *b, const struct gr_sy_sim *s, const struct gr_sy_rec *r, bool typed)
 {
 	char v[32];
 	size_t vn;
 	char *p0, *p;
 
 	if (gr_buf_grow(b, 160)) {
-		sy_fail((struct sy_sim *)s, GR_ERR_NOMEM);
+		gr_sy_fail((struct gr_sy_sim *)s, GR_ERR_NOMEM);
 		return;
 	}
 	p0 = p = b->data + b->len;
@@ -78,12 +78,12 @@ void sy_ddb_keys(struct gr_buf *b, const struct sy_sim *s, const struct sy_rec *
 	switch (s->res[r->res].def->keyfmt) {
 	case SY_KEY_POOL:
 		memcpy(v, "user-", 5);
-		vn = 5 + sy_fmt_u64_min(r->arg, 2, v + 5);
+		vn = 5 + gr_sy_fmt_u64_min(r->arg, 2, v + 5);
 		p = put_attr(p, "UserId", "S", v, vn, typed);
 		break;
 	case SY_KEY_IMAGE:
 		memcpy(v, "img-", 4);
-		vn = 4 + sy_fmt_hex32(r->uniq, v + 4);
+		vn = 4 + gr_sy_fmt_hex32(r->uniq, v + 4);
 		p = put_attr(p, "ImageId", "S", v, vn, typed);
 		*p++ = ',';
 		{
@@ -92,11 +92,11 @@ void sy_ddb_keys(struct gr_buf *b, const struct sy_sim *s, const struct sy_rec *
 		}
 		break;
 	default:
-		vn = sy_fmt_u64(r->uniq, v);
+		vn = gr_sy_fmt_u64(r->uniq, v);
 		p = put_attr(p, "Id", "N", v, vn, typed);
 		break;
 	}
 	*p++ = '}';
-	sy_commit(b, (size_t)(p - p0));
+	gr_sy_commit(b, (size_t)(p - p0));
 }
 

@@ -10,12 +10,12 @@
 
 #define LIT(s) s, sizeof(s) - 1
 
-static const char *runtime_version(const struct sy_fn *fn)
+static const char *runtime_version(const struct gr_sy_fn *fn)
 {
 	return fn->def->runtime == SY_PY ? "python:3.12.v38" : "nodejs:20.v33";
 }
 
-static const char *runtime_hash(const struct sy_fn *fn)
+static const char *runtime_hash(const struct gr_sy_fn *fn)
 {
 	return fn->def->runtime == SY_PY
 		? "7b620fc2e66107a1046b140b9d320295811af3ad5d4c6a011fad1fa65127e9e6"
@@ -25,9 +25,9 @@ static const char *runtime_hash(const struct sy_fn *fn)
 /* ---------------------------------------------------------------------------
  * Application lines, collected per attempt in the context.
  */
-static struct sy_line *line_new(struct sy_sim *s, struct sy_ctx *c, int64_t t)
+static struct gr_sy_line *line_new(struct gr_sy_sim *s, struct gr_sy_ctx *c, int64_t t)
 {
-	struct sy_line *l = sy_alloc_array(s, c->lines, &c->cap_lines, c->nlines + 1,
+	struct gr_sy_line *l = gr_sy_alloc_array(s, c->lines, &c->cap_lines, c->nlines + 1,
 					   sizeof(*l));
 	if (!l)
 		return NULL;
@@ -38,33 +38,33 @@ static struct sy_line *line_new(struct sy_sim *s, struct sy_ctx *c, int64_t t)
 	return l;
 }
 
-static void line_end(struct sy_ctx *c, struct sy_line *l)
+static void line_end(struct gr_sy_ctx *c, struct gr_sy_line *l)
 {
 	l->len = (uint32_t)(c->text.len - l->off);
 }
 
-static void escaped(struct sy_sim *s, struct gr_buf *b, const char *p, size_t n)
+static void escaped(struct gr_sy_sim *s, struct gr_buf *b, const char *p, size_t n)
 {
 	int rc;
 
-	if (!s->rc && (rc = sy_json_str(b, p, n)))
-		sy_fail(s, rc);
+	if (!s->rc && (rc = gr_sy_json_str(b, p, n)))
+		gr_sy_fail(s, rc);
 }
 
-void sy_log_app(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
+void gr_sy_log_app(struct gr_sy_sim *s, struct gr_sy_ctx *c, const struct gr_sy_fn *fn,
 		const uint8_t reqid[16], int64_t t, const char *level, const char *msg,
 		size_t len)
 {
-	struct sy_line *l = line_new(s, c, t);
+	struct gr_sy_line *l = line_new(s, c, t);
 	struct gr_buf *b = &c->text;
 	char iso[24], id[36];
 	char *p;
 
 	if (!l)
 		return;
-	sy_fmt_uuid(reqid, id);
+	gr_sy_fmt_uuid(reqid, id);
 	if (fn->def->fmt == SY_TEXT) {
-		if (!(p = sy_reserve(s, b, len + 120)))
+		if (!(p = gr_sy_reserve(s, b, len + 120)))
 			return;
 		char *q = p;
 		size_t ll = strlen(level);
@@ -75,14 +75,14 @@ void sy_log_app(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 			q += ll;
 			*q++ = ']';
 			*q++ = '\t';
-			q += sy_fmt_iso_ms(t, q);
+			q += gr_sy_fmt_iso_ms(t, q);
 			*q++ = '\t';
 			memcpy(q, id, 36);
 			q += 36;
 			*q++ = '\t';
 		} else {
 			/* Node: "<ISO>\t<requestId>\t<LEVEL>\t" */
-			q += sy_fmt_iso_ms(t, q);
+			q += gr_sy_fmt_iso_ms(t, q);
 			*q++ = '\t';
 			memcpy(q, id, 36);
 			q += 36;
@@ -94,39 +94,39 @@ void sy_log_app(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 		memcpy(q, msg, len);
 		q += len;
 		*q++ = '\n';
-		sy_commit(b, (size_t)(q - p));
+		gr_sy_commit(b, (size_t)(q - p));
 	} else if (fn->def->runtime == SY_NODE) {
 		SY_ADDL(s, b, "{\"timestamp\":\"");
-		sy_add(s, b, iso, sy_fmt_iso_ms(t, iso));
+		gr_sy_add(s, b, iso, gr_sy_fmt_iso_ms(t, iso));
 		SY_ADDL(s, b, "\",\"level\":\"");
-		sy_adds(s, b, level);
+		gr_sy_adds(s, b, level);
 		SY_ADDL(s, b, "\",\"requestId\":\"");
-		sy_add(s, b, id, 36);
+		gr_sy_add(s, b, id, 36);
 		SY_ADDL(s, b, "\",\"message\":");
 		escaped(s, b, msg, len);
 		SY_ADDL(s, b, "}\n");
 	} else {
 		/* Python's JsonFormatter stamps whole seconds */
 		SY_ADDL(s, b, "{\"timestamp\":\"");
-		sy_add(s, b, iso, sy_fmt_iso_s(t, iso));
+		gr_sy_add(s, b, iso, gr_sy_fmt_iso_s(t, iso));
 		SY_ADDL(s, b, "\",\"level\":\"");
-		sy_adds(s, b, level);
+		gr_sy_adds(s, b, level);
 		SY_ADDL(s, b, "\",\"message\":");
 		escaped(s, b, msg, len);
 		SY_ADDL(s, b, ",\"logger\":\"root\",\"requestId\":\"");
-		sy_add(s, b, id, 36);
+		gr_sy_add(s, b, id, 36);
 		SY_ADDL(s, b, "\"}\n");
 	}
 	line_end(c, l);
 }
 
-void sy_log_raw(struct sy_sim *s, struct sy_ctx *c, int64_t t, const char *msg, size_t len)
+void gr_sy_log_raw(struct gr_sy_sim *s, struct gr_sy_ctx *c, int64_t t, const char *msg, size_t len)
 {
-	struct sy_line *l = line_new(s, c, t);
+	struct gr_sy_line *l = line_new(s, c, t);
 
 	if (!l)
 		return;
-	sy_add(s, &c->text, msg, len);
+	gr_sy_add(s, &c->text, msg, len);
 	SY_ADDL(s, &c->text, "\n");
 	line_end(c, l);
 }
@@ -138,10 +138,10 @@ static const char *const error_msgs[] = {
 	"item not found",
 };
 
-void sy_log_error(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
+void gr_sy_log_error(struct gr_sy_sim *s, struct gr_sy_ctx *c, const struct gr_sy_fn *fn,
 		  const uint8_t reqid[16], int64_t t)
 {
-	struct sy_line *l = line_new(s, c, t);
+	struct gr_sy_line *l = line_new(s, c, t);
 	struct gr_buf *b = &c->text;
 	const char *em = error_msgs[reqid[3] % 4];
 	unsigned line = 20u + reqid[5] % 80u;
@@ -150,7 +150,7 @@ void sy_log_error(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 
 	if (!l)
 		return;
-	sy_fmt_uuid(reqid, id);
+	gr_sy_fmt_uuid(reqid, id);
 	if (fn->def->runtime == SY_PY) {
 		const char *type = reqid[3] % 4 == 3 ? "KeyError" : "RuntimeError";
 		if (fn->def->fmt == SY_TEXT) {
@@ -160,16 +160,16 @@ void sy_log_error(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 				     "  File \"/var/task/app.py\", line %u, in handler\n"
 				     "    raise %s(\"%s\")\n",
 				     type, em, line, type, em);
-			sy_add(s, b, tmp, (size_t)n);
+			gr_sy_add(s, b, tmp, (size_t)n);
 		} else {
 			SY_ADDL(s, b, "{\"timestamp\":\"");
-			sy_add(s, b, iso, sy_fmt_iso_s(t, iso));
+			gr_sy_add(s, b, iso, gr_sy_fmt_iso_s(t, iso));
 			SY_ADDL(s, b, "\",\"log_level\":\"ERROR\",\"errorMessage\":");
 			escaped(s, b, em, strlen(em));
 			SY_ADDL(s, b, ",\"errorType\":\"");
-			sy_adds(s, b, type);
+			gr_sy_adds(s, b, type);
 			SY_ADDL(s, b, "\",\"requestId\":\"");
-			sy_add(s, b, id, 36);
+			gr_sy_add(s, b, id, 36);
 			SY_ADDL(s, b, "\",\"stackTrace\":[");
 			n = snprintf(tmp, sizeof(tmp),
 				     "  File \"/var/task/app.py\", line %u, in handler\n"
@@ -183,24 +183,24 @@ void sy_log_error(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 				  "[\"Error: %s\",\"    at Runtime.handler "
 				  "(file:///var/task/index.mjs:%u:11)\"]", em, line);
 		if (fn->def->fmt == SY_TEXT) {
-			sy_add(s, b, iso, sy_fmt_iso_ms(t, iso));
+			gr_sy_add(s, b, iso, gr_sy_fmt_iso_ms(t, iso));
 			SY_ADDL(s, b, "\t");
-			sy_add(s, b, id, 36);
+			gr_sy_add(s, b, id, 36);
 			SY_ADDL(s, b, "\tERROR\tInvoke Error \t{\"errorType\":\"Error\",\"errorMessage\":");
 			escaped(s, b, em, strlen(em));
 			SY_ADDL(s, b, ",\"stack\":");
-			sy_add(s, b, stack, (size_t)sn);
+			gr_sy_add(s, b, stack, (size_t)sn);
 			SY_ADDL(s, b, "}\n");
 		} else {
 			SY_ADDL(s, b, "{\"timestamp\":\"");
-			sy_add(s, b, iso, sy_fmt_iso_ms(t, iso));
+			gr_sy_add(s, b, iso, gr_sy_fmt_iso_ms(t, iso));
 			SY_ADDL(s, b, "\",\"level\":\"ERROR\",\"requestId\":\"");
-			sy_add(s, b, id, 36);
+			gr_sy_add(s, b, id, 36);
 			SY_ADDL(s, b, "\",\"message\":\"Invoke Error\",\"errorType\":\"Error\","
 				      "\"errorMessage\":");
 			escaped(s, b, em, strlen(em));
 			SY_ADDL(s, b, ",\"stackTrace\":");
-			sy_add(s, b, stack, (size_t)sn);
+			gr_sy_add(s, b, stack, (size_t)sn);
 			SY_ADDL(s, b, "}\n");
 		}
 	}
@@ -210,9 +210,9 @@ void sy_log_error(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
 /* ---------------------------------------------------------------------------
  * Events into streams (export) or log group pages (filter-log-events).
  */
-static void live_add(struct sy_sim *s, struct sy_env *e)
+static void live_add(struct gr_sy_sim *s, struct gr_sy_env *e)
 {
-	struct sy_env **l = sy_alloc_array(s, s->live, &s->cap_live, s->nlive + 1, sizeof(*l));
+	struct gr_sy_env **l = gr_sy_alloc_array(s, s->live, &s->cap_live, s->nlive + 1, sizeof(*l));
 	if (!l)
 		return;
 	s->live = l;
@@ -220,32 +220,32 @@ static void live_add(struct sy_sim *s, struct sy_env *e)
 	s->live[s->nlive++] = e;
 }
 
-static void live_remove(struct sy_sim *s, struct sy_env *e)
+static void live_remove(struct gr_sy_sim *s, struct gr_sy_env *e)
 {
 	if (e->live == SY_NONE)
 		return;
-	struct sy_env *last = s->live[--s->nlive];
+	struct gr_sy_env *last = s->live[--s->nlive];
 	s->live[e->live] = last;
 	last->live = e->live;
 	e->live = SY_NONE;
 }
 
-static int fn_dir(struct sy_sim *s, struct sy_fn *fn, const char *sub)
+static int fn_dir(struct gr_sy_sim *s, struct gr_sy_fn *fn, const char *sub)
 {
 	char path[4096];
 
 	if (fn->dir_made)
 		return 0;
-	if (sy_path(path, sizeof(path), s->err, "%s/%s/%s", s->dir, sub, fn->def->name) ||
-	    sy_mkdirs(path, s->err)) {
-		sy_fail(s, s->err->code);
+	if (gr_sy_path(path, sizeof(path), s->err, "%s/%s/%s", s->dir, sub, fn->def->name) ||
+	    gr_sy_mkdirs(path, s->err)) {
+		gr_sy_fail(s, s->err->code);
 		return -1;
 	}
 	fn->dir_made = true;
 	return 0;
 }
 
-static void write_page(struct sy_sim *s, struct sy_fn *fn, bool last)
+static void write_page(struct gr_sy_sim *s, struct gr_sy_fn *fn, bool last)
 {
 	char path[4096], tok[64];
 
@@ -257,18 +257,18 @@ static void write_page(struct sy_sim *s, struct sy_fn *fn, bool last)
 	if (!last) {
 		/* an opaque token, as the API hands out */
 		uint8_t r[24];
-		sy_rng_bytes(&s->orng, r, sizeof(r));
+		gr_sy_rng_bytes(&s->orng, r, sizeof(r));
 		SY_ADDL(s, &fn->page, ",\"nextToken\":\"");
-		sy_add(s, &fn->page, tok, sy_fmt_hex(r, sizeof(r), tok));
+		gr_sy_add(s, &fn->page, tok, gr_sy_fmt_hex(r, sizeof(r), tok));
 		SY_ADDL(s, &fn->page, "\"");
 	}
 	SY_ADDL(s, &fn->page, "}\n");
 	if (s->rc)
 		return;
-	if (sy_path(path, sizeof(path), s->err, "%s/logs/%s/page-%04u.json", s->dir,
+	if (gr_sy_path(path, sizeof(path), s->err, "%s/logs/%s/page-%04u.json", s->dir,
 		    fn->def->name, fn->pageno) ||
-	    sy_write_file(path, fn->page.data, fn->page.len, s->err)) {
-		sy_fail(s, s->err->code);
+	    gr_sy_write_file(path, fn->page.data, fn->page.len, s->err)) {
+		gr_sy_fail(s, s->err->code);
 		return;
 	}
 	s->st->files++;
@@ -278,10 +278,10 @@ static void write_page(struct sy_sim *s, struct sy_fn *fn, bool last)
 	gr_buf_reset(&fn->page);
 }
 
-static void emit_filter(struct sy_sim *s, struct sy_env *env, int64_t ms, const char *msg,
+static void emit_filter(struct gr_sy_sim *s, struct gr_sy_env *env, int64_t ms, const char *msg,
 			size_t len)
 {
-	struct sy_fn *fn = &s->fns[env->fn];
+	struct gr_sy_fn *fn = &s->fns[env->fn];
 	struct gr_buf *b = &fn->page;
 	size_t before = b->len;
 	char num[64];
@@ -291,20 +291,20 @@ static void emit_filter(struct sy_sim *s, struct sy_env *env, int64_t ms, const 
 	else
 		SY_ADDL(s, b, ",");
 	SY_ADDL(s, b, "{\"logStreamName\":\"");
-	sy_add(s, b, env->name, env->name_len);
+	gr_sy_add(s, b, env->name, env->name_len);
 	SY_ADDL(s, b, "\",\"timestamp\":");
-	sy_add(s, b, num, sy_fmt_i64(ms, num));
+	gr_sy_add(s, b, num, gr_sy_fmt_i64(ms, num));
 	SY_ADDL(s, b, ",\"message\":");
 	escaped(s, b, msg, len);
 	SY_ADDL(s, b, ",\"ingestionTime\":");
-	sy_add(s, b, num, sy_fmt_i64(ms + sy_rng_range(&s->orng, 150, 900), num));
+	gr_sy_add(s, b, num, gr_sy_fmt_i64(ms + gr_sy_rng_range(&s->orng, 150, 900), num));
 	SY_ADDL(s, b, ",\"eventId\":\"");
 	/* 56 digits, like the service's: time, a counter, noise */
 	num[0] = '3';
-	sy_fmt_u64_pad((uint64_t)ms, 19, num + 1);
-	sy_fmt_u64_pad(++s->event_counter, 20, num + 20);
-	sy_fmt_u64_pad(sy_rng_next(&s->orng) % 10000000000000000ull, 16, num + 40);
-	sy_add(s, b, num, 56);
+	gr_sy_fmt_u64_pad((uint64_t)ms, 19, num + 1);
+	gr_sy_fmt_u64_pad(++s->event_counter, 20, num + 20);
+	gr_sy_fmt_u64_pad(gr_sy_rng_next(&s->orng) % 10000000000000000ull, 16, num + 40);
+	gr_sy_add(s, b, num, 56);
 	SY_ADDL(s, b, "\"}");
 	fn->page_events++;
 	s->st->log_bytes += b->len - before;
@@ -312,10 +312,10 @@ static void emit_filter(struct sy_sim *s, struct sy_env *env, int64_t ms, const 
 		write_page(s, fn, false);
 }
 
-void sy_log_emit(struct sy_sim *s, struct sy_env *env, int64_t t_us, const char *msg,
+void gr_sy_log_emit(struct gr_sy_sim *s, struct gr_sy_env *env, int64_t t_us, const char *msg,
 		 size_t len)
 {
-	struct sy_fn *fn = &s->fns[env->fn];
+	struct gr_sy_fn *fn = &s->fns[env->fn];
 	int64_t ms = t_us / 1000;
 
 	if (!fn->first_ms || ms < fn->first_ms)
@@ -328,18 +328,18 @@ void sy_log_emit(struct sy_sim *s, struct sy_env *env, int64_t t_us, const char 
 		emit_filter(s, env, ms, msg, len);
 		return;
 	}
-	uint32_t *ev = sy_alloc_array(s, env->ev, &env->cap_ev, env->nev + 1, sizeof(*ev));
-	char *p = sy_reserve(s, &env->buf, len + 26);
+	uint32_t *ev = gr_sy_alloc_array(s, env->ev, &env->cap_ev, env->nev + 1, sizeof(*ev));
+	char *p = gr_sy_reserve(s, &env->buf, len + 26);
 	if (!ev || !p)
 		return;
 	env->ev = ev;
 	env->ev[env->nev++] = (uint32_t)env->buf.len;
 	/* "<time> <message>\n": messages end in "\n" too, so a blank line follows */
-	sy_fmt_iso_ms(t_us, p);
+	gr_sy_fmt_iso_ms(t_us, p);
 	p[24] = ' ';
 	memcpy(p + 25, msg, len);
 	p[25 + len] = '\n';
-	sy_commit(&env->buf, len + 26);
+	gr_sy_commit(&env->buf, len + 26);
 	s->st->log_bytes += len + 26;
 	s->buffered += len + 26;
 	if (s->buffered > s->st->peak_buffer)
@@ -347,64 +347,64 @@ void sy_log_emit(struct sy_sim *s, struct sy_env *env, int64_t t_us, const char 
 	if (env->live == SY_NONE)
 		live_add(s, env);
 	if (env->nev >= s->o->chunk_events || env->buf.len > (256u << 20))
-		sy_log_flush_env(s, env);
+		gr_sy_log_flush_env(s, env);
 }
 
 /* ---------------------------------------------------------------------------
  * Platform lines of one attempt.
  */
-static void emit_msg(struct sy_sim *s, struct sy_env *env, int64_t t)
+static void emit_msg(struct gr_sy_sim *s, struct gr_sy_env *env, int64_t t)
 {
-	sy_log_emit(s, env, t, s->msg.data, s->msg.len);
+	gr_sy_log_emit(s, env, t, s->msg.data, s->msg.len);
 	gr_buf_reset(&s->msg);
 }
 
-static void tracing_json(struct sy_sim *s, struct gr_buf *b, const struct sy_attempt *a)
+static void tracing_json(struct gr_sy_sim *s, struct gr_buf *b, const struct gr_sy_attempt *a)
 {
 	char tmp[40];
 
 	if (!a->sampled)
 		return;
 	SY_ADDL(s, b, ",\"tracing\":{\"spanId\":\"");
-	sy_add(s, b, tmp, sy_fmt_id64(a->svc_seg, tmp));
+	gr_sy_add(s, b, tmp, gr_sy_fmt_id64(a->svc_seg, tmp));
 	SY_ADDL(s, b, "\",\"type\":\"X-Amzn-Trace-Id\",\"value\":\"Root=");
-	sy_add(s, b, tmp, sy_fmt_trace(a->trace, tmp));
+	gr_sy_add(s, b, tmp, gr_sy_fmt_trace(a->trace, tmp));
 	SY_ADDL(s, b, ";Parent=");
-	sy_add(s, b, tmp, sy_fmt_id64(a->fn_seg, tmp));
+	gr_sy_add(s, b, tmp, gr_sy_fmt_id64(a->fn_seg, tmp));
 	SY_ADDL(s, b, ";Sampled=1\"}");
 }
 
-static void json_head(struct sy_sim *s, int64_t t, const char *type)
+static void json_head(struct gr_sy_sim *s, int64_t t, const char *type)
 {
 	char iso[24];
 
 	SY_ADDL(s, &s->msg, "{\"time\":\"");
-	sy_add(s, &s->msg, iso, sy_fmt_iso_ms(t, iso));
+	gr_sy_add(s, &s->msg, iso, gr_sy_fmt_iso_ms(t, iso));
 	SY_ADDL(s, &s->msg, "\",\"type\":\"");
-	sy_adds(s, &s->msg, type);
+	gr_sy_adds(s, &s->msg, type);
 	SY_ADDL(s, &s->msg, "\",\"record\":{");
 }
 
-static void attempt_json(struct sy_sim *s, struct sy_env *env, const struct sy_fn *fn,
-			 const struct sy_ctx *c, const struct sy_attempt *a)
+static void attempt_json(struct gr_sy_sim *s, struct gr_sy_env *env, const struct gr_sy_fn *fn,
+			 const struct gr_sy_ctx *c, const struct gr_sy_attempt *a)
 {
 	struct gr_buf *m = &s->msg;
 	char id[36], num[32];
 	static const char *const st[] = { "success", "error", "timeout" };
 	int64_t dur = a->end - a->start;
 
-	sy_fmt_uuid(a->reqid, id);
+	gr_sy_fmt_uuid(a->reqid, id);
 	if (a->init_start) {
 		json_head(s, a->init_start, "platform.initStart");
 		SY_ADDL(s, m, "\"initializationType\":\"on-demand\",\"phase\":\"init\","
 			      "\"runtimeVersion\":\"");
-		sy_adds(s, m, runtime_version(fn));
+		gr_sy_adds(s, m, runtime_version(fn));
 		SY_ADDL(s, m, "\",\"runtimeVersionArn\":\"arn:aws:lambda:");
-		sy_adds(s, m, sy_region_name[fn->def->region]);
+		gr_sy_adds(s, m, gr_sy_region_name[fn->def->region]);
 		SY_ADDL(s, m, "::runtime:");
-		sy_adds(s, m, runtime_hash(fn));
+		gr_sy_adds(s, m, runtime_hash(fn));
 		SY_ADDL(s, m, "\",\"functionName\":\"");
-		sy_add(s, m, fn->def->name, fn->name_len);
+		gr_sy_add(s, m, fn->def->name, fn->name_len);
 		SY_ADDL(s, m, "\",\"functionVersion\":\"$LATEST\"}}\n");
 		emit_msg(s, env, a->init_start);
 		json_head(s, a->start, "platform.initRuntimeDone");
@@ -414,54 +414,54 @@ static void attempt_json(struct sy_sim *s, struct sy_env *env, const struct sy_f
 		json_head(s, a->start, "platform.initReport");
 		SY_ADDL(s, m, "\"initializationType\":\"on-demand\",\"phase\":\"init\","
 			      "\"status\":\"success\",\"metrics\":{\"durationMs\":");
-		sy_add(s, m, num, sy_fmt_ms2(a->init_us, num));
+		gr_sy_add(s, m, num, gr_sy_fmt_ms2(a->init_us, num));
 		SY_ADDL(s, m, "}}}\n");
 		emit_msg(s, env, a->start);
 	}
 	json_head(s, a->start, "platform.start");
 	SY_ADDL(s, m, "\"requestId\":\"");
-	sy_add(s, m, id, 36);
+	gr_sy_add(s, m, id, 36);
 	SY_ADDL(s, m, "\",\"version\":\"$LATEST\"");
 	tracing_json(s, m, a);
 	SY_ADDL(s, m, "}}\n");
 	emit_msg(s, env, a->start);
 	for (size_t i = 0; i < c->nlines; i++)
-		sy_log_emit(s, env, c->lines[i].t, c->text.data + c->lines[i].off,
+		gr_sy_log_emit(s, env, c->lines[i].t, c->text.data + c->lines[i].off,
 			    c->lines[i].len);
 	json_head(s, a->end, "platform.runtimeDone");
 	SY_ADDL(s, m, "\"requestId\":\"");
-	sy_add(s, m, id, 36);
+	gr_sy_add(s, m, id, 36);
 	SY_ADDL(s, m, "\",\"status\":\"");
-	sy_adds(s, m, st[a->status]);
+	gr_sy_adds(s, m, st[a->status]);
 	SY_ADDL(s, m, "\"");
 	if (a->status == SY_TIMEOUT)
 		SY_ADDL(s, m, ",\"errorType\":\"Sandbox.Timedout\"");
 	tracing_json(s, m, a);
 	SY_ADDL(s, m, ",\"metrics\":{\"durationMs\":");
-	sy_add(s, m, num, sy_fmt_ms2(dur, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_ms2(dur, num));
 	SY_ADDL(s, m, ",\"producedBytes\":");
-	sy_add(s, m, num, sy_fmt_u64(a->status == SY_OK ? 40 + a->reqid[1] % 200 : 0, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_u64(a->status == SY_OK ? 40 + a->reqid[1] % 200 : 0, num));
 	SY_ADDL(s, m, "}}}\n");
 	emit_msg(s, env, a->end);
 	json_head(s, a->end, "platform.report");
 	SY_ADDL(s, m, "\"requestId\":\"");
-	sy_add(s, m, id, 36);
+	gr_sy_add(s, m, id, 36);
 	SY_ADDL(s, m, "\",\"metrics\":{\"durationMs\":");
-	sy_add(s, m, num, sy_fmt_ms2(dur, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_ms2(dur, num));
 	SY_ADDL(s, m, ",\"billedDurationMs\":");
-	sy_add(s, m, num, sy_fmt_u64((uint64_t)(dur + 999) / 1000, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_u64((uint64_t)(dur + 999) / 1000, num));
 	SY_ADDL(s, m, ",\"memorySizeMB\":");
-	sy_add(s, m, num, sy_fmt_u64(fn->def->mem_mb, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_u64(fn->def->mem_mb, num));
 	SY_ADDL(s, m, ",\"maxMemoryUsedMB\":");
-	sy_add(s, m, num, sy_fmt_u64((uint64_t)a->mem_used, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_u64((uint64_t)a->mem_used, num));
 	if (a->init_start) {
 		SY_ADDL(s, m, ",\"initDurationMs\":");
-		sy_add(s, m, num, sy_fmt_ms2(a->init_us, num));
+		gr_sy_add(s, m, num, gr_sy_fmt_ms2(a->init_us, num));
 	}
 	SY_ADDL(s, m, "}");
 	tracing_json(s, m, a);
 	SY_ADDL(s, m, ",\"status\":\"");
-	sy_adds(s, m, st[a->status]);
+	gr_sy_adds(s, m, st[a->status]);
 	SY_ADDL(s, m, "\"");
 	if (a->status == SY_TIMEOUT)
 		SY_ADDL(s, m, ",\"errorType\":\"Sandbox.Timedout\"");
@@ -469,78 +469,78 @@ static void attempt_json(struct sy_sim *s, struct sy_env *env, const struct sy_f
 	emit_msg(s, env, a->end);
 }
 
-static void attempt_text(struct sy_sim *s, struct sy_env *env, const struct sy_fn *fn,
-			 const struct sy_ctx *c, const struct sy_attempt *a)
+static void attempt_text(struct gr_sy_sim *s, struct gr_sy_env *env, const struct gr_sy_fn *fn,
+			 const struct gr_sy_ctx *c, const struct gr_sy_attempt *a)
 {
 	struct gr_buf *m = &s->msg;
 	char id[36], num[40];
 	int64_t dur = a->end - a->start;
 
-	sy_fmt_uuid(a->reqid, id);
+	gr_sy_fmt_uuid(a->reqid, id);
 	if (a->init_start) {
 		SY_ADDL(s, m, "INIT_START Runtime Version: ");
-		sy_adds(s, m, runtime_version(fn));
+		gr_sy_adds(s, m, runtime_version(fn));
 		SY_ADDL(s, m, "\tRuntime Version ARN: arn:aws:lambda:");
-		sy_adds(s, m, sy_region_name[fn->def->region]);
+		gr_sy_adds(s, m, gr_sy_region_name[fn->def->region]);
 		SY_ADDL(s, m, "::runtime:");
-		sy_adds(s, m, runtime_hash(fn));
+		gr_sy_adds(s, m, runtime_hash(fn));
 		SY_ADDL(s, m, "\n");
 		emit_msg(s, env, a->init_start);
 	}
 	SY_ADDL(s, m, "START RequestId: ");
-	sy_add(s, m, id, 36);
+	gr_sy_add(s, m, id, 36);
 	SY_ADDL(s, m, " Version: $LATEST\n");
 	emit_msg(s, env, a->start);
 	for (size_t i = 0; i < c->nlines; i++)
-		sy_log_emit(s, env, c->lines[i].t, c->text.data + c->lines[i].off,
+		gr_sy_log_emit(s, env, c->lines[i].t, c->text.data + c->lines[i].off,
 			    c->lines[i].len);
 	SY_ADDL(s, m, "END RequestId: ");
-	sy_add(s, m, id, 36);
+	gr_sy_add(s, m, id, 36);
 	SY_ADDL(s, m, "\n");
 	emit_msg(s, env, a->end);
 	SY_ADDL(s, m, "REPORT RequestId: ");
-	sy_add(s, m, id, 36);
+	gr_sy_add(s, m, id, 36);
 	SY_ADDL(s, m, "\tDuration: ");
-	sy_add(s, m, num, sy_fmt_ms2(dur, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_ms2(dur, num));
 	SY_ADDL(s, m, " ms\tBilled Duration: ");
-	sy_add(s, m, num, sy_fmt_u64((uint64_t)(dur + 999) / 1000, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_u64((uint64_t)(dur + 999) / 1000, num));
 	SY_ADDL(s, m, " ms\tMemory Size: ");
-	sy_add(s, m, num, sy_fmt_u64(fn->def->mem_mb, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_u64(fn->def->mem_mb, num));
 	SY_ADDL(s, m, " MB\tMax Memory Used: ");
-	sy_add(s, m, num, sy_fmt_u64((uint64_t)a->mem_used, num));
+	gr_sy_add(s, m, num, gr_sy_fmt_u64((uint64_t)a->mem_used, num));
 	SY_ADDL(s, m, " MB\t");
 	if (a->init_start) {
 		SY_ADDL(s, m, "Init Duration: ");
-		sy_add(s, m, num, sy_fmt_ms2(a->init_us, num));
+		gr_sy_add(s, m, num, gr_sy_fmt_ms2(a->init_us, num));
 		SY_ADDL(s, m, " ms\t");
 	}
 	if (a->status == SY_TIMEOUT)
 		SY_ADDL(s, m, "Status: timeout\t");
 	if (a->sampled) {
 		SY_ADDL(s, m, "\nXRAY TraceId: ");
-		sy_add(s, m, num, sy_fmt_trace(a->trace, num));
+		gr_sy_add(s, m, num, gr_sy_fmt_trace(a->trace, num));
 		SY_ADDL(s, m, "\tSegmentId: ");
-		sy_add(s, m, num, sy_fmt_id64(a->svc_seg, num));
+		gr_sy_add(s, m, num, gr_sy_fmt_id64(a->svc_seg, num));
 		SY_ADDL(s, m, "\tSampled: true\t");
 	}
 	SY_ADDL(s, m, "\n");
 	emit_msg(s, env, a->end);
 	if (a->status == SY_TIMEOUT) {
 		/* the runtime's own line, after REPORT, with its own time stamp */
-		sy_add(s, m, num, sy_fmt_iso_ms(a->end, num));
+		gr_sy_add(s, m, num, gr_sy_fmt_iso_ms(a->end, num));
 		SY_ADDL(s, m, " ");
-		sy_add(s, m, id, 36);
+		gr_sy_add(s, m, id, 36);
 		SY_ADDL(s, m, " Task timed out after ");
-		sy_add(s, m, num, sy_fmt_u64(fn->def->timeout_s, num));
+		gr_sy_add(s, m, num, gr_sy_fmt_u64(fn->def->timeout_s, num));
 		SY_ADDL(s, m, ".00 seconds\n");
 		emit_msg(s, env, a->end);
 	}
 }
 
-void sy_log_attempt(struct sy_sim *s, struct sy_env *env, struct sy_ctx *c,
-		    const struct sy_attempt *a)
+void gr_sy_log_attempt(struct gr_sy_sim *s, struct gr_sy_env *env, struct gr_sy_ctx *c,
+		    const struct gr_sy_attempt *a)
 {
-	const struct sy_fn *fn = &s->fns[env->fn];
+	const struct gr_sy_fn *fn = &s->fns[env->fn];
 
 	gr_buf_reset(&s->msg);
 	if (fn->def->fmt == SY_JSON)
@@ -585,18 +585,18 @@ static int gzip_buf(z_stream *z, bool *ready, int level, const char *data, size_
 }
 
 /* One file for a compression thread. */
-struct sy_job {
-	struct sy_job *next; /* queue */
+struct gr_sy_job {
+	struct gr_sy_job *next; /* queue */
 	char *data;          /* uncompressed text (owned) */
 	size_t len;
 	char path[];         /* where the gzip file goes */
 };
 
-struct sy_pool {
+struct gr_sy_pool {
 	pthread_mutex_t mu;        /* guards everything below */
 	pthread_cond_t work;       /* a job was queued, or the end */
 	pthread_cond_t space;      /* the queue has room */
-	struct sy_job *head, *tail;
+	struct gr_sy_job *head, *tail;
 	size_t queued;             /* bytes queued */
 	size_t max_queued;         /* main thread waits above this */
 	bool end;                  /* no more jobs */
@@ -610,7 +610,7 @@ struct sy_pool {
 
 static void *compressor(void *arg)
 {
-	struct sy_pool *p = arg;
+	struct gr_sy_pool *p = arg;
 	z_stream z;
 	bool ready = false;
 	struct gr_buf out = GR_BUF_INIT;
@@ -620,7 +620,7 @@ static void *compressor(void *arg)
 	for (;;) {
 		while (!p->head && !p->end)
 			pthread_cond_wait(&p->work, &p->mu);
-		struct sy_job *j = p->head;
+		struct gr_sy_job *j = p->head;
 		if (!j)
 			break;
 		p->head = j->next;
@@ -635,7 +635,7 @@ static void *compressor(void *arg)
 		if (rc)
 			gr_error_set(&err, rc, "cannot compress an export file: %s", gr_strerror(rc));
 		else if (!p->rc)
-			rc = sy_write_file(j->path, out.data, out.len, &err);
+			rc = gr_sy_write_file(j->path, out.data, out.len, &err);
 
 		pthread_mutex_lock(&p->mu);
 		if (rc && !p->rc) {
@@ -655,7 +655,7 @@ static void *compressor(void *arg)
 	return NULL;
 }
 
-int sy_log_start(struct sy_sim *s)
+int gr_sy_log_start(struct gr_sy_sim *s)
 {
 	int jobs = s->o->jobs;
 
@@ -665,9 +665,9 @@ int sy_log_start(struct sy_sim *s)
 	}
 	if (jobs < 2 || s->o->format != GR_SYNTH_EXPORT)
 		return 0;
-	struct sy_pool *p = calloc(1, sizeof(*p));
+	struct gr_sy_pool *p = calloc(1, sizeof(*p));
 	if (!p) {
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		return s->rc;
 	}
 	pthread_mutex_init(&p->mu, NULL);
@@ -685,15 +685,15 @@ int sy_log_start(struct sy_sim *s)
 }
 
 /* Hand a file to the threads (they own data from here on). */
-static void pool_push(struct sy_sim *s, const char *path, char *data, size_t len)
+static void pool_push(struct gr_sy_sim *s, const char *path, char *data, size_t len)
 {
-	struct sy_pool *p = s->pool;
+	struct gr_sy_pool *p = s->pool;
 	size_t pl = strlen(path) + 1;
-	struct sy_job *j = malloc(sizeof(*j) + pl);
+	struct gr_sy_job *j = malloc(sizeof(*j) + pl);
 
 	if (!j) {
 		free(data);
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		return;
 	}
 	j->next = NULL;
@@ -714,13 +714,13 @@ static void pool_push(struct sy_sim *s, const char *path, char *data, size_t len
 	pthread_mutex_unlock(&p->mu);
 	if (rc && !s->rc) {
 		*s->err = p->err;
-		sy_fail(s, rc);
+		gr_sy_fail(s, rc);
 	}
 }
 
-static void pool_stop(struct sy_sim *s)
+static void pool_stop(struct gr_sy_sim *s)
 {
-	struct sy_pool *p = s->pool;
+	struct gr_sy_pool *p = s->pool;
 
 	if (!p)
 		return;
@@ -731,15 +731,15 @@ static void pool_stop(struct sy_sim *s)
 	for (int i = 0; i < p->nthreads; i++)
 		pthread_join(p->th[i], NULL);
 	/* threads that could not start leave jobs behind: compress them here */
-	for (struct sy_job *j = p->head, *n; j; j = n) {
+	for (struct gr_sy_job *j = p->head, *n; j; j = n) {
 		n = j->next;
 		int rc = s->rc ? 0 : gzip_buf(&s->z, &s->z_ready, p->level, j->data, j->len, &s->zout);
-		if (!rc && !s->rc && !(rc = sy_write_file(j->path, s->zout.data, s->zout.len, s->err))) {
+		if (!rc && !s->rc && !(rc = gr_sy_write_file(j->path, s->zout.data, s->zout.len, s->err))) {
 			p->files++;
 			p->bytes += s->zout.len;
 		}
 		if (rc)
-			sy_fail(s, rc);
+			gr_sy_fail(s, rc);
 		free(j->data);
 		free(j);
 	}
@@ -747,7 +747,7 @@ static void pool_stop(struct sy_sim *s)
 	s->st->bytes_written += p->bytes;
 	if (p->rc && !s->rc) {
 		*s->err = p->err;
-		sy_fail(s, p->rc);
+		gr_sy_fail(s, p->rc);
 	}
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
@@ -758,22 +758,22 @@ static void pool_stop(struct sy_sim *s)
 
 /* Real exports do not keep chunks of a file in time order: swap some neighbouring
  * blocks of events. */
-static const char *shuffle(struct sy_sim *s, struct sy_env *e, size_t *len)
+static const char *shuffle(struct gr_sy_sim *s, struct gr_sy_env *e, size_t *len)
 {
-	size_t nev = e->nev, bs = (size_t)sy_rng_range(&s->orng, 8, 64);
+	size_t nev = e->nev, bs = (size_t)gr_sy_rng_range(&s->orng, 8, 64);
 
 	*len = e->buf.len;
 	if (s->o->ordered || nev < 2 * bs)
 		return e->buf.data;
 	gr_buf_reset(&s->shuf);
 	if (gr_buf_grow(&s->shuf, e->buf.len)) {
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		return NULL;
 	}
 	size_t nblocks = (nev + bs - 1) / bs;
 #define BLK_OFF(i) ((i) * bs < nev ? e->ev[(i) * bs] : e->buf.len)
 	for (size_t i = 0; i < nblocks;) {
-		if (i + 1 < nblocks && sy_rng_chance(&s->orng, 0.2)) {
+		if (i + 1 < nblocks && gr_sy_rng_chance(&s->orng, 0.2)) {
 			gr_buf_put(&s->shuf, e->buf.data + BLK_OFF(i + 1),
 				   BLK_OFF(i + 2) - BLK_OFF(i + 1));
 			gr_buf_put(&s->shuf, e->buf.data + BLK_OFF(i), BLK_OFF(i + 1) - BLK_OFF(i));
@@ -787,29 +787,29 @@ static const char *shuffle(struct sy_sim *s, struct sy_env *e, size_t *len)
 	return s->shuf.data;
 }
 
-void sy_log_flush_env(struct sy_sim *s, struct sy_env *e)
+void gr_sy_log_flush_env(struct gr_sy_sim *s, struct gr_sy_env *e)
 {
-	struct sy_fn *fn = &s->fns[e->fn];
+	struct gr_sy_fn *fn = &s->fns[e->fn];
 	char path[4096], task[36], stream[80];
 	size_t len, n;
 	int rc;
 
 	if (s->rc || s->o->format != GR_SYNTH_EXPORT || e->nev == 0)
 		return;
-	sy_fmt_uuid(fn->task, task);
+	gr_sy_fmt_uuid(fn->task, task);
 	memcpy(stream, e->name, e->name_len);
 	for (n = 0; n < e->name_len; n++)
 		if (stream[n] == '/')
 			stream[n] = '-';
 	stream[n] = '\0';
-	if (sy_path(path, sizeof(path), s->err, "%s/export/%s/%.36s/%s", s->dir, fn->def->name,
+	if (gr_sy_path(path, sizeof(path), s->err, "%s/export/%s/%.36s/%s", s->dir, fn->def->name,
 		    task, stream)) {
-		sy_fail(s, s->err->code);
+		gr_sy_fail(s, s->err->code);
 		return;
 	}
 	if (!e->dir_made) {
-		if (sy_mkdirs(path, s->err)) {
-			sy_fail(s, s->err->code);
+		if (gr_sy_mkdirs(path, s->err)) {
+			gr_sy_fail(s, s->err->code);
 			return;
 		}
 		e->dir_made = true;
@@ -819,8 +819,8 @@ void sy_log_flush_env(struct sy_sim *s, struct sy_env *e)
 	if (!data)
 		return;
 	n = strlen(path);
-	if (sy_path(path + n, sizeof(path) - n, s->err, "/%06u.gz", e->chunk++)) {
-		sy_fail(s, s->err->code);
+	if (gr_sy_path(path + n, sizeof(path) - n, s->err, "/%06u.gz", e->chunk++)) {
+		gr_sy_fail(s, s->err->code);
 		return;
 	}
 	size_t buffered = e->buf.len;
@@ -834,10 +834,10 @@ void sy_log_flush_env(struct sy_sim *s, struct sy_env *e)
 	} else if ((rc = gzip_buf(&s->z, &s->z_ready, s->o->compress_level, data, len,
 				  &s->zout))) {
 		gr_error_set(s->err, rc, "cannot compress an export file: %s", gr_strerror(rc));
-		sy_fail(s, rc);
+		gr_sy_fail(s, rc);
 		return;
-	} else if (sy_write_file(path, s->zout.data, s->zout.len, s->err)) {
-		sy_fail(s, s->err->code);
+	} else if (gr_sy_write_file(path, s->zout.data, s->zout.len, s->err)) {
+		gr_sy_fail(s, s->err->code);
 		return;
 	} else {
 		s->st->files++;
@@ -852,15 +852,15 @@ void sy_log_flush_env(struct sy_sim *s, struct sy_env *e)
 
 static int bigger_first(const void *pa, const void *pb)
 {
-	const struct sy_env *a = *(const struct sy_env *const *)pa;
-	const struct sy_env *b = *(const struct sy_env *const *)pb;
+	const struct gr_sy_env *a = *(const struct gr_sy_env *const *)pa;
+	const struct gr_sy_env *b = *(const struct gr_sy_env *const *)pb;
 
 	if (a->buf.len != b->buf.len)
 		return a->buf.len > b->buf.len ? -1 : 1;
 	return strcmp(a->name, b->name);
 }
 
-void sy_log_budget(struct sy_sim *s)
+void gr_sy_log_budget(struct gr_sy_sim *s)
 {
 	if (s->buffered <= s->o->memory || s->rc)
 		return;
@@ -868,10 +868,10 @@ void sy_log_budget(struct sy_sim *s)
 	for (size_t i = 0; i < s->nlive; i++)
 		s->live[i]->live = (uint32_t)i;
 	while (s->nlive && s->buffered > s->o->memory / 2 && !s->rc)
-		sy_log_flush_env(s, s->live[0]);
+		gr_sy_log_flush_env(s, s->live[0]);
 }
 
-static void write_tasks(struct sy_sim *s)
+static void write_tasks(struct gr_sy_sim *s)
 {
 	struct gr_buf b = GR_BUF_INIT;
 	char path[4096], num[32], id[36];
@@ -892,47 +892,47 @@ static void write_tasks(struct sy_sim *s)
 	to = (to / 60000 + 1) * 60000;
 	SY_ADDL(s, &b, "{\"exportTasks\":[");
 	for (size_t i = 0; i < s->nfns && !s->rc; i++) {
-		struct sy_fn *fn = &s->fns[i];
+		struct gr_sy_fn *fn = &s->fns[i];
 		if (!fn->attempts)
 			continue;
 		if (!first)
 			SY_ADDL(s, &b, ",");
 		first = false;
 		SY_ADDL(s, &b, "{\"taskId\":\"");
-		sy_add(s, &b, id, sy_fmt_uuid(fn->task, id));
+		gr_sy_add(s, &b, id, gr_sy_fmt_uuid(fn->task, id));
 		SY_ADDL(s, &b, "\",\"taskName\":\"gammaray-synth-");
-		sy_adds(s, &b, fn->def->name);
+		gr_sy_adds(s, &b, fn->def->name);
 		SY_ADDL(s, &b, "\",\"logGroupName\":\"/aws/lambda/");
-		sy_adds(s, &b, fn->def->name);
+		gr_sy_adds(s, &b, fn->def->name);
 		SY_ADDL(s, &b, "\",\"from\":");
-		sy_add(s, &b, num, sy_fmt_i64(from, num));
+		gr_sy_add(s, &b, num, gr_sy_fmt_i64(from, num));
 		SY_ADDL(s, &b, ",\"to\":");
-		sy_add(s, &b, num, sy_fmt_i64(to, num));
+		gr_sy_add(s, &b, num, gr_sy_fmt_i64(to, num));
 		SY_ADDL(s, &b, ",\"destination\":\"gammaray-synth-exports\",\"destinationPrefix\":"
 			       "\"export/");
-		sy_adds(s, &b, fn->def->name);
+		gr_sy_adds(s, &b, fn->def->name);
 		SY_ADDL(s, &b, "\",\"status\":{\"code\":\"COMPLETED\",\"message\":\"Completed "
 			       "successfully\"},\"executionInfo\":{\"creationTime\":");
-		sy_add(s, &b, num, sy_fmt_i64(to + 60000 + (int64_t)i * 1000, num));
+		gr_sy_add(s, &b, num, gr_sy_fmt_i64(to + 60000 + (int64_t)i * 1000, num));
 		SY_ADDL(s, &b, ",\"completionTime\":");
-		sy_add(s, &b, num, sy_fmt_i64(to + 120000 + (int64_t)i * 1000, num));
+		gr_sy_add(s, &b, num, gr_sy_fmt_i64(to + 120000 + (int64_t)i * 1000, num));
 		SY_ADDL(s, &b, "}}");
 		/* CreateExportTask's permission probe, next to the task directory */
-		if (sy_path(path, sizeof(path), s->err, "%s/export/%s", s->dir, fn->def->name) ||
-		    sy_mkdirs(path, s->err) ||
-		    sy_path(path, sizeof(path), s->err, "%s/export/%s/aws-logs-write-test", s->dir,
+		if (gr_sy_path(path, sizeof(path), s->err, "%s/export/%s", s->dir, fn->def->name) ||
+		    gr_sy_mkdirs(path, s->err) ||
+		    gr_sy_path(path, sizeof(path), s->err, "%s/export/%s/aws-logs-write-test", s->dir,
 			    fn->def->name) ||
-		    sy_write_file(path, "Permission Check Successful", 27, s->err)) {
-			sy_fail(s, s->err->code);
+		    gr_sy_write_file(path, "Permission Check Successful", 27, s->err)) {
+			gr_sy_fail(s, s->err->code);
 			break;
 		}
 		s->st->files++;
 		s->st->bytes_written += 27;
 	}
 	SY_ADDL(s, &b, "]}\n");
-	if (!s->rc && (sy_path(path, sizeof(path), s->err, "%s/export-tasks.json", s->dir) ||
-		       sy_write_file(path, b.data, b.len, s->err)))
-		sy_fail(s, s->err->code);
+	if (!s->rc && (gr_sy_path(path, sizeof(path), s->err, "%s/export-tasks.json", s->dir) ||
+		       gr_sy_write_file(path, b.data, b.len, s->err)))
+		gr_sy_fail(s, s->err->code);
 	else if (!s->rc) {
 		s->st->files++;
 		s->st->bytes_written += b.len;
@@ -940,14 +940,14 @@ static void write_tasks(struct sy_sim *s)
 	gr_buf_release(&b);
 }
 
-void sy_log_finish(struct sy_sim *s)
+void gr_sy_log_finish(struct gr_sy_sim *s)
 {
 	for (size_t i = 0; i < s->nfns && !s->rc; i++) {
-		struct sy_fn *fn = &s->fns[i];
+		struct gr_sy_fn *fn = &s->fns[i];
 		while (fn->nfree && !s->rc)
-			sy_env_retire(s, fn->free[--fn->nfree]);
+			gr_sy_env_retire(s, fn->free[--fn->nfree]);
 		for (size_t k = 0; k < fn->nbusy && !s->rc; k++)
-			sy_env_retire(s, fn->busy[k]);
+			gr_sy_env_retire(s, fn->busy[k]);
 		fn->nbusy = 0;
 		if (s->o->format == GR_SYNTH_FILTER && (fn->pageno || fn->page_events))
 			write_page(s, fn, true);
@@ -957,10 +957,10 @@ void sy_log_finish(struct sy_sim *s)
 		write_tasks(s);
 }
 
-void sy_log_release(struct sy_sim *s)
+void gr_sy_log_release(struct gr_sy_sim *s)
 {
 	for (size_t i = 0; i < s->nfns; i++) {
-		struct sy_fn *fn = &s->fns[i];
+		struct gr_sy_fn *fn = &s->fns[i];
 		for (size_t k = 0; k < fn->nfree; k++) {
 			gr_buf_release(&fn->free[k]->buf);
 			free(fn->free[k]->ev);
@@ -983,9 +983,9 @@ void sy_log_release(struct sy_sim *s)
 	gr_buf_release(&s->msg);
 }
 
-void sy_env_retire(struct sy_sim *s, struct sy_env *e)
+void gr_sy_env_retire(struct gr_sy_sim *s, struct gr_sy_env *e)
 {
-	sy_log_flush_env(s, e);
+	gr_sy_log_flush_env(s, e);
 	gr_buf_release(&e->buf);
 	free(e->ev);
 	free(e);

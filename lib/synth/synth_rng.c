@@ -10,7 +10,7 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-void sy_rng_seed(struct sy_rng *r, uint64_t seed)
+void gr_sy_rng_seed(struct gr_sy_rng *r, uint64_t seed)
 {
 	uint64_t x = seed;
 
@@ -23,7 +23,7 @@ static inline uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t sy_rng_next(struct sy_rng *r)
+uint64_t gr_sy_rng_next(struct gr_sy_rng *r)
 {
 	uint64_t *s = r->s;
 	uint64_t out = rotl(s[1] * 5, 7) * 9;
@@ -38,31 +38,31 @@ uint64_t sy_rng_next(struct sy_rng *r)
 	return out;
 }
 
-double sy_rng_unit(struct sy_rng *r)
+double gr_sy_rng_unit(struct gr_sy_rng *r)
 {
-	return (double)(sy_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+	return (double)(gr_sy_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-int64_t sy_rng_range(struct sy_rng *r, int64_t lo, int64_t hi)
+int64_t gr_sy_rng_range(struct gr_sy_rng *r, int64_t lo, int64_t hi)
 {
 	if (hi <= lo)
 		return lo;
 	uint64_t span = (uint64_t)(hi - lo) + 1;
 	/* the modulo bias is below 2^-40 for the spans used here */
-	return lo + (int64_t)(sy_rng_next(r) % span);
+	return lo + (int64_t)(gr_sy_rng_next(r) % span);
 }
 
-bool sy_rng_chance(struct sy_rng *r, double p)
+bool gr_sy_rng_chance(struct gr_sy_rng *r, double p)
 {
 	if (p <= 0)
 		return false;
-	return sy_rng_unit(r) < p;
+	return gr_sy_rng_unit(r) < p;
 }
 
-void sy_rng_bytes(struct sy_rng *r, uint8_t *out, size_t n)
+void gr_sy_rng_bytes(struct gr_sy_rng *r, uint8_t *out, size_t n)
 {
 	while (n) {
-		uint64_t v = sy_rng_next(r);
+		uint64_t v = gr_sy_rng_next(r);
 		for (int i = 0; i < 8 && n; i++, n--) {
 			*out++ = (uint8_t)v;
 			v >>= 8;
@@ -70,16 +70,16 @@ void sy_rng_bytes(struct sy_rng *r, uint8_t *out, size_t n)
 	}
 }
 
-void sy_rng_uuid(struct sy_rng *r, uint8_t out[16])
+void gr_sy_rng_uuid(struct gr_sy_rng *r, uint8_t out[16])
 {
-	sy_rng_bytes(r, out, 16);
+	gr_sy_rng_bytes(r, out, 16);
 	out[6] = (uint8_t)((out[6] & 0x0f) | 0x40);
 	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80);
 }
 
 /* exp(x) = 2^k * exp(f), |f| <= ln2/2, exp(f) by its Taylor series: only + - * /, so
  * every IEEE machine gets the same bits (libm's exp may differ in the last place). */
-double sy_exp(double x)
+double gr_sy_exp(double x)
 {
 	static const double ln2 = 0.6931471805599453;
 	if (x > 700)
@@ -106,7 +106,7 @@ double sy_exp(double x)
 }
 
 /* log(x) = k ln2 + 2 atanh((m-1)/(m+1)), m in [sqrt(1/2), sqrt(2)). */
-double sy_log(double x)
+double gr_sy_log(double x)
 {
 	static const double ln2 = 0.6931471805599453;
 	if (x <= 0)
@@ -128,12 +128,12 @@ double sy_log(double x)
 	return k * ln2 + 2 * sum;
 }
 
-int64_t sy_rng_lognorm(struct sy_rng *r, int64_t median, double sigma)
+int64_t gr_sy_rng_lognorm(struct gr_sy_rng *r, int64_t median, double sigma)
 {
 	/* Irwin-Hall with 4 uniforms, scaled to unit variance: close enough to normal */
-	double z = sy_rng_unit(r) + sy_rng_unit(r) + sy_rng_unit(r) + sy_rng_unit(r) - 2.0;
+	double z = gr_sy_rng_unit(r) + gr_sy_rng_unit(r) + gr_sy_rng_unit(r) + gr_sy_rng_unit(r) - 2.0;
 	z *= 1.7320508075688772;
-	double v = (double)median * sy_exp(sigma * z);
+	double v = (double)median * gr_sy_exp(sigma * z);
 	double lo = (double)median / 20, hi = (double)median * 20;
 	if (v < lo)
 		v = lo;
@@ -142,8 +142,8 @@ int64_t sy_rng_lognorm(struct sy_rng *r, int64_t median, double sigma)
 	return (int64_t)v;
 }
 
-int64_t sy_rng_exp(struct sy_rng *r, double mean)
+int64_t gr_sy_rng_exp(struct gr_sy_rng *r, double mean)
 {
-	double u = sy_rng_unit(r);
-	return (int64_t)(-sy_log(1.0 - u) * mean);
+	double u = gr_sy_rng_unit(r);
+	return (int64_t)(-gr_sy_log(1.0 - u) * mean);
 }

@@ -12,25 +12,25 @@
 /* ---------------------------------------------------------------------------
  * Pools: requests, records and traces come from slabs and go back to free lists.
  */
-static void *slab(struct sy_sim *s, size_t elem, size_t count)
+static void *slab(struct gr_sy_sim *s, size_t elem, size_t count)
 {
-	void **bl = sy_alloc_array(s, s->blocks, &s->cap_blocks, s->nblocks + 1, sizeof(*bl));
+	void **bl = gr_sy_alloc_array(s, s->blocks, &s->cap_blocks, s->nblocks + 1, sizeof(*bl));
 	if (!bl)
 		return NULL;
 	s->blocks = bl;
 	void *b = calloc(count, elem);
 	if (!b) {
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		return NULL;
 	}
 	s->blocks[s->nblocks++] = b;
 	return b;
 }
 
-static struct sy_req *req_new(struct sy_sim *s)
+static struct gr_sy_req *req_new(struct gr_sy_sim *s)
 {
 	if (!s->free_reqs) {
-		struct sy_req *b = slab(s, sizeof(*b), 256);
+		struct gr_sy_req *b = slab(s, sizeof(*b), 256);
 		if (!b)
 			return NULL;
 		for (size_t i = 0; i < 256; i++) {
@@ -38,7 +38,7 @@ static struct sy_req *req_new(struct sy_sim *s)
 			s->free_reqs = &b[i];
 		}
 	}
-	struct sy_req *r = s->free_reqs;
+	struct gr_sy_req *r = s->free_reqs;
 	s->free_reqs = r->next;
 	memset(r, 0, sizeof(*r));
 	r->node = SY_NONE;
@@ -46,16 +46,16 @@ static struct sy_req *req_new(struct sy_sim *s)
 	return r;
 }
 
-static void req_free(struct sy_sim *s, struct sy_req *r)
+static void req_free(struct gr_sy_sim *s, struct gr_sy_req *r)
 {
 	r->next = s->free_reqs;
 	s->free_reqs = r;
 }
 
-struct sy_rec *sy_rec_new(struct sy_sim *s)
+struct gr_sy_rec *gr_sy_rec_new(struct gr_sy_sim *s)
 {
 	if (!s->free_recs) {
-		struct sy_rec *b = slab(s, sizeof(*b), 512);
+		struct gr_sy_rec *b = slab(s, sizeof(*b), 512);
 		if (!b)
 			return NULL;
 		for (size_t i = 0; i < 512; i++) {
@@ -63,24 +63,24 @@ struct sy_rec *sy_rec_new(struct sy_sim *s)
 			s->free_recs = &b[i];
 		}
 	}
-	struct sy_rec *r = s->free_recs;
+	struct gr_sy_rec *r = s->free_recs;
 	s->free_recs = r->next;
 	memset(r, 0, sizeof(*r));
 	r->producer = SY_NONE;
 	return r;
 }
 
-void sy_rec_free_list(struct sy_sim *s, struct sy_rec *r)
+void gr_sy_rec_free_list(struct gr_sy_sim *s, struct gr_sy_rec *r)
 {
 	while (r) {
-		struct sy_rec *n = r->next;
+		struct gr_sy_rec *n = r->next;
 		r->next = s->free_recs;
 		s->free_recs = r;
 		r = n;
 	}
 }
 
-static void req_add_rec(struct sy_req *q, struct sy_rec *r)
+static void req_add_rec(struct gr_sy_req *q, struct gr_sy_rec *r)
 {
 	r->next = NULL;
 	if (q->recs_tail)
@@ -94,19 +94,19 @@ static void req_add_rec(struct sy_req *q, struct sy_rec *r)
 /* ---------------------------------------------------------------------------
  * The time line: a min-heap of requests on (time, insertion order).
  */
-static bool item_less(const struct sy_heap_item *a, const struct sy_heap_item *b)
+static bool item_less(const struct gr_sy_heap_item *a, const struct gr_sy_heap_item *b)
 {
 	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static void heap_push(struct sy_sim *s, struct sy_req *r)
+static void heap_push(struct gr_sy_sim *s, struct gr_sy_req *r)
 {
-	struct sy_heap_item *h = sy_alloc_array(s, s->heap, &s->cap_heap, s->nheap + 1,
+	struct gr_sy_heap_item *h = gr_sy_alloc_array(s, s->heap, &s->cap_heap, s->nheap + 1,
 						sizeof(*h));
 	if (!h)
 		return;
 	s->heap = h;
-	struct sy_heap_item it = { r->t, s->heap_seq++, r };
+	struct gr_sy_heap_item it = { r->t, s->heap_seq++, r };
 	size_t i = s->nheap++;
 	while (i > 0) {
 		size_t p = (i - 1) / 2;
@@ -118,11 +118,11 @@ static void heap_push(struct sy_sim *s, struct sy_req *r)
 	h[i] = it;
 }
 
-static struct sy_req *heap_pop(struct sy_sim *s)
+static struct gr_sy_req *heap_pop(struct gr_sy_sim *s)
 {
-	struct sy_heap_item *h = s->heap;
-	struct sy_req *top = h[0].req;
-	struct sy_heap_item last = h[--s->nheap];
+	struct gr_sy_heap_item *h = s->heap;
+	struct gr_sy_req *top = h[0].req;
+	struct gr_sy_heap_item last = h[--s->nheap];
 	size_t i = 0, n = s->nheap;
 
 	for (;;) {
@@ -145,24 +145,24 @@ static struct sy_req *heap_pop(struct sy_sim *s)
 /* ---------------------------------------------------------------------------
  * Nodes and edges of the truth.
  */
-static uint32_t node_new(struct sy_sim *s, uint32_t fn)
+static uint32_t node_new(struct gr_sy_sim *s, uint32_t fn)
 {
-	struct sy_node *n = sy_alloc_array(s, s->nodes, &s->cap_nodes, s->nnodes + 1,
+	struct gr_sy_node *n = gr_sy_alloc_array(s, s->nodes, &s->cap_nodes, s->nnodes + 1,
 					   sizeof(*n));
 	if (!n)
 		return 0;
 	s->nodes = n;
 	n = &s->nodes[s->nnodes];
 	memset(n, 0, sizeof(*n));
-	sy_rng_uuid(&s->rng, n->id);
+	gr_sy_rng_uuid(&s->rng, n->id);
 	n->fn = (uint16_t)fn;
 	return (uint32_t)s->nnodes++;
 }
 
-static void edge_add(struct sy_sim *s, uint32_t from, uint32_t to, int kind, bool sync,
+static void edge_add(struct gr_sy_sim *s, uint32_t from, uint32_t to, int kind, bool sync,
 		     int64_t cause, bool xray)
 {
-	struct sy_edge *e = sy_alloc_array(s, s->edges, &s->cap_edges, s->nedges + 1,
+	struct gr_sy_edge *e = gr_sy_alloc_array(s, s->edges, &s->cap_edges, s->nedges + 1,
 					   sizeof(*e));
 	if (!e)
 		return;
@@ -183,23 +183,23 @@ static void edge_add(struct sy_sim *s, uint32_t from, uint32_t to, int kind, boo
  * Execution environments: one log stream each. Idle ones are reused, most recently
  * freed first; Lambda reclaims those idle for longer than their ttl.
  */
-static struct sy_env *env_new(struct sy_sim *s, struct sy_fn *fn, int64_t t)
+static struct gr_sy_env *env_new(struct gr_sy_sim *s, struct gr_sy_fn *fn, int64_t t)
 {
-	struct sy_env *e = calloc(1, sizeof(*e));
+	struct gr_sy_env *e = calloc(1, sizeof(*e));
 	uint8_t hex[16];
 
 	if (!e) {
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		return NULL;
 	}
 	e->fn = (uint32_t)(fn - s->fns);
 	e->live = SY_NONE;
-	e->ttl_us = sy_rng_range(&s->rng, 5 * 60, 20 * 60) * (int64_t)SEC;
-	size_t n = sy_fmt_date_slash(t, e->name);
+	e->ttl_us = gr_sy_rng_range(&s->rng, 5 * 60, 20 * 60) * (int64_t)SEC;
+	size_t n = gr_sy_fmt_date_slash(t, e->name);
 	memcpy(e->name + n, "/[$LATEST]", 10);
 	n += 10;
-	sy_rng_bytes(&s->rng, hex, 16);
-	n += sy_fmt_hex(hex, 16, e->name + n);
+	gr_sy_rng_bytes(&s->rng, hex, 16);
+	n += gr_sy_fmt_hex(hex, 16, e->name + n);
 	e->name[n] = '\0';
 	e->name_len = (uint8_t)n;
 	fn->envs++;
@@ -207,14 +207,14 @@ static struct sy_env *env_new(struct sy_sim *s, struct sy_fn *fn, int64_t t)
 	return e;
 }
 
-static bool busy_less(const struct sy_env *a, const struct sy_env *b)
+static bool busy_less(const struct gr_sy_env *a, const struct gr_sy_env *b)
 {
 	return a->busy_until < b->busy_until;
 }
 
-static void busy_push(struct sy_sim *s, struct sy_fn *fn, struct sy_env *e)
+static void busy_push(struct gr_sy_sim *s, struct gr_sy_fn *fn, struct gr_sy_env *e)
 {
-	struct sy_env **h = sy_alloc_array(s, fn->busy, &fn->cap_busy, fn->nbusy + 1,
+	struct gr_sy_env **h = gr_sy_alloc_array(s, fn->busy, &fn->cap_busy, fn->nbusy + 1,
 					   sizeof(*h));
 	if (!h)
 		return;
@@ -230,10 +230,10 @@ static void busy_push(struct sy_sim *s, struct sy_fn *fn, struct sy_env *e)
 	h[i] = e;
 }
 
-static struct sy_env *busy_pop(struct sy_fn *fn)
+static struct gr_sy_env *busy_pop(struct gr_sy_fn *fn)
 {
-	struct sy_env **h = fn->busy;
-	struct sy_env *top = h[0], *last = h[--fn->nbusy];
+	struct gr_sy_env **h = fn->busy;
+	struct gr_sy_env *top = h[0], *last = h[--fn->nbusy];
 	size_t i = 0, n = fn->nbusy;
 
 	for (;;) {
@@ -259,12 +259,12 @@ static struct sy_env *busy_pop(struct sy_fn *fn)
  * clock only takes environments that were idle already, so no two invocations of an
  * environment ever overlap.
  */
-static struct sy_env *env_pick(struct sy_sim *s, struct sy_fn *fn, int64_t t, bool drain,
+static struct gr_sy_env *env_pick(struct gr_sy_sim *s, struct gr_sy_fn *fn, int64_t t, bool drain,
 			       bool *cold)
 {
 	while (drain && fn->nbusy && fn->busy[0]->busy_until <= t) {
-		struct sy_env *e = busy_pop(fn);
-		struct sy_env **f = sy_alloc_array(s, fn->free, &fn->cap_free, fn->nfree + 1,
+		struct gr_sy_env *e = busy_pop(fn);
+		struct gr_sy_env **f = gr_sy_alloc_array(s, fn->free, &fn->cap_free, fn->nfree + 1,
 						   sizeof(*f));
 		if (!f)
 			return NULL;
@@ -272,13 +272,13 @@ static struct sy_env *env_pick(struct sy_sim *s, struct sy_fn *fn, int64_t t, bo
 		fn->free[fn->nfree++] = e;
 	}
 	while (fn->nfree) {
-		struct sy_env *e = fn->free[fn->nfree - 1];
+		struct gr_sy_env *e = fn->free[fn->nfree - 1];
 		if (e->busy_until > t)
 			break; /* cannot happen on the main loop; play safe */
 		if (t - e->busy_until > e->ttl_us) {
 			/* the most recently freed one is stale: so are the older ones */
 			while (fn->nfree)
-				sy_env_retire(s, fn->free[--fn->nfree]);
+				gr_sy_env_retire(s, fn->free[--fn->nfree]);
 			break;
 		}
 		fn->nfree--;
@@ -295,22 +295,22 @@ static struct sy_env *env_pick(struct sy_sim *s, struct sy_fn *fn, int64_t t, bo
 static void jw_uuid(struct gr_jw *w, const char *key, const uint8_t id[16])
 {
 	char u[36];
-	gr_jw_str(w, key, u, sy_fmt_uuid(id, u));
+	gr_jw_str(w, key, u, gr_sy_fmt_uuid(id, u));
 }
 
 /* Stream sequence numbers: Kinesis (56 digits) and DynamoDB streams (24 digits). */
 static size_t kin_seq(uint64_t seq, int64_t t, char *out)
 {
 	memcpy(out, "4959", 4);
-	sy_fmt_u64_pad((uint64_t)t, 20, out + 4);
-	sy_fmt_u64_pad(seq, 32, out + 24);
+	gr_sy_fmt_u64_pad((uint64_t)t, 20, out + 4);
+	gr_sy_fmt_u64_pad(seq, 32, out + 24);
 	return 56;
 }
 
 static size_t ddb_seq(uint64_t seq, char *out)
 {
 	memcpy(out, "1000", 4);
-	sy_fmt_u64_pad(seq, 20, out + 4);
+	gr_sy_fmt_u64_pad(seq, 20, out + 4);
 	return 24;
 }
 
@@ -322,11 +322,11 @@ static size_t s3_sequencer(uint64_t seq, char *out)
 		b[i] = (uint8_t)seq;
 		seq >>= 8;
 	}
-	return sy_fmt_hex_upper(b, 9, out);
+	return gr_sy_fmt_hex_upper(b, 9, out);
 }
 
 /* Begin a marker in s->tmp: "GAMMARAY {"v":1,"ev":EV,... */
-static void marker_begin(struct sy_sim *s, struct gr_jw *w, const char *ev)
+static void marker_begin(struct gr_sy_sim *s, struct gr_jw *w, const char *ev)
 {
 	gr_buf_reset(&s->tmp);
 	SY_ADDL(s, &s->tmp, "GAMMARAY ");
@@ -336,33 +336,33 @@ static void marker_begin(struct sy_sim *s, struct gr_jw *w, const char *ev)
 	gr_jw_cstr(w, "ev", ev);
 }
 
-static void marker_end(struct sy_sim *s, struct gr_jw *w, struct sy_ctx *c,
-		       const struct sy_fn *fn, const uint8_t reqid[16], int64_t t)
+static void marker_end(struct gr_sy_sim *s, struct gr_jw *w, struct gr_sy_ctx *c,
+		       const struct gr_sy_fn *fn, const uint8_t reqid[16], int64_t t)
 {
 	gr_jw_end(w);
 	if (w->err) {
-		sy_fail(s, w->err);
+		gr_sy_fail(s, w->err);
 		return;
 	}
 	s->tmp.len--; /* the writer's newline: the runtime adds its own */
-	sy_log_app(s, c, fn, reqid, t, "INFO", s->tmp.data, s->tmp.len);
+	gr_sy_log_app(s, c, fn, reqid, t, "INFO", s->tmp.data, s->tmp.len);
 }
 
-static void rec_src(struct sy_sim *s, struct gr_jw *w, const char *key,
-		    const struct sy_rec *r, int trig, bool typed)
+static void rec_src(struct gr_sy_sim *s, struct gr_jw *w, const char *key,
+		    const struct gr_sy_rec *r, int trig, bool typed)
 {
 	char b[256];
-	const struct sy_res *res = &s->res[r->res];
+	const struct gr_sy_res *res = &s->res[r->res];
 
 	gr_jw_obj(w, key);
 	switch (trig) {
 	case SY_T_S3:
 		gr_jw_cstr(w, "svc", "s3");
 		gr_jw_cstr(w, "bucket", res->def->name);
-		gr_jw_str(w, "key", b, sy_s3_key(s, r, b, sizeof(b)));
-		gr_jw_str(w, "etag", b, sy_fmt_hex(r->id, 16, b)); /* events carry it unquoted */
+		gr_jw_str(w, "key", b, gr_sy_s3_key(s, r, b, sizeof(b)));
+		gr_jw_str(w, "etag", b, gr_sy_fmt_hex(r->id, 16, b)); /* events carry it unquoted */
 		if (res->def->versioned)
-			gr_jw_str(w, "version", b, sy_fmt_hex(r->ver, 16, b));
+			gr_jw_str(w, "version", b, gr_sy_fmt_hex(r->ver, 16, b));
 		gr_jw_str(w, "sequencer", b, s3_sequencer(r->seq, b));
 		gr_jw_cstr(w, "event", "ObjectCreated:Put");
 		break;
@@ -370,7 +370,7 @@ static void rec_src(struct sy_sim *s, struct gr_jw *w, const char *key,
 		gr_jw_cstr(w, "svc", "dynamodb");
 		gr_jw_cstr(w, "table", res->def->name);
 		gr_buf_reset(&s->tmp2);
-		sy_ddb_keys(&s->tmp2, s, r, typed);
+		gr_sy_ddb_keys(&s->tmp2, s, r, typed);
 		gr_jw_raw(w, "keys", s->tmp2.data, s->tmp2.len);
 		gr_jw_str(w, "seq", b, ddb_seq(r->seq, b));
 		gr_jw_cstr(w, "event", r->modify ? "MODIFY" : "INSERT");
@@ -399,8 +399,8 @@ static void rec_src(struct sy_sim *s, struct gr_jw *w, const char *key,
 	gr_jw_obj_end(w);
 }
 
-static void entry_marker(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn *fn,
-			 const struct sy_req *rq, const uint8_t reqid[16], int64_t t)
+static void entry_marker(struct gr_sy_sim *s, struct gr_sy_ctx *c, const struct gr_sy_fn *fn,
+			 const struct gr_sy_req *rq, const uint8_t reqid[16], int64_t t)
 {
 	struct gr_jw w;
 	bool typed = fn->def->runtime == SY_PY; /* boto3 hands stream records over typed */
@@ -431,7 +431,7 @@ static void entry_marker(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn 
 	case SY_T_SQS:
 	case SY_T_KIN:
 		gr_jw_arr(&w, "src");
-		for (const struct sy_rec *r = rq->recs; r; r = r->next)
+		for (const struct gr_sy_rec *r = rq->recs; r; r = r->next)
 			rec_src(s, &w, NULL, r, rq->trig, typed);
 		gr_jw_arr_end(&w);
 		break;
@@ -446,9 +446,9 @@ static void entry_marker(struct sy_sim *s, struct sy_ctx *c, const struct sy_fn 
  * One attempt of one invocation.
  */
 struct att {
-	struct sy_req *rq;        /* the request */
-	struct sy_fn *fn;         /* its function */
-	struct sy_ctx *c;         /* scratch of this nesting level */
+	struct gr_sy_req *rq;        /* the request */
+	struct gr_sy_fn *fn;         /* its function */
+	struct gr_sy_ctx *c;         /* scratch of this nesting level */
 	int depth;                /* nesting level */
 	uint32_t ni;              /* node */
 	uint8_t reqid[16];        /* its request id */
@@ -460,11 +460,11 @@ struct att {
 	bool timed_out;           /* ...by its timeout */
 };
 
-static struct sy_call *call_new(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static struct gr_sy_call *call_new(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 				uint32_t target)
 {
-	struct sy_ctx *c = a->c;
-	struct sy_call *cl = sy_alloc_array(s, c->calls, &c->cap_calls, c->ncalls + 1,
+	struct gr_sy_ctx *c = a->c;
+	struct gr_sy_call *cl = gr_sy_alloc_array(s, c->calls, &c->cap_calls, c->ncalls + 1,
 					    sizeof(*cl));
 	if (!cl)
 		return NULL;
@@ -475,12 +475,12 @@ static struct sy_call *call_new(struct sy_sim *s, struct att *a, const struct sy
 	cl->target = target;
 	cl->callee = SY_NONE;
 	if (a->rq->sampled)
-		cl->seg = sy_rng_next(&s->xrng);
+		cl->seg = gr_sy_rng_next(&s->xrng);
 	return cl;
 }
 
 /* Median latency of an SDK call, us. */
-static int64_t latency(struct sy_sim *s, const struct sy_act_def *act, uint32_t n)
+static int64_t latency(struct gr_sy_sim *s, const struct gr_sy_act_def *act, uint32_t n)
 {
 	int64_t med;
 
@@ -498,12 +498,12 @@ static int64_t latency(struct sy_sim *s, const struct sy_act_def *act, uint32_t 
 	case SY_A_OTHER: med = (int64_t)act->lat_ms * MS; break;
 	default: med = 10 * MS; break;
 	}
-	return 200 + sy_rng_lognorm(&s->rng, med, 0.4);
+	return 200 + gr_sy_rng_lognorm(&s->rng, med, 0.4);
 }
 
 /* Before a call: may the handler make it? Returns the call's end time, or -1 when
  * the handler stops here (failure point, or the call would outlive the timeout). */
-static int64_t call_window(struct sy_sim *s, struct att *a, int64_t lat)
+static int64_t call_window(struct gr_sy_sim *s, struct att *a, int64_t lat)
 {
 	if (a->stop)
 		return -1;
@@ -519,36 +519,36 @@ static int64_t call_window(struct sy_sim *s, struct att *a, int64_t lat)
 	return a->cur + lat;
 }
 
-static void call_done(struct sy_sim *s, struct att *a, int64_t t1)
+static void call_done(struct gr_sy_sim *s, struct att *a, int64_t t1)
 {
 	a->calls++;
-	a->cur = t1 + sy_rng_range(&s->rng, 100, 800);
+	a->cur = t1 + gr_sy_rng_range(&s->rng, 100, 800);
 }
 
-static void trace_pass(struct sy_req *from, struct sy_req *to, uint64_t parent)
+static void trace_pass(struct gr_sy_req *from, struct gr_sy_req *to, uint64_t parent)
 {
 	to->sampled = from->sampled;
 	to->trace = from->trace;
 	to->parent_seg = parent;
 	if (to->trace)
-		sy_trace_ref(to->trace);
+		gr_sy_trace_ref(to->trace);
 }
 
 /* Hand a record to a poller subscription: join its open batch or open a new one. */
-static void batch_add(struct sy_sim *s, struct sy_sub *sb, struct sy_rec *r, int trig)
+static void batch_add(struct gr_sy_sim *s, struct gr_sy_sub *sb, struct gr_sy_rec *r, int trig)
 {
-	const struct sy_res_def *rd = s->res[sb->res].def;
+	const struct gr_sy_res_def *rd = s->res[sb->res].def;
 
 	if (sb->open && r->cause_us < sb->fire && sb->open->nrec < rd->batch) {
 		req_add_rec(sb->open, r);
 		return;
 	}
-	struct sy_req *q = req_new(s);
+	struct gr_sy_req *q = req_new(s);
 	if (!q)
 		return;
 	q->fn = sb->fn;
 	q->trig = (uint8_t)trig;
-	q->t = r->cause_us + sy_rng_range(&s->rng, rd->win_min_ms, rd->win_max_ms) * MS;
+	q->t = r->cause_us + gr_sy_rng_range(&s->rng, rd->win_min_ms, rd->win_max_ms) * MS;
 	q->run = r->run;
 	q->acc = sb;
 	sb->open = q;
@@ -558,13 +558,13 @@ static void batch_add(struct sy_sim *s, struct sy_sub *sb, struct sy_rec *r, int
 }
 
 /* Records of one write go to every subscriber (a copy each). */
-static void fan_records(struct sy_sim *s, const struct sy_rec *proto, int trig)
+static void fan_records(struct gr_sy_sim *s, const struct gr_sy_rec *proto, int trig)
 {
-	const struct sy_res *res = &s->res[proto->res];
+	const struct gr_sy_res *res = &s->res[proto->res];
 
 	for (uint32_t k = 0; k < res->nsub; k++) {
-		struct sy_sub *sb = &s->subs[res->sub0 + k];
-		struct sy_rec *r = sy_rec_new(s);
+		struct gr_sy_sub *sb = &s->subs[res->sub0 + k];
+		struct gr_sy_rec *r = gr_sy_rec_new(s);
 		if (!r)
 			return;
 		*r = *proto;
@@ -573,7 +573,7 @@ static void fan_records(struct sy_sim *s, const struct sy_rec *proto, int trig)
 			batch_add(s, sb, r, trig);
 			continue;
 		}
-		struct sy_req *q = req_new(s);
+		struct gr_sy_req *q = req_new(s);
 		if (!q)
 			return;
 		q->fn = sb->fn;
@@ -583,9 +583,9 @@ static void fan_records(struct sy_sim *s, const struct sy_rec *proto, int trig)
 		q->depth = r->depth;
 		int64_t d;
 		switch (trig) {
-		case SY_T_S3: d = 15 * MS + sy_rng_lognorm(&s->rng, 75 * MS, 0.6); break;
-		case SY_T_SNS: d = 5 * MS + sy_rng_lognorm(&s->rng, 30 * MS, 0.5); break;
-		default: d = 10 * MS + sy_rng_lognorm(&s->rng, 110 * MS, 0.6); break;
+		case SY_T_S3: d = 15 * MS + gr_sy_rng_lognorm(&s->rng, 75 * MS, 0.6); break;
+		case SY_T_SNS: d = 5 * MS + gr_sy_rng_lognorm(&s->rng, 30 * MS, 0.5); break;
+		default: d = 10 * MS + gr_sy_rng_lognorm(&s->rng, 110 * MS, 0.6); break;
 		}
 		q->t = r->cause_us + d;
 		req_add_rec(q, r);
@@ -593,7 +593,7 @@ static void fan_records(struct sy_sim *s, const struct sy_rec *proto, int trig)
 	}
 }
 
-static void rec_proto(struct sy_sim *s, struct att *a, struct sy_rec *r, uint32_t res,
+static void rec_proto(struct gr_sy_sim *s, struct att *a, struct gr_sy_rec *r, uint32_t res,
 		      int64_t t1)
 {
 	memset(r, 0, sizeof(*r));
@@ -609,27 +609,27 @@ static void rec_proto(struct sy_sim *s, struct att *a, struct sy_rec *r, uint32_
 		memcpy(r->xtrace, a->rq->trace->id, 16);
 }
 
-static void act_s3_put(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_s3_put(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 		       uint32_t res, uint32_t n)
 {
-	struct sy_res *rs = &s->res[res];
+	struct gr_sy_res *rs = &s->res[res];
 	char b[256];
 
 	for (uint32_t i = 0; i < n && !s->rc; i++) {
 		int64_t t1 = call_window(s, a, latency(s, act, 1));
 		if (t1 < 0)
 			return;
-		struct sy_call *cl = call_new(s, a, act, res);
+		struct gr_sy_call *cl = call_new(s, a, act, res);
 		if (!cl)
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
-		sy_rng_bytes(&s->rng, cl->reqid, 8);
-		struct sy_rec r;
+		gr_sy_rng_bytes(&s->rng, cl->reqid, 8);
+		struct gr_sy_rec r;
 		rec_proto(s, a, &r, res, t1);
-		sy_rng_bytes(&s->rng, r.id, 16);
+		gr_sy_rng_bytes(&s->rng, r.id, 16);
 		if (rs->def->versioned)
-			sy_rng_bytes(&s->rng, r.ver, 16);
+			gr_sy_rng_bytes(&s->rng, r.ver, 16);
 		r.seq = ((uint64_t)t1 << 8) | (++rs->seq & 0xff);
 		cl->key = r;
 		if (s->o->markers) {
@@ -638,13 +638,13 @@ static void act_s3_put(struct sy_sim *s, struct att *a, const struct sy_act_def 
 			gr_jw_cstr(&w, "svc", "s3");
 			gr_jw_cstr(&w, "op", "PutObject");
 			gr_jw_cstr(&w, "bucket", rs->def->name);
-			gr_jw_str(&w, "key", b, sy_s3_key(s, &r, b, sizeof(b)));
+			gr_jw_str(&w, "key", b, gr_sy_s3_key(s, &r, b, sizeof(b)));
 			b[0] = '"';
-			sy_fmt_hex(r.id, 16, b + 1);
+			gr_sy_fmt_hex(r.id, 16, b + 1);
 			b[33] = '"';
 			gr_jw_str(&w, "etag", b, 34);
 			if (rs->def->versioned)
-				gr_jw_str(&w, "version", b, sy_fmt_hex(r.ver, 16, b));
+				gr_jw_str(&w, "version", b, gr_sy_fmt_hex(r.ver, 16, b));
 			marker_end(s, &w, a->c, a->fn, a->reqid, t1);
 		}
 		fan_records(s, &r, SY_T_S3);
@@ -652,15 +652,15 @@ static void act_s3_put(struct sy_sim *s, struct att *a, const struct sy_act_def 
 	}
 }
 
-static void ddb_item(struct sy_sim *s, struct att *a, struct sy_rec *r, uint32_t res,
+static void ddb_item(struct gr_sy_sim *s, struct att *a, struct gr_sy_rec *r, uint32_t res,
 		     int64_t t1, uint32_t i, uint32_t image)
 {
-	struct sy_res *rs = &s->res[res];
+	struct gr_sy_res *rs = &s->res[res];
 
 	rec_proto(s, a, r, res, t1);
 	switch (rs->def->keyfmt) {
 	case SY_KEY_POOL: {
-		uint32_t k = (uint32_t)sy_rng_range(&s->rng, 0, 63);
+		uint32_t k = (uint32_t)gr_sy_rng_range(&s->rng, 0, 63);
 		r->arg = k;
 		r->modify = (rs->pool_seen[k / 8] >> (k % 8)) & 1;
 		rs->pool_seen[k / 8] |= (uint8_t)(1u << (k % 8));
@@ -676,26 +676,26 @@ static void ddb_item(struct sy_sim *s, struct att *a, struct sy_rec *r, uint32_t
 	r->seq = ++rs->seq;
 }
 
-static void act_ddb(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_ddb(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 		    uint32_t res, uint32_t n)
 {
-	struct sy_res *rs = &s->res[res];
+	struct gr_sy_res *rs = &s->res[res];
 	bool batch = act->kind == SY_A_DDB_BATCH;
 	uint32_t image = ++s->uniq, done = 0;
-	struct sy_rec items[25];
+	struct gr_sy_rec items[25];
 
 	while (done < n && !s->rc) {
 		uint32_t k = batch ? (n - done > 25 ? 25 : n - done) : 1;
 		int64_t t1 = call_window(s, a, latency(s, act, k));
 		if (t1 < 0)
 			return;
-		struct sy_call *cl = call_new(s, a, act, res);
+		struct gr_sy_call *cl = call_new(s, a, act, res);
 		if (!cl)
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
 		cl->n = k;
-		sy_rng_bytes(&s->rng, cl->reqid, 26);
+		gr_sy_rng_bytes(&s->rng, cl->reqid, 26);
 		for (uint32_t i = 0; i < k; i++)
 			ddb_item(s, a, &items[i], res, t1, done + i, image);
 		if (s->o->markers) {
@@ -710,7 +710,7 @@ static void act_ddb(struct sy_sim *s, struct att *a, const struct sy_act_def *ac
 					gr_jw_obj(&w, NULL);
 				gr_jw_cstr(&w, "table", rs->def->name);
 				gr_buf_reset(&s->tmp2);
-				sy_ddb_keys(&s->tmp2, s, &items[i], false);
+				gr_sy_ddb_keys(&s->tmp2, s, &items[i], false);
 				gr_jw_raw(&w, "keys", s->tmp2.data, s->tmp2.len);
 				if (batch)
 					gr_jw_obj_end(&w);
@@ -726,26 +726,26 @@ static void act_ddb(struct sy_sim *s, struct att *a, const struct sy_act_def *ac
 	}
 }
 
-static void act_sns(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_sns(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 		    uint32_t res, uint32_t n)
 {
-	struct sy_res *rs = &s->res[res];
+	struct gr_sy_res *rs = &s->res[res];
 
 	for (uint32_t i = 0; i < n && !s->rc; i++) {
 		int64_t t1 = call_window(s, a, latency(s, act, 1));
 		if (t1 < 0)
 			return;
-		struct sy_call *cl = call_new(s, a, act, res);
+		struct gr_sy_call *cl = call_new(s, a, act, res);
 		if (!cl)
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
-		sy_rng_uuid(&s->rng, cl->reqid);
+		gr_sy_rng_uuid(&s->rng, cl->reqid);
 		if (a->rq->sampled)
-			cl->inferred = sy_rng_next(&s->xrng);
-		struct sy_rec r;
+			cl->inferred = gr_sy_rng_next(&s->xrng);
+		struct gr_sy_rec r;
 		rec_proto(s, a, &r, res, t1);
-		sy_rng_uuid(&s->rng, r.id);
+		gr_sy_rng_uuid(&s->rng, r.id);
 		if (s->o->markers) {
 			struct gr_jw w;
 			marker_begin(s, &w, "call");
@@ -757,15 +757,15 @@ static void act_sns(struct sy_sim *s, struct att *a, const struct sy_act_def *ac
 		}
 		/* SNS delivers to Lambda asynchronously and carries the trace on */
 		for (uint32_t k = 0; k < rs->nsub && !s->rc; k++) {
-			struct sy_req *q = req_new(s);
-			struct sy_rec *rr = sy_rec_new(s);
+			struct gr_sy_req *q = req_new(s);
+			struct gr_sy_rec *rr = gr_sy_rec_new(s);
 			if (!q || !rr)
 				return;
 			*rr = r;
 			q->fn = s->subs[rs->sub0 + k].fn;
 			q->trig = SY_T_SNS;
 			q->run = r.run;
-			q->t = t1 + 5 * MS + sy_rng_lognorm(&s->rng, 30 * MS, 0.5);
+			q->t = t1 + 5 * MS + gr_sy_rng_lognorm(&s->rng, 30 * MS, 0.5);
 			req_add_rec(q, rr);
 			trace_pass(a->rq, q, cl->inferred);
 			heap_push(s, q);
@@ -774,10 +774,10 @@ static void act_sns(struct sy_sim *s, struct att *a, const struct sy_act_def *ac
 	}
 }
 
-static void act_events(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_events(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 		       uint32_t res, uint32_t n)
 {
-	struct sy_res *rs = &s->res[res];
+	struct gr_sy_res *rs = &s->res[res];
 	uint8_t ids[10][16];
 
 	if (n > 10)
@@ -785,17 +785,17 @@ static void act_events(struct sy_sim *s, struct att *a, const struct sy_act_def 
 	int64_t t1 = call_window(s, a, latency(s, act, n));
 	if (t1 < 0)
 		return;
-	struct sy_call *cl = call_new(s, a, act, res);
+	struct gr_sy_call *cl = call_new(s, a, act, res);
 	if (!cl)
 		return;
 	cl->t0 = a->cur;
 	cl->t1 = t1;
 	cl->n = n;
-	sy_rng_uuid(&s->rng, cl->reqid);
+	gr_sy_rng_uuid(&s->rng, cl->reqid);
 	if (a->rq->sampled)
-		cl->inferred = sy_rng_next(&s->xrng);
+		cl->inferred = gr_sy_rng_next(&s->xrng);
 	for (uint32_t i = 0; i < n; i++)
-		sy_rng_uuid(&s->rng, ids[i]);
+		gr_sy_rng_uuid(&s->rng, ids[i]);
 	if (s->o->markers) {
 		struct gr_jw w;
 		marker_begin(s, &w, "call");
@@ -808,19 +808,19 @@ static void act_events(struct sy_sim *s, struct att *a, const struct sy_act_def 
 		marker_end(s, &w, a->c, a->fn, a->reqid, t1);
 	}
 	for (uint32_t i = 0; i < n && !s->rc; i++) {
-		struct sy_rec r;
+		struct gr_sy_rec r;
 		rec_proto(s, a, &r, res, t1);
 		memcpy(r.id, ids[i], 16);
 		for (uint32_t k = 0; k < rs->nsub && !s->rc; k++) {
-			struct sy_req *q = req_new(s);
-			struct sy_rec *rr = sy_rec_new(s);
+			struct gr_sy_req *q = req_new(s);
+			struct gr_sy_rec *rr = gr_sy_rec_new(s);
 			if (!q || !rr)
 				return;
 			*rr = r;
 			q->fn = s->subs[rs->sub0 + k].fn;
 			q->trig = SY_T_EVENTS;
 			q->run = r.run;
-			q->t = t1 + 10 * MS + sy_rng_lognorm(&s->rng, 110 * MS, 0.6);
+			q->t = t1 + 10 * MS + gr_sy_rng_lognorm(&s->rng, 110 * MS, 0.6);
 			req_add_rec(q, rr);
 			trace_pass(a->rq, q, cl->inferred);
 			heap_push(s, q);
@@ -829,29 +829,29 @@ static void act_events(struct sy_sim *s, struct att *a, const struct sy_act_def 
 	call_done(s, a, t1);
 }
 
-static void act_sqs(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_sqs(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 		    uint32_t res, uint32_t n)
 {
-	struct sy_res *rs = &s->res[res];
+	struct gr_sy_res *rs = &s->res[res];
 	bool batch = act->kind == SY_A_SQS_BATCH;
 	uint32_t done = 0;
-	struct sy_rec recs[10];
+	struct gr_sy_rec recs[10];
 
 	while (done < n && !s->rc) {
 		uint32_t k = batch ? (n - done > 10 ? 10 : n - done) : 1;
 		int64_t t1 = call_window(s, a, latency(s, act, k));
 		if (t1 < 0)
 			return;
-		struct sy_call *cl = call_new(s, a, act, res);
+		struct gr_sy_call *cl = call_new(s, a, act, res);
 		if (!cl)
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
 		cl->n = k;
-		sy_rng_uuid(&s->rng, cl->reqid);
+		gr_sy_rng_uuid(&s->rng, cl->reqid);
 		for (uint32_t i = 0; i < k; i++) {
 			rec_proto(s, a, &recs[i], res, t1);
-			sy_rng_uuid(&s->rng, recs[i].id);
+			gr_sy_rng_uuid(&s->rng, recs[i].id);
 			recs[i].xseg = cl->seg;
 		}
 		memcpy(cl->msg, recs[0].id, 16);
@@ -878,13 +878,13 @@ static void act_sqs(struct sy_sim *s, struct att *a, const struct sy_act_def *ac
 	}
 }
 
-static void act_kinesis(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_kinesis(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 			uint32_t res, uint32_t n)
 {
-	struct sy_res *rs = &s->res[res];
+	struct gr_sy_res *rs = &s->res[res];
 	bool batch = act->kind == SY_A_KIN_PUTS;
 	uint32_t done = 0;
-	struct sy_rec recs[50];
+	struct gr_sy_rec recs[50];
 	char b[64];
 
 	while (done < n && !s->rc) {
@@ -892,13 +892,13 @@ static void act_kinesis(struct sy_sim *s, struct att *a, const struct sy_act_def
 		int64_t t1 = call_window(s, a, latency(s, act, k));
 		if (t1 < 0)
 			return;
-		struct sy_call *cl = call_new(s, a, act, res);
+		struct gr_sy_call *cl = call_new(s, a, act, res);
 		if (!cl)
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
 		cl->n = k;
-		sy_rng_uuid(&s->rng, cl->reqid);
+		gr_sy_rng_uuid(&s->rng, cl->reqid);
 		for (uint32_t i = 0; i < k; i++) {
 			rec_proto(s, a, &recs[i], res, t1);
 			recs[i].seq = ++rs->seq;
@@ -926,9 +926,9 @@ static void act_kinesis(struct sy_sim *s, struct att *a, const struct sy_act_def
 	}
 }
 
-static int64_t process(struct sy_sim *s, struct sy_req *rq, int depth);
+static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth);
 
-static void invoke_marker(struct sy_sim *s, struct att *a, uint32_t fn, bool sync,
+static void invoke_marker(struct gr_sy_sim *s, struct att *a, uint32_t fn, bool sync,
 			  uint32_t callee, int64_t t1)
 {
 	struct gr_jw w;
@@ -944,20 +944,20 @@ static void invoke_marker(struct sy_sim *s, struct att *a, uint32_t fn, bool syn
 	marker_end(s, &w, a->c, a->fn, a->reqid, t1);
 }
 
-static void act_invoke(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_invoke(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 		       uint32_t fn, uint32_t n)
 {
 	uint32_t backup = SY_NONE;
 
-	if ((act->flags & SY_F_BACKUP) && sy_rng_chance(&s->rng, 0.25))
-		backup = (uint32_t)sy_rng_range(&s->rng, 0, n - 1);
+	if ((act->flags & SY_F_BACKUP) && gr_sy_rng_chance(&s->rng, 0.25))
+		backup = (uint32_t)gr_sy_rng_range(&s->rng, 0, n - 1);
 	if (act->flags & SY_F_SET_EXPECT)
 		s->run_expect[a->rq->run] = (uint16_t)(n + (backup != SY_NONE));
 	for (uint32_t i = 0; i < n + (backup != SY_NONE) && !s->rc; i++) {
 		int64_t t1 = call_window(s, a, latency(s, act, 1));
 		if (t1 < 0)
 			return;
-		struct sy_call *cl = call_new(s, a, act, fn);
+		struct gr_sy_call *cl = call_new(s, a, act, fn);
 		if (!cl)
 			return;
 		cl->t0 = a->cur;
@@ -969,7 +969,7 @@ static void act_invoke(struct sy_sim *s, struct att *a, const struct sy_act_def 
 		cl->callee = callee;
 		memcpy(cl->reqid, s->nodes[callee].id, 16);
 		invoke_marker(s, a, fn, false, callee, t1);
-		struct sy_req *q = req_new(s);
+		struct gr_sy_req *q = req_new(s);
 		if (!q)
 			return;
 		q->fn = fn;
@@ -981,14 +981,14 @@ static void act_invoke(struct sy_sim *s, struct att *a, const struct sy_act_def 
 		q->depth = a->rq->depth;
 		q->arg = (act->flags & SY_F_PASS_INDEX) ? (i < n ? i : backup) : a->rq->arg;
 		q->propagate = !a->fn->def->no_caller;
-		q->t = t1 + 1 * MS + sy_rng_lognorm(&s->rng, 10 * MS, 0.8);
+		q->t = t1 + 1 * MS + gr_sy_rng_lognorm(&s->rng, 10 * MS, 0.8);
 		trace_pass(a->rq, q, cl->seg);
 		heap_push(s, q);
 		call_done(s, a, t1);
 	}
 }
 
-static void act_invoke_sync(struct sy_sim *s, struct att *a, const struct sy_act_def *act,
+static void act_invoke_sync(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act,
 			    uint32_t fn, uint32_t n)
 {
 	for (uint32_t i = 0; i < n && !s->rc; i++) {
@@ -1000,12 +1000,12 @@ static void act_invoke_sync(struct sy_sim *s, struct att *a, const struct sy_act
 		}
 		if (a->depth + 1 >= SY_MAX_DEPTH)
 			return; /* deeper synchronous chains are not simulated */
-		struct sy_call *cl = call_new(s, a, act, fn);
+		struct gr_sy_call *cl = call_new(s, a, act, fn);
 		if (!cl)
 			return;
 		int64_t t0 = a->cur;
 		cl->t0 = t0;
-		struct sy_req *q = req_new(s);
+		struct gr_sy_req *q = req_new(s);
 		if (!q)
 			return;
 		q->fn = fn;
@@ -1016,7 +1016,7 @@ static void act_invoke_sync(struct sy_sim *s, struct att *a, const struct sy_act
 		q->depth = a->rq->depth;
 		q->arg = (act->flags & SY_F_REC_COUNT) ? a->rq->nrec : a->rq->arg;
 		q->propagate = !a->fn->def->no_caller;
-		q->t = t0 + sy_rng_range(&s->rng, 3 * MS, 15 * MS);
+		q->t = t0 + gr_sy_rng_range(&s->rng, 3 * MS, 15 * MS);
 		trace_pass(a->rq, q, cl->seg);
 		q->node = node_new(s, fn);
 		if (s->rc)
@@ -1025,7 +1025,7 @@ static void act_invoke_sync(struct sy_sim *s, struct att *a, const struct sy_act
 		cl->callee = callee;
 		memcpy(cl->reqid, s->nodes[callee].id, 16);
 		int64_t end = process(s, q, a->depth + 1); /* frees q */
-		int64_t t1 = end + sy_rng_range(&s->rng, 1 * MS, 5 * MS);
+		int64_t t1 = end + gr_sy_rng_range(&s->rng, 1 * MS, 5 * MS);
 		cl->callee_err = s->nodes[callee].status != SY_OK;
 		if (t1 > a->deadline) {
 			/* the caller timed out waiting */
@@ -1041,38 +1041,38 @@ static void act_invoke_sync(struct sy_sim *s, struct att *a, const struct sy_act
 	}
 }
 
-static void act_other(struct sy_sim *s, struct att *a, const struct sy_act_def *act)
+static void act_other(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act)
 {
 	int64_t lat = latency(s, act, 1);
 
 	if (a->stop || a->cur + lat > a->deadline)
 		return;
-	struct sy_call *cl = call_new(s, a, act, SY_NONE);
+	struct gr_sy_call *cl = call_new(s, a, act, SY_NONE);
 	if (!cl)
 		return;
 	cl->t0 = a->cur;
 	cl->t1 = a->cur + lat;
-	sy_rng_uuid(&s->rng, cl->reqid);
+	gr_sy_rng_uuid(&s->rng, cl->reqid);
 	if (a->rq->sampled)
-		cl->inferred = sy_rng_next(&s->xrng);
-	a->cur = cl->t1 + sy_rng_range(&s->rng, 100, 800);
+		cl->inferred = gr_sy_rng_next(&s->xrng);
+	a->cur = cl->t1 + gr_sy_rng_range(&s->rng, 100, 800);
 }
 
-static void run_actions(struct sy_sim *s, struct att *a)
+static void run_actions(struct gr_sy_sim *s, struct att *a)
 {
-	const struct sy_fn_def *fd = a->fn->def;
-	struct sy_req *rq = a->rq;
+	const struct gr_sy_fn_def *fd = a->fn->def;
+	struct gr_sy_req *rq = a->rq;
 
 	for (int i = 0; i < SY_MAX_ACTS && fd->acts[i].kind != SY_A_END && !a->stop; i++) {
-		const struct sy_act_def *act = &fd->acts[i];
+		const struct gr_sy_act_def *act = &fd->acts[i];
 		uint32_t target = a->fn->target[i];
-		uint32_t n = (uint32_t)sy_rng_range(&s->rng, act->min, act->max);
+		uint32_t n = (uint32_t)gr_sy_rng_range(&s->rng, act->min, act->max);
 
 		if (a->calls == a->fail_at) {
 			a->stop = true;
 			break;
 		}
-		if ((act->flags & SY_F_SOMETIMES) && sy_rng_chance(&s->rng, 0.5))
+		if ((act->flags & SY_F_SOMETIMES) && gr_sy_rng_chance(&s->rng, 0.5))
 			continue;
 		if ((act->flags & SY_F_DEPTH) && rq->depth >= s->run_depth[rq->run])
 			continue;
@@ -1084,7 +1084,7 @@ static void run_actions(struct sy_sim *s, struct att *a)
 		if (act->flags & SY_F_ARG_COUNT)
 			n = rq->arg < act->min ? act->min : rq->arg;
 		if (act->ms)
-			a->cur += sy_rng_lognorm(&s->rng, (int64_t)act->ms * MS, 0.5);
+			a->cur += gr_sy_rng_lognorm(&s->rng, (int64_t)act->ms * MS, 0.5);
 		switch (act->kind) {
 		case SY_A_S3_PUT: act_s3_put(s, a, act, target, n); break;
 		case SY_A_DDB_PUT:
@@ -1114,7 +1114,7 @@ static bool continues_trace(int trig)
 	       trig == SY_T_EVENTS;
 }
 
-static bool sample(struct sy_sim *s, int64_t t)
+static bool sample(struct gr_sy_sim *s, int64_t t)
 {
 	int64_t sec = t / SEC;
 
@@ -1126,7 +1126,7 @@ static bool sample(struct sy_sim *s, int64_t t)
 		s->res_used++;
 		return true;
 	}
-	return sy_rng_chance(&s->xrng, s->o->sample_rate);
+	return gr_sy_rng_chance(&s->xrng, s->o->sample_rate);
 }
 
 static int64_t ceil_ms(int64_t us)
@@ -1139,33 +1139,33 @@ static int64_t round10(int64_t us)
 	return (us + 9) / 10 * 10;
 }
 
-static void noise(struct sy_sim *s, struct att *a, int64_t t)
+static void noise(struct gr_sy_sim *s, struct att *a, int64_t t)
 {
 	char b[96], *p = b;
 
 	if (a->rq->nrec > 1) {
-		p = sy_put_lit(p, "processing ");
-		p += sy_fmt_u64(a->rq->nrec, p);
-		p = sy_put_lit(p, " records");
+		p = gr_sy_put_lit(p, "processing ");
+		p += gr_sy_fmt_u64(a->rq->nrec, p);
+		p = gr_sy_put_lit(p, " records");
 	} else {
-		p = sy_put_lit(p, "processing event (attempt ");
-		p += sy_fmt_u64(a->rq->attempt + 1u, p);
+		p = gr_sy_put_lit(p, "processing event (attempt ");
+		p += gr_sy_fmt_u64(a->rq->attempt + 1u, p);
 		*p++ = ')';
 	}
-	sy_log_app(s, a->c, a->fn, a->reqid, t, "INFO", b, (size_t)(p - b));
-	if (sy_rng_chance(&s->rng, 0.3)) {
-		p = sy_put_lit(b, sy_rng_chance(&s->rng, 0.5) ? "cache hit for key "
+	gr_sy_log_app(s, a->c, a->fn, a->reqid, t, "INFO", b, (size_t)(p - b));
+	if (gr_sy_rng_chance(&s->rng, 0.3)) {
+		p = gr_sy_put_lit(b, gr_sy_rng_chance(&s->rng, 0.5) ? "cache hit for key "
 							    : "cache miss for key ");
-		p += sy_fmt_hex32((uint32_t)sy_rng_next(&s->rng), p);
+		p += gr_sy_fmt_hex32((uint32_t)gr_sy_rng_next(&s->rng), p);
 		if (a->fn->def->runtime == SY_PY)
-			sy_log_raw(s, a->c, t + 50, b, (size_t)(p - b));
+			gr_sy_log_raw(s, a->c, t + 50, b, (size_t)(p - b));
 		else
-			sy_log_app(s, a->c, a->fn, a->reqid, t + 50, "INFO", b, (size_t)(p - b));
+			gr_sy_log_app(s, a->c, a->fn, a->reqid, t + 50, "INFO", b, (size_t)(p - b));
 	}
 }
 
 /* Edges into a finished invocation, one per producer (batches: the latest record). */
-static void edges_in(struct sy_sim *s, struct sy_req *rq, uint32_t ni)
+static void edges_in(struct gr_sy_sim *s, struct gr_sy_req *rq, uint32_t ni)
 {
 	static const uint8_t kind_of[] = {
 		[SY_T_S3] = SY_K_S3, [SY_T_DDB] = SY_K_DDB, [SY_T_SNS] = SY_K_SNS,
@@ -1182,17 +1182,17 @@ static void edges_in(struct sy_sim *s, struct sy_req *rq, uint32_t ni)
 	}
 	/* X-Ray shows SNS and EventBridge hops of a sampled trace, and SQS span links
 	 * (the first SY_MAX_LINKS sampled records) when both ends are sampled */
-	for (struct sy_rec *r = rq->recs; r; r = r->next) {
+	for (struct gr_sy_rec *r = rq->recs; r; r = r->next) {
 		if (r->producer == SY_NONE)
 			continue;
 		bool seen = false;
-		for (struct sy_rec *p = rq->recs; p != r && !seen; p = p->next)
+		for (struct gr_sy_rec *p = rq->recs; p != r && !seen; p = p->next)
 			seen = p->producer == r->producer;
 		if (seen)
 			continue;
 		int64_t cause = r->cause_us;
 		bool xray = rq->sampled && (rq->trig == SY_T_SNS || rq->trig == SY_T_EVENTS);
-		for (struct sy_rec *q = r; q; q = q->next) {
+		for (struct gr_sy_rec *q = r; q; q = q->next) {
 			if (q->producer != r->producer)
 				continue;
 			if (q->cause_us > cause)
@@ -1206,16 +1206,16 @@ static void edges_in(struct sy_sim *s, struct sy_req *rq, uint32_t ni)
 /* SQS -> Lambda: which records the consumer's segment links back to: one link per
  * producer subsegment (a SendMessageBatch sends several), at most SY_MAX_LINKS.
  * linked = 1: a link is written for it; 2: an earlier record's link covers it. */
-static void mark_links(struct sy_req *rq)
+static void mark_links(struct gr_sy_req *rq)
 {
 	int links = 0;
 
 	if (rq->trig != SY_T_SQS || !rq->sampled)
 		return;
-	for (struct sy_rec *r = rq->recs; r; r = r->next) {
+	for (struct gr_sy_rec *r = rq->recs; r; r = r->next) {
 		if (r->producer == SY_NONE || !r->sampled)
 			continue;
-		for (struct sy_rec *p = rq->recs; p != r && !r->linked; p = p->next)
+		for (struct gr_sy_rec *p = rq->recs; p != r && !r->linked; p = p->next)
 			if (p->linked && p->xseg == r->xseg)
 				r->linked = 2;
 		if (!r->linked && links < SY_MAX_LINKS) {
@@ -1226,18 +1226,18 @@ static void mark_links(struct sy_req *rq)
 }
 
 /* Order a batch's records by time (as a stream or queue hands them over). */
-static void sort_recs(struct sy_req *rq)
+static void sort_recs(struct gr_sy_req *rq)
 {
-	struct sy_rec *sorted = NULL, *tail = NULL;
+	struct gr_sy_rec *sorted = NULL, *tail = NULL;
 
 	if (rq->nrec < 2)
 		return;
 	while (rq->recs) {
-		struct sy_rec **best = &rq->recs;
-		for (struct sy_rec **p = &rq->recs; *p; p = &(*p)->next)
+		struct gr_sy_rec **best = &rq->recs;
+		for (struct gr_sy_rec **p = &rq->recs; *p; p = &(*p)->next)
 			if ((*p)->cause_us < (*best)->cause_us)
 				best = p;
-		struct sy_rec *r = *best;
+		struct gr_sy_rec *r = *best;
 		*best = r->next;
 		r->next = NULL;
 		if (tail)
@@ -1254,10 +1254,10 @@ static void sort_recs(struct sy_req *rq)
  * Simulate one attempt of rq at rq->t, nested `depth` synchronous calls deep; the
  * request is retried, or finished and freed. Returns the attempt's end.
  */
-static int64_t process(struct sy_sim *s, struct sy_req *rq, int depth)
+static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 {
-	struct sy_fn *fn = &s->fns[rq->fn];
-	const struct sy_fn_def *fd = fn->def;
+	struct gr_sy_fn *fn = &s->fns[rq->fn];
+	const struct gr_sy_fn_def *fd = fn->def;
 	struct att a = { .rq = rq, .fn = fn, .c = &s->ctx[depth], .depth = depth,
 			 .fail_at = INT32_MAX };
 	int64_t t = rq->t;
@@ -1272,57 +1272,57 @@ static int64_t process(struct sy_sim *s, struct sy_req *rq, int depth)
 		rq->arrive = t;
 		sort_recs(rq);
 		if (!continues_trace(rq->trig) && sample(s, t)) {
-			rq->trace = sy_trace_new(s, t);
+			rq->trace = gr_sy_trace_new(s, t);
 			rq->sampled = rq->trace != NULL;
 		}
 		if (rq->sampled)
-			rq->svc_seg = sy_rng_next(&s->xrng);
+			rq->svc_seg = gr_sy_rng_next(&s->xrng);
 		mark_links(rq);
 	}
 
 	/* environment, init, START */
 	bool cold;
-	struct sy_env *env = env_pick(s, fn, t, depth == 0, &cold);
+	struct gr_sy_env *env = env_pick(s, fn, t, depth == 0, &cold);
 	if (!env)
 		return t;
-	struct sy_attempt at = { .reqid = a.reqid, .sampled = rq->sampled,
+	struct gr_sy_attempt at = { .reqid = a.reqid, .sampled = rq->sampled,
 				 .trace = rq->trace ? rq->trace->id : NULL,
 				 .svc_seg = rq->svc_seg };
 	int64_t start_us;
 	if (cold) {
-		at.init_start = t + sy_rng_range(&s->rng, 300, 2000);
-		at.init_us = (int32_t)round10(sy_rng_lognorm(&s->rng, (int64_t)fd->init_ms * MS,
+		at.init_start = t + gr_sy_rng_range(&s->rng, 300, 2000);
+		at.init_us = (int32_t)round10(gr_sy_rng_lognorm(&s->rng, (int64_t)fd->init_ms * MS,
 							     0.35));
 		at.start = ceil_ms(at.init_start + at.init_us);
 		start_us = at.start - at.init_us;
 	} else {
-		at.start = ceil_ms(t + sy_rng_range(&s->rng, 200, 1500));
+		at.start = ceil_ms(t + gr_sy_rng_range(&s->rng, 200, 1500));
 		start_us = at.start;
 	}
 	a.deadline = at.start + (int64_t)fd->timeout_s * SEC;
 	if (rq->sampled)
-		at.fn_seg = sy_rng_next(&s->xrng);
+		at.fn_seg = gr_sy_rng_next(&s->xrng);
 
 	/* will it fail? Attempts Lambda will retry fail before their first call */
 	bool retryable = async_trig(rq->trig) && rq->attempt + 1 < SY_MAX_ATTEMPTS;
 	int fail = SY_OK;
-	if (sy_rng_chance(&s->rng, s->o->error_rate))
+	if (gr_sy_rng_chance(&s->rng, s->o->error_rate))
 		fail = SY_ERROR;
-	else if (sy_rng_chance(&s->rng, s->o->timeout_rate))
+	else if (gr_sy_rng_chance(&s->rng, s->o->timeout_rate))
 		fail = SY_TIMEOUT;
 	if (fail != SY_OK)
-		a.fail_at = retryable ? 0 : (int)sy_rng_range(&s->rng, 0, 3);
+		a.fail_at = retryable ? 0 : (int)gr_sy_rng_range(&s->rng, 0, 3);
 
 	/* the handler */
-	struct sy_ctx *c = a.c;
+	struct gr_sy_ctx *c = a.c;
 	gr_buf_reset(&c->text);
 	c->nlines = 0;
 	c->ncalls = 0;
-	a.cur = at.start + sy_rng_range(&s->rng, 300, 1500);
+	a.cur = at.start + gr_sy_rng_range(&s->rng, 300, 1500);
 	if (s->o->markers)
 		entry_marker(s, c, fn, rq, a.reqid, a.cur);
 	noise(s, &a, a.cur + 100);
-	a.cur += 200 + sy_rng_lognorm(&s->rng, (int64_t)fd->work_ms * MS, 0.5);
+	a.cur += 200 + gr_sy_rng_lognorm(&s->rng, (int64_t)fd->work_ms * MS, 0.5);
 	if (a.cur > a.deadline) {
 		a.cur = a.deadline;
 		a.stop = a.timed_out = true;
@@ -1335,26 +1335,26 @@ static int64_t process(struct sy_sim *s, struct sy_req *rq, int depth)
 	int64_t end;
 	if (a.timed_out || fail == SY_TIMEOUT) {
 		status = SY_TIMEOUT;
-		end = a.deadline + sy_rng_range(&s->rng, 50, 3000);
+		end = a.deadline + gr_sy_rng_range(&s->rng, 50, 3000);
 	} else if (fail == SY_ERROR) {
 		status = SY_ERROR;
-		a.cur += sy_rng_range(&s->rng, 200, 3000);
-		sy_log_error(s, c, fn, a.reqid, a.cur);
-		end = a.cur + sy_rng_range(&s->rng, 300, 2000);
+		a.cur += gr_sy_rng_range(&s->rng, 200, 3000);
+		gr_sy_log_error(s, c, fn, a.reqid, a.cur);
+		end = a.cur + gr_sy_rng_range(&s->rng, 300, 2000);
 	} else {
-		end = a.cur + sy_rng_lognorm(&s->rng, 2 * MS, 0.5);
+		end = a.cur + gr_sy_rng_lognorm(&s->rng, 2 * MS, 0.5);
 	}
 	end = at.start + round10(end - at.start);
 	at.end = end;
 	at.status = status;
-	at.mem_used = (int32_t)sy_rng_range(&s->rng, fd->mem_mb / 5 + 30, fd->mem_mb * 3 / 4);
+	at.mem_used = (int32_t)gr_sy_rng_range(&s->rng, fd->mem_mb / 5 + 30, fd->mem_mb * 3 / 4);
 
 	/* logs, X-Ray, environment */
-	sy_log_attempt(s, env, c, &at);
-	int64_t fn_end = end + (rq->sampled ? sy_rng_range(&s->xrng, 100, 600) : 0);
+	gr_sy_log_attempt(s, env, c, &at);
+	int64_t fn_end = end + (rq->sampled ? gr_sy_rng_range(&s->xrng, 100, 600) : 0);
 	if (rq->sampled)
-		sy_xray_function(s, rq->trace, fn, c, &at, fn_end);
-	env->busy_until = end + sy_rng_range(&s->rng, 500, 3000);
+		gr_sy_xray_function(s, rq->trace, fn, c, &at, fn_end);
+	env->busy_until = end + gr_sy_rng_range(&s->rng, 500, 3000);
 	env->attempts++;
 	busy_push(s, fn, env);
 	fn->attempts++;
@@ -1368,14 +1368,14 @@ static int64_t process(struct sy_sim *s, struct sy_req *rq, int depth)
 		/* Lambda retries an async event after about 1 and 2 more minutes, with
 		 * the same request id */
 		rq->attempt++;
-		rq->t = end + (int64_t)rq->attempt * 60 * SEC + sy_rng_range(&s->rng, 0, 5 * SEC);
+		rq->t = end + (int64_t)rq->attempt * 60 * SEC + gr_sy_rng_range(&s->rng, 0, 5 * SEC);
 		s->st->retries++;
 		heap_push(s, rq);
 		return end;
 	}
 
 	/* the final attempt: the truth */
-	struct sy_node *n = &s->nodes[a.ni];
+	struct gr_sy_node *n = &s->nodes[a.ni];
 	n->start_us = start_us;
 	n->end_us = end;
 	n->init_us = at.init_us;
@@ -1390,20 +1390,20 @@ static int64_t process(struct sy_sim *s, struct sy_req *rq, int depth)
 	s->st->timeouts += status == SY_TIMEOUT;
 	edges_in(s, rq, a.ni);
 	if (rq->sampled && rq->trig == SY_T_APIGW) {
-		uint64_t seg = sy_rng_next(&s->xrng), sub = sy_rng_next(&s->xrng);
+		uint64_t seg = gr_sy_rng_next(&s->xrng), sub = gr_sy_rng_next(&s->xrng);
 		rq->parent_seg = sub;
-		sy_xray_apigw(s, rq->trace, fn, rq, seg, sub, rq->arrive - 2 * MS, fn_end + 2 * MS);
+		gr_sy_xray_apigw(s, rq->trace, fn, rq, seg, sub, rq->arrive - 2 * MS, fn_end + 2 * MS);
 	} else if (rq->sampled && rq->trig == SY_T_SNS_EXT) {
-		uint64_t seg = sy_rng_next(&s->xrng);
+		uint64_t seg = gr_sy_rng_next(&s->xrng);
 		rq->parent_seg = seg;
-		sy_xray_sns_ext(s, rq->trace, &s->res[rq->recs->res], seg, rq->arrive - 30 * MS,
+		gr_sy_xray_sns_ext(s, rq->trace, &s->res[rq->recs->res], seg, rq->arrive - 30 * MS,
 				rq->arrive - 25 * MS);
 	}
 	if (rq->sampled)
-		sy_xray_service(s, rq->trace, fn, rq, &s->nodes[a.ni]);
+		gr_sy_xray_service(s, rq->trace, fn, rq, &s->nodes[a.ni]);
 	if (rq->trace)
-		sy_trace_unref(s, rq->trace);
-	sy_rec_free_list(s, rq->recs);
+		gr_sy_trace_unref(s, rq->trace);
+	gr_sy_rec_free_list(s, rq->recs);
 	req_free(s, rq);
 	return end;
 }
@@ -1411,44 +1411,44 @@ static int64_t process(struct sy_sim *s, struct sy_req *rq, int depth)
 /* ---------------------------------------------------------------------------
  * Roots and the main loop.
  */
-static void start_root(struct sy_sim *s)
+static void start_root(struct gr_sy_sim *s)
 {
 	uint32_t total = s->root_cum[s->nroots - 1];
-	uint32_t pick = (uint32_t)sy_rng_range(&s->rng, 0, total - 1), k = 0;
+	uint32_t pick = (uint32_t)gr_sy_rng_range(&s->rng, 0, total - 1), k = 0;
 	while (s->root_cum[k] <= pick)
 		k++;
 
 	uint32_t run = (uint32_t)s->runs_started++;
 	size_t cap = s->cap_runs;
-	uint16_t *ex = sy_alloc_array(s, s->run_expect, &cap, run + 1, sizeof(*ex));
+	uint16_t *ex = gr_sy_alloc_array(s, s->run_expect, &cap, run + 1, sizeof(*ex));
 	if (!ex)
 		return;
 	s->run_expect = ex;
 	cap = s->cap_runs;
-	uint16_t *se = sy_alloc_array(s, s->run_seen, &cap, run + 1, sizeof(*se));
+	uint16_t *se = gr_sy_alloc_array(s, s->run_seen, &cap, run + 1, sizeof(*se));
 	if (!se)
 		return;
 	s->run_seen = se;
 	cap = s->cap_runs;
-	uint8_t *dp = sy_alloc_array(s, s->run_depth, &cap, run + 1, sizeof(*dp));
+	uint8_t *dp = gr_sy_alloc_array(s, s->run_depth, &cap, run + 1, sizeof(*dp));
 	if (!dp)
 		return;
 	s->run_depth = dp;
 	s->cap_runs = cap;
 	s->run_expect[run] = 0;
 	s->run_seen[run] = 0;
-	s->run_depth[run] = (uint8_t)sy_rng_range(&s->rng, 1, 4);
+	s->run_depth[run] = (uint8_t)gr_sy_rng_range(&s->rng, 1, 4);
 
-	struct sy_req *q = req_new(s);
+	struct gr_sy_req *q = req_new(s);
 	if (!q)
 		return;
 	q->fn = s->root_fn[k];
 	q->trig = s->roots[k]->trig;
 	q->t = s->next_root;
 	q->run = run;
-	sy_rng_uuid(&s->rng, q->ext);
+	gr_sy_rng_uuid(&s->rng, q->ext);
 	if (q->trig == SY_T_SNS_EXT) {
-		struct sy_rec *r = sy_rec_new(s);
+		struct gr_sy_rec *r = gr_sy_rec_new(s);
 		if (!r)
 			return;
 		r->res = s->root_res[k];
@@ -1458,12 +1458,12 @@ static void start_root(struct sy_sim *s)
 	}
 	s->st->runs++;
 	double mean = 1e6 / s->o->rate;
-	s->next_root += 1 + sy_rng_exp(&s->rng, mean);
+	s->next_root += 1 + gr_sy_rng_exp(&s->rng, mean);
 	s->now = q->t;
 	process(s, q, 0);
 }
 
-void sy_sim_loop(struct sy_sim *s)
+void gr_sy_sim_loop(struct gr_sy_sim *s)
 {
 	const struct gr_synth_opts *o = s->o;
 	uint64_t since = 0;
@@ -1478,7 +1478,7 @@ void sy_sim_loop(struct sy_sim *s)
 		if (more && (s->nheap == 0 || s->next_root <= s->heap[0].t)) {
 			start_root(s);
 		} else if (s->nheap) {
-			struct sy_req *rq = heap_pop(s);
+			struct gr_sy_req *rq = heap_pop(s);
 			if (rq->acc && rq->acc->open == rq)
 				rq->acc->open = NULL;
 			rq->acc = NULL;
@@ -1487,7 +1487,7 @@ void sy_sim_loop(struct sy_sim *s)
 		} else {
 			break;
 		}
-		sy_log_budget(s);
+		gr_sy_log_budget(s);
 		if (o->progress && s->nnodes - since >= 50000) {
 			since = s->nnodes;
 			o->progress(o->progress_ctx, s->st);
@@ -1498,7 +1498,7 @@ void sy_sim_loop(struct sy_sim *s)
 /* ---------------------------------------------------------------------------
  * The world: functions, resources and subscriptions of the chosen application.
  */
-static uint32_t fn_index(struct sy_sim *s, const char *name)
+static uint32_t fn_index(struct gr_sy_sim *s, const char *name)
 {
 	for (size_t i = 0; i < s->nfns; i++)
 		if (!strcmp(s->fns[i].def->name, name))
@@ -1506,7 +1506,7 @@ static uint32_t fn_index(struct sy_sim *s, const char *name)
 	return SY_NONE;
 }
 
-static uint32_t res_index(struct sy_sim *s, const char *name)
+static uint32_t res_index(struct gr_sy_sim *s, const char *name)
 {
 	for (size_t i = 0; i < s->nres; i++)
 		if (!strcmp(s->res[i].def->name, name))
@@ -1514,21 +1514,21 @@ static uint32_t res_index(struct sy_sim *s, const char *name)
 	return SY_NONE;
 }
 
-int sy_world_build(struct sy_sim *s, const char *name)
+int gr_sy_world_build(struct gr_sy_sim *s, const char *name)
 {
-	const struct sy_app_def *apps[16];
+	const struct gr_sy_app_def *apps[16];
 	size_t napps = 0;
 
-	for (size_t i = 0; i < sy_napps; i++)
-		if (!strcmp(sy_apps[i]->name, name))
-			s->app = sy_apps[i];
+	for (size_t i = 0; i < gr_sy_napps; i++)
+		if (!strcmp(gr_sy_apps[i]->name, name))
+			s->app = gr_sy_apps[i];
 	if (!s->app)
 		return gr_error_set(s->err, GR_ERR_USAGE,
 				    "unknown application '%.64s' (see --list-apps)", name);
 	if (!s->app->nfns) {
-		for (size_t i = 0; i < sy_napps; i++)
-			if (sy_apps[i]->nfns)
-				apps[napps++] = sy_apps[i];
+		for (size_t i = 0; i < gr_sy_napps; i++)
+			if (gr_sy_apps[i]->nfns)
+				apps[napps++] = gr_sy_apps[i];
 	} else {
 		apps[napps++] = s->app;
 	}
@@ -1554,18 +1554,18 @@ int sy_world_build(struct sy_sim *s, const char *name)
 
 	for (size_t i = 0; i < napps; i++) {
 		for (size_t j = 0; j < apps[i]->nfns; j++) {
-			struct sy_fn *f = &s->fns[s->nfns++];
+			struct gr_sy_fn *f = &s->fns[s->nfns++];
 			f->def = &apps[i]->fns[j];
 			f->app = (uint32_t)i;
 			f->name_len = (uint32_t)strlen(f->def->name);
 			snprintf(f->arn, sizeof(f->arn), "arn:aws:lambda:%s:%s:function:%s",
-				 sy_region_name[f->def->region], SY_ACCOUNT, f->def->name);
-			sy_rng_uuid(&s->orng, f->task);
+				 gr_sy_region_name[f->def->region], SY_ACCOUNT, f->def->name);
+			gr_sy_rng_uuid(&s->orng, f->task);
 		}
 		for (size_t j = 0; j < apps[i]->nres; j++) {
-			struct sy_res *r = &s->res[s->nres++];
-			const struct sy_res_def *d = &apps[i]->res[j];
-			const char *reg = sy_region_name[d->region];
+			struct gr_sy_res *r = &s->res[s->nres++];
+			const struct gr_sy_res_def *d = &apps[i]->res[j];
+			const char *reg = gr_sy_region_name[d->region];
 			r->def = d;
 			switch (d->kind) {
 			case SY_K_S3:
@@ -1597,10 +1597,10 @@ int sy_world_build(struct sy_sim *s, const char *name)
 		}
 	}
 	for (size_t i = 0; i < s->nres; i++) {
-		struct sy_res *r = &s->res[i];
+		struct gr_sy_res *r = &s->res[i];
 		r->sub0 = (uint32_t)s->nsubs;
 		for (size_t k = 0; k < SY_MAX_SUBS && r->def->subs[k]; k++) {
-			struct sy_sub *sb = &s->subs[s->nsubs++];
+			struct gr_sy_sub *sb = &s->subs[s->nsubs++];
 			sb->fn = fn_index(s, r->def->subs[k]);
 			sb->res = (uint32_t)i;
 			if (sb->fn == SY_NONE)
@@ -1611,9 +1611,9 @@ int sy_world_build(struct sy_sim *s, const char *name)
 		}
 	}
 	for (size_t i = 0; i < s->nfns; i++) {
-		struct sy_fn *f = &s->fns[i];
+		struct gr_sy_fn *f = &s->fns[i];
 		for (int k = 0; k < SY_MAX_ACTS && f->def->acts[k].kind != SY_A_END; k++) {
-			const struct sy_act_def *act = &f->def->acts[k];
+			const struct gr_sy_act_def *act = &f->def->acts[k];
 			if (act->kind == SY_A_OTHER) {
 				f->target[k] = SY_NONE;
 				continue;
@@ -1628,7 +1628,7 @@ int sy_world_build(struct sy_sim *s, const char *name)
 	uint32_t cum = 0;
 	for (size_t i = 0; i < napps; i++) {
 		for (size_t j = 0; j < apps[i]->nroots; j++) {
-			const struct sy_root_def *rd = &apps[i]->roots[j];
+			const struct gr_sy_root_def *rd = &apps[i]->roots[j];
 			s->roots[s->nroots] = rd;
 			s->root_fn[s->nroots] = fn_index(s, rd->fn);
 			s->root_res[s->nroots] = rd->topic ? res_index(s, rd->topic) : SY_NONE;

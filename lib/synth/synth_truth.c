@@ -10,7 +10,7 @@
 /* ---------------------------------------------------------------------------
  * Graph and critical path (the definition of gammaray-critpath, issue 5).
  */
-static int csr(uint32_t **off, uint32_t **idx, size_t nn, const struct sy_edge *e, size_t ne,
+static int csr(uint32_t **off, uint32_t **idx, size_t nn, const struct gr_sy_edge *e, size_t ne,
 	       bool out)
 {
 	*off = calloc(nn + 1, sizeof(**off));
@@ -31,8 +31,8 @@ static int csr(uint32_t **off, uint32_t **idx, size_t nn, const struct sy_edge *
 	return 0;
 }
 
-int sy_graph_init(struct sy_graph *g, const struct sy_node *nodes, size_t nn,
-		  const struct sy_edge *edges, size_t ne)
+int gr_sy_graph_init(struct gr_sy_graph *g, const struct gr_sy_node *nodes, size_t nn,
+		  const struct gr_sy_edge *edges, size_t ne)
 {
 	int rc;
 
@@ -54,7 +54,7 @@ int sy_graph_init(struct sy_graph *g, const struct sy_node *nodes, size_t nn,
 	return 0;
 }
 
-void sy_graph_release(struct sy_graph *g)
+void gr_sy_graph_release(struct gr_sy_graph *g)
 {
 	free(g->out_off);
 	free(g->out_idx);
@@ -65,15 +65,15 @@ void sy_graph_release(struct sy_graph *g)
 	memset(g, 0, sizeof(*g));
 }
 
-static int id_cmp(const struct sy_node *a, const struct sy_node *b)
+static int id_cmp(const struct gr_sy_node *a, const struct gr_sy_node *b)
 {
 	return memcmp(a->id, b->id, 16);
 }
 
-size_t sy_graph_critpath(struct sy_graph *g, uint32_t r, uint32_t *path, uint32_t *sink,
+size_t gr_sy_graph_critpath(struct gr_sy_graph *g, uint32_t r, uint32_t *path, uint32_t *sink,
 			 int64_t *latency_us)
 {
-	const struct sy_node *N = g->nodes;
+	const struct gr_sy_node *N = g->nodes;
 	size_t qh = 0, qt = 0, len = 0;
 
 	if (++g->epoch == 0) {
@@ -100,9 +100,9 @@ size_t sy_graph_critpath(struct sy_graph *g, uint32_t r, uint32_t *path, uint32_
 	uint32_t v = sk;
 	path[len++] = v;
 	while (v != r && len < g->nn) {
-		const struct sy_edge *best = NULL;
+		const struct gr_sy_edge *best = NULL;
 		for (uint32_t k = g->in_off[v]; k < g->in_off[v + 1]; k++) {
-			const struct sy_edge *e = &g->edges[g->in_idx[k]];
+			const struct gr_sy_edge *e = &g->edges[g->in_idx[k]];
 			if (g->mark[e->from] != g->epoch)
 				continue;
 			if (!best || e->cause_us > best->cause_us ||
@@ -129,7 +129,7 @@ size_t sy_graph_critpath(struct sy_graph *g, uint32_t r, uint32_t *path, uint32_
  * truth.ndjson
  */
 struct out {
-	struct sy_sim *s;  /* for errors */
+	struct gr_sy_sim *s;  /* for errors */
 	int fd;            /* the file */
 	const char *path;  /* its name */
 	struct gr_buf b;   /* pending bytes */
@@ -147,7 +147,7 @@ static void out_flush(struct out *o)
 		if (w < 0) {
 			gr_error_set(o->s->err, GR_ERR_IO, "cannot write: %s", strerror(errno));
 			gr_error_at(o->s->err, o->path, 0);
-			sy_fail(o->s, GR_ERR_IO);
+			gr_sy_fail(o->s, GR_ERR_IO);
 			break;
 		}
 		p += w;
@@ -162,7 +162,7 @@ static char *out_room(struct out *o, size_t n)
 {
 	if (o->b.len + n > (1u << 20))
 		out_flush(o);
-	return sy_reserve(o->s, &o->b, n);
+	return gr_sy_reserve(o->s, &o->b, n);
 }
 
 static size_t put(char *p, const char *lit)
@@ -172,10 +172,10 @@ static size_t put(char *p, const char *lit)
 	return n;
 }
 
-static size_t put_id(char *p, const struct sy_node *n)
+static size_t put_id(char *p, const struct gr_sy_node *n)
 {
 	p[0] = '"';
-	sy_fmt_uuid(n->id, p + 1);
+	gr_sy_fmt_uuid(n->id, p + 1);
 	p[37] = '"';
 	return 38;
 }
@@ -198,7 +198,7 @@ static int node_order(const void *pa, const void *pb)
 
 static int edge_order(const void *pa, const void *pb)
 {
-	const struct sy_edge *a = pa, *b = pb;
+	const struct gr_sy_edge *a = pa, *b = pb;
 
 	if (a->cause_us != b->cause_us)
 		return a->cause_us < b->cause_us ? -1 : 1;
@@ -209,10 +209,10 @@ static int edge_order(const void *pa, const void *pb)
 	return 0;
 }
 
-static void write_node(struct out *o, const struct sy_sim *s, const struct sy_node *n)
+static void write_node(struct out *o, const struct gr_sy_sim *s, const struct gr_sy_node *n)
 {
 	static const char *const st[] = { "\"ok\"", "\"error\"", "\"timeout\"" };
-	const struct sy_fn *fn = &s->fns[n->fn];
+	const struct gr_sy_fn *fn = &s->fns[n->fn];
 	char *p0 = out_room(o, 400 + fn->name_len), *p = p0;
 
 	if (!p)
@@ -223,25 +223,25 @@ static void write_node(struct out *o, const struct sy_sim *s, const struct sy_no
 	memcpy(p, fn->def->name, fn->name_len);
 	p += fn->name_len;
 	p += put(p, "\",\"start_us\":");
-	p += sy_fmt_i64(n->start_us, p);
+	p += gr_sy_fmt_i64(n->start_us, p);
 	p += put(p, ",\"end_us\":");
-	p += sy_fmt_i64(n->end_us, p);
+	p += gr_sy_fmt_i64(n->end_us, p);
 	p += put(p, ",\"init_us\":");
-	p += sy_fmt_i64(n->init_us, p);
+	p += gr_sy_fmt_i64(n->init_us, p);
 	p += put(p, (n->flags & SY_N_COLD) ? ",\"cold\":true" : ",\"cold\":false");
 	p += put(p, ",\"status\":");
 	p += put(p, st[n->status]);
 	if (n->flags & SY_N_SAMPLED) {
 		p += put(p, ",\"trace\":\"");
-		p += sy_fmt_trace(n->trace, p);
+		p += gr_sy_fmt_trace(n->trace, p);
 		p += put(p, "\",\"sampled\":true}\n");
 	} else {
 		p += put(p, ",\"sampled\":false}\n");
 	}
-	sy_commit(&o->b, (size_t)(p - p0));
+	gr_sy_commit(&o->b, (size_t)(p - p0));
 }
 
-static void write_edge(struct out *o, const struct sy_node *N, const struct sy_edge *e)
+static void write_edge(struct out *o, const struct gr_sy_node *N, const struct gr_sy_edge *e)
 {
 	char *p0 = out_room(o, 300), *p = p0;
 
@@ -252,17 +252,17 @@ static void write_edge(struct out *o, const struct sy_node *N, const struct sy_e
 	p += put(p, ",\"to\":");
 	p += put_id(p, &N[e->to]);
 	p += put(p, ",\"kind\":\"");
-	p += put(p, sy_kind_name[e->kind]);
+	p += put(p, gr_sy_kind_name[e->kind]);
 	p += put(p, e->sync ? "\",\"sync\":true" : "\",\"sync\":false");
 	p += put(p, ",\"cause_us\":");
-	p += sy_fmt_i64(e->cause_us, p);
+	p += gr_sy_fmt_i64(e->cause_us, p);
 	p += put(p, ",\"delay_us\":");
-	p += sy_fmt_i64(N[e->to].start_us - e->cause_us, p);
+	p += gr_sy_fmt_i64(N[e->to].start_us - e->cause_us, p);
 	p += put(p, e->xray ? ",\"xray\":true}\n" : ",\"xray\":false}\n");
-	sy_commit(&o->b, (size_t)(p - p0));
+	gr_sy_commit(&o->b, (size_t)(p - p0));
 }
 
-static void write_critpath(struct out *o, const struct sy_node *N, uint32_t r, uint32_t sink,
+static void write_critpath(struct out *o, const struct gr_sy_node *N, uint32_t r, uint32_t sink,
 			   int64_t lat, const uint32_t *path, size_t len)
 {
 	char *p0 = out_room(o, 200 + 40 * len), *p = p0;
@@ -274,7 +274,7 @@ static void write_critpath(struct out *o, const struct sy_node *N, uint32_t r, u
 	p += put(p, ",\"sink\":");
 	p += put_id(p, &N[sink]);
 	p += put(p, ",\"latency_us\":");
-	p += sy_fmt_i64(lat, p);
+	p += gr_sy_fmt_i64(lat, p);
 	p += put(p, ",\"path\":[");
 	for (size_t i = 0; i < len; i++) {
 		if (i)
@@ -282,23 +282,23 @@ static void write_critpath(struct out *o, const struct sy_node *N, uint32_t r, u
 		p += put_id(p, &N[path[i]]);
 	}
 	p += put(p, "]}\n");
-	sy_commit(&o->b, (size_t)(p - p0));
+	gr_sy_commit(&o->b, (size_t)(p - p0));
 }
 
-int sy_truth_write(struct sy_sim *s)
+int gr_sy_truth_write(struct gr_sy_sim *s)
 {
 	size_t nn = s->nnodes, ne = s->nedges;
 	struct node_key *order = malloc((nn ? nn : 1) * sizeof(*order));
 	uint32_t *rank = malloc((nn ? nn : 1) * sizeof(*rank));
 	uint32_t *path = malloc((nn ? nn : 1) * sizeof(*path));
-	struct sy_node *sorted = malloc((nn ? nn : 1) * sizeof(*sorted));
+	struct gr_sy_node *sorted = malloc((nn ? nn : 1) * sizeof(*sorted));
 	struct out o = { .s = s, .fd = -1, .b = GR_BUF_INIT };
-	struct sy_graph g;
+	struct gr_sy_graph g;
 	char fpath[4096];
 
 	memset(&g, 0, sizeof(g));
 	if (!order || !rank || !path || !sorted) {
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		goto done;
 	}
 	for (size_t i = 0; i < nn; i++) {
@@ -307,7 +307,7 @@ int sy_truth_write(struct sy_sim *s)
 		order[i].idx = (uint32_t)i;
 		if (!(s->nodes[i].flags & SY_N_DONE)) {
 			gr_error_set(s->err, GR_ERR_FORMAT, "internal: an invocation never ran");
-			sy_fail(s, GR_ERR_FORMAT);
+			gr_sy_fail(s, GR_ERR_FORMAT);
 			goto done;
 		}
 	}
@@ -325,8 +325,8 @@ int sy_truth_write(struct sy_sim *s)
 	}
 	qsort(s->edges, ne, sizeof(*s->edges), edge_order);
 
-	if (sy_path(fpath, sizeof(fpath), s->err, "%s/truth.ndjson", s->dir)) {
-		sy_fail(s, s->err->code);
+	if (gr_sy_path(fpath, sizeof(fpath), s->err, "%s/truth.ndjson", s->dir)) {
+		gr_sy_fail(s, s->err->code);
 		goto done;
 	}
 	o.path = fpath;
@@ -334,21 +334,21 @@ int sy_truth_write(struct sy_sim *s)
 	if (o.fd < 0) {
 		gr_error_set(s->err, GR_ERR_IO, "cannot write: %s", strerror(errno));
 		gr_error_at(s->err, fpath, 0);
-		sy_fail(s, GR_ERR_IO);
+		gr_sy_fail(s, GR_ERR_IO);
 		goto done;
 	}
 	if (gr_buf_addf(&o.b, "{\"type\":\"gammaray-truth\",\"v\":1,\"seed\":%llu,\"app\":\"%s\"}\n",
 			(unsigned long long)s->o->seed, s->app->name)) {
-		sy_fail(s, GR_ERR_NOMEM);
+		gr_sy_fail(s, GR_ERR_NOMEM);
 		goto done;
 	}
 	for (size_t i = 0; i < nn && !s->rc; i++)
 		write_node(&o, s, &s->nodes[i]);
 	for (size_t i = 0; i < ne && !s->rc; i++)
 		write_edge(&o, s->nodes, &s->edges[i]);
-	int rc = sy_graph_init(&g, s->nodes, nn, s->edges, ne);
+	int rc = gr_sy_graph_init(&g, s->nodes, nn, s->edges, ne);
 	if (rc) {
-		sy_fail(s, rc);
+		gr_sy_fail(s, rc);
 		goto done;
 	}
 	for (size_t i = 0; i < nn && !s->rc; i++) {
@@ -356,21 +356,21 @@ int sy_truth_write(struct sy_sim *s)
 			continue;
 		uint32_t sink;
 		int64_t lat;
-		size_t len = sy_graph_critpath(&g, (uint32_t)i, path, &sink, &lat);
+		size_t len = gr_sy_graph_critpath(&g, (uint32_t)i, path, &sink, &lat);
 		write_critpath(&o, s->nodes, (uint32_t)i, sink, lat, path, len);
 	}
 	out_flush(&o);
 	if (close(o.fd) != 0 && !s->rc) {
 		gr_error_set(s->err, GR_ERR_IO, "cannot write: %s", strerror(errno));
 		gr_error_at(s->err, fpath, 0);
-		sy_fail(s, GR_ERR_IO);
+		gr_sy_fail(s, GR_ERR_IO);
 	}
 	o.fd = -1;
 	s->st->files++;
 done:
 	if (o.fd >= 0)
 		close(o.fd);
-	sy_graph_release(&g);
+	gr_sy_graph_release(&g);
 	gr_buf_release(&o.b);
 	free(order);
 	free(rank);

@@ -11,20 +11,20 @@
 /* ---------------------------------------------------------------------------
  * Traces: collected while any request may still add to them, then written out.
  */
-struct sy_trace *sy_trace_new(struct sy_sim *s, int64_t t)
+struct gr_sy_trace *gr_sy_trace_new(struct gr_sy_sim *s, int64_t t)
 {
-	struct sy_trace *tr = s->free_traces;
+	struct gr_sy_trace *tr = s->free_traces;
 
 	if (tr) {
 		s->free_traces = tr->next;
 	} else {
-		struct sy_trace **all = sy_alloc_array(s, s->traces, &s->cap_traces,
+		struct gr_sy_trace **all = gr_sy_alloc_array(s, s->traces, &s->cap_traces,
 						       s->ntraces + 1, sizeof(*all));
 		if (!all)
 			return NULL;
 		s->traces = all;
 		if (!(tr = calloc(1, sizeof(*tr)))) {
-			sy_fail(s, GR_ERR_NOMEM);
+			gr_sy_fail(s, GR_ERR_NOMEM);
 			return NULL;
 		}
 		s->traces[s->ntraces++] = tr;
@@ -34,7 +34,7 @@ struct sy_trace *sy_trace_new(struct sy_sim *s, int64_t t)
 	tr->id[1] = (uint8_t)(epoch >> 16);
 	tr->id[2] = (uint8_t)(epoch >> 8);
 	tr->id[3] = (uint8_t)epoch;
-	sy_rng_bytes(&s->xrng, tr->id + 4, 12);
+	gr_sy_rng_bytes(&s->xrng, tr->id + 4, 12);
 	tr->refs = 1;
 	tr->tmin = INT64_MAX;
 	tr->tmax = INT64_MIN;
@@ -45,18 +45,18 @@ struct sy_trace *sy_trace_new(struct sy_sim *s, int64_t t)
 	return tr;
 }
 
-void sy_trace_ref(struct sy_trace *t)
+void gr_sy_trace_ref(struct gr_sy_trace *t)
 {
 	t->refs++;
 }
 
-static void write_xpage(struct sy_sim *s)
+static void write_xpage(struct gr_sy_sim *s)
 {
 	char path[4096];
 
-	if (sy_path(path, sizeof(path), s->err, "%s/xray", s->dir) || sy_mkdirs(path, s->err) ||
-	    sy_path(path, sizeof(path), s->err, "%s/xray/traces-%04u.json", s->dir, s->xpageno)) {
-		sy_fail(s, s->err->code);
+	if (gr_sy_path(path, sizeof(path), s->err, "%s/xray", s->dir) || gr_sy_mkdirs(path, s->err) ||
+	    gr_sy_path(path, sizeof(path), s->err, "%s/xray/traces-%04u.json", s->dir, s->xpageno)) {
+		gr_sy_fail(s, s->err->code);
 		return;
 	}
 	if (s->xpage_traces == 0)
@@ -64,8 +64,8 @@ static void write_xpage(struct sy_sim *s)
 	SY_ADDL(s, &s->xpage, "],\"UnprocessedTraceIds\":[]}\n");
 	if (s->rc)
 		return;
-	if (sy_write_file(path, s->xpage.data, s->xpage.len, s->err)) {
-		sy_fail(s, s->err->code);
+	if (gr_sy_write_file(path, s->xpage.data, s->xpage.len, s->err)) {
+		gr_sy_fail(s, s->err->code);
 		return;
 	}
 	s->st->files++;
@@ -76,7 +76,7 @@ static void write_xpage(struct sy_sim *s)
 	gr_buf_reset(&s->xpage);
 }
 
-void sy_trace_unref(struct sy_sim *s, struct sy_trace *tr)
+void gr_sy_trace_unref(struct gr_sy_sim *s, struct gr_sy_trace *tr)
 {
 	char num[40];
 
@@ -89,11 +89,11 @@ void sy_trace_unref(struct sy_sim *s, struct sy_trace *tr)
 		else
 			SY_ADDL(s, b, "{\"Traces\":[");
 		SY_ADDL(s, b, "{\"Id\":\"");
-		sy_add(s, b, num, sy_fmt_trace(tr->id, num));
+		gr_sy_add(s, b, num, gr_sy_fmt_trace(tr->id, num));
 		SY_ADDL(s, b, "\",\"Duration\":");
-		sy_add(s, b, num, sy_fmt_secs((tr->tmax - tr->tmin + 500) / 1000 * 1000, num));
+		gr_sy_add(s, b, num, gr_sy_fmt_secs((tr->tmax - tr->tmin + 500) / 1000 * 1000, num));
 		SY_ADDL(s, b, ",\"LimitExceeded\":false,\"Segments\":[");
-		sy_add(s, b, tr->segs.data, tr->segs.len);
+		gr_sy_add(s, b, tr->segs.data, tr->segs.len);
 		SY_ADDL(s, b, "]}");
 		if (++s->xpage_traces >= s->o->traces_per_page)
 			write_xpage(s);
@@ -102,7 +102,7 @@ void sy_trace_unref(struct sy_sim *s, struct sy_trace *tr)
 	s->free_traces = tr;
 }
 
-void sy_trace_add(struct sy_sim *s, struct sy_trace *tr, uint64_t id, int64_t t0, int64_t t1)
+void gr_sy_trace_add(struct gr_sy_sim *s, struct gr_sy_trace *tr, uint64_t id, int64_t t0, int64_t t1)
 {
 	char num[20];
 	int rc;
@@ -111,16 +111,16 @@ void sy_trace_add(struct sy_sim *s, struct sy_trace *tr, uint64_t id, int64_t t0
 		return;
 	if (s->tmp.len > MAX_DOC) {
 		gr_error_set(s->err, GR_ERR_LIMIT, "internal: X-Ray segment document over 64 KB");
-		sy_fail(s, GR_ERR_LIMIT);
+		gr_sy_fail(s, GR_ERR_LIMIT);
 		return;
 	}
 	if (tr->nseg)
 		SY_ADDL(s, &tr->segs, ",");
 	SY_ADDL(s, &tr->segs, "{\"Id\":\"");
-	sy_add(s, &tr->segs, num, sy_fmt_id64(id, num));
+	gr_sy_add(s, &tr->segs, num, gr_sy_fmt_id64(id, num));
 	SY_ADDL(s, &tr->segs, "\",\"Document\":");
-	if (!s->rc && (rc = sy_json_str(&tr->segs, s->tmp.data, s->tmp.len)))
-		sy_fail(s, rc);
+	if (!s->rc && (rc = gr_sy_json_str(&tr->segs, s->tmp.data, s->tmp.len)))
+		gr_sy_fail(s, rc);
 	SY_ADDL(s, &tr->segs, "}");
 	tr->nseg++;
 	if (t0 < tr->tmin)
@@ -130,7 +130,7 @@ void sy_trace_add(struct sy_sim *s, struct sy_trace *tr, uint64_t id, int64_t t0
 	s->st->segments++;
 }
 
-void sy_xray_finish(struct sy_sim *s)
+void gr_sy_xray_finish(struct gr_sy_sim *s)
 {
 	if (s->xpage_traces || s->xpageno == 0)
 		write_xpage(s);
@@ -143,25 +143,25 @@ void sy_xray_finish(struct sy_sim *s)
 static void jw_time(struct gr_jw *w, const char *key, int64_t us, bool e)
 {
 	char num[32];
-	gr_jw_raw(w, key, num, e ? sy_fmt_secs_e(us, num) : sy_fmt_secs(us, num));
+	gr_jw_raw(w, key, num, e ? gr_sy_fmt_secs_e(us, num) : gr_sy_fmt_secs(us, num));
 }
 
 static void jw_id(struct gr_jw *w, const char *key, uint64_t id)
 {
 	char num[16];
-	gr_jw_str(w, key, num, sy_fmt_id64(id, num));
+	gr_jw_str(w, key, num, gr_sy_fmt_id64(id, num));
 }
 
 static void jw_uuid(struct gr_jw *w, const char *key, const uint8_t id[16])
 {
 	char u[36];
-	gr_jw_str(w, key, u, sy_fmt_uuid(id, u));
+	gr_jw_str(w, key, u, gr_sy_fmt_uuid(id, u));
 }
 
-static void jw_trace(struct gr_jw *w, const struct sy_trace *tr)
+static void jw_trace(struct gr_jw *w, const struct gr_sy_trace *tr)
 {
 	char num[36];
-	gr_jw_str(w, "trace_id", num, sy_fmt_trace(tr->id, num));
+	gr_jw_str(w, "trace_id", num, gr_sy_fmt_trace(tr->id, num));
 }
 
 static void jw_status(struct gr_jw *w, int status)
@@ -173,18 +173,18 @@ static void jw_status(struct gr_jw *w, int status)
 	gr_jw_obj_end(w);
 }
 
-static void doc_begin(struct sy_sim *s, struct gr_jw *w)
+static void doc_begin(struct gr_sy_sim *s, struct gr_jw *w)
 {
 	gr_buf_reset(&s->tmp);
 	gr_jw_init(w, &s->tmp);
 	gr_jw_begin(w);
 }
 
-static bool doc_end(struct sy_sim *s, struct gr_jw *w)
+static bool doc_end(struct gr_sy_sim *s, struct gr_jw *w)
 {
 	gr_jw_end(w);
 	if (w->err) {
-		sy_fail(s, w->err);
+		gr_sy_fail(s, w->err);
 		return false;
 	}
 	s->tmp.len--; /* no newline inside the document */
@@ -192,7 +192,7 @@ static bool doc_end(struct sy_sim *s, struct gr_jw *w)
 }
 
 /* Service name and operation of a call, as the X-Ray SDK names its subsegment. */
-static void call_names(const struct sy_fn *fn, const struct sy_call *cl, const char **svc,
+static void call_names(const struct gr_sy_fn *fn, const struct gr_sy_call *cl, const char **svc,
 		       const char **op, const char **origin)
 {
 	*origin = NULL;
@@ -232,28 +232,28 @@ static void call_names(const struct sy_fn *fn, const struct sy_call *cl, const c
 }
 
 /* The "aws" object of a call subsegment (and of its inferred segment). */
-static void call_aws(struct sy_sim *s, struct gr_jw *w, const struct sy_fn *fn,
-		     const struct sy_call *cl, const char *op)
+static void call_aws(struct gr_sy_sim *s, struct gr_jw *w, const struct gr_sy_fn *fn,
+		     const struct gr_sy_call *cl, const char *op)
 {
 	char b[256];
-	const struct sy_res *res = cl->target != SY_NONE && cl->act->kind != SY_A_INVOKE &&
+	const struct gr_sy_res *res = cl->target != SY_NONE && cl->act->kind != SY_A_INVOKE &&
 					   cl->act->kind != SY_A_INVOKE_SYNC
 				   ? &s->res[cl->target] : NULL;
-	const struct sy_fn *callee = cl->act->kind == SY_A_INVOKE ||
+	const struct gr_sy_fn *callee = cl->act->kind == SY_A_INVOKE ||
 					     cl->act->kind == SY_A_INVOKE_SYNC
 				     ? &s->fns[cl->target] : NULL;
 	int region = res ? res->def->region : callee ? callee->def->region : fn->def->region;
 
 	gr_jw_obj(w, "aws");
 	gr_jw_cstr(w, "operation", op);
-	gr_jw_cstr(w, "region", sy_region_name[region]);
+	gr_jw_cstr(w, "region", gr_sy_region_name[region]);
 	switch (cl->act->kind) {
 	case SY_A_S3_PUT:
-		gr_jw_str(w, "request_id", b, sy_fmt_hex_upper(cl->reqid, 8, b));
+		gr_jw_str(w, "request_id", b, gr_sy_fmt_hex_upper(cl->reqid, 8, b));
 		break;
 	case SY_A_DDB_PUT:
 	case SY_A_DDB_BATCH:
-		gr_jw_str(w, "request_id", b, sy_fmt_hex_upper(cl->reqid, 26, b));
+		gr_jw_str(w, "request_id", b, gr_sy_fmt_hex_upper(cl->reqid, 26, b));
 		break;
 	default:
 		jw_uuid(w, "request_id", cl->reqid);
@@ -263,7 +263,7 @@ static void call_aws(struct sy_sim *s, struct gr_jw *w, const struct sy_fn *fn,
 	switch (cl->act->kind) {
 	case SY_A_S3_PUT:
 		gr_jw_cstr(w, "bucket_name", res->def->name);
-		gr_jw_str(w, "key", b, sy_s3_key(s, &cl->key, b, sizeof(b)));
+		gr_jw_str(w, "key", b, gr_sy_s3_key(s, &cl->key, b, sizeof(b)));
 		break;
 	case SY_A_DDB_PUT:
 		gr_jw_cstr(w, "table_name", res->def->name);
@@ -301,8 +301,8 @@ static void call_aws(struct sy_sim *s, struct gr_jw *w, const struct sy_fn *fn,
 	gr_jw_obj_end(w);
 }
 
-static void call_sub(struct sy_sim *s, struct gr_jw *w, const struct sy_fn *fn,
-		     const struct sy_call *cl)
+static void call_sub(struct gr_sy_sim *s, struct gr_jw *w, const struct gr_sy_fn *fn,
+		     const struct gr_sy_call *cl)
 {
 	const char *svc, *op, *origin;
 
@@ -322,12 +322,12 @@ static void call_sub(struct sy_sim *s, struct gr_jw *w, const struct sy_fn *fn,
 
 /* The segment X-Ray infers for the service a call went to (SNS and EventBridge
  * ones are the parents of the invocations they deliver to). */
-static void inferred(struct sy_sim *s, struct sy_trace *tr, const struct sy_call *cl,
-		     const struct sy_fn *caller)
+static void inferred(struct gr_sy_sim *s, struct gr_sy_trace *tr, const struct gr_sy_call *cl,
+		     const struct gr_sy_fn *caller)
 {
 	struct gr_jw w;
 	const char *svc, *op, *origin;
-	uint64_t id = cl->inferred ? cl->inferred : sy_rng_next(&s->xrng);
+	uint64_t id = cl->inferred ? cl->inferred : gr_sy_rng_next(&s->xrng);
 
 	call_names(caller, cl, &svc, &op, &origin);
 	doc_begin(s, &w);
@@ -342,10 +342,10 @@ static void inferred(struct sy_sim *s, struct sy_trace *tr, const struct sy_call
 	jw_trace(&w, tr);
 	gr_jw_cstr(&w, "origin", origin);
 	if (doc_end(s, &w))
-		sy_trace_add(s, tr, id, cl->t0, cl->t1);
+		gr_sy_trace_add(s, tr, id, cl->t0, cl->t1);
 }
 
-static void fn_aws(struct gr_jw *w, const struct sy_fn *fn, bool full)
+static void fn_aws(struct gr_jw *w, const struct gr_sy_fn *fn, bool full)
 {
 	char b[256];
 	int n;
@@ -363,7 +363,7 @@ static void fn_aws(struct gr_jw *w, const struct sy_fn *fn, bool full)
 		n = snprintf(b, sizeof(b), "/aws/lambda/%s", fn->def->name);
 		gr_jw_str(w, "log_group", b, (size_t)n);
 		n = snprintf(b, sizeof(b), "arn:aws:logs:%s:%s:log-group:/aws/lambda/%s",
-			     sy_region_name[fn->def->region], SY_ACCOUNT, fn->def->name);
+			     gr_sy_region_name[fn->def->region], SY_ACCOUNT, fn->def->name);
 		gr_jw_str(w, "arn", b, (size_t)n);
 		gr_jw_obj_end(w);
 		gr_jw_arr_end(w);
@@ -371,8 +371,8 @@ static void fn_aws(struct gr_jw *w, const struct sy_fn *fn, bool full)
 	gr_jw_obj_end(w);
 }
 
-void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *fn,
-		      const struct sy_ctx *c, const struct sy_attempt *a, int64_t fn_end)
+void gr_sy_xray_function(struct gr_sy_sim *s, struct gr_sy_trace *tr, const struct gr_sy_fn *fn,
+		      const struct gr_sy_ctx *c, const struct gr_sy_attempt *a, int64_t fn_end)
 {
 	struct gr_jw w;
 	int64_t t0 = a->start - (a->init_start ? a->init_us : 0);
@@ -396,7 +396,7 @@ void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn 
 	gr_jw_arr(&w, "subsegments");
 	if (a->init_start) {
 		gr_jw_obj(&w, NULL);
-		jw_id(&w, "id", sy_rng_next(&s->xrng));
+		jw_id(&w, "id", gr_sy_rng_next(&s->xrng));
 		gr_jw_cstr(&w, "name", "Initialization");
 		jw_time(&w, "start_time", t0, false);
 		jw_time(&w, "end_time", a->start, false);
@@ -404,7 +404,7 @@ void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn 
 		gr_jw_obj_end(&w);
 	}
 	gr_jw_obj(&w, NULL);
-	jw_id(&w, "id", sy_rng_next(&s->xrng));
+	jw_id(&w, "id", gr_sy_rng_next(&s->xrng));
 	gr_jw_cstr(&w, "name", "Invocation");
 	jw_time(&w, "start_time", a->start, false);
 	jw_time(&w, "end_time", a->end, false);
@@ -415,7 +415,7 @@ void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn 
 		gr_jw_cstr(&w, "working_directory", "/var/task");
 		gr_jw_arr(&w, "exceptions");
 		gr_jw_obj(&w, NULL);
-		jw_id(&w, "id", sy_rng_next(&s->xrng));
+		jw_id(&w, "id", gr_sy_rng_next(&s->xrng));
 		if (a->status == SY_TIMEOUT) {
 			gr_jw_cstr(&w, "message", "Task timed out");
 			gr_jw_cstr(&w, "type", "Sandbox.Timedout");
@@ -435,7 +435,7 @@ void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn 
 	}
 	gr_jw_obj_end(&w);
 	gr_jw_obj(&w, NULL);
-	jw_id(&w, "id", sy_rng_next(&s->xrng));
+	jw_id(&w, "id", gr_sy_rng_next(&s->xrng));
 	gr_jw_cstr(&w, "name", "Overhead");
 	jw_time(&w, "start_time", a->end, false);
 	jw_time(&w, "end_time", fn_end, false);
@@ -443,7 +443,7 @@ void sy_xray_function(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn 
 	gr_jw_obj_end(&w);
 	gr_jw_arr_end(&w);
 	if (doc_end(s, &w))
-		sy_trace_add(s, tr, a->fn_seg, t0, fn_end);
+		gr_sy_trace_add(s, tr, a->fn_seg, t0, fn_end);
 }
 
 static bool async_invocation(int trig)
@@ -452,8 +452,8 @@ static bool async_invocation(int trig)
 	       trig == SY_T_INVOKE || trig == SY_T_EVENTS || trig == SY_T_SCHEDULE;
 }
 
-void sy_xray_service(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *fn,
-		     const struct sy_req *rq, const struct sy_node *n)
+void gr_sy_xray_service(struct gr_sy_sim *s, struct gr_sy_trace *tr, const struct gr_sy_fn *fn,
+		     const struct gr_sy_req *rq, const struct gr_sy_node *n)
 {
 	struct gr_jw w;
 	bool async = async_invocation(rq->trig);
@@ -476,14 +476,14 @@ void sy_xray_service(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *
 	gr_jw_cstr(&w, "resource_arn", fn->arn);
 	if (rq->trig == SY_T_SQS) {
 		bool any = false;
-		for (const struct sy_rec *r = rq->recs; r; r = r->next) {
+		for (const struct gr_sy_rec *r = rq->recs; r; r = r->next) {
 			if (r->linked != 1)
 				continue;
 			if (!any)
 				gr_jw_arr(&w, "links");
 			any = true;
 			gr_jw_obj(&w, NULL);
-			gr_jw_str(&w, "trace_id", num, sy_fmt_trace(r->xtrace, num));
+			gr_jw_str(&w, "trace_id", num, gr_sy_fmt_trace(r->xtrace, num));
 			jw_id(&w, "id", r->xseg);
 			gr_jw_obj(&w, "attributes");
 			gr_jw_cstr(&w, "aws.xray.reserved.reference_type", "parent");
@@ -496,7 +496,7 @@ void sy_xray_service(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *
 	if (async) {
 		gr_jw_arr(&w, "subsegments");
 		gr_jw_obj(&w, NULL);
-		jw_id(&w, "id", sy_rng_next(&s->xrng));
+		jw_id(&w, "id", gr_sy_rng_next(&s->xrng));
 		gr_jw_cstr(&w, "name", "Dwell Time");
 		jw_time(&w, "start_time", rq->arrive, true);
 		jw_time(&w, "end_time", rq->att_start[0], true);
@@ -505,7 +505,7 @@ void sy_xray_service(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *
 			char name[16];
 			int nl = snprintf(name, sizeof(name), "Attempt #%d", k + 1);
 			gr_jw_obj(&w, NULL);
-			jw_id(&w, "id", sy_rng_next(&s->xrng));
+			jw_id(&w, "id", gr_sy_rng_next(&s->xrng));
 			gr_jw_str(&w, "name", name, (size_t)nl);
 			jw_time(&w, "start_time", rq->att_start[k], true);
 			jw_time(&w, "end_time", rq->att_end[k], true);
@@ -517,11 +517,11 @@ void sy_xray_service(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *
 		gr_jw_arr_end(&w);
 	}
 	if (doc_end(s, &w))
-		sy_trace_add(s, tr, rq->svc_seg, rq->arrive, end);
+		gr_sy_trace_add(s, tr, rq->svc_seg, rq->arrive, end);
 }
 
-void sy_xray_apigw(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *fn,
-		   const struct sy_req *rq, uint64_t seg, uint64_t sub, int64_t t0, int64_t t1)
+void gr_sy_xray_apigw(struct gr_sy_sim *s, struct gr_sy_trace *tr, const struct gr_sy_fn *fn,
+		   const struct gr_sy_req *rq, uint64_t seg, uint64_t sub, int64_t t0, int64_t t1)
 {
 	struct gr_jw w;
 	char api[16], b[512];
@@ -535,7 +535,7 @@ void sy_xray_apigw(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *fn
 		h = h / 36 + (uint32_t)i * 7919u;
 	}
 	api[10] = '\0';
-	const char *reg = sy_region_name[fn->def->region];
+	const char *reg = gr_sy_region_name[fn->def->region];
 	doc_begin(s, &w);
 	jw_id(&w, "id", seg);
 	n = snprintf(b, sizeof(b), "%s-api/prod", fn->def->name);
@@ -584,10 +584,10 @@ void sy_xray_apigw(struct sy_sim *s, struct sy_trace *tr, const struct sy_fn *fn
 	gr_jw_obj_end(&w);
 	gr_jw_arr_end(&w);
 	if (doc_end(s, &w))
-		sy_trace_add(s, tr, seg, t0, t1);
+		gr_sy_trace_add(s, tr, seg, t0, t1);
 }
 
-void sy_xray_sns_ext(struct sy_sim *s, struct sy_trace *tr, const struct sy_res *topic,
+void gr_sy_xray_sns_ext(struct gr_sy_sim *s, struct gr_sy_trace *tr, const struct gr_sy_res *topic,
 		     uint64_t seg, int64_t t0, int64_t t1)
 {
 	struct gr_jw w;
@@ -602,8 +602,8 @@ void sy_xray_sns_ext(struct sy_sim *s, struct sy_trace *tr, const struct sy_res 
 	gr_jw_cstr(&w, "resource_arn", topic->arn);
 	gr_jw_obj(&w, "aws");
 	gr_jw_cstr(&w, "operation", "Publish");
-	gr_jw_cstr(&w, "region", sy_region_name[topic->def->region]);
+	gr_jw_cstr(&w, "region", gr_sy_region_name[topic->def->region]);
 	gr_jw_obj_end(&w);
 	if (doc_end(s, &w))
-		sy_trace_add(s, tr, seg, t0, t1);
+		gr_sy_trace_add(s, tr, seg, t0, t1);
 }

@@ -65,7 +65,7 @@ static void json_values(const uint8_t *data, size_t n)
 	while ((rc = gr_reader_json(&r, &doc, &len, &line)) != 0) {
 		/* every error skips bytes: a stuck reader would loop here */
 		FUZZ_CHECK(++guard < 1000000, "gr_reader_json makes no progress");
-		if (rc == GR_ERR_LIMIT || rc == GR_ERR_JSON) {
+		if (rc == GR_ERR_LIMIT || rc == GR_ERR_DEPTH || rc == GR_ERR_JSON) {
 			FUZZ_CHECK(r.errinfo.msg[0], "skipped value without a message");
 			continue;
 		}

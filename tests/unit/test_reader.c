@@ -193,7 +193,7 @@ static void all_values(struct gr_reader *r, struct gr_buf *out)
 
 	while ((rc = gr_reader_json(r, &d, &n, &line)) != 0) {
 		if (rc < 0) {
-			if (rc != GR_ERR_JSON && rc != GR_ERR_LIMIT)
+			if (rc != GR_ERR_JSON && rc != GR_ERR_LIMIT && rc != GR_ERR_DEPTH)
 				break;
 			gr_buf_addf(out, "E%llu|", (unsigned long long)r->errinfo.line);
 			continue;

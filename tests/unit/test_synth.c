@@ -1335,7 +1335,7 @@ Test(synth, critpath_follows_definition)
 	rm_rf(r.dir);
 }
 
-static void node_set(struct sy_node *n, uint8_t id, int64_t start, int64_t end)
+static void node_set(struct gr_sy_node *n, uint8_t id, int64_t start, int64_t end)
 {
 	memset(n, 0, sizeof(*n));
 	memset(n->id, id, 16);
@@ -1348,7 +1348,7 @@ Test(synth, critpath_tiny_graph)
 	/* A(1) root; B(2) and C(3) from A; D(4) from B, C and X(5), another root;
 	 * E(6) and F(7) end together, E from D, F from D; G(8) from B and C at the
 	 * same cause time */
-	struct sy_node n[8];
+	struct gr_sy_node n[8];
 	node_set(&n[0], 0x10, 0, 100);   /* A */
 	node_set(&n[1], 0x20, 150, 300); /* B */
 	node_set(&n[2], 0x30, 120, 400); /* C */
@@ -1357,7 +1357,7 @@ Test(synth, critpath_tiny_graph)
 	node_set(&n[5], 0x70, 950, 1200); /* E: same end as F, larger id */
 	node_set(&n[6], 0x60, 960, 1200); /* F */
 	node_set(&n[7], 0x80, 350, 380); /* G */
-	struct sy_edge e[] = {
+	struct gr_sy_edge e[] = {
 		{ .from = 0, .to = 1, .cause_us = 90, .kind = SY_K_LAMBDA },
 		{ .from = 0, .to = 2, .cause_us = 100, .kind = SY_K_S3 },
 		{ .from = 1, .to = 3, .cause_us = 250, .kind = SY_K_SQS },
@@ -1368,46 +1368,46 @@ Test(synth, critpath_tiny_graph)
 		{ .from = 2, .to = 7, .cause_us = 300, .kind = SY_K_S3 },
 		{ .from = 1, .to = 7, .cause_us = 300, .kind = SY_K_S3 }, /* tie: smaller id B */
 	};
-	struct sy_graph g;
+	struct gr_sy_graph g;
 	uint32_t path[8], sink;
 	int64_t lat;
 
-	cr_assert_eq(sy_graph_init(&g, n, 8, e, sizeof(e) / sizeof(*e)), 0);
-	size_t len = sy_graph_critpath(&g, 0, path, &sink, &lat);
+	cr_assert_eq(gr_sy_graph_init(&g, n, 8, e, sizeof(e) / sizeof(*e)), 0);
+	size_t len = gr_sy_graph_critpath(&g, 0, path, &sink, &lat);
 	cr_assert_eq(sink, 6, "sink: the latest end, ties to the smaller request id");
 	cr_assert_eq(lat, 1200);
 	cr_assert_eq(len, 4);
 	cr_assert(path[0] == 0 && path[1] == 2 && path[2] == 3 && path[3] == 6,
 		  "path %u %u %u %u", path[0], path[1], path[2], path[3]);
 
-	len = sy_graph_critpath(&g, 4, path, &sink, &lat);
+	len = gr_sy_graph_critpath(&g, 4, path, &sink, &lat);
 	cr_assert_eq(sink, 6);
 	cr_assert_eq(len, 3);
 	cr_assert(path[0] == 4 && path[1] == 3 && path[2] == 6);
 	cr_assert_eq(lat, 1200);
 
 	/* a root reaching only G: path through the tie-broken cause */
-	len = sy_graph_critpath(&g, 7, path, &sink, &lat);
+	len = gr_sy_graph_critpath(&g, 7, path, &sink, &lat);
 	cr_assert_eq(len, 1);
 	cr_assert_eq(sink, 7);
 	cr_assert_eq(lat, 30);
-	sy_graph_release(&g);
+	gr_sy_graph_release(&g);
 
 	/* G alone under B's and C's common root: walk back from G picks B (tie) */
-	struct sy_edge e2[] = {
+	struct gr_sy_edge e2[] = {
 		{ .from = 0, .to = 1, .cause_us = 90 }, { .from = 0, .to = 2, .cause_us = 100 },
 		{ .from = 2, .to = 7, .cause_us = 300 }, { .from = 1, .to = 7, .cause_us = 300 },
 	};
-	struct sy_node n2[8];
+	struct gr_sy_node n2[8];
 	memcpy(n2, n, sizeof(n));
 	n2[2].end_us = 200; /* C ends before G */
 	n2[1].end_us = 250;
-	cr_assert_eq(sy_graph_init(&g, n2, 8, e2, 4), 0);
-	len = sy_graph_critpath(&g, 0, path, &sink, &lat);
+	cr_assert_eq(gr_sy_graph_init(&g, n2, 8, e2, 4), 0);
+	len = gr_sy_graph_critpath(&g, 0, path, &sink, &lat);
 	cr_assert_eq(sink, 7);
 	cr_assert_eq(len, 3);
 	cr_assert_eq(path[1], 1, "equal cause times: the cause with the smaller request id");
-	sy_graph_release(&g);
+	gr_sy_graph_release(&g);
 }
 
 Test(synth, bad_options)
@@ -1458,32 +1458,32 @@ Test(synth_fmt, times_and_numbers)
 	char b[64];
 	size_t n;
 
-	n = sy_fmt_iso_ms(1714564800123456, b);
+	n = gr_sy_fmt_iso_ms(1714564800123456, b);
 	cr_assert_eq(n, 24);
 	cr_assert(!memcmp(b, "2024-05-01T12:00:00.123Z", 24));
-	n = sy_fmt_iso_s(1714564800999999, b);
+	n = gr_sy_fmt_iso_s(1714564800999999, b);
 	cr_assert(n == 20 && !memcmp(b, "2024-05-01T12:00:00Z", 20));
-	n = sy_fmt_secs(1714564800123400, b);
+	n = gr_sy_fmt_secs(1714564800123400, b);
 	cr_assert(n == 15 && !memcmp(b, "1714564800.1234", 15));
-	n = sy_fmt_secs(1714564800000000, b);
+	n = gr_sy_fmt_secs(1714564800000000, b);
 	cr_assert(n == 10 && !memcmp(b, "1714564800", 10));
-	n = sy_fmt_secs_e(1714564800123000, b);
+	n = gr_sy_fmt_secs_e(1714564800123000, b);
 	b[n] = '\0';
 	cr_assert_str_eq(b, "1.714564800123E9");
-	n = sy_fmt_secs_e(1700000000000000, b);
+	n = gr_sy_fmt_secs_e(1700000000000000, b);
 	b[n] = '\0';
 	cr_assert_str_eq(b, "1.7E9");
-	n = sy_fmt_ms2(12345, b);
+	n = gr_sy_fmt_ms2(12345, b);
 	b[n] = '\0';
 	cr_assert_str_eq(b, "12.35");
-	n = sy_fmt_ms2(3000000, b);
+	n = gr_sy_fmt_ms2(3000000, b);
 	b[n] = '\0';
 	cr_assert_str_eq(b, "3000.00");
 	uint8_t t[16] = { 0x66, 0x32, 0x2e, 0xc0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
-	n = sy_fmt_trace(t, b);
+	n = gr_sy_fmt_trace(t, b);
 	b[n] = '\0';
 	cr_assert_str_eq(b, "1-66322ec0-0102030405060708090a0b0c");
-	n = sy_fmt_date_slash(1714564800000000, b);
+	n = gr_sy_fmt_date_slash(1714564800000000, b);
 	cr_assert(n == 10 && !memcmp(b, "2024/05/01", 10));
 }
 
@@ -1493,7 +1493,7 @@ Test(synth_fmt, json_strings_match_the_general_escaper)
 					     "ctl\x01x", "utf8 \xc3\xa9 ok", "bad \xff byte" };
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct gr_buf a = GR_BUF_INIT, b = GR_BUF_INIT;
-		cr_assert_eq(sy_json_str(&a, cases[i], strlen(cases[i])), 0);
+		cr_assert_eq(gr_sy_json_str(&a, cases[i], strlen(cases[i])), 0);
 		cr_assert_eq(gr_json_escape(&b, cases[i], strlen(cases[i])), 0);
 		cr_assert_str_eq(a.data, b.data);
 		gr_buf_release(&a);
@@ -1503,23 +1503,23 @@ Test(synth_fmt, json_strings_match_the_general_escaper)
 
 Test(synth_rng, reproducible_and_close_to_libm)
 {
-	struct sy_rng a, b;
+	struct gr_sy_rng a, b;
 
-	sy_rng_seed(&a, 7);
-	sy_rng_seed(&b, 7);
+	gr_sy_rng_seed(&a, 7);
+	gr_sy_rng_seed(&b, 7);
 	for (int i = 0; i < 1000; i++)
-		cr_assert_eq(sy_rng_next(&a), sy_rng_next(&b));
+		cr_assert_eq(gr_sy_rng_next(&a), gr_sy_rng_next(&b));
 	for (double x = -5; x < 5; x += 0.37) {
-		double e = sy_exp(x), l = sy_log(e);
+		double e = gr_sy_exp(x), l = gr_sy_log(e);
 		cr_assert_float_eq(l, x, 1e-12, "log(exp(%g)) = %g", x, l);
 	}
-	cr_assert_float_eq(sy_exp(1), 2.718281828459045, 1e-14);
-	cr_assert_float_eq(sy_log(10), 2.302585092994046, 1e-14);
+	cr_assert_float_eq(gr_sy_exp(1), 2.718281828459045, 1e-14);
+	cr_assert_float_eq(gr_sy_log(10), 2.302585092994046, 1e-14);
 	double sum = 0;
 	for (int i = 0; i < 20000; i++) {
-		int64_t v = sy_rng_range(&a, 3, 5);
+		int64_t v = gr_sy_rng_range(&a, 3, 5);
 		cr_assert(v >= 3 && v <= 5);
-		sum += (double)sy_rng_exp(&a, 1000.0);
+		sum += (double)gr_sy_rng_exp(&a, 1000.0);
 	}
 	cr_assert_float_eq(sum / 20000, 1000, 40, "exponential mean %g", sum / 20000);
 }

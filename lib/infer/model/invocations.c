@@ -8,6 +8,9 @@
 
 #define PACK_BLOCK (64u << 10)
 
+/* gammaray.h counts edge kinds for its callers; the graph model names them. */
+_Static_assert(GR_INFER_KINDS == GR_KIND_COUNT, "GR_INFER_KINDS must equal GR_KIND_COUNT");
+
 /* --- names ---------------------------------------------------------- */
 
 const char *gr_infer_kind_name(int k)
@@ -28,7 +31,7 @@ const char *gr_infer_evidence_name(int e)
 
 /* --- plumbing ---------------------------------------------------------------- */
 
-void inf_fail(struct gr_infer *inf, int code, const char *what)
+void gr_inf_fail(struct gr_infer *inf, int code, const char *what)
 {
 	if (inf->fatal)
 		return;
@@ -56,7 +59,7 @@ static void report(struct gr_infer *inf, int severity, const char *fmt, va_list 
 		inf->o.diag(inf->o.diag_ctx, severity, &e);
 }
 
-void inf_lost(struct gr_infer *inf, enum gr_reason r, const char *fmt, ...)
+void gr_inf_lost(struct gr_infer *inf, enum gr_reason r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -66,7 +69,7 @@ void inf_lost(struct gr_infer *inf, enum gr_reason r, const char *fmt, ...)
 	va_end(ap);
 }
 
-void inf_notice(struct gr_infer *inf, const char *fmt, ...)
+void gr_inf_notice(struct gr_infer *inf, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -75,13 +78,13 @@ void inf_notice(struct gr_infer *inf, const char *fmt, ...)
 	va_end(ap);
 }
 
-void *inf_vec_push(struct gr_infer *inf, struct inf_vec *v, size_t elem)
+void *gr_inf_vec_push(struct gr_infer *inf, struct gr_inf_vec *v, size_t elem)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 256;
 		void *p = realloc(v->v, cap * elem);
 		if (!p) {
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 			return NULL;
 		}
 		v->v = p;
@@ -92,19 +95,19 @@ void *inf_vec_push(struct gr_infer *inf, struct inf_vec *v, size_t elem)
 	return e;
 }
 
-const char *inf_pack_str(struct gr_infer *inf, const char *s, size_t n)
+const char *gr_inf_pack_str(struct gr_infer *inf, const char *s, size_t n)
 {
 	if (n + 1 > inf->pack.left) {
 		if (n + 1 > PACK_BLOCK / 8) {
 			char *big = gr_arena_strdup(&inf->arena, s, n);
 			if (!big)
-				inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+				gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 			return big;
 		}
 		inf->pack.p = gr_arena_alloc(&inf->arena, PACK_BLOCK);
 		if (!inf->pack.p) {
 			inf->pack.left = 0;
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 			return NULL;
 		}
 		inf->pack.left = PACK_BLOCK;
@@ -117,42 +120,42 @@ const char *inf_pack_str(struct gr_infer *inf, const char *s, size_t n)
 	return p;
 }
 
-const char *inf_intern(struct gr_infer *inf, const char *s, size_t n)
+const char *gr_inf_intern(struct gr_infer *inf, const char *s, size_t n)
 {
 	uint32_t *v = gr_strmap_get(&inf->names, s, n);
 
 	if (v)
 		return *INF_AT(inf, namev, const char *, *v);
 	const char *copy = gr_arena_strdup(&inf->fnarena, s, n);
-	const char **slot = inf_vec_push(inf, &inf->namev, sizeof(*slot));
+	const char **slot = gr_inf_vec_push(inf, &inf->namev, sizeof(*slot));
 	if (!copy || !slot ||
 	    !gr_strmap_put(&inf->names, copy, n, (uint32_t)(inf->namev.n - 1), NULL)) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	*slot = copy;
 	return copy;
 }
 
-uint64_t inf_fp1(int tag, const char *a, size_t an)
+uint64_t gr_inf_fp1(int tag, const char *a, size_t an)
 {
 	return gr_fp_fix(gr_fp_mix(gr_fp_mix_u64(0x51ed270b7a3c9e11ull, (uint64_t)tag), a, an));
 }
 
-uint64_t inf_fp2(int tag, const char *a, size_t an, const char *b, size_t bn)
+uint64_t gr_inf_fp2(int tag, const char *a, size_t an, const char *b, size_t bn)
 {
 	uint64_t h = gr_fp_mix(gr_fp_mix_u64(0x51ed270b7a3c9e11ull, (uint64_t)tag), a, an);
 	return gr_fp_fix(gr_fp_mix(h, b, bn));
 }
 
-uint64_t inf_fp3(int tag, const char *a, size_t an, const char *b, size_t bn, const char *c,
+uint64_t gr_inf_fp3(int tag, const char *a, size_t an, const char *b, size_t bn, const char *c,
 		 size_t cn)
 {
 	uint64_t h = gr_fp_mix(gr_fp_mix_u64(0x51ed270b7a3c9e11ull, (uint64_t)tag), a, an);
 	return gr_fp_fix(gr_fp_mix(gr_fp_mix(h, b, bn), c, cn));
 }
 
-bool inf_jstr(struct gr_infer *inf, const struct gr_jv *v, struct gr_str *out)
+bool gr_inf_jstr(struct gr_infer *inf, const struct gr_jv *v, struct gr_str *out)
 {
 	if (v->t != GR_JT_STR)
 		return false;
@@ -162,7 +165,7 @@ bool inf_jstr(struct gr_infer *inf, const struct gr_jv *v, struct gr_str *out)
 		return true;
 	}
 	if (gr_buf_grow(&inf->mscratch, v->n + 1)) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return false;
 	}
 	/* mscratch is sized for the whole marker before any decoding (infer_marker.c),
@@ -174,7 +177,7 @@ bool inf_jstr(struct gr_infer *inf, const struct gr_jv *v, struct gr_str *out)
 	return true;
 }
 
-struct gr_str inf_arn_name(struct gr_str s, const char *after)
+struct gr_str gr_inf_arn_name(struct gr_str s, const char *after)
 {
 	size_t an = strlen(after);
 
@@ -200,31 +203,31 @@ struct gr_str inf_arn_name(struct gr_str s, const char *after)
 
 /* --- invocations ------------------------------------------------------------ */
 
-uint32_t inf_node_find(const struct gr_infer *inf, const char *id, size_t n)
+uint32_t gr_inf_node_find(const struct gr_infer *inf, const char *id, size_t n)
 {
-	uint32_t *v = gr_fpmap_get(&inf->node_ix, inf_fp1(T_REQ, id, n));
+	uint32_t *v = gr_fpmap_get(&inf->node_ix, gr_inf_fp1(T_REQ, id, n));
 
 	return v ? *v : INF_NONE;
 }
 
-uint32_t inf_node_get(struct gr_infer *inf, const char *id, size_t n)
+uint32_t gr_inf_node_get(struct gr_infer *inf, const char *id, size_t n)
 {
 	int added;
-	uint32_t *v = gr_fpmap_put(&inf->node_ix, inf_fp1(T_REQ, id, n), (uint32_t)inf->nodes.n,
+	uint32_t *v = gr_fpmap_put(&inf->node_ix, gr_inf_fp1(T_REQ, id, n), (uint32_t)inf->nodes.n,
 				   &added);
 
 	if (!v) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return INF_NONE;
 	}
 	if (!added)
 		return *v;
 	if (inf->nodes.n >= INF_NONE - 1) {
-		inf_fail(inf, GR_ERR_LIMIT, "more than 4 billion invocations");
+		gr_inf_fail(inf, GR_ERR_LIMIT, "more than 4 billion invocations");
 		return INF_NONE;
 	}
-	struct inf_node *nd = inf_vec_push(inf, &inf->nodes, sizeof(*nd));
-	const char *copy = inf_pack_str(inf, id, n);
+	struct gr_inf_node *nd = gr_inf_vec_push(inf, &inf->nodes, sizeof(*nd));
+	const char *copy = gr_inf_pack_str(inf, id, n);
 	if (!nd || !copy)
 		return INF_NONE;
 	nd->id = copy;
@@ -235,18 +238,18 @@ uint32_t inf_node_get(struct gr_infer *inf, const char *id, size_t n)
 	return *v;
 }
 
-struct inf_stream *inf_stream_get(struct gr_infer *inf, const char *name, size_t n)
+struct gr_inf_stream *gr_inf_stream_get(struct gr_infer *inf, const char *name, size_t n)
 {
 	uint32_t *v = gr_strmap_get(&inf->stream_ix, name, n);
 
 	if (v)
-		return INF_AT(inf, streams, struct inf_stream, *v);
-	const char *key = inf_pack_str(inf, name, n);
-	struct inf_stream *s = key ? inf_vec_push(inf, &inf->streams, sizeof(*s)) : NULL;
+		return INF_AT(inf, streams, struct gr_inf_stream, *v);
+	const char *key = gr_inf_pack_str(inf, name, n);
+	struct gr_inf_stream *s = key ? gr_inf_vec_push(inf, &inf->streams, sizeof(*s)) : NULL;
 	if (!s)
 		return NULL;
 	if (!gr_strmap_put(&inf->stream_ix, key, n, (uint32_t)(inf->streams.n - 1), NULL)) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	s->name = key;
@@ -255,27 +258,27 @@ struct inf_stream *inf_stream_get(struct gr_infer *inf, const char *name, size_t
 	return s;
 }
 
-static const struct inf_stream *stream_find(const struct gr_infer *inf, const char *name)
+static const struct gr_inf_stream *stream_find(const struct gr_infer *inf, const char *name)
 {
 	uint32_t *v = name ? gr_strmap_get(&inf->stream_ix, name, strlen(name)) : NULL;
 
-	return v ? &((const struct inf_stream *)inf->streams.v)[*v] : NULL;
+	return v ? &((const struct gr_inf_stream *)inf->streams.v)[*v] : NULL;
 }
 
-const char *inf_node_fn(const struct gr_infer *inf, const struct inf_node *n)
+const char *gr_inf_node_fn(const struct gr_infer *inf, const struct gr_inf_node *n)
 {
 	if (n->flags & NF_FN_START)
 		return n->fn;
-	const struct inf_stream *s = stream_find(inf, n->stream);
+	const struct gr_inf_stream *s = stream_find(inf, n->stream);
 	if (s && s->fn)
 		return s->fn;
 	return n->fn;
 }
 
-bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_t *t0,
+bool gr_inf_node_xspan(const struct gr_infer *inf, const struct gr_inf_node *n, int64_t *t0,
 		    int64_t *t1, bool *fault)
 {
-	const struct inf_seg *segs = inf->segs.v;
+	const struct gr_inf_seg *segs = inf->segs.v;
 	bool found = false;
 
 	if (n->xsvc == INF_NONE)
@@ -291,7 +294,7 @@ bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_
 	}
 	if (!found) {
 		/* no function segment: the service segment's span (dwell time included) */
-		const struct inf_seg *s = &segs[n->xsvc];
+		const struct gr_inf_seg *s = &segs[n->xsvc];
 		*t0 = s->t0;
 		*t1 = s->t1 >= 0 ? s->t1 : GR_TIME_UNKNOWN;
 		*fault = (s->flags & XF_FAULT) != 0;
@@ -300,20 +303,20 @@ bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_
 	return found;
 }
 
-int64_t inf_node_first(const struct gr_infer *inf, const struct inf_node *n)
+int64_t gr_inf_node_first(const struct gr_infer *inf, const struct gr_inf_node *n)
 {
 	int64_t t0, t1;
 	bool fault;
 
 	if (n->first_ts != GR_TIME_UNKNOWN)
 		return n->first_ts;
-	if (inf_node_xspan(inf, n, &t0, &t1, &fault))
+	if (gr_inf_node_xspan(inf, n, &t0, &t1, &fault))
 		return t0;
 	return n->mark_ts;
 }
 
 /* Init duration of the last attempt, 0 when warm. */
-static int64_t node_init(const struct gr_infer *inf, const struct inf_node *n, bool *cold)
+static int64_t node_init(const struct gr_infer *inf, const struct gr_inf_node *n, bool *cold)
 {
 	*cold = false;
 	if (n->start_ts == GR_TIME_UNKNOWN || n->report_ts >= n->start_ts) {
@@ -326,7 +329,7 @@ static int64_t node_init(const struct gr_infer *inf, const struct inf_node *n, b
 			return 0;
 	}
 	/* no REPORT: the first START after an INIT_START of its stream was cold */
-	const struct inf_stream *s = stream_find(inf, n->stream);
+	const struct gr_inf_stream *s = stream_find(inf, n->stream);
 	if (s && s->init_ts != GR_TIME_UNKNOWN && n->start_ts != GR_TIME_UNKNOWN &&
 	    s->first_after == n->start_ts) {
 		*cold = true;
@@ -335,21 +338,21 @@ static int64_t node_init(const struct gr_infer *inf, const struct inf_node *n, b
 	return 0;
 }
 
-int64_t inf_node_start(const struct gr_infer *inf, const struct inf_node *n)
+int64_t gr_inf_node_start(const struct gr_infer *inf, const struct gr_inf_node *n)
 {
 	bool cold, fault;
 	int64_t t0, t1;
 
 	if (n->start_ts != GR_TIME_UNKNOWN)
 		return n->start_ts - node_init(inf, n, &cold);
-	if (inf_node_xspan(inf, n, &t0, &t1, &fault))
+	if (gr_inf_node_xspan(inf, n, &t0, &t1, &fault))
 		return t0;
 	if (n->report_ts != GR_TIME_UNKNOWN && n->dur_us >= 0)
 		return n->report_ts - n->dur_us;
 	return n->mark_ts;
 }
 
-int64_t inf_node_end(const struct gr_infer *inf, const struct inf_node *n)
+int64_t gr_inf_node_end(const struct gr_infer *inf, const struct gr_inf_node *n)
 {
 	int64_t t0, t1;
 	bool fault;
@@ -364,7 +367,7 @@ int64_t inf_node_end(const struct gr_infer *inf, const struct inf_node *n)
 		if (n->report_ts >= n->start_ts)
 			return n->report_ts;
 	}
-	if (inf_node_xspan(inf, n, &t0, &t1, &fault) && t1 != GR_TIME_UNKNOWN)
+	if (gr_inf_node_xspan(inf, n, &t0, &t1, &fault) && t1 != GR_TIME_UNKNOWN)
 		return t1;
 	if (n->report_ts != GR_TIME_UNKNOWN)
 		return n->report_ts;
@@ -372,7 +375,7 @@ int64_t inf_node_end(const struct gr_infer *inf, const struct inf_node *n)
 }
 
 /* Fill a graph node (for the canonical writer) from an invocation. */
-void inf_node_out(const struct gr_infer *inf, const struct inf_node *n, struct gr_node *g)
+void gr_inf_node_out(const struct gr_infer *inf, const struct gr_inf_node *n, struct gr_node *g)
 {
 	bool cold;
 	int64_t init = n->start_ts != GR_TIME_UNKNOWN ? node_init(inf, n, &cold) : 0;
@@ -383,11 +386,11 @@ void inf_node_out(const struct gr_infer *inf, const struct inf_node *n, struct g
 	if (n->start_ts == GR_TIME_UNKNOWN && cold && n->init_us > 0)
 		init = n->init_us;
 	g->id = n->id;
-	g->fn = inf_node_fn(inf, n);
+	g->fn = gr_inf_node_fn(inf, n);
 	g->trace = n->trace;
 	g->stream = n->stream;
-	g->start_us = inf_node_start(inf, n);
-	g->end_us = inf_node_end(inf, n);
+	g->start_us = gr_inf_node_start(inf, n);
+	g->end_us = gr_inf_node_end(inf, n);
 	g->init_us = init;
 	g->cold = cold;
 	g->mem_mb = n->mem_mb;
@@ -417,10 +420,10 @@ void inf_node_out(const struct gr_infer *inf, const struct inf_node *n, struct g
 
 /* --- causes, aliases, triggers ---------------------------------------------- */
 
-uint32_t inf_cause_add(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, int op,
+uint32_t gr_inf_cause_add(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, int op,
 		       const char *text, size_t tn)
 {
-	struct inf_cause *c = inf_vec_push(inf, &inf->causes, sizeof(*c));
+	struct gr_inf_cause *c = gr_inf_vec_push(inf, &inf->causes, sizeof(*c));
 
 	if (!c)
 		return INF_NONE;
@@ -428,19 +431,19 @@ uint32_t inf_cause_add(struct gr_infer *inf, uint32_t node, int64_t ts, int kind
 	c->node = node;
 	c->kind = (uint8_t)kind;
 	c->op = (uint8_t)op;
-	c->text = text ? inf_pack_str(inf, text, tn) : NULL;
+	c->text = text ? gr_inf_pack_str(inf, text, tn) : NULL;
 	return (uint32_t)(inf->causes.n - 1);
 }
 
-void inf_alias_add(struct gr_infer *inf, uint64_t key, uint32_t cause)
+void gr_inf_alias_add(struct gr_infer *inf, uint64_t key, uint32_t cause)
 {
 	int added;
 	uint32_t ix = (uint32_t)inf->aliases.n;
-	struct inf_alias *a = inf_vec_push(inf, &inf->aliases, sizeof(*a));
+	struct gr_inf_alias *a = gr_inf_vec_push(inf, &inf->aliases, sizeof(*a));
 	uint32_t *head = a ? gr_fpmap_put(&inf->alias_ix, key, ix, &added) : NULL;
 
 	if (!head) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
 	a->key = key;
@@ -449,30 +452,30 @@ void inf_alias_add(struct gr_infer *inf, uint64_t key, uint32_t cause)
 	*head = ix;
 }
 
-uint32_t inf_alias_first(const struct gr_infer *inf, uint64_t key)
+uint32_t gr_inf_alias_first(const struct gr_infer *inf, uint64_t key)
 {
 	uint32_t *v = gr_fpmap_get(&inf->alias_ix, key);
 
 	return v ? *v : INF_NONE;
 }
 
-struct inf_src *inf_src_add(struct gr_infer *inf, uint32_t node, int kind, int rule,
+struct gr_inf_src *gr_inf_src_add(struct gr_infer *inf, uint32_t node, int kind, int rule,
 			    uint64_t key, const char *text, size_t tn)
 {
 	uint32_t ix = (uint32_t)inf->srcs.n;
-	struct inf_src *s = inf_vec_push(inf, &inf->srcs, sizeof(*s));
+	struct gr_inf_src *s = gr_inf_vec_push(inf, &inf->srcs, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->key = key;
-	s->text = text ? inf_pack_str(inf, text, tn) : NULL;
+	s->text = text ? gr_inf_pack_str(inf, text, tn) : NULL;
 	s->node = node;
 	s->cause = INF_NONE;
 	s->s3 = INF_NONE;
 	s->kind = (uint8_t)kind;
 	s->rule = (uint8_t)rule;
 	/* keep the invocation's list in reading order: append at the end */
-	struct inf_node *n = INF_NODE(inf, node);
+	struct gr_inf_node *n = INF_NODE(inf, node);
 	s->next = INF_NONE;
 	if (n->src == INF_NONE) {
 		n->src = ix;
@@ -487,7 +490,7 @@ struct inf_src *inf_src_add(struct gr_infer *inf, uint32_t node, int kind, int r
 
 /* --- what the rules and the driver share ------------------------------------ */
 
-bool inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out)
+bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out)
 {
 	struct gr_js js;
 	struct gr_jv k, v;
@@ -508,24 +511,24 @@ bool inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struc
 	return true;
 }
 
-uint32_t inf_seg_find(const struct gr_infer *inf, uint64_t key)
+uint32_t gr_inf_seg_find(const struct gr_infer *inf, uint64_t key)
 {
 	uint32_t *v = key ? gr_fpmap_get(&inf->seg_ix, key) : NULL;
 
 	return v ? *v : INF_NONE;
 }
 
-uint32_t inf_seg_owner(const struct gr_infer *inf, uint32_t si)
+uint32_t gr_inf_seg_owner(const struct gr_infer *inf, uint32_t si)
 {
 	for (int steps = 0; si != INF_NONE && steps < 64; steps++) {
-		const struct inf_seg *s = &((const struct inf_seg *)inf->segs.v)[si];
+		const struct gr_inf_seg *s = &((const struct gr_inf_seg *)inf->segs.v)[si];
 		switch (s->role) {
 		case XR_SVC:
 			return s->node;
 		case XR_FN:
 		case XR_SUB:
 		case XR_CALL:
-			si = inf_seg_find(inf, s->parent);
+			si = gr_inf_seg_find(inf, s->parent);
 			break;
 		default:
 			return INF_NONE;
@@ -534,7 +537,7 @@ uint32_t inf_seg_owner(const struct gr_infer *inf, uint32_t si)
 	return INF_NONE;
 }
 
-void inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_t ts,
+void gr_inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_t ts,
 		 const char *key, uint64_t seg)
 {
 	if (what == U_TRIGGER)
@@ -545,7 +548,7 @@ void inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_
 		inf->st.unmatched_xray++;
 	if (!inf->o.unmatched)
 		return;
-	struct inf_unm *u = inf_vec_push(inf, &inf->unms, sizeof(*u));
+	struct gr_inf_unm *u = gr_inf_vec_push(inf, &inf->unms, sizeof(*u));
 	if (!u)
 		return;
 	u->ts = ts;
@@ -556,18 +559,18 @@ void inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_
 	u->kind = (uint8_t)kind;
 }
 
-bool inf_was_released(const struct gr_infer *inf, uint64_t idfp)
+bool gr_inf_was_released(const struct gr_infer *inf, uint64_t idfp)
 {
 	return gr_fpmap_get(&inf->released, idfp) || gr_fpmap_get(&inf->released_old, idfp);
 }
 
-bool inf_cand_add(struct gr_infer *inf, struct inf_cands *c, const struct inf_cand *x)
+bool gr_inf_cand_add(struct gr_infer *inf, struct gr_inf_cands *c, const struct gr_inf_cand *x)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct inf_cand *p = realloc(c->v, cap * sizeof(*p));
+		struct gr_inf_cand *p = realloc(c->v, cap * sizeof(*p));
 		if (!p) {
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 			return false;
 		}
 		c->v = p;

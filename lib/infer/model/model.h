@@ -32,7 +32,7 @@
 #define INF_NONE UINT32_MAX
 
 /* Fingerprint namespaces: what an alias or a src key is made of. */
-enum inf_tag {
+enum gr_inf_tag {
 	T_S3KEY = 1,  /* bucket, key */
 	T_S3ETAG,     /* bucket, key, ETag without quotes */
 	T_S3VER,      /* bucket, key, version id */
@@ -50,7 +50,7 @@ enum inf_tag {
 };
 
 /* What a write did, or what a call was, when that tells causes apart. */
-enum inf_op {
+enum gr_inf_op {
 	OP_NONE,      /* not known or not relevant */
 	OP_PUT,       /* created or changed (S3 ObjectCreated, DynamoDB INSERT/MODIFY) */
 	OP_REMOVE,    /* deleted (S3 ObjectRemoved, DynamoDB REMOVE) */
@@ -59,7 +59,7 @@ enum inf_op {
 };
 
 /* How a trigger record is matched. */
-enum inf_rule {
+enum gr_inf_rule {
 	R_EXACT,      /* one id names the cause: look its alias up */
 	R_KEYTIME,    /* keys with time: the latest matching write before the effect */
 	R_CALLER,     /* Lambda: the caller's request id is given (text) */
@@ -68,7 +68,7 @@ enum inf_rule {
 };
 
 /* Evidence of an edge, best first (index into gr_infer_evidence_name). */
-enum inf_evidence {
+enum gr_inf_evidence {
 	EV_NONE,
 	EV_MARKER,      /* GAMMARAY markers on both sides, an id or every key field */
 	EV_XRAY_PARENT, /* X-Ray parent chain */
@@ -77,7 +77,7 @@ enum inf_evidence {
 	EV_HEURISTIC,   /* keys and time, without a distinguishing id */
 };
 
-enum inf_node_flag {
+enum gr_inf_node_flag {
 	NF_RUN = 1 << 0,      /* a record of its own was read (not only referenced) */
 	NF_COLD = 1 << 1,     /* REPORT gave an init duration */
 	NF_RELEASED = 1 << 2, /* --window: written and linked */
@@ -87,7 +87,7 @@ enum inf_node_flag {
 };
 
 /* One invocation. */
-struct inf_node {
+struct gr_inf_node {
 	const char *id;         /* request id (pack arena) */
 	const char *fn;         /* function from START, else a marker or X-Ray (interned) */
 	const char *stream;     /* log stream of its last attempt (interned), or NULL */
@@ -110,39 +110,39 @@ struct inf_node {
 	uint8_t report_status;  /* enum gr_status of the latest REPORT */
 	uint8_t end_status;     /* ...of the latest END */
 	uint8_t fault_status;   /* ...of the latest fault */
-	uint8_t flags;          /* enum inf_node_flag */
+	uint8_t flags;          /* enum gr_inf_node_flag */
 };
 
-enum inf_cause_flag {
+enum gr_inf_cause_flag {
 	CF_USED = 1 << 0,   /* an effect was linked to it */
 	CF_XRAY = 1 << 1,   /* from X-Ray: `node` is the call subsegment */
 	CF_GONE = 1 << 2,   /* --window: past the window, kept only until compaction */
 };
 
 /* Something an invocation did that can trigger others. */
-struct inf_cause {
+struct gr_inf_cause {
 	int64_t ts;         /* when: the call returned (the marker's time) */
 	uint64_t key;       /* fingerprint of its primary alias (S3: bucket and key) */
 	const char *text;   /* what it wrote or sent, as text */
 	uint32_t node;      /* producer (CF_XRAY: the call subsegment) */
 	uint8_t kind;       /* enum gr_kind */
-	uint8_t op;         /* enum inf_op */
-	uint8_t flags;      /* enum inf_cause_flag */
+	uint8_t op;         /* enum gr_inf_op */
+	uint8_t flags;      /* enum gr_inf_cause_flag */
 };
 
 /* One way to find a cause: the fingerprint an effect names. */
-struct inf_alias {
+struct gr_inf_alias {
 	uint64_t key;       /* fingerprint */
 	uint32_t cause;     /* the cause */
 	uint32_t next;      /* next alias with the same key (older), INF_NONE */
 };
 
-enum inf_src_flag {
+enum gr_inf_src_flag {
 	SF_DONE = 1 << 0,   /* matched (or found unmatched) */
 };
 
 /* One trigger record of an invocation (an entry marker's src). */
-struct inf_src {
+struct gr_inf_src {
 	uint64_t key;       /* fingerprint of what it names */
 	const char *text;   /* key as text (the edge's "key"; R_CALLER: the caller's id) */
 	const char *order;  /* S3 sequencer or stream sequence number, or NULL */
@@ -152,21 +152,21 @@ struct inf_src {
 	uint32_t s3;        /* S3: its ids in inf->s3x, INF_NONE */
 	float conf;         /* confidence of the match */
 	uint8_t kind;       /* enum gr_kind */
-	uint8_t op;         /* enum inf_op */
-	uint8_t rule;       /* enum inf_rule */
+	uint8_t op;         /* enum gr_inf_op */
+	uint8_t rule;       /* enum gr_inf_rule */
 	uint8_t evidence;   /* of the match */
-	uint8_t flags;      /* enum inf_src_flag */
+	uint8_t flags;      /* enum gr_inf_src_flag */
 };
 
 /* The ids of an S3 trigger record (kept apart: most triggers are not S3). */
-struct inf_s3x {
+struct gr_inf_s3x {
 	uint64_t alt;       /* another spelling of the key (URL-decoded), or 0 */
 	uint64_t version;   /* version id alias, or 0 */
 	uint64_t etag;      /* ETag alias, or 0 */
 };
 
 /* X-Ray roles. */
-enum inf_role {
+enum gr_inf_role {
 	XR_SVC = 1,   /* AWS::Lambda segment: one invocation (aws.request_id) */
 	XR_FN,        /* AWS::Lambda::Function segment: one attempt, child of XR_SVC */
 	XR_SUB,       /* a subsegment that is not a call (Invocation, Attempt #1, custom) */
@@ -174,7 +174,7 @@ enum inf_role {
 	XR_SERVICE,   /* a service's own or inferred segment (SNS topic, API Gateway...) */
 };
 
-enum inf_seg_flag {
+enum gr_inf_seg_flag {
 	XF_SYNC = 1 << 0,      /* CALL: the caller waited (Invoke RequestResponse) */
 	XF_ASYNC = 1 << 1,     /* CALL: Invoke Event; XR_SVC: HTTP 202 */
 	XF_FAULT = 1 << 2,     /* fault or error flag */
@@ -183,7 +183,7 @@ enum inf_seg_flag {
 };
 
 /* One X-Ray segment or subsegment (leaves that lead nowhere are not kept). */
-struct inf_seg {
+struct gr_inf_seg {
 	uint64_t key;       /* fingerprint of (trace, id) */
 	uint64_t parent;    /* fingerprint of (trace, parent id), 0 for a root */
 	uint64_t id;        /* the id's 16 hex digits as a number, 0 if not hex */
@@ -191,50 +191,50 @@ struct inf_seg {
 	uint32_t node;      /* XR_SVC: its invocation; XR_CALL Invoke: the callee, or INF_NONE */
 	uint32_t next;      /* XR_FN: next function segment of the same XR_SVC */
 	uint32_t links;     /* first span link with reference "parent" (or none), INF_NONE */
-	uint8_t role;       /* enum inf_role */
+	uint8_t role;       /* enum gr_inf_role */
 	uint8_t kind;       /* XR_CALL, XR_SERVICE: enum gr_kind, NONE if another service */
-	uint8_t flags;      /* enum inf_seg_flag */
+	uint8_t flags;      /* enum gr_inf_seg_flag */
 };
 
 /* A function-level edge: some invocation of a caused one of b. */
-struct inf_fedge {
+struct gr_inf_fedge {
 	uint32_t a, b;      /* function names (indices into namev) */
 	uint32_t kinds;     /* 1 << kind of each kind seen */
 };
 
 /* An X-Ray span link. */
-struct inf_link {
+struct gr_inf_link {
 	uint64_t target;    /* fingerprint of the linked (trace, id) */
 	uint32_t seg;       /* the segment that holds the link */
 	uint32_t next;      /* next link of that segment, or next child link of that target */
 };
 
 /* An edge, made from the effect side. */
-struct inf_edge {
+struct gr_inf_edge {
 	int64_t cause_us;   /* when the cause happened */
 	const char *key;    /* what matched, or NULL */
 	uint32_t from, to;  /* nodes */
 	float conf;         /* confidence */
 	uint8_t kind;       /* enum gr_kind */
 	uint8_t sync;       /* the cause waited */
-	uint8_t evidence;   /* enum inf_evidence */
+	uint8_t evidence;   /* enum gr_inf_evidence */
 	uint8_t dead;       /* dropped (a cycle) */
 };
 
 /* Unmatched evidence, kept for the "unmatched" records. */
-enum inf_unm_what { U_TRIGGER = 1, U_CAUSE, U_XRAY_PARENT, U_XRAY_LINK };
+enum gr_inf_unm_what { U_TRIGGER = 1, U_CAUSE, U_XRAY_PARENT, U_XRAY_LINK };
 
-struct inf_unm {
+struct gr_inf_unm {
 	int64_t ts;         /* when */
 	const char *key;    /* what it named (text), or NULL */
 	uint64_t seg;       /* X-Ray: the (sub)segment id as a number, 0 */
 	uint32_t node;      /* the invocation it belongs to */
-	uint8_t what;       /* enum inf_unm_what */
+	uint8_t what;       /* enum gr_inf_unm_what */
 	uint8_t kind;       /* enum gr_kind, NONE if not known */
 };
 
 /* A log stream (execution environment). */
-struct inf_stream {
+struct gr_inf_stream {
 	const char *name;   /* interned */
 	const char *fn;     /* function named by its stream or init_start record */
 	int64_t init_ts;    /* the latest INIT_START, GR_TIME_UNKNOWN */
@@ -243,13 +243,13 @@ struct inf_stream {
 };
 
 /* A growable array of fixed-size elements. */
-struct inf_vec {
+struct gr_inf_vec {
 	void *v;            /* elements */
 	size_t n, cap;      /* used, allocated */
 };
 
 /* Strings packed without alignment, in 64 KiB blocks of an arena. */
-struct inf_pack {
+struct gr_inf_pack {
 	char *p;            /* free space in the current block */
 	size_t left;        /* bytes left there */
 };
@@ -261,24 +261,24 @@ struct gr_infer {
 	int fatal;                      /* sticky fatal error, 0 */
 
 	struct gr_arena arena;          /* strings and blocks of pack (rebuilt by --window) */
-	struct inf_pack pack;           /* request ids, trace ids, keys, stream names */
+	struct gr_inf_pack pack;           /* request ids, trace ids, keys, stream names */
 	struct gr_arena fnarena;        /* function names: kept for the whole run */
 	struct gr_strmap names;         /* interned function names -> namev */
-	struct inf_vec namev;           /* const char *: the interned function names */
+	struct gr_inf_vec namev;           /* const char *: the interned function names */
 	struct gr_strmap stream_ix;     /* stream name -> index into streams */
 
-	struct inf_vec nodes;           /* struct inf_node */
-	struct inf_vec causes;          /* struct inf_cause */
-	struct inf_vec aliases;         /* struct inf_alias */
-	struct inf_vec srcs;            /* struct inf_src */
-	struct inf_vec s3x;             /* struct inf_s3x */
-	struct inf_vec segs;            /* struct inf_seg */
-	struct inf_vec links;           /* struct inf_link */
-	struct inf_vec edges;           /* struct inf_edge */
-	struct inf_vec unms;            /* struct inf_unm */
-	struct inf_vec streams;         /* struct inf_stream */
-	struct inf_vec loops;           /* char *: function-level loops */
-	struct inf_vec fedges;          /* struct inf_fedge: function-level edges written */
+	struct gr_inf_vec nodes;           /* struct gr_inf_node */
+	struct gr_inf_vec causes;          /* struct gr_inf_cause */
+	struct gr_inf_vec aliases;         /* struct gr_inf_alias */
+	struct gr_inf_vec srcs;            /* struct gr_inf_src */
+	struct gr_inf_vec s3x;             /* struct gr_inf_s3x */
+	struct gr_inf_vec segs;            /* struct gr_inf_seg */
+	struct gr_inf_vec links;           /* struct gr_inf_link */
+	struct gr_inf_vec edges;           /* struct gr_inf_edge */
+	struct gr_inf_vec unms;            /* struct gr_inf_unm */
+	struct gr_inf_vec streams;         /* struct gr_inf_stream */
+	struct gr_inf_vec loops;           /* char *: function-level loops */
+	struct gr_inf_vec fedges;          /* struct gr_inf_fedge: function-level edges written */
 	struct gr_fpmap fedge_ix;       /* (from fn, to fn) -> index into fedges */
 	struct gr_fpmap released;       /* --window: request ids written (this generation) */
 	struct gr_fpmap released_old;   /* ...and the previous one */
@@ -313,112 +313,112 @@ struct gr_infer {
 
 /* --- invocations.c: the table ---------------------------------------------- */
 
-void *inf_vec_push(struct gr_infer *inf, struct inf_vec *v, size_t elem);
+void *gr_inf_vec_push(struct gr_infer *inf, struct gr_inf_vec *v, size_t elem);
 #define INF_AT(inf, vec, type, i) (&((type *)(inf)->vec.v)[i])
-#define INF_NODE(inf, i) INF_AT(inf, nodes, struct inf_node, i)
-#define INF_CAUSE(inf, i) INF_AT(inf, causes, struct inf_cause, i)
-#define INF_ALIAS(inf, i) INF_AT(inf, aliases, struct inf_alias, i)
-#define INF_SRC(inf, i) INF_AT(inf, srcs, struct inf_src, i)
-#define INF_SEG(inf, i) INF_AT(inf, segs, struct inf_seg, i)
-#define INF_LINK(inf, i) INF_AT(inf, links, struct inf_link, i)
-#define INF_EDGE(inf, i) INF_AT(inf, edges, struct inf_edge, i)
+#define INF_NODE(inf, i) INF_AT(inf, nodes, struct gr_inf_node, i)
+#define INF_CAUSE(inf, i) INF_AT(inf, causes, struct gr_inf_cause, i)
+#define INF_ALIAS(inf, i) INF_AT(inf, aliases, struct gr_inf_alias, i)
+#define INF_SRC(inf, i) INF_AT(inf, srcs, struct gr_inf_src, i)
+#define INF_SEG(inf, i) INF_AT(inf, segs, struct gr_inf_seg, i)
+#define INF_LINK(inf, i) INF_AT(inf, links, struct gr_inf_link, i)
+#define INF_EDGE(inf, i) INF_AT(inf, edges, struct gr_inf_edge, i)
 
 /* A fatal error (out of memory...): sticky, reported at the end of the call. */
-void inf_fail(struct gr_infer *inf, int code, const char *what);
+void gr_inf_fail(struct gr_infer *inf, int code, const char *what);
 /* A lost record with a message (counted under r, shown through diag). */
-void inf_lost(struct gr_infer *inf, enum gr_reason r, const char *fmt, ...)
+void gr_inf_lost(struct gr_infer *inf, enum gr_reason r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A notice about the current record that loses nothing. */
-void inf_notice(struct gr_infer *inf, const char *fmt, ...)
+void gr_inf_notice(struct gr_infer *inf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Strings: packed copies (NUL-terminated) and interned function names. NULL when out
  * of memory. */
-const char *inf_pack_str(struct gr_infer *inf, const char *s, size_t n);
-const char *inf_intern(struct gr_infer *inf, const char *s, size_t n);
+const char *gr_inf_pack_str(struct gr_infer *inf, const char *s, size_t n);
+const char *gr_inf_intern(struct gr_infer *inf, const char *s, size_t n);
 
 /* Fingerprints of a tag and one, two or three parts. */
-uint64_t inf_fp1(int tag, const char *a, size_t an);
-uint64_t inf_fp2(int tag, const char *a, size_t an, const char *b, size_t bn);
-uint64_t inf_fp3(int tag, const char *a, size_t an, const char *b, size_t bn, const char *c,
+uint64_t gr_inf_fp1(int tag, const char *a, size_t an);
+uint64_t gr_inf_fp2(int tag, const char *a, size_t an, const char *b, size_t bn);
+uint64_t gr_inf_fp3(int tag, const char *a, size_t an, const char *b, size_t bn, const char *c,
 		 size_t cn);
 
 /* The node of a request id, created when new (only referenced until it runs).
  * INF_NONE when out of memory (inf->fatal is set). */
-uint32_t inf_node_get(struct gr_infer *inf, const char *id, size_t n);
+uint32_t gr_inf_node_get(struct gr_infer *inf, const char *id, size_t n);
 /* The execution environment of a log stream, created when new; NULL when out of
  * memory (inf->fatal is set). */
-struct inf_stream *inf_stream_get(struct gr_infer *inf, const char *name, size_t n);
+struct gr_inf_stream *gr_inf_stream_get(struct gr_infer *inf, const char *name, size_t n);
 /* The node of a request id, or INF_NONE. */
-uint32_t inf_node_find(const struct gr_infer *inf, const char *id, size_t n);
+uint32_t gr_inf_node_find(const struct gr_infer *inf, const char *id, size_t n);
 /* The function of a node, by the rule of gammaray-infer(1); NULL when unknown. */
-const char *inf_node_fn(const struct gr_infer *inf, const struct inf_node *n);
+const char *gr_inf_node_fn(const struct gr_infer *inf, const struct gr_inf_node *n);
 /* When an invocation began, init included / START of its first attempt. */
-int64_t inf_node_start(const struct gr_infer *inf, const struct inf_node *n);
-int64_t inf_node_first(const struct gr_infer *inf, const struct inf_node *n);
-int64_t inf_node_end(const struct gr_infer *inf, const struct inf_node *n);
+int64_t gr_inf_node_start(const struct gr_infer *inf, const struct gr_inf_node *n);
+int64_t gr_inf_node_first(const struct gr_infer *inf, const struct gr_inf_node *n);
+int64_t gr_inf_node_end(const struct gr_infer *inf, const struct gr_inf_node *n);
 /* The span of the X-Ray function segment of its last attempt (else of its
  * AWS::Lambda segment); false if X-Ray does not show it. */
-bool inf_node_xspan(const struct gr_infer *inf, const struct inf_node *n, int64_t *t0,
+bool gr_inf_node_xspan(const struct gr_infer *inf, const struct gr_inf_node *n, int64_t *t0,
 		    int64_t *t1, bool *fault);
 /* Fill a graph node (for the canonical writer) from an invocation. */
-void inf_node_out(const struct gr_infer *inf, const struct inf_node *n, struct gr_node *g);
+void gr_inf_node_out(const struct gr_infer *inf, const struct gr_inf_node *n, struct gr_node *g);
 
 /* A new cause of node (returned index, INF_NONE when out of memory). */
-uint32_t inf_cause_add(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, int op,
+uint32_t gr_inf_cause_add(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, int op,
 		       const char *text, size_t tn);
 /* Make cause findable by key. */
-void inf_alias_add(struct gr_infer *inf, uint64_t key, uint32_t cause);
+void gr_inf_alias_add(struct gr_infer *inf, uint64_t key, uint32_t cause);
 /* Newest alias of key, INF_NONE. Follow INF_ALIAS(inf, a)->next for older ones. */
-uint32_t inf_alias_first(const struct gr_infer *inf, uint64_t key);
+uint32_t gr_inf_alias_first(const struct gr_infer *inf, uint64_t key);
 /* A new trigger record of node; text is copied. */
-struct inf_src *inf_src_add(struct gr_infer *inf, uint32_t node, int kind, int rule,
+struct gr_inf_src *gr_inf_src_add(struct gr_infer *inf, uint32_t node, int kind, int rule,
 			    uint64_t key, const char *text, size_t tn);
 
 /* A JSON string member value, decoded into inf->mscratch if escaped. */
-bool inf_jstr(struct gr_infer *inf, const struct gr_jv *v, struct gr_str *out);
+bool gr_inf_jstr(struct gr_infer *inf, const struct gr_jv *v, struct gr_str *out);
 
 /* --- invocations.c: what the rules and the driver share -------------------- */
 
 /* Find the named members of a JSON object: out[i] gets the value of names[i]
  * (t == GR_JT_NONE when absent). False when obj is not an object. */
-bool inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out);
+bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out);
 
 /* The last path element of an ARN-like name after sep ("arn:...:table/T/stream/x" ->
  * "T" for "table/"), or the name itself. */
-struct gr_str inf_arn_name(struct gr_str s, const char *after);
+struct gr_str gr_inf_arn_name(struct gr_str s, const char *after);
 
 /* The invocation a (sub)segment belongs to, or INF_NONE (a service's segment). */
-uint32_t inf_seg_owner(const struct gr_infer *inf, uint32_t seg);
+uint32_t gr_inf_seg_owner(const struct gr_infer *inf, uint32_t seg);
 /* The segment with this fingerprint, or INF_NONE. */
-uint32_t inf_seg_find(const struct gr_infer *inf, uint64_t key);
+uint32_t gr_inf_seg_find(const struct gr_infer *inf, uint64_t key);
 
 /* Unmatched evidence: counted, and kept for output with --unmatched. */
-void inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_t ts,
+void gr_inf_unm_add(struct gr_infer *inf, int what, int kind, uint32_t node, int64_t ts,
 		 const char *key, uint64_t seg);
 
 /* Was this request id written already (--window)? */
-bool inf_was_released(const struct gr_infer *inf, uint64_t idfp);
+bool gr_inf_was_released(const struct gr_infer *inf, uint64_t idfp);
 
 /* A candidate edge of one effect, before merging. */
-struct inf_cand {
+struct gr_inf_cand {
 	int64_t cause_us;   /* when the cause happened */
 	const char *key;    /* what matched */
 	uint32_t from;      /* the cause's node */
 	float conf;         /* confidence */
 	uint8_t kind;       /* enum gr_kind */
 	uint8_t sync;       /* the cause waited */
-	uint8_t evidence;   /* enum inf_evidence */
+	uint8_t evidence;   /* enum gr_inf_evidence */
 	bool sync_known;    /* sync is stated by the evidence (else a default) */
 	bool time_known;    /* cause_us is the real time (else an estimate) */
 };
 
 /* Candidates collected for one effect. */
-struct inf_cands {
-	struct inf_cand *v;  /* the candidates */
+struct gr_inf_cands {
+	struct gr_inf_cand *v;  /* the candidates */
 	size_t n, cap;       /* used, allocated */
 };
 
-bool inf_cand_add(struct gr_infer *inf, struct inf_cands *c, const struct inf_cand *x);
+bool gr_inf_cand_add(struct gr_infer *inf, struct gr_inf_cands *c, const struct gr_inf_cand *x);
 
 #endif

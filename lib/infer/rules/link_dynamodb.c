@@ -6,11 +6,6 @@
 
 #define MAX_KEY_ATTRS 16
 
-static bool is(struct gr_str s, const char *lit)
-{
-	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
-}
-
 /* One key attribute: its name and value as text. */
 struct attr {
 	struct gr_str name, value; /* attribute name, value as text */
@@ -30,7 +25,7 @@ static bool attr_value(struct gr_infer *inf, const struct gr_jv *v, struct gr_st
 {
 	switch (v->t) {
 	case GR_JT_STR:
-		return inf_jstr(inf, v, out);
+		return gr_inf_jstr(inf, v, out);
 	case GR_JT_NUM:
 	case GR_JT_TRUE:
 	case GR_JT_FALSE:
@@ -47,7 +42,7 @@ static bool attr_value(struct gr_infer *inf, const struct gr_jv *v, struct gr_st
 				break;
 			if (gr_jv_is(&k, "S", 1) || gr_jv_is(&k, "N", 1) || gr_jv_is(&k, "B", 1))
 				if (t.t == GR_JT_STR)
-					return inf_jstr(inf, &t, out);
+					return gr_inf_jstr(inf, &t, out);
 		}
 		/* another shape: compare it as written */
 		out->p = v->p;
@@ -59,7 +54,7 @@ static bool attr_value(struct gr_infer *inf, const struct gr_jv *v, struct gr_st
 	}
 }
 
-bool inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_buf *out)
+bool gr_inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_buf *out)
 {
 	struct attr a[MAX_KEY_ATTRS];
 	size_t n = 0;
@@ -69,7 +64,7 @@ bool inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_buf 
 	if (keys->t != GR_JT_OBJ || !gr_js_begin(&js, keys->p, keys->n, false, 0))
 		return false;
 	while (gr_js_next(&js, &k, &v) > 0) {
-		if (n == MAX_KEY_ATTRS || !inf_jstr(inf, &k, &a[n].name) ||
+		if (n == MAX_KEY_ATTRS || !gr_inf_jstr(inf, &k, &a[n].name) ||
 		    !attr_value(inf, &v, &a[n].value))
 			return false;
 		n++;
@@ -81,7 +76,7 @@ bool inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_buf 
 		if (gr_buf_add(out, a[i].name.p, a[i].name.n) || gr_buf_addc(out, '=') ||
 		    gr_buf_add(out, a[i].value.p, a[i].value.n) ||
 		    (i + 1 < n && gr_buf_addc(out, ','))) {
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 			return false;
 		}
 	return true;
@@ -91,16 +86,16 @@ bool inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_buf 
 static bool item_key(struct gr_infer *inf, struct gr_str table, const struct gr_jv *keys,
 		     uint64_t *fp)
 {
-	table = inf_arn_name(table, "table/");
+	table = gr_inf_arn_name(table, "table/");
 	gr_buf_reset(&inf->tmp);
 	if (gr_buf_add(&inf->tmp, table.p, table.n) || gr_buf_addc(&inf->tmp, '/')) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return false;
 	}
 	size_t at = inf->tmp.len;
-	if (!inf_ddb_keys(inf, keys, &inf->tmp))
+	if (!gr_inf_ddb_keys(inf, keys, &inf->tmp))
 		return false;
-	*fp = inf_fp2(T_DDB, table.p, table.n, inf->tmp.data + at, inf->tmp.len - at);
+	*fp = gr_inf_fp2(T_DDB, table.p, table.n, inf->tmp.data + at, inf->tmp.len - at);
 	return true;
 }
 
@@ -112,40 +107,40 @@ static bool add_write(struct gr_infer *inf, uint32_t node, int64_t ts, int op, s
 	struct gr_str table, iop;
 	uint64_t fp;
 
-	inf_obj_fields(obj, names, 3, v);
-	if (!inf_jstr(inf, &v[0], &table) || !table.n) {
+	gr_inf_obj_fields(obj, names, 3, v);
+	if (!gr_inf_jstr(inf, &v[0], &table) || !table.n) {
 		*why = "DynamoDB write without \"table\"";
 		return false;
 	}
-	if (v[2].t != GR_JT_NONE && inf_jstr(inf, &v[2], &iop) && iop.n >= 6 &&
+	if (v[2].t != GR_JT_NONE && gr_inf_jstr(inf, &v[2], &iop) && iop.n >= 6 &&
 	    !memcmp(iop.p, "Delete", 6))
 		op = OP_REMOVE;
 	if (!item_key(inf, table, &v[1], &fp)) {
 		*why = "DynamoDB write without \"keys\" (an object of key attributes)";
 		return false;
 	}
-	uint32_t c = inf_cause_add(inf, node, ts, GR_KIND_DYNAMODB, op, inf->tmp.data, inf->tmp.len);
+	uint32_t c = gr_inf_cause_add(inf, node, ts, GR_KIND_DYNAMODB, op, inf->tmp.data, inf->tmp.len);
 	if (c == INF_NONE)
 		return false;
 	INF_CAUSE(inf, c)->key = fp;
-	inf_alias_add(inf, fp, c);
+	gr_inf_alias_add(inf, fp, c);
 	return true;
 }
 
-int inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
+int gr_inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
 		 struct gr_str obj, const char **why)
 {
-	if (is(op, "PutItem") || is(op, "UpdateItem"))
+	if (gr_str_is(op, "PutItem") || gr_str_is(op, "UpdateItem"))
 		return add_write(inf, node, ts, OP_PUT, obj, why) ? 1 : -1;
-	if (is(op, "DeleteItem"))
+	if (gr_str_is(op, "DeleteItem"))
 		return add_write(inf, node, ts, OP_REMOVE, obj, why) ? 1 : -1;
-	if (!is(op, "BatchWriteItem") && !is(op, "TransactWriteItems"))
+	if (!gr_str_is(op, "BatchWriteItem") && !gr_str_is(op, "TransactWriteItems"))
 		return 0;
 	static const char *const names[] = { "items" };
 	struct gr_jv v[1];
 	struct gr_js js;
 	struct gr_jv el;
-	inf_obj_fields(obj, names, 1, v);
+	gr_inf_obj_fields(obj, names, 1, v);
 	if (v[0].t != GR_JT_ARR) {
 		*why = "BatchWriteItem without \"items\"";
 		return -1;
@@ -162,15 +157,15 @@ int inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str 
 	return 1;
 }
 
-int inf_ddb_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why)
+int gr_inf_ddb_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why)
 {
 	static const char *const names[] = { "table", "keys", "seq", "event" };
 	struct gr_jv v[4];
 	struct gr_str table, seq = { NULL, 0 }, ev = { NULL, 0 };
 	uint64_t fp;
 
-	inf_obj_fields(obj, names, 4, v);
-	if (!inf_jstr(inf, &v[0], &table) || !table.n) {
+	gr_inf_obj_fields(obj, names, 4, v);
+	if (!gr_inf_jstr(inf, &v[0], &table) || !table.n) {
 		*why = "DynamoDB src without \"table\"";
 		return -1;
 	}
@@ -179,18 +174,18 @@ int inf_ddb_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const ch
 		return -1;
 	}
 	if (v[2].t != GR_JT_NONE)
-		inf_jstr(inf, &v[2], &seq);
+		gr_inf_jstr(inf, &v[2], &seq);
 	if (v[3].t != GR_JT_NONE)
-		inf_jstr(inf, &v[3], &ev);
-	struct inf_src *s = inf_src_add(inf, node, GR_KIND_DYNAMODB, R_KEYTIME, fp, inf->tmp.data,
+		gr_inf_jstr(inf, &v[3], &ev);
+	struct gr_inf_src *s = gr_inf_src_add(inf, node, GR_KIND_DYNAMODB, R_KEYTIME, fp, inf->tmp.data,
 					inf->tmp.len);
 	if (!s)
 		return -1;
 	if (seq.n)
-		s->order = inf_pack_str(inf, seq.p, seq.n);
-	if (is(ev, "REMOVE"))
+		s->order = gr_inf_pack_str(inf, seq.p, seq.n);
+	if (gr_str_is(ev, "REMOVE"))
 		s->op = OP_REMOVE;
-	else if (is(ev, "INSERT") || is(ev, "MODIFY"))
+	else if (gr_str_is(ev, "INSERT") || gr_str_is(ev, "MODIFY"))
 		s->op = OP_PUT;
 	return 1;
 }

@@ -135,7 +135,7 @@ static size_t upper(const struct kt_cand *c, size_t n, int64_t t)
 	return lo;
 }
 
-static void assign(struct inf_src *s, uint32_t cause, float conf, int ev)
+static void assign(struct gr_inf_src *s, uint32_t cause, float conf, int ev)
 {
 	s->cause = cause;
 	s->conf = conf;
@@ -147,9 +147,9 @@ static void assign(struct inf_src *s, uint32_t cause, float conf, int ev)
  * S3 ids: a version names one write; an ETag names the writes of that content.
  * Returns true when s was matched.
  */
-static bool s3_exact(struct gr_infer *inf, struct inf_src *s, uint64_t key, int64_t t)
+static bool s3_exact(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key, int64_t t)
 {
-	const struct inf_s3x *x = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct inf_s3x, s->s3) : NULL;
+	const struct gr_inf_s3x *x = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct gr_inf_s3x, s->s3) : NULL;
 	uint64_t ids[2] = { x ? x->version : 0, x ? x->etag : 0 };
 	int64_t late = t == GR_TIME_UNKNOWN ? INT64_MAX : t + inf->o.tolerance_us;
 
@@ -158,10 +158,10 @@ static bool s3_exact(struct gr_infer *inf, struct inf_src *s, uint64_t key, int6
 		int producers = 0;
 		if (!ids[k])
 			continue;
-		for (uint32_t a = inf_alias_first(inf, ids[k]); a != INF_NONE;
+		for (uint32_t a = gr_inf_alias_first(inf, ids[k]); a != INF_NONE;
 		     a = INF_ALIAS(inf, a)->next) {
 			uint32_t ci = INF_ALIAS(inf, a)->cause;
-			const struct inf_cause *c = INF_CAUSE(inf, ci);
+			const struct gr_inf_cause *c = INF_CAUSE(inf, ci);
 			if (c->key != key || !op_fits(s->op, c->op))
 				continue;
 			if (first_node == INF_NONE)
@@ -187,21 +187,21 @@ static bool s3_exact(struct gr_infer *inf, struct inf_src *s, uint64_t key, int6
 }
 
 /* Lambda Invoke without ids: a RequestResponse call returns after its callee ends. */
-static bool lambda_sync(struct gr_infer *inf, struct inf_src *s, uint64_t key,
-			const struct inf_node *e)
+static bool lambda_sync(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key,
+			const struct gr_inf_node *e)
 {
-	int64_t end = inf_node_end(inf, e), first = inf_node_first(inf, e);
+	int64_t end = gr_inf_node_end(inf, e), first = gr_inf_node_first(inf, e);
 	uint32_t best = INF_NONE, n = 0;
 
 	if (end == GR_TIME_UNKNOWN || first == GR_TIME_UNKNOWN)
 		return false;
-	for (uint32_t a = inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
+	for (uint32_t a = gr_inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
 		uint32_t ci = INF_ALIAS(inf, a)->cause;
-		const struct inf_cause *c = INF_CAUSE(inf, ci);
+		const struct gr_inf_cause *c = INF_CAUSE(inf, ci);
 		if (c->op != OP_SYNC || c->ts < end - inf->o.tolerance_us ||
 		    c->ts > end + inf->o.link_window_us)
 			continue;
-		int64_t pstart = inf_node_first(inf, INF_NODE(inf, c->node));
+		int64_t pstart = gr_inf_node_first(inf, INF_NODE(inf, c->node));
 		if (pstart == GR_TIME_UNKNOWN || pstart > first + inf->o.tolerance_us)
 			continue;
 		n++;
@@ -218,7 +218,7 @@ static bool lambda_sync(struct gr_infer *inf, struct inf_src *s, uint64_t key,
  * taken across several releases; their indices change when the state is compacted). */
 static uint64_t taken_fp(const struct gr_infer *inf, const struct kt_cand *c, const char *fn)
 {
-	const struct inf_cause *cs = &((const struct inf_cause *)inf->causes.v)[c->cause];
+	const struct gr_inf_cause *cs = &((const struct gr_inf_cause *)inf->causes.v)[c->cause];
 	uint64_t h = gr_fp_mix(gr_fp_mix_u64(cs->key, (uint64_t)cs->ts), c->by, strlen(c->by));
 
 	return gr_fp_mix(h, fn ? fn : "", fn ? strlen(fn) : 0);
@@ -240,9 +240,9 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 	uint64_t key = items[0].key;
 	int kind = INF_SRC(inf, items[0].src)->kind;
 
-	for (uint32_t a = inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
+	for (uint32_t a = gr_inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
 		uint32_t ci = INF_ALIAS(inf, a)->cause;
-		const struct inf_cause *cs = INF_CAUSE(inf, ci);
+		const struct gr_inf_cause *cs = INF_CAUSE(inf, ci);
 		if (cs->kind != kind || !op_fits(items[0].op, cs->op) ||
 		    (cs->flags & (CF_XRAY | CF_GONE)))
 			continue;
@@ -257,7 +257,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 			struct kt_cand *p = realloc(c, cap * sizeof(*p));
 			if (!p) {
 				free(c);
-				inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+				gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 				return;
 			}
 			c = p;
@@ -269,7 +269,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 	up = malloc((nc + 1) * sizeof(*up));
 	if (!up) {
 		free(c);
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i <= nc; i++)
@@ -278,7 +278,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].pre)
 			continue;
-		const struct inf_cause *cs = INF_CAUSE(inf, INF_SRC(inf, items[i].src)->cause);
+		const struct gr_inf_cause *cs = INF_CAUSE(inf, INF_SRC(inf, items[i].src)->cause);
 		uint32_t ci = INF_SRC(inf, items[i].src)->cause;
 		size_t lo = cs->ts == INT64_MIN ? 0 : upper(c, nc, cs->ts - 1); /* no overflow */
 		for (; lo < nc && c[lo].ts == cs->ts; lo++)
@@ -298,14 +298,14 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 		free(dup);
 		free(c);
 		free(up);
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
 	size_t prev = SIZE_MAX;
 	int64_t tol = inf->o.tolerance_us, win = inf->o.link_window_us;
 	for (size_t k = n; k-- > 0;) {
 		struct kt_item *it = &items[k];
-		struct inf_src *s = INF_SRC(inf, it->src);
+		struct gr_inf_src *s = INF_SRC(inf, it->src);
 		dup[k] = INF_NONE;
 		if (it->pre)
 			continue;
@@ -336,7 +336,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 		pos[k] = x;
 		if (inf->o.window_us &&
 		    !gr_fpmap_put(&inf->taken, taken_fp(inf, &c[x - 1], it->fn), 0, NULL))
-			inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 	}
 	/* confidence: writes of other producers that no trigger took, in the effect's
 	 * window, could have been its cause as well */
@@ -356,7 +356,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 	for (size_t k = 0; k < n; k++) {
 		if (dup[k] == INF_NONE)
 			continue;
-		const struct inf_src *ps = INF_SRC(inf, items[dup[k]].src);
+		const struct gr_inf_src *ps = INF_SRC(inf, items[dup[k]].src);
 		if (ps->cause != INF_NONE)
 			assign(INF_SRC(inf, items[k].src), ps->cause, ps->conf, ps->evidence);
 	}
@@ -366,7 +366,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 	free(up);
 }
 
-void inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
+void gr_inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 {
 	struct kt_item *items = NULL;
 	size_t n = 0, cap = 0;
@@ -374,45 +374,45 @@ void inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 
 	for (size_t i = 0; i < count && !inf->fatal; i++) {
 		uint32_t ni = nodes ? nodes[i] : (uint32_t)i;
-		const struct inf_node *e = INF_NODE(inf, ni);
+		const struct gr_inf_node *e = INF_NODE(inf, ni);
 		for (uint32_t si = e->src; si != INF_NONE; si = INF_SRC(inf, si)->next) {
-			struct inf_src *s = INF_SRC(inf, si);
+			struct gr_inf_src *s = INF_SRC(inf, si);
 			if (s->rule != R_KEYTIME || (s->flags & SF_DONE))
 				continue;
 			uint64_t key = s->key;
 			if (s->kind == GR_KIND_LAMBDA &&
-			    inf_alias_first(inf, inf_fp1(T_LCALLEE, e->id, strlen(e->id))) != INF_NONE) {
+			    gr_inf_alias_first(inf, gr_inf_fp1(T_LCALLEE, e->id, strlen(e->id))) != INF_NONE) {
 				/* an Invoke named its request id: no need to guess */
 				s->flags |= SF_DONE;
 				continue;
 			}
 			if (s->kind == GR_KIND_LAMBDA && !key) {
-				const char *fn = inf_node_fn(inf, e);
+				const char *fn = gr_inf_node_fn(inf, e);
 				if (!fn) {
 					s->flags |= SF_DONE;
 					continue;
 				}
-				key = s->key = inf_fp1(T_LFN, fn, strlen(fn));
+				key = s->key = gr_inf_fp1(T_LFN, fn, strlen(fn));
 				if (!s->text)
 					s->text = fn;
 			}
-			uint64_t alt = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct inf_s3x, s->s3)->alt : 0;
-			if (alt && inf_alias_first(inf, key) == INF_NONE &&
-			    inf_alias_first(inf, alt) != INF_NONE)
+			uint64_t alt = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct gr_inf_s3x, s->s3)->alt : 0;
+			if (alt && gr_inf_alias_first(inf, key) == INF_NONE &&
+			    gr_inf_alias_first(inf, alt) != INF_NONE)
 				key = alt;
-			int64_t t = inf_node_first(inf, e);
+			int64_t t = gr_inf_node_first(inf, e);
 			bool pre = s->kind == GR_KIND_S3 && s3_exact(inf, s, key, t);
 			if (n == cap) {
 				cap = cap ? cap * 2 : 1024;
 				struct kt_item *p = realloc(items, cap * sizeof(*p));
 				if (!p) {
 					free(items);
-					inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+					gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 					return;
 				}
 				items = p;
 			}
-			items[n++] = (struct kt_item){ key, inf_node_fn(inf, e), t, s->order, e->id, si,
+			items[n++] = (struct kt_item){ key, gr_inf_node_fn(inf, e), t, s->order, e->id, si,
 						       s->op, pre };
 		}
 	}

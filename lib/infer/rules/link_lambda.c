@@ -3,101 +3,96 @@
 
 #include "infer/rules/rules.h"
 
-static bool is(struct gr_str s, const char *lit)
-{
-	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
-}
-
 /* Function names may come as ARNs, with a qualifier (arn:...:function:NAME:alias). */
 static struct gr_str fn_name(struct gr_str f)
 {
-	return inf_arn_name(f, ":function:");
+	return gr_inf_arn_name(f, ":function:");
 }
 
-int inf_lambda_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind,
+int gr_inf_lambda_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind,
 		    struct gr_str op, struct gr_str obj, const char **why)
 {
 	static const char *const names[] = { "fn", "mode", "callee", "execution" };
 	struct gr_jv v[4];
 	struct gr_str fn, mode = { "", 0 }, callee = { NULL, 0 };
 
-	inf_obj_fields(obj, names, 4, v);
+	gr_inf_obj_fields(obj, names, 4, v);
 	if (kind == GR_KIND_SFN) {
 		struct gr_str ex;
-		bool sync = is(op, "StartSyncExecution");
-		if (!sync && !is(op, "StartExecution"))
+		bool sync = gr_str_is(op, "StartSyncExecution");
+		if (!sync && !gr_str_is(op, "StartExecution"))
 			return 0;
-		if (!inf_jstr(inf, &v[3], &ex) || !ex.n) {
+		if (!gr_inf_jstr(inf, &v[3], &ex) || !ex.n) {
 			*why = "StartExecution without \"execution\"";
 			return -1;
 		}
-		uint32_t c = inf_cause_add(inf, node, ts, kind, sync ? OP_SYNC : OP_ASYNC, ex.p,
+		uint32_t c = gr_inf_cause_add(inf, node, ts, kind, sync ? OP_SYNC : OP_ASYNC, ex.p,
 					   ex.n);
 		if (c == INF_NONE)
 			return -1;
-		uint64_t fp = inf_fp1(T_SFN, ex.p, ex.n);
+		uint64_t fp = gr_inf_fp1(T_SFN, ex.p, ex.n);
 		INF_CAUSE(inf, c)->key = fp;
-		inf_alias_add(inf, fp, c);
+		gr_inf_alias_add(inf, fp, c);
 		return 1;
 	}
-	if (!is(op, "Invoke") && !is(op, "InvokeAsync") && !is(op, "InvokeWithResponseStream"))
+	if (!gr_str_is(op, "Invoke") && !gr_str_is(op, "InvokeAsync") && !gr_str_is(op, "InvokeWithResponseStream"))
 		return 0;
 	if (v[1].t != GR_JT_NONE)
-		inf_jstr(inf, &v[1], &mode);
-	if (is(mode, "DryRun"))
+		gr_inf_jstr(inf, &v[1], &mode);
+	if (gr_str_is(mode, "DryRun"))
 		return 0;
-	int iop = is(mode, "Event") || is(op, "InvokeAsync") ? OP_ASYNC : OP_SYNC;
+	int iop = gr_str_is(mode, "Event") || gr_str_is(op, "InvokeAsync") ? OP_ASYNC : OP_SYNC;
 	if (v[2].t != GR_JT_NONE)
-		inf_jstr(inf, &v[2], &callee);
+		gr_inf_jstr(inf, &v[2], &callee);
 	if (callee.n) {
-		uint32_t c = inf_cause_add(inf, node, ts, kind, iop, callee.p, callee.n);
+		uint32_t c = gr_inf_cause_add(inf, node, ts, kind, iop, callee.p, callee.n);
 		if (c == INF_NONE)
 			return -1;
-		uint64_t fp = inf_fp1(T_LCALLEE, callee.p, callee.n);
+		uint64_t fp = gr_inf_fp1(T_LCALLEE, callee.p, callee.n);
 		INF_CAUSE(inf, c)->key = fp;
-		inf_alias_add(inf, fp, c);
+		gr_inf_alias_add(inf, fp, c);
 		return 1;
 	}
-	if (!inf_jstr(inf, &v[0], &fn) || !fn.n) {
+	if (!gr_inf_jstr(inf, &v[0], &fn) || !fn.n) {
 		*why = "Invoke without \"fn\" or \"callee\"";
 		return -1;
 	}
 	fn = fn_name(fn);
-	uint32_t c = inf_cause_add(inf, node, ts, kind, iop, fn.p, fn.n);
+	uint32_t c = gr_inf_cause_add(inf, node, ts, kind, iop, fn.p, fn.n);
 	if (c == INF_NONE)
 		return -1;
-	uint64_t fp = inf_fp1(T_LFN, fn.p, fn.n);
+	uint64_t fp = gr_inf_fp1(T_LFN, fn.p, fn.n);
 	INF_CAUSE(inf, c)->key = fp;
-	inf_alias_add(inf, fp, c);
+	gr_inf_alias_add(inf, fp, c);
 	return 1;
 }
 
-int inf_lambda_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
+int gr_inf_lambda_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
 		   struct gr_str fn, const char **why)
 {
 	static const char *const names[] = { "caller", "execution" };
 	struct gr_jv v[2];
 	struct gr_str id;
 
-	inf_obj_fields(obj, names, 2, v);
+	gr_inf_obj_fields(obj, names, 2, v);
 	if (kind == GR_KIND_SFN) {
-		if (!inf_jstr(inf, &v[1], &id) || !id.n) {
+		if (!gr_inf_jstr(inf, &v[1], &id) || !id.n) {
 			*why = "sfn src without \"execution\"";
 			return -1;
 		}
-		return inf_src_add(inf, node, kind, R_EXACT, inf_fp1(T_SFN, id.p, id.n), id.p,
+		return gr_inf_src_add(inf, node, kind, R_EXACT, gr_inf_fp1(T_SFN, id.p, id.n), id.p,
 				   id.n) ? 1 : -1;
 	}
-	if (v[0].t != GR_JT_NONE && inf_jstr(inf, &v[0], &id) && id.n) {
+	if (v[0].t != GR_JT_NONE && gr_inf_jstr(inf, &v[0], &id) && id.n) {
 		if (!gr_is_request_id(id.p, id.n)) {
 			*why = "\"caller\" is not a request id";
 			return -1;
 		}
-		return inf_src_add(inf, node, kind, R_CALLER, 0, id.p, id.n) ? 1 : -1;
+		return gr_inf_src_add(inf, node, kind, R_CALLER, 0, id.p, id.n) ? 1 : -1;
 	}
 	/* no caller: the latest Invoke of this function before it (keys with time); the
 	 * function may be known only later, the key is then made when linking */
 	fn = fn_name(fn);
-	return inf_src_add(inf, node, kind, R_KEYTIME, fn.n ? inf_fp1(T_LFN, fn.p, fn.n) : 0,
+	return gr_inf_src_add(inf, node, kind, R_KEYTIME, fn.n ? gr_inf_fp1(T_LFN, fn.p, fn.n) : 0,
 			   fn.p, fn.n) ? 1 : -1;
 }

@@ -3,11 +3,6 @@
 
 #include "infer/rules/rules.h"
 
-static bool is(struct gr_str s, const char *lit)
-{
-	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
-}
-
 /* The fingerprint tag of a kind's ids. */
 static int tag_of(int kind)
 {
@@ -22,7 +17,7 @@ static int tag_of(int kind)
 /* Kinesis streams are named, or given by ARN (arn:aws:kinesis:r:a:stream/NAME). */
 static struct gr_str stream_name(struct gr_str s)
 {
-	return inf_arn_name(s, "stream/");
+	return gr_inf_arn_name(s, "stream/");
 }
 
 /*
@@ -35,7 +30,7 @@ static struct gr_str resource_name(struct gr_infer *inf, const struct gr_jv *v)
 {
 	struct gr_str s;
 
-	if (!inf_jstr(inf, v, &s) || !s.n)
+	if (!gr_inf_jstr(inf, v, &s) || !s.n)
 		return (struct gr_str){ "", 0 };
 	char sep = s.n > 4 && !memcmp(s.p, "arn:", 4) ? ':' : '/';
 	while (s.n && s.p[s.n - 1] == sep)
@@ -63,7 +58,7 @@ static bool key_text(struct gr_infer *inf, struct gr_str res, struct gr_str id, 
 	gr_buf_reset(&inf->tmp);
 	if (gr_buf_add(&inf->tmp, res.p, res.n) || gr_buf_addc(&inf->tmp, '/') ||
 	    gr_buf_add(&inf->tmp, id.p, id.n)) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return false;
 	}
 	*text = inf->tmp.data;
@@ -75,8 +70,8 @@ static bool key_text(struct gr_infer *inf, struct gr_str res, struct gr_str id, 
 static uint64_t msg_fp(int kind, struct gr_str res, struct gr_str id)
 {
 	if (kind == GR_KIND_KINESIS)
-		return inf_fp2(T_KIN, res.p, res.n, id.p, id.n);
-	return inf_fp1(tag_of(kind), id.p, id.n);
+		return gr_inf_fp2(T_KIN, res.p, res.n, id.p, id.n);
+	return gr_inf_fp1(tag_of(kind), id.p, id.n);
 }
 
 /* One message (record, event) sent: a cause findable by its id. res names its stream,
@@ -89,20 +84,20 @@ static bool sent(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, stru
 	size_t tn;
 	const char *text;
 
-	if (!inf_jstr(inf, idv, &id) || !id.n)
+	if (!gr_inf_jstr(inf, idv, &id) || !id.n)
 		return false;
 	fp = msg_fp(kind, res, id);
 	if (!key_text(inf, res, id, &text, &tn))
 		return false;
-	uint32_t c = inf_cause_add(inf, node, ts, kind, OP_NONE, text, tn);
+	uint32_t c = gr_inf_cause_add(inf, node, ts, kind, OP_NONE, text, tn);
 	if (c == INF_NONE)
 		return false;
 	INF_CAUSE(inf, c)->key = fp;
-	inf_alias_add(inf, fp, c);
+	gr_inf_alias_add(inf, fp, c);
 	return true;
 }
 
-int inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, struct gr_str op,
+int gr_inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, struct gr_str op,
 		 struct gr_str obj, const char **why)
 {
 	static const char *const names[] = { "msg", "msgs", "seq", "seqs", "ids", "stream",
@@ -111,35 +106,35 @@ int inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, stru
 	struct gr_str stream = { "", 0 };
 	const struct gr_jv *one = NULL, *many = NULL;
 
-	inf_obj_fields(obj, names, 8, v);
+	gr_inf_obj_fields(obj, names, 8, v);
 	switch (kind) {
 	case GR_KIND_SNS:
-		if (is(op, "Publish"))
+		if (gr_str_is(op, "Publish"))
 			one = &v[0];
-		else if (is(op, "PublishBatch"))
+		else if (gr_str_is(op, "PublishBatch"))
 			many = &v[1];
 		stream = resource_name(inf, &v[6]);
 		break;
 	case GR_KIND_SQS:
-		if (is(op, "SendMessage"))
+		if (gr_str_is(op, "SendMessage"))
 			one = &v[0];
-		else if (is(op, "SendMessageBatch"))
+		else if (gr_str_is(op, "SendMessageBatch"))
 			many = &v[1];
 		stream = resource_name(inf, &v[7]);
 		break;
 	case GR_KIND_KINESIS:
-		if (is(op, "PutRecord"))
+		if (gr_str_is(op, "PutRecord"))
 			one = &v[2];
-		else if (is(op, "PutRecords"))
+		else if (gr_str_is(op, "PutRecords"))
 			many = &v[3];
-		if ((one || many) && (!inf_jstr(inf, &v[5], &stream) || !stream.n)) {
+		if ((one || many) && (!gr_inf_jstr(inf, &v[5], &stream) || !stream.n)) {
 			*why = "Kinesis call without \"stream\"";
 			return -1;
 		}
 		stream = stream_name(stream);
 		break;
 	default:
-		if (is(op, "PutEvents"))
+		if (gr_str_is(op, "PutEvents"))
 			many = &v[4];
 		break;
 	}
@@ -170,7 +165,7 @@ int inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, stru
 	return 1;
 }
 
-int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
+int gr_inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
 		const char **why)
 {
 	static const char *const names[] = { "msg", "seq", "id", "stream", "topic", "queue" };
@@ -180,10 +175,10 @@ int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj
 	size_t tn;
 	uint64_t fp;
 
-	inf_obj_fields(obj, names, 6, v);
+	gr_inf_obj_fields(obj, names, 6, v);
 	switch (kind) {
 	case GR_KIND_KINESIS:
-		if (!inf_jstr(inf, &v[3], &stream) || !stream.n || !inf_jstr(inf, &v[1], &id) ||
+		if (!gr_inf_jstr(inf, &v[3], &stream) || !stream.n || !gr_inf_jstr(inf, &v[1], &id) ||
 		    !id.n) {
 			*why = "Kinesis src without \"stream\" and \"seq\"";
 			return -1;
@@ -191,13 +186,13 @@ int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj
 		stream = stream_name(stream);
 		break;
 	case GR_KIND_EVENTS:
-		if (!inf_jstr(inf, &v[2], &id) || !id.n) {
+		if (!gr_inf_jstr(inf, &v[2], &id) || !id.n) {
 			*why = "EventBridge src without its event \"id\"";
 			return -1;
 		}
 		break;
 	default:
-		if (!inf_jstr(inf, &v[0], &id) || !id.n) {
+		if (!gr_inf_jstr(inf, &v[0], &id) || !id.n) {
 			*why = "src without its message id \"msg\"";
 			return -1;
 		}
@@ -207,5 +202,5 @@ int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj
 	fp = msg_fp(kind, stream, id);
 	if (!key_text(inf, stream, id, &text, &tn))
 		return -1;
-	return inf_src_add(inf, node, kind, R_EXACT, fp, text, tn) ? 1 : -1;
+	return gr_inf_src_add(inf, node, kind, R_EXACT, fp, text, tn) ? 1 : -1;
 }

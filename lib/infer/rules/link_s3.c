@@ -3,15 +3,10 @@
 
 #include "infer/rules/rules.h"
 
-static bool is(struct gr_str s, const char *lit)
-{
-	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
-}
-
 /* Bucket names may come as ARNs (arn:aws:s3:::bucket). */
 static struct gr_str bucket_name(struct gr_str b)
 {
-	return inf_arn_name(b, ":::");
+	return gr_inf_arn_name(b, ":::");
 }
 
 /* ETags are quoted in API responses and bare in event notifications. */
@@ -30,13 +25,13 @@ static struct gr_str key_text(struct gr_infer *inf, struct gr_str b, struct gr_s
 	gr_buf_reset(&inf->tmp);
 	if (gr_buf_add(&inf->tmp, b.p, b.n) || gr_buf_addc(&inf->tmp, '/') ||
 	    gr_buf_add(&inf->tmp, k.p, k.n)) {
-		inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return (struct gr_str){ "", 0 };
 	}
 	return (struct gr_str){ inf->tmp.data, inf->tmp.len };
 }
 
-int inf_s3_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
+int gr_inf_s3_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
 		struct gr_str obj, const char **why)
 {
 	static const char *const names[] = { "bucket", "key", "etag", "version" };
@@ -44,34 +39,34 @@ int inf_s3_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str o
 	struct gr_str b, k, e = { NULL, 0 }, ver = { NULL, 0 };
 	int kop;
 
-	if (is(op, "PutObject") || is(op, "CopyObject") || is(op, "CompleteMultipartUpload"))
+	if (gr_str_is(op, "PutObject") || gr_str_is(op, "CopyObject") || gr_str_is(op, "CompleteMultipartUpload"))
 		kop = OP_PUT;
-	else if (is(op, "DeleteObject"))
+	else if (gr_str_is(op, "DeleteObject"))
 		kop = OP_REMOVE;
 	else
 		return 0; /* reads and the rest trigger nothing */
-	inf_obj_fields(obj, names, 4, v);
-	if (!inf_jstr(inf, &v[0], &b) || !b.n || !inf_jstr(inf, &v[1], &k)) {
+	gr_inf_obj_fields(obj, names, 4, v);
+	if (!gr_inf_jstr(inf, &v[0], &b) || !b.n || !gr_inf_jstr(inf, &v[1], &k)) {
 		*why = "S3 call without \"bucket\" and \"key\"";
 		return -1;
 	}
 	b = bucket_name(b);
 	if (v[2].t != GR_JT_NONE)
-		inf_jstr(inf, &v[2], &e);
+		gr_inf_jstr(inf, &v[2], &e);
 	if (v[3].t != GR_JT_NONE)
-		inf_jstr(inf, &v[3], &ver);
+		gr_inf_jstr(inf, &v[3], &ver);
 	e = etag_bare(e);
 	struct gr_str text = key_text(inf, b, k);
-	uint32_t c = inf_cause_add(inf, node, ts, GR_KIND_S3, kop, text.p, text.n);
+	uint32_t c = gr_inf_cause_add(inf, node, ts, GR_KIND_S3, kop, text.p, text.n);
 	if (c == INF_NONE)
 		return -1;
-	uint64_t key = inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n);
+	uint64_t key = gr_inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n);
 	INF_CAUSE(inf, c)->key = key;
-	inf_alias_add(inf, key, c);
+	gr_inf_alias_add(inf, key, c);
 	if (e.n)
-		inf_alias_add(inf, inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n), c);
+		gr_inf_alias_add(inf, gr_inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n), c);
 	if (ver.n)
-		inf_alias_add(inf, inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n), c);
+		gr_inf_alias_add(inf, gr_inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n), c);
 	return 1;
 }
 
@@ -99,49 +94,49 @@ static size_t url_decode(const char *s, size_t n, char *out)
 	return o;
 }
 
-int inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why)
+int gr_inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why)
 {
 	static const char *const names[] = { "bucket", "key", "etag", "version", "sequencer",
 					     "event" };
 	struct gr_jv v[6];
 	struct gr_str b, k, e = { NULL, 0 }, ver = { NULL, 0 }, seq = { NULL, 0 }, ev = { NULL, 0 };
 
-	inf_obj_fields(obj, names, 6, v);
-	if (!inf_jstr(inf, &v[0], &b) || !b.n || !inf_jstr(inf, &v[1], &k)) {
+	gr_inf_obj_fields(obj, names, 6, v);
+	if (!gr_inf_jstr(inf, &v[0], &b) || !b.n || !gr_inf_jstr(inf, &v[1], &k)) {
 		*why = "S3 src without \"bucket\" and \"key\"";
 		return -1;
 	}
 	b = bucket_name(b);
 	if (v[2].t != GR_JT_NONE)
-		inf_jstr(inf, &v[2], &e);
+		gr_inf_jstr(inf, &v[2], &e);
 	if (v[3].t != GR_JT_NONE)
-		inf_jstr(inf, &v[3], &ver);
+		gr_inf_jstr(inf, &v[3], &ver);
 	if (v[4].t != GR_JT_NONE)
-		inf_jstr(inf, &v[4], &seq);
+		gr_inf_jstr(inf, &v[4], &seq);
 	if (v[5].t != GR_JT_NONE)
-		inf_jstr(inf, &v[5], &ev);
+		gr_inf_jstr(inf, &v[5], &ev);
 	e = etag_bare(e);
 	struct gr_str text = key_text(inf, b, k);
-	struct inf_src *s = inf_src_add(inf, node, GR_KIND_S3, R_KEYTIME,
-					inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n), text.p, text.n);
+	struct gr_inf_src *s = gr_inf_src_add(inf, node, GR_KIND_S3, R_KEYTIME,
+					gr_inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n), text.p, text.n);
 	if (!s)
 		return -1;
-	struct inf_s3x x = { 0, 0, 0 };
+	struct gr_inf_s3x x = { 0, 0, 0 };
 	if (k.n && (memchr(k.p, '%', k.n) || memchr(k.p, '+', k.n))) {
 		/* the text is packed already: tmp is free again */
 		gr_buf_reset(&inf->tmp);
 		if (!gr_buf_grow(&inf->tmp, k.n + 1)) {
 			size_t dn = url_decode(k.p, k.n, inf->tmp.data);
-			x.alt = inf_fp2(T_S3KEY, b.p, b.n, inf->tmp.data, dn);
+			x.alt = gr_inf_fp2(T_S3KEY, b.p, b.n, inf->tmp.data, dn);
 		}
 	}
 	if (ver.n)
-		x.version = inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n);
+		x.version = gr_inf_fp2(T_S3VER, b.p, b.n, ver.p, ver.n);
 	if (e.n)
-		x.etag = inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n);
+		x.etag = gr_inf_fp2(T_S3ETAG, b.p, b.n, e.p, e.n);
 	if (x.alt || x.version || x.etag) {
 		uint32_t xi = (uint32_t)inf->s3x.n;
-		struct inf_s3x *px = inf_vec_push(inf, &inf->s3x, sizeof(*px));
+		struct gr_inf_s3x *px = gr_inf_vec_push(inf, &inf->s3x, sizeof(*px));
 		if (!px)
 			return -1;
 		*px = x;
@@ -149,7 +144,7 @@ int inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const cha
 		s->s3 = xi;
 	}
 	if (seq.n)
-		s->order = inf_pack_str(inf, seq.p, seq.n);
+		s->order = gr_inf_pack_str(inf, seq.p, seq.n);
 	if (ev.n >= 13 && !memcmp(ev.p, "ObjectRemoved", 13))
 		s->op = OP_REMOVE;
 	else if (ev.n >= 13 && !memcmp(ev.p, "ObjectCreated", 13))

@@ -11,7 +11,7 @@ static const char *id_text(struct gr_infer *inf, uint64_t id)
 	if (!id)
 		return NULL;
 	snprintf(b, sizeof(b), "%016llx", (unsigned long long)id);
-	return inf_pack_str(inf, b, 16);
+	return gr_inf_pack_str(inf, b, 16);
 }
 
 /*
@@ -22,17 +22,17 @@ static const char *id_text(struct gr_infer *inf, uint64_t id)
  * Returns false when a segment on the way is missing from the input.
  */
 static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, int dflt_kind,
-		  struct inf_cands *c)
+		  struct gr_inf_cands *c)
 {
 	uint32_t call = INF_NONE;
 	int hint = GR_KIND_NONE;
 	uint64_t cur = key;
 
 	for (int steps = 0; cur && steps < 64; steps++) {
-		uint32_t si = inf_seg_find(inf, cur);
+		uint32_t si = gr_inf_seg_find(inf, cur);
 		if (si == INF_NONE)
 			return false;
-		const struct inf_seg *s = INF_SEG(inf, si);
+		const struct gr_inf_seg *s = INF_SEG(inf, si);
 		if (s->role == XR_SERVICE) {
 			if (s->flags & XF_APIGW)
 				return true;
@@ -43,15 +43,15 @@ static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, 
 		}
 		if (s->role == XR_CALL && call == INF_NONE)
 			call = si;
-		uint32_t owner = inf_seg_owner(inf, si);
+		uint32_t owner = gr_inf_seg_owner(inf, si);
 		if (owner == INF_NONE) {
 			cur = s->parent;
 			continue;
 		}
 		if (owner == e)
 			return true;
-		const struct inf_seg *cl = call != INF_NONE ? INF_SEG(inf, call) : NULL;
-		struct inf_cand x = { .from = owner, .conf = 1.0f, .evidence = (uint8_t)evidence,
+		const struct gr_inf_seg *cl = call != INF_NONE ? INF_SEG(inf, call) : NULL;
+		struct gr_inf_cand x = { .from = owner, .conf = 1.0f, .evidence = (uint8_t)evidence,
 				      .time_known = true };
 		x.kind = (uint8_t)(cl && cl->kind ? cl->kind : hint ? hint : dflt_kind);
 		if (cl && (cl->flags & (XF_SYNC | XF_ASYNC))) {
@@ -59,32 +59,32 @@ static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, 
 			x.sync_known = true;
 		} else if (x.kind == GR_KIND_LAMBDA && !hint) {
 			/* Invoke without its type: the callee's segment says 202 for Event */
-			const struct inf_node *n = INF_NODE(inf, e);
+			const struct gr_inf_node *n = INF_NODE(inf, e);
 			x.sync = n->xsvc == INF_NONE || !(INF_SEG(inf, n->xsvc)->flags & XF_ASYNC);
 			x.sync_known = n->xsvc != INF_NONE;
 		}
-		const struct inf_seg *at = cl ? cl : s;
+		const struct gr_inf_seg *at = cl ? cl : s;
 		x.cause_us = x.sync || at->t1 < 0 ? at->t0 : at->t1;
 		x.key = id_text(inf, at->id);
-		inf_cand_add(inf, c, &x);
+		gr_inf_cand_add(inf, c, &x);
 		return true;
 	}
 	return true;
 }
 
 /* The span links held by segment si (reference "parent", or none). */
-static void links_of(struct gr_infer *inf, uint32_t e, uint32_t si, struct inf_cands *c)
+static void links_of(struct gr_infer *inf, uint32_t e, uint32_t si, struct gr_inf_cands *c)
 {
 	for (uint32_t li = INF_SEG(inf, si)->links; li != INF_NONE; li = INF_LINK(inf, li)->next) {
 		uint64_t target = INF_LINK(inf, li)->target;
 		if (!chain(inf, e, target, EV_XRAY_LINK, GR_KIND_SQS, c))
-			inf_unm_add(inf, U_XRAY_LINK, GR_KIND_SQS, e,
-				    inf_node_first(inf, INF_NODE(inf, e)), NULL, INF_SEG(inf, si)->id);
+			gr_inf_unm_add(inf, U_XRAY_LINK, GR_KIND_SQS, e,
+				    gr_inf_node_first(inf, INF_NODE(inf, e)), NULL, INF_SEG(inf, si)->id);
 	}
 }
 
 /* "child" links held by producers that name segment key of e. */
-static void child_links(struct gr_infer *inf, uint32_t e, uint64_t key, struct inf_cands *c)
+static void child_links(struct gr_infer *inf, uint32_t e, uint64_t key, struct gr_inf_cands *c)
 {
 	uint32_t *head = gr_fpmap_get(&inf->child_ix, key);
 
@@ -93,16 +93,16 @@ static void child_links(struct gr_infer *inf, uint32_t e, uint64_t key, struct i
 		      c);
 }
 
-void inf_xray_cands(struct gr_infer *inf, uint32_t e, struct inf_cands *c)
+void gr_inf_xray_cands(struct gr_infer *inf, uint32_t e, struct gr_inf_cands *c)
 {
 	uint32_t svc = INF_NODE(inf, e)->xsvc;
 
 	if (svc == INF_NONE)
 		return;
-	const struct inf_seg *s = INF_SEG(inf, svc);
+	const struct gr_inf_seg *s = INF_SEG(inf, svc);
 	uint64_t parent = s->parent, key = s->key;
 	if (parent && !chain(inf, e, parent, EV_XRAY_PARENT, GR_KIND_LAMBDA, c))
-		inf_unm_add(inf, U_XRAY_PARENT, GR_KIND_NONE, e, inf_node_first(inf, INF_NODE(inf, e)),
+		gr_inf_unm_add(inf, U_XRAY_PARENT, GR_KIND_NONE, e, gr_inf_node_first(inf, INF_NODE(inf, e)),
 			    NULL, INF_SEG(inf, svc)->id);
 	links_of(inf, e, svc, c);
 	child_links(inf, e, key, c);

@@ -12,32 +12,32 @@
  * recorded, 0 for an operation that triggers nothing (unused), -1 for a marker
  * that lacks what the contract requires (*why says what).
  */
-int inf_s3_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
+int gr_inf_s3_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
 		struct gr_str obj, const char **why);
-int inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why);
-int inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
+int gr_inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why);
+int gr_inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_str op,
 		 struct gr_str obj, const char **why);
-int inf_ddb_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why);
+int gr_inf_ddb_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const char **why);
 /* Normalise DynamoDB keys (plain or typed) into out: "name\x1fvalue\x1e" pairs
  * sorted by name. False when keys is not an object of scalars. */
-bool inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_buf *out);
-int inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, struct gr_str op,
+bool gr_inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_buf *out);
+int gr_inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, struct gr_str op,
 		 struct gr_str obj, const char **why);
-int inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
+int gr_inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
 		const char **why);
-int inf_lambda_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind,
+int gr_inf_lambda_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind,
 		    struct gr_str op, struct gr_str obj, const char **why);
-int inf_lambda_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
+int gr_inf_lambda_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
 		   struct gr_str fn, const char **why);
 
 /* --- link_keytime.c: keys with time ------------------------------------------ */
 
 /* Match every R_KEYTIME src of the given nodes (all nodes when nodes is NULL). */
-void inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t n);
+void gr_inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t n);
 
 /* --- link_xray.c: candidate edges from X-Ray ---------------------------------------- */
 
 /* X-Ray evidence of effect node: parent chain, span links, Invoke subsegments. */
-void inf_xray_cands(struct gr_infer *inf, uint32_t node, struct inf_cands *c);
+void gr_inf_xray_cands(struct gr_infer *inf, uint32_t node, struct gr_inf_cands *c);
 
 #endif
