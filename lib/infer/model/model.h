@@ -378,6 +378,21 @@ struct gr_inf_src *gr_inf_src_add(struct gr_infer *inf, uint32_t node, int kind,
 /* A JSON string member value, decoded into inf->mscratch if escaped. */
 bool gr_inf_jstr(struct gr_infer *inf, const struct gr_jv *v, struct gr_str *out);
 
+/* Does a cause's operation fit what a trigger wants (0: any)? */
+static inline bool gr_inf_op_fits(int want, int have)
+{
+	return !want || !have || want == have;
+}
+
+/* Settle trigger s on cause with this confidence and evidence. */
+static inline void gr_inf_src_assign(struct gr_inf_src *s, uint32_t cause, float conf, int ev)
+{
+	s->cause = cause;
+	s->conf = conf;
+	s->evidence = (uint8_t)ev;
+	s->flags |= SF_DONE;
+}
+
 /* --- invocations.c: what the rules and the driver share -------------------- */
 
 /* Find the named members of a JSON object: out[i] gets the value of names[i]

@@ -104,11 +104,6 @@ static int cmp_cand(const void *a, const void *b)
 	return (x->cause > y->cause) - (x->cause < y->cause);
 }
 
-static bool op_fits(int want, int have)
-{
-	return !want || !have || want == have;
-}
-
 /* Union-find over candidate positions 1..n (0: none): find(x) is the largest untaken
  * position <= x. */
 static uint32_t uf_find(uint32_t *up, uint32_t x)
@@ -133,85 +128,6 @@ static size_t upper(const struct kt_cand *c, size_t n, int64_t t)
 			hi = mid;
 	}
 	return lo;
-}
-
-static void assign(struct gr_inf_src *s, uint32_t cause, float conf, int ev)
-{
-	s->cause = cause;
-	s->conf = conf;
-	s->evidence = (uint8_t)ev;
-	s->flags |= SF_DONE;
-}
-
-/*
- * S3 ids: a version names one write; an ETag names the writes of that content.
- * Returns true when s was matched.
- */
-static bool s3_exact(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key, int64_t t)
-{
-	const struct gr_inf_s3x *x = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct gr_inf_s3x, s->s3) : NULL;
-	uint64_t ids[2] = { x ? x->version : 0, x ? x->etag : 0 };
-	int64_t late = t == GR_TIME_UNKNOWN ? INT64_MAX : t + inf->o.tolerance_us;
-
-	for (int k = 0; k < 2; k++) {
-		uint32_t best = INF_NONE, after = INF_NONE, first_node = INF_NONE;
-		int producers = 0;
-		if (!ids[k])
-			continue;
-		for (uint32_t a = gr_inf_alias_first(inf, ids[k]); a != INF_NONE;
-		     a = INF_ALIAS(inf, a)->next) {
-			uint32_t ci = INF_ALIAS(inf, a)->cause;
-			const struct gr_inf_cause *c = INF_CAUSE(inf, ci);
-			if (c->key != key || !op_fits(s->op, c->op))
-				continue;
-			if (first_node == INF_NONE)
-				first_node = c->node;
-			else if (c->node != first_node)
-				producers++;
-			if (c->ts > late) {
-				if (after == INF_NONE || c->ts < INF_CAUSE(inf, after)->ts)
-					after = ci;
-			} else if (best == INF_NONE || c->ts > INF_CAUSE(inf, best)->ts) {
-				/* of several writes of the same content: the latest before */
-				best = ci;
-			}
-		}
-		if (best == INF_NONE)
-			best = after;
-		if (best == INF_NONE)
-			continue;
-		assign(s, best, producers ? (float)(0.9 / (1 + producers)) : 1.0f, EV_MARKER);
-		return true;
-	}
-	return false;
-}
-
-/* Lambda Invoke without ids: a RequestResponse call returns after its callee ends. */
-static bool lambda_sync(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key,
-			const struct gr_inf_node *e)
-{
-	int64_t end = gr_inf_node_end(inf, e), first = gr_inf_node_first(inf, e);
-	uint32_t best = INF_NONE, n = 0;
-
-	if (end == GR_TIME_UNKNOWN || first == GR_TIME_UNKNOWN)
-		return false;
-	for (uint32_t a = gr_inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
-		uint32_t ci = INF_ALIAS(inf, a)->cause;
-		const struct gr_inf_cause *c = INF_CAUSE(inf, ci);
-		if (c->op != OP_SYNC || c->ts < end - inf->o.tolerance_us ||
-		    c->ts > end + inf->o.link_window_us)
-			continue;
-		int64_t pstart = gr_inf_node_first(inf, INF_NODE(inf, c->node));
-		if (pstart == GR_TIME_UNKNOWN || pstart > first + inf->o.tolerance_us)
-			continue;
-		n++;
-		if (best == INF_NONE || c->ts < INF_CAUSE(inf, best)->ts)
-			best = ci;
-	}
-	if (best == INF_NONE)
-		return false;
-	assign(s, best, (float)(0.9 / n), EV_HEURISTIC);
-	return true;
 }
 
 /* --window: the fingerprint of "this write was taken by this function" (writes are
@@ -243,7 +159,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 	for (uint32_t a = gr_inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
 		uint32_t ci = INF_ALIAS(inf, a)->cause;
 		const struct gr_inf_cause *cs = INF_CAUSE(inf, ci);
-		if (cs->kind != kind || !op_fits(items[0].op, cs->op) ||
+		if (cs->kind != kind || !gr_inf_op_fits(items[0].op, cs->op) ||
 		    (cs->flags & (CF_XRAY | CF_GONE)))
 			continue;
 		if (kind == GR_KIND_LAMBDA && cs->op == OP_SYNC)
@@ -329,7 +245,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 		}
 		if (!x || c[x - 1].ts < it->t - win) {
 			if (kind == GR_KIND_LAMBDA)
-				lambda_sync(inf, s, key, INF_NODE(inf, s->node));
+				gr_inf_lambda_sync(inf, s, key, INF_NODE(inf, s->node));
 			continue;
 		}
 		up[x] = x - 1;
@@ -350,7 +266,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 		     y && c[y - 1].ts >= it->t - win && steps < 16; y = uf_find(up, y - 1), steps++)
 			if (c[y - 1].node != c[x - 1].node)
 				others++;
-		assign(INF_SRC(inf, it->src), c[x - 1].cause, (float)(0.9 / (1 + others)),
+		gr_inf_src_assign(INF_SRC(inf, it->src), c[x - 1].cause, (float)(0.9 / (1 + others)),
 		       EV_HEURISTIC);
 	}
 	for (size_t k = 0; k < n; k++) {
@@ -358,7 +274,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 			continue;
 		const struct gr_inf_src *ps = INF_SRC(inf, items[dup[k]].src);
 		if (ps->cause != INF_NONE)
-			assign(INF_SRC(inf, items[k].src), ps->cause, ps->conf, ps->evidence);
+			gr_inf_src_assign(INF_SRC(inf, items[k].src), ps->cause, ps->conf, ps->evidence);
 	}
 	free(pos);
 	free(dup);
@@ -396,12 +312,10 @@ void gr_inf_keytime(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 				if (!s->text)
 					s->text = fn;
 			}
-			uint64_t alt = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct gr_inf_s3x, s->s3)->alt : 0;
-			if (alt && gr_inf_alias_first(inf, key) == INF_NONE &&
-			    gr_inf_alias_first(inf, alt) != INF_NONE)
-				key = alt;
+			if (s->kind == GR_KIND_S3)
+				key = gr_inf_s3_key(inf, s, key);
 			int64_t t = gr_inf_node_first(inf, e);
-			bool pre = s->kind == GR_KIND_S3 && s3_exact(inf, s, key, t);
+			bool pre = s->kind == GR_KIND_S3 && gr_inf_s3_exact(inf, s, key, t);
 			if (n == cap) {
 				cap = cap ? cap * 2 : 1024;
 				struct kt_item *p = realloc(items, cap * sizeof(*p));

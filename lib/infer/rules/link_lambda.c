@@ -96,3 +96,33 @@ int gr_inf_lambda_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_s
 	return gr_inf_src_add(inf, node, kind, R_KEYTIME, fn.n ? gr_inf_fp1(T_LFN, fn.p, fn.n) : 0,
 			   fn.p, fn.n) ? 1 : -1;
 }
+
+/* --- matching by key and time (link_keytime.c asks) ------------------------- */
+
+/* Lambda Invoke without ids: a RequestResponse call returns after its callee ends. */
+bool gr_inf_lambda_sync(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key,
+			const struct gr_inf_node *e)
+{
+	int64_t end = gr_inf_node_end(inf, e), first = gr_inf_node_first(inf, e);
+	uint32_t best = INF_NONE, n = 0;
+
+	if (end == GR_TIME_UNKNOWN || first == GR_TIME_UNKNOWN)
+		return false;
+	for (uint32_t a = gr_inf_alias_first(inf, key); a != INF_NONE; a = INF_ALIAS(inf, a)->next) {
+		uint32_t ci = INF_ALIAS(inf, a)->cause;
+		const struct gr_inf_cause *c = INF_CAUSE(inf, ci);
+		if (c->op != OP_SYNC || c->ts < end - inf->o.tolerance_us ||
+		    c->ts > end + inf->o.link_window_us)
+			continue;
+		int64_t pstart = gr_inf_node_first(inf, INF_NODE(inf, c->node));
+		if (pstart == GR_TIME_UNKNOWN || pstart > first + inf->o.tolerance_us)
+			continue;
+		n++;
+		if (best == INF_NONE || c->ts < INF_CAUSE(inf, best)->ts)
+			best = ci;
+	}
+	if (best == INF_NONE)
+		return false;
+	gr_inf_src_assign(s, best, (float)(0.9 / n), EV_HEURISTIC);
+	return true;
+}

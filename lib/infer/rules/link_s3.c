@@ -1,4 +1,4 @@
-/* link_s3.c: the S3 rule: writes (bucket, key, ETag, version) and the notifications they cause. */
+/* link_s3.c: the S3 rule: writes (bucket, key, ETag, version), the notifications they cause, and how a version or an ETag picks the write. */
 #include <string.h>
 
 #include "infer/rules/rules.h"
@@ -150,4 +150,58 @@ int gr_inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const 
 	else if (ev.n >= 13 && !memcmp(ev.p, "ObjectCreated", 13))
 		s->op = OP_PUT;
 	return 1;
+}
+
+/* --- matching by key and time (link_keytime.c asks) ------------------------- */
+
+uint64_t gr_inf_s3_key(const struct gr_infer *inf, const struct gr_inf_src *s, uint64_t key)
+{
+	uint64_t alt = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct gr_inf_s3x, s->s3)->alt : 0;
+
+	if (alt && gr_inf_alias_first(inf, key) == INF_NONE && gr_inf_alias_first(inf, alt) != INF_NONE)
+		return alt;
+	return key;
+}
+
+/*
+ * S3 ids: a version names one write; an ETag names the writes of that content.
+ * Returns true when s was matched.
+ */
+bool gr_inf_s3_exact(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key, int64_t t)
+{
+	const struct gr_inf_s3x *x = s->s3 != INF_NONE ? INF_AT(inf, s3x, struct gr_inf_s3x, s->s3) : NULL;
+	uint64_t ids[2] = { x ? x->version : 0, x ? x->etag : 0 };
+	int64_t late = t == GR_TIME_UNKNOWN ? INT64_MAX : t + inf->o.tolerance_us;
+
+	for (int k = 0; k < 2; k++) {
+		uint32_t best = INF_NONE, after = INF_NONE, first_node = INF_NONE;
+		int producers = 0;
+		if (!ids[k])
+			continue;
+		for (uint32_t a = gr_inf_alias_first(inf, ids[k]); a != INF_NONE;
+		     a = INF_ALIAS(inf, a)->next) {
+			uint32_t ci = INF_ALIAS(inf, a)->cause;
+			const struct gr_inf_cause *c = INF_CAUSE(inf, ci);
+			if (c->key != key || !gr_inf_op_fits(s->op, c->op))
+				continue;
+			if (first_node == INF_NONE)
+				first_node = c->node;
+			else if (c->node != first_node)
+				producers++;
+			if (c->ts > late) {
+				if (after == INF_NONE || c->ts < INF_CAUSE(inf, after)->ts)
+					after = ci;
+			} else if (best == INF_NONE || c->ts > INF_CAUSE(inf, best)->ts) {
+				/* of several writes of the same content: the latest before */
+				best = ci;
+			}
+		}
+		if (best == INF_NONE)
+			best = after;
+		if (best == INF_NONE)
+			continue;
+		gr_inf_src_assign(s, best, producers ? (float)(0.9 / (1 + producers)) : 1.0f, EV_MARKER);
+		return true;
+	}
+	return false;
 }

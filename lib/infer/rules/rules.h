@@ -30,6 +30,16 @@ int gr_inf_lambda_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind
 int gr_inf_lambda_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str obj,
 		   struct gr_str fn, const char **why);
 
+/* S3 triggers matched by key and time (link_s3.c): the key to match, the notification's
+ * (URL-decoded) alternative when only it names writes; and the writes a version or an
+ * ETag names, which are taken before any by time (true when s was matched). */
+uint64_t gr_inf_s3_key(const struct gr_infer *inf, const struct gr_inf_src *s, uint64_t key);
+bool gr_inf_s3_exact(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key, int64_t t);
+/* A by-name Invoke with no write before it (link_lambda.c): a RequestResponse call that
+ * returned after its callee ended, matched heuristically; true when s was matched. */
+bool gr_inf_lambda_sync(struct gr_infer *inf, struct gr_inf_src *s, uint64_t key,
+			const struct gr_inf_node *e);
+
 /* --- link_keytime.c: keys with time ------------------------------------------ */
 
 /* Match every R_KEYTIME src of the given nodes (all nodes when nodes is NULL). */
