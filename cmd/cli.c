@@ -14,6 +14,8 @@ static const char *progname = "gammaray";
 static FILE *out;
 static const char *out_path = "standard output";
 static bool progress_shown;
+static bool progress_forced; /* --progress: drawn even when stderr is no terminal */
+static bool color_on;        /* --color: the program name bold, losses red, on stderr */
 
 void cli_init(const char *name)
 {
@@ -28,12 +30,40 @@ const char *cli_name(void)
 	return progname;
 }
 
-static void vmsg(const char *fmt, va_list ap)
+static void vmsg_as(const char *color, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vmsg_as(const char *color, const char *fmt, va_list ap)
 {
 	cli_progress_clear();
-	fprintf(stderr, "%s: ", progname);
+	if (color_on)
+		fprintf(stderr, "\033[1m%s:\033[0m %s", progname, color ? color : "");
+	else
+		fprintf(stderr, "%s: ", progname);
 	vfprintf(stderr, fmt, ap);
+	if (color_on && color)
+		fputs("\033[0m", stderr);
 	fputc('\n', stderr);
+}
+
+static void vmsg(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	vmsg_as(NULL, fmt, ap);
+}
+
+/* A message in red when colour is on: what was lost. */
+static void loss_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void loss_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg_as("\033[31m", fmt, ap);
+	va_end(ap);
 }
 
 void cli_msg(const char *fmt, ...)
@@ -180,8 +210,13 @@ bool cli_stderr_tty(void)
 
 void cli_progress_line(const char *text)
 {
-	if (!cli_stderr_tty())
+	if (!cli_stderr_tty() && !progress_forced)
 		return;
+	if (!cli_stderr_tty()) {
+		/* not a terminal: whole lines, nothing to erase */
+		fprintf(stderr, "%s: %s\n", progname, text);
+		return;
+	}
 	fprintf(stderr, "\r\033[K%s: %s", progname, text);
 	fflush(stderr);
 	progress_shown = true;
@@ -284,14 +319,264 @@ bool cli_loss_summary(const struct gr_stats *st)
 	if (!recs && !files)
 		return false;
 	if (files && recs)
-		cli_msg("%llu record%s and %llu file%s lost (%s); --stats shows every count",
+		loss_msg("%llu record%s and %llu file%s lost (%s); --stats shows every count",
 			(unsigned long long)recs, recs == 1 ? "" : "s", (unsigned long long)files,
 			files == 1 ? "" : "s", buf);
 	else if (files)
-		cli_msg("%llu file%s lost (%s); --stats shows every count", (unsigned long long)files,
+		loss_msg("%llu file%s lost (%s); --stats shows every count", (unsigned long long)files,
 			files == 1 ? "" : "s", buf);
 	else
-		cli_msg("%llu record%s lost (%s); --stats shows every count", (unsigned long long)recs,
+		loss_msg("%llu record%s lost (%s); --stats shows every count", (unsigned long long)recs,
 			recs == 1 ? "" : "s", buf);
 	return true;
+}
+
+/* --- the options every program shares ------------------------------------------ */
+
+
+void cli_common_init(struct cli_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->since_us = c->until_us = GR_TIME_UNKNOWN;
+	c->progress = true;
+	c->color = "auto";
+	c->msgs = (struct cli_msgs)CLI_MSGS_INIT;
+}
+
+bool cli_common_option(struct cli_common *c, int opt, const char *arg, const char *usage)
+{
+	switch (opt) {
+	case 'o': c->output = arg; return true;
+	case CLI_OPT_STRICT: c->strict = true; return true;
+	case CLI_OPT_STATS:
+		if (!arg || !strcmp(arg, "text"))
+			c->stats = CLI_STATS_TEXT;
+		else if (!strcmp(arg, "json"))
+			c->stats = CLI_STATS_JSON;
+		else
+			cli_usage_error("--stats=%.40s: expected --stats or --stats=json", arg);
+		return true;
+	case 'q': c->msgs.quiet = true; return true;
+	case CLI_OPT_MAX_MESSAGES:
+		c->msgs.max = cli_long("--max-messages", arg, 0, 1000000000L);
+		return true;
+	case CLI_OPT_PROGRESS: c->progress = true; progress_forced = true; return true;
+	case CLI_OPT_NO_PROGRESS: c->progress = false; return true;
+	case CLI_OPT_COLOR:
+		if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never"))
+			cli_usage_error("--color: '%.40s' is not auto, always or never", arg);
+		c->color = arg;
+		return true;
+	case CLI_OPT_MAX_LINE:
+		c->max_line = cli_size("--max-line", arg, 1024, (size_t)1 << 40);
+		return true;
+	case CLI_OPT_SINCE: c->since_us = cli_time("--since", arg); return true;
+	case CLI_OPT_UNTIL: c->until_us = cli_time("--until", arg); return true;
+	case CLI_OPT_FUNCTION: c->function = arg; return true;
+	case 'h': case 'V': case '?':
+		cli_std_option(opt, usage);
+	default:
+		return false;
+	}
+}
+
+/* auto: colour where a person looks at it (a terminal), unless NO_COLOR or TERM=dumb. */
+static bool want_color(const char *when, int fd)
+{
+	if (!strcmp(when, "always"))
+		return true;
+	if (!strcmp(when, "never"))
+		return false;
+	const char *term = getenv("TERM");
+	return isatty(fd) && !getenv("NO_COLOR") && !(term && !strcmp(term, "dumb"));
+}
+
+bool cli_common_done(struct cli_common *c)
+{
+	if (c->since_us != GR_TIME_UNKNOWN && c->until_us != GR_TIME_UNKNOWN &&
+	    c->until_us <= c->since_us)
+		cli_usage_error("--until must be later than --since");
+	color_on = want_color(c->color, STDERR_FILENO);
+	cli_output(c->output);
+	return want_color(c->color, STDOUT_FILENO);
+}
+
+static double seconds_since(const struct timeval *t)
+{
+	struct timeval now;
+
+	gettimeofday(&now, NULL);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_usec - t->tv_usec) / 1e6;
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t n)
+{
+	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1000 && i < 4) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
+}
+
+void cli_on_progress(void *ctx, const struct gr_progress *p)
+{
+	static struct timeval start;
+	const struct cli_common *c = ctx;
+	char done[32], total[32], rate[32], line[240];
+
+	if (!start.tv_sec)
+		gettimeofday(&start, NULL);
+	if (!c->progress || (!progress_forced && !cli_stderr_tty()))
+		return;
+	double secs = seconds_since(&start);
+	if (secs < 1.0)
+		return;
+	human_bytes(p->bytes_done, done, sizeof(done));
+	human_bytes(p->bytes_total, total, sizeof(total));
+	human_bytes((uint64_t)((double)p->bytes_done / secs), rate, sizeof(rate));
+	snprintf(line, sizeof(line), "%llu/%llu inputs, %s of %s (%.0f%%, %s/s), %llu records, "
+		 "%llu out", (unsigned long long)p->files_done, (unsigned long long)p->files_total,
+		 done, total, p->bytes_total ? 100.0 * (double)p->bytes_done / (double)p->bytes_total : 0.0,
+		 rate, (unsigned long long)p->records, (unsigned long long)p->events);
+	cli_progress_line(line);
+}
+
+/* --- the end-of-run report ------------------------------------------------------ */
+
+struct cli_report {
+	FILE *f;     /* stderr */
+	bool json;   /* --stats=json: members, else text lines */
+	bool open;   /* an object was just opened: its first member takes no comma */
+};
+
+/* s as a JSON string: the bytes as they are, but quotes, backslashes and controls
+ * escaped (library strings are valid UTF-8: the event stream writer made them so). */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+void cli_report_u64(struct cli_report *r, const char *key, uint64_t v)
+{
+	if (r->json) {
+		fprintf(r->f, "%s\"%s\":%llu", r->open ? "" : ",", key, (unsigned long long)v);
+		r->open = false;
+	}
+}
+
+void cli_report_strs(struct cli_report *r, const char *key, const char *const *v, size_t n)
+{
+	if (!r->json)
+		return;
+	fprintf(r->f, "%s\"%s\":[", r->open ? "" : ",", key);
+	r->open = false;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', r->f);
+		json_str(r->f, v[i]);
+	}
+	fputc(']', r->f);
+}
+
+void cli_report_obj(struct cli_report *r, const char *key)
+{
+	if (r->json) {
+		fprintf(r->f, "%s\"%s\":{", r->open ? "" : ",", key);
+		r->open = true;
+	}
+}
+
+void cli_report_obj_end(struct cli_report *r)
+{
+	if (r->json) {
+		fputc('}', r->f);
+		r->open = false;
+	}
+}
+
+void cli_report_str(struct cli_report *r, const char *key, const char *v)
+{
+	if (!r->json)
+		return;
+	fprintf(r->f, "%s\"%s\":", r->open ? "" : ",", key);
+	r->open = false;
+	json_str(r->f, v);
+}
+
+void cli_report_text(struct cli_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->json)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+static void reasons_json(FILE *f, const struct gr_stats *st, bool lost)
+{
+	bool first = true;
+
+	fputc('{', f);
+	for (int r = 0; r < GR_REASON_COUNT; r++) {
+		if (!st->reason[r] || gr_reason_is_lost((enum gr_reason)r) != lost)
+			continue;
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", gr_reason_name((enum gr_reason)r),
+			(unsigned long long)st->reason[r]);
+		first = false;
+	}
+	fputc('}', f);
+}
+
+static void stats_json(const struct gr_stats *st, void (*more)(void *, struct cli_report *),
+		       void *ctx)
+{
+	struct cli_report r = { stderr, true, false };
+
+	cli_progress_clear();
+	fprintf(stderr, "{\"program\":\"%s\",\"version\":\"%s\",\"files\":%llu,\"bytes_in\":%llu,"
+		"\"bytes\":%llu,\"records_in\":%llu,\"records_out\":%llu,\"written\":%llu,"
+		"\"skipped\":", progname, GR_VERSION, (unsigned long long)st->files,
+		(unsigned long long)st->bytes_in, (unsigned long long)st->bytes,
+		(unsigned long long)st->records_in, (unsigned long long)st->records_out,
+		(unsigned long long)st->events_out);
+	reasons_json(stderr, st, false);
+	fputs(",\"lost\":", stderr);
+	reasons_json(stderr, st, true);
+	fprintf(stderr, ",\"balanced\":%s", gr_stats_balanced(st) ? "true" : "false");
+	if (more)
+		more(ctx, &r);
+	fputs("}\n", stderr);
+}
+
+int cli_report(const struct cli_common *c, const struct gr_stats *st, const char *in_unit,
+	       const char *out_unit, void (*more)(void *ctx, struct cli_report *r), void *ctx,
+	       int status)
+{
+	cli_msgs_done(&c->msgs);
+	if (c->stats == CLI_STATS_TEXT) {
+		struct cli_report r = { stderr, false, false };
+		cli_print_stats(st, in_unit, out_unit);
+		if (more)
+			more(ctx, &r);
+	} else if (c->stats == CLI_STATS_JSON) {
+		stats_json(st, more, ctx);
+	}
+	if (cli_loss_summary(st) && status == CLI_OK)
+		status = CLI_FAIL;
+	return status;
 }

@@ -67,6 +67,103 @@ struct cli_msgs {
 };
 #define CLI_MSGS_INIT { 10, 0, 0, false }
 
+/* --- the options every program shares ------------------------------------------ */
+
+/* --stats: none, the text lines, or one JSON object (gammaray-stats(5)). */
+enum cli_stats { CLI_STATS_NONE, CLI_STATS_TEXT, CLI_STATS_JSON };
+
+/* What the shared options set (cli_common_init gives the defaults). */
+struct cli_common {
+	const char *output;       /* -o FILE, NULL: stdout */
+	int64_t since_us;         /* --since, GR_TIME_UNKNOWN: none */
+	int64_t until_us;         /* --until, GR_TIME_UNKNOWN: none */
+	const char *function;     /* --function */
+	bool strict;              /* --strict */
+	enum cli_stats stats;     /* --stats[=json] */
+	bool progress;            /* a progress line on a terminal (--no-progress: off) */
+	const char *color;        /* --color WHEN: auto, always, never */
+	size_t max_line;          /* --max-line, 0: the library's default */
+	struct cli_msgs msgs;     /* -q, --max-messages */
+};
+
+/* Option codes of the shared long options without a short letter. */
+enum {
+	CLI_OPT_STRICT = 1000, CLI_OPT_STATS, CLI_OPT_MAX_MESSAGES, CLI_OPT_PROGRESS,
+	CLI_OPT_NO_PROGRESS, CLI_OPT_COLOR, CLI_OPT_MAX_LINE, CLI_OPT_SINCE, CLI_OPT_UNTIL,
+	CLI_OPT_FUNCTION,
+};
+
+/* The shared long options, for the end of a program's table (before its terminator). */
+#define CLI_COMMON_LONGOPTS                                                       \
+	{ "output", required_argument, NULL, 'o' },                               \
+	{ "strict", no_argument, NULL, CLI_OPT_STRICT },                          \
+	{ "stats", optional_argument, NULL, CLI_OPT_STATS },                      \
+	{ "quiet", no_argument, NULL, 'q' },                                      \
+	{ "max-messages", required_argument, NULL, CLI_OPT_MAX_MESSAGES },        \
+	{ "progress", no_argument, NULL, CLI_OPT_PROGRESS },                      \
+	{ "no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS },                \
+	{ "color", required_argument, NULL, CLI_OPT_COLOR },                      \
+	{ "max-line", required_argument, NULL, CLI_OPT_MAX_LINE },                \
+	{ "help", no_argument, NULL, 'h' },                                       \
+	{ "version", no_argument, NULL, 'V' }
+/* --since, --until and --function, for the programs that select by time and function. */
+#define CLI_FILTER_LONGOPTS                                                       \
+	{ "since", required_argument, NULL, CLI_OPT_SINCE },                      \
+	{ "until", required_argument, NULL, CLI_OPT_UNTIL },                      \
+	{ "function", required_argument, NULL, CLI_OPT_FUNCTION }
+/* Their lines in --help. */
+#define CLI_FILTER_HELP                                                                    \
+	"      --since TIME        only what starts at or after TIME\n"                        \
+	"      --until TIME        only what starts before TIME (TIME: ISO 8601, epoch\n"      \
+	"                          seconds or milliseconds, or -30m, -2h, -7d from now)\n"
+#define CLI_COMMON_HELP                                                                    \
+	"  -o, --output FILE       write to FILE instead of stdout\n"                          \
+	"      --strict            stop at the first record or file that cannot be read\n"    \
+	"      --stats[=json]      print counts on stderr at the end: records by reason,\n"   \
+	"                          or one JSON object (gammaray-stats(5))\n"                  \
+	"  -q, --quiet             no per-record messages, only the final summary\n"          \
+	"      --max-messages N    show at most N messages about lost records (10)\n"         \
+	"      --progress          a progress line on stderr even when it is not a terminal\n"\
+	"      --no-progress       no progress line, even on a terminal\n"                    \
+	"      --color WHEN        colour messages (and reports): auto, always, never\n"      \
+	"      --max-line SIZE     longest input line (8M; suffix K, M, G)\n"                 \
+	"  -h, --help              show this help and exit\n"                                  \
+	"  -V, --version           show the version and exit\n"
+
+/* Defaults: stdout, no bounds, messages as CLI_MSGS_INIT, progress on a terminal. */
+void cli_common_init(struct cli_common *c);
+/*
+ * Handle a shared option (its getopt code and argument): true when it was one.
+ * -h/--help prints usage and exits 0, -V/--version exits 0, getopt's '?' exits 2.
+ */
+bool cli_common_option(struct cli_common *c, int opt, const char *arg, const char *usage);
+/* After the options: --since before --until, the output opened, colour decided.
+ * Returns whether colour is on. */
+bool cli_common_done(struct cli_common *c);
+/* A progress callback (ctx: a struct cli_common) drawing files, bytes and records. */
+void cli_on_progress(void *ctx, const struct gr_progress *p);
+
+/* Extra members of the --stats output, written by a program's callback. */
+struct cli_report;
+void cli_report_u64(struct cli_report *r, const char *key, uint64_t v);
+void cli_report_str(struct cli_report *r, const char *key, const char *v);
+/* An array of strings. */
+void cli_report_strs(struct cli_report *r, const char *key, const char *const *v, size_t n);
+/* A nested object of members, and its end. */
+void cli_report_obj(struct cli_report *r, const char *key);
+void cli_report_obj_end(struct cli_report *r);
+/* A line of text (text mode only; "key: value" lines a person reads). */
+void cli_report_text(struct cli_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * The end of a run: messages not shown, the --stats output (text or JSON, with the
+ * program's extra members from more(ctx, r) when given), the loss summary. Returns
+ * status, or CLI_FAIL when anything was lost.
+ */
+int cli_report(const struct cli_common *c, const struct gr_stats *st, const char *in_unit,
+	       const char *out_unit, void (*more)(void *ctx, struct cli_report *r), void *ctx,
+	       int status);
+
 /* A diag callback (ctx is a struct cli_msgs). */
 void cli_on_diag(void *ctx, int severity, const struct gr_error *e);
 /* At the end: say how many messages were not shown. */

@@ -388,6 +388,9 @@ struct gr_infer_opts {
 	/* Each lost record (severity 1) and notice (0), as it happens; may be NULL. */
 	void (*diag)(void *ctx, int severity, const struct gr_error *e);
 	void *diag_ctx;
+	/* Progress of gr_infer_read_inputs; may be NULL. */
+	void (*progress)(void *ctx, const struct gr_progress *p);
+	void *progress_ctx;
 };
 
 /* Defaults as stated above, no callbacks. */
@@ -425,6 +428,12 @@ int gr_infer_new(struct gr_infer **out, const struct gr_infer_opts *o, struct gr
  * first loss under strict); bad records are counted and reported through diag.
  */
 int gr_infer_read(struct gr_infer *inf, const char *path, struct gr_error *err);
+/* Read every input in order with the toolkit's input loop (none: "-"; directories:
+ * the files below them): a file that cannot be opened or whose compressed data
+ * breaks off is counted lost, named through diag, and the run goes on with the next
+ * (under strict it stops). Returns 0 or a negative enum gr_err, as gr_infer_read. */
+int gr_infer_read_inputs(struct gr_infer *inf, const char *const *paths, size_t npaths,
+			 struct gr_error *err);
 /* The same from memory (name is used in messages). */
 int gr_infer_read_mem(struct gr_infer *inf, const char *name, const void *data, size_t n,
 		      struct gr_error *err);

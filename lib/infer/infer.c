@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/input.h"
 #include "common/reader.h"
 
 void gr_infer_opts_init(struct gr_infer_opts *o)
@@ -427,10 +428,9 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 			continue;
 		}
 		if (rc < 0) {
-			inf->st.io.reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
+			/* the rest of the file is lost: the caller counts it and goes on */
 			*err = r->errinfo;
-			inf->fatal = rc;
-			break;
+			return rc;
 		}
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
 			n--;
@@ -441,9 +441,47 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 		    inf->newest >= inf->next_release)
 			gr_inf_window_step(inf);
 	}
+	return inf->fatal;
+}
+
+/* One file of gr_infer_read or gr_infer_read_mem: a broken compressed stream or a
+ * read error stops the run, as these calls always did. */
+static int read_one(struct gr_infer *inf, struct gr_reader *r, struct gr_error *err)
+{
+	int rc = read_reader(inf, r, err);
+
+	if (rc == GR_ERR_COMPRESS || rc == GR_ERR_IO) {
+		inf->st.io.reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
+		inf->fatal = rc;
+	}
 	inf->st.io.bytes_in += r->bytes_in;
 	inf->st.io.bytes += gr_reader_offset(r);
-	return inf->fatal;
+	return rc;
+}
+
+static int read_input(void *ctx, struct gr_input *in, struct gr_error *err)
+{
+	return read_reader(ctx, &in->r, err);
+}
+
+int gr_infer_read_inputs(struct gr_infer *inf, const char *const *paths, size_t npaths,
+			 struct gr_error *err)
+{
+	struct gr_input_opts io = {
+		.max_line = inf->o.max_line,
+		.strict = inf->o.strict,
+		.diag = inf->o.diag,
+		.diag_ctx = inf->o.diag_ctx,
+		.progress = inf->o.progress,
+		.progress_ctx = inf->o.progress_ctx,
+	};
+
+	if (inf->fatal)
+		return inf->fatal;
+	int rc = gr_input_each(&io, paths, npaths, read_input, inf, &inf->st.io, err);
+	if (rc && !inf->fatal)
+		inf->fatal = rc;
+	return rc;
 }
 
 int gr_infer_read(struct gr_infer *inf, const char *path, struct gr_error *err)
@@ -458,7 +496,7 @@ int gr_infer_read(struct gr_infer *inf, const char *path, struct gr_error *err)
 		inf->st.io.reason[GR_LOST_UNREADABLE]++;
 		return rc;
 	}
-	rc = read_reader(inf, &r, err);
+	rc = read_one(inf, &r, err);
 	gr_reader_release(&r);
 	return rc;
 }
@@ -472,7 +510,7 @@ int gr_infer_read_mem(struct gr_infer *inf, const char *name, const void *data, 
 		return inf->fatal;
 	inf->st.io.files++;
 	gr_reader_open_mem(&r, name, data, n);
-	int rc = read_reader(inf, &r, err);
+	int rc = read_one(inf, &r, err);
 	gr_reader_release(&r);
 	return rc;
 }
