@@ -152,6 +152,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
+	$(Q)$(MAKE) --no-print-directory gen-check
 
 # --- demo, bench ---------------------------------------------------------------
 demo: all
@@ -240,6 +241,31 @@ valgrind-check: $(PROGS) | $(O)/.deps-test $(FZ)/.deps
 	      chmod +x $(O)/valgrind/bin/$$n; done
 	$(Q)BIN=$(CURDIR)/$(O)/valgrind/bin sh tests/cli/run.sh $(CASES)
 
+# --- grammar-driven variants (tests/gen, tests/fuzz/README.md) --------------------
+# gen-tests walks a template of every input family and runs each variant (every path
+# times every mutation class) through fetch, infer, critpath and dot in process; then
+# tests/gen/cli.sh runs each family's batch through the programs.
+GEN_SRC := $(sort $(wildcard tests/gen/*.c))
+GEN_OBJ := $(GEN_SRC:%.c=$(O)/%.o)
+GEN_BIN := $(O)/tests/gen-tests
+
+$(O)/tests/gen/%.o: tests/gen/%.c $(CONFIG)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) -Itests/fuzz $(DEP_CFLAGS) -c -o $@ $<
+
+$(GEN_BIN): $(GEN_OBJ) $(LIB_A)
+	$(call say,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $(GR_LDFLAGS) -o $@ $^ $(DEP_LIBS) -lm
+
+.PHONY: gen-check
+gen-check: $(GEN_BIN) $(PROGS)
+	$(Q)$(GEN_BIN)
+	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/gen/cli.sh $(GEN_BIN)
+
+-include $(GEN_OBJ:.o=.d)
+
 # --- install -------------------------------------------------------------------
 install: all
 	$(Q)mkdir -p $(DESTDIR)$(BINDIR)
@@ -260,13 +286,14 @@ distclean: clean
 help:
 	@echo 'gammaray $(VERSION): targets'
 	@echo '  all (default)  build the programs into $(O)/bin'
-	@echo '  check          build and run every test (Criterion unit, CLI golden, fuzz replays)'
+	@echo '  check          build and run every test (Criterion unit, CLI golden, fuzz replays, gen)'
 	@echo '  layers-check   lib/README.md'"'"'s rule on the objects: no reference up a floor, no loops'
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
 	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
 	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'
+	@echo '  gen-check      grammar-driven variants of every input family (part of check)'
 	@echo '  valgrind-check the CLI tests with every program under valgrind memcheck (CASES=names)'
 	@echo '  demo           run the whole pipeline on the bundled fixtures, into out/demo/'
 	@echo '  bench          build, generate inputs, measure against baselines (bench/README.md)'

@@ -12,7 +12,9 @@
 #include "common/buf.h"
 #include "gammaray.h"
 
-/* A broken invariant is a bug: say which and abort, so libFuzzer keeps the input. */
+/* A broken invariant is a bug: say which and abort, so libFuzzer keeps the input. A
+ * driver that reports and goes on (tests/gen) defines its own before including this. */
+#ifndef FUZZ_CHECK
 #define FUZZ_CHECK(cond, what)                                                          \
 	do {                                                                            \
 		if (!(cond)) {                                                          \
@@ -21,6 +23,7 @@
 			abort();                                                        \
 		}                                                                       \
 	} while (0)
+#endif
 
 /* The programs' entry points read files by name: the input goes into one memory file
  * (created once, rewritten on every run) whose /proc/self/fd path they open. */

@@ -20,10 +20,11 @@ static inline void fuzz_fetch_opts(struct gr_fetch_opts *o, size_t n)
  * Fetch path (as the program would) and check: the run ends without a fatal error,
  * the accounting holds (with at least min_records read: records the caller knows
  * are there), and the output is an event stream that gr_ev_parse reads back whole:
- * a header, then one known record per event counted.
+ * a header, then one known record per event counted. The output goes to out when it
+ * is not NULL (the caller releases it).
  */
-static inline void fuzz_fetch_check(struct gr_fetch_opts *o, const char *path, const char *group,
-				    uint64_t min_records)
+static inline void fuzz_fetch_run(struct gr_fetch_opts *o, const char *path, const char *group,
+				  uint64_t min_records, struct gr_buf *out)
 {
 	struct fuzz_sink sink = { .keep = 64u << 20 };
 	struct gr_fetch_input in = { path, group };
@@ -62,7 +63,16 @@ static inline void fuzz_fetch_check(struct gr_fetch_opts *o, const char *path, c
 	}
 	FUZZ_CHECK(lines == st.events_out + 1, "events counted != event lines written");
 	gr_buf_release(&scratch);
-	gr_buf_release(&sink.b);
+	if (out)
+		*out = sink.b;
+	else
+		gr_buf_release(&sink.b);
+}
+
+static inline void fuzz_fetch_check(struct gr_fetch_opts *o, const char *path, const char *group,
+				    uint64_t min_records)
+{
+	fuzz_fetch_run(o, path, group, min_records, NULL);
 }
 
 #endif

@@ -49,9 +49,10 @@ static inline bool fuzz_acyclic(struct gr_graph *g)
  * Infer the graph of the event stream s[0..n) and check: no fatal error but on
  * a wrong stream version (a documented stop), the accounting holds, and the output
  * is a graph stream that gr_graph_read reads back without losing a record, whose
- * edges join invocations it has.
+ * edges join invocations it has. The graph stream goes to out when it is not NULL
+ * (the caller releases it; left empty after a documented stop).
  */
-static inline void fuzz_infer_check(const char *s, size_t n, int64_t window_us)
+static inline void fuzz_infer_run(const char *s, size_t n, int64_t window_us, struct gr_buf *out)
 {
 	struct fuzz_sink sink = { .keep = 64u << 20 };
 	struct gr_infer_opts o;
@@ -141,7 +142,15 @@ static inline void fuzz_infer_check(const char *s, size_t n, int64_t window_us)
 	FUZZ_CHECK(g.nedges == ist->edges, "edges counted != edge records written");
 	gr_graph_release(&g);
 	gr_infer_free(inf);
-	gr_buf_release(&sink.b);
+	if (out)
+		*out = sink.b;
+	else
+		gr_buf_release(&sink.b);
+}
+
+static inline void fuzz_infer_check(const char *s, size_t n, int64_t window_us)
+{
+	fuzz_infer_run(s, n, window_us, NULL);
 }
 
 #endif

@@ -154,4 +154,21 @@ head -n 3 $fx/infer/markers.ndjson | split -l 1 -a 3 - "$c/json_scan/record-"
 printf '%s' '{"s":"\u00e9\ud83d\ude00\/\b\f\n\r\t\\\"","n":[-0,1e5,-1.5E-3,12345678901234567890],"t":true,"f":false,"z":null,"o":{},"a":[]}' >"$c/json_scan/escapes.json"
 printf '%s' '  [ {"k" : [ [ [ ] ] ] } , "\u0000" ]  ' >"$c/json_scan/spaces.json"
 
+# --- edge values: empty containers and strings, -0, 1e300, 2^63 (tests/gen's classes) ---
+printf '%s\n' '{"trace_id":"1-66322e40-000000000000000000000001","id":"a000000000000002","name":"","start_time":-0,"end_time":1e300,"subsegments":[],"links":[],"aws":{},"http":{"response":{"status":9223372036854775808}}}' >"$c/xray/gen-edge-values.json"
+printf '%s\n' '{"Traces":[{"Id":"1-66322e40-000000000000000000000001","Duration":-1,"Segments":[{"Id":"a","Document":"{}"},{"Id":"b","Document":"{\"id\":\"b\",\"trace_id\":\"\",\"start_time\":4.9e-324,\"subsegments\":[]}"},{"Id":"c","Document":{}}]},{"Id":"","Segments":[]}],"UnprocessedTraceIds":[]}' >"$c/xray/gen-page-empty-documents.json"
+printf '%s\n' '{"data":[{"traceID":"a1","spans":[{"traceID":"a1","spanID":"","operationName":"","references":[],"startTime":-0,"duration":1e300,"tags":[],"processID":""}],"processes":{}},{"traceID":"","spans":[]}],"errors":null}' >"$c/xray/gen-jaeger-edge-values.json"
+printf '%s\n' '{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"spans":[{"traceId":"","spanId":"","startTimeUnixNano":"-0","endTimeUnixNano":"18446744073709551616","attributes":[{}],"links":[]}]},{"spans":[]}]},{}]}' >"$c/xray/gen-otlp-edge-values.json"
+printf '\003%s' '{"messageType":"DATA_MESSAGE","owner":"","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":-0,"message":""},{"id":"1","timestamp":1e300,"message":"START RequestId: x Version: $LATEST\n"},{}]}' >"$c/subscription/gen-edge-values"
+printf '2024-05-01T12:00:00.000Z START RequestId: 11111111-1111-4111-8111-111111111111 Version: \n2024-05-01T12:00:00.100Z REPORT RequestId: 11111111-1111-4111-8111-111111111111\tDuration: -0 ms\tBilled Duration: 1e300 ms\tMemory Size: 9223372036854775808 MB\tMax Memory Used:  MB\tInit Duration: 1 parsecs\t\n9999-12-31T23:59:59.999Z END RequestId: \n' >"$c/export/gen-edge-values.txt"
+printf '%s\n' '{"time":"2024-05-01T12:00:00.000Z","type":"platform.start","record":null}' '{"time":"","type":"platform.report","record":{"requestId":"x","metrics":{}}}' '{"time":"2024-05-01T12:00:01.000Z","type":"platform.report","record":{"requestId":"x","status":"","metrics":{"durationMs":-0,"billedDurationMs":1e300,"memorySizeMB":9223372036854775808}}}' '{"timestamp":"9999-12-31T23:59:59.999Z","level":[],"requestId":"","message":{}}' >"$c/json_log/gen-edge-values.ndjson"
+printf 'REPORT RequestId: x\tDuration: 1e300 ms\tBilled Duration: -0 ms\tMemory Size: 9223372036854775808 MB\tMax Memory Used: MB\t' >"$c/lambda_line/gen-report-edge-values.txt"
+printf '%s\n' '{"v":1,"ev":"entry","fn":"","src":[]}' '{"v":1,"ev":"call","svc":"s3","op":"PutObject","bucket":"","key":""}' '{}' '{"v":-0,"ev":"call","svc":"lambda","op":"Invoke","callee":"","ts":1e300}' >"$c/marker/gen-edge-values.ndjson"
+for t in infer events; do
+	printf '%s\n' '{"type":"gammaray-events","v":1}' '{"type":"start","ts":-0,"req":"","fn":"","stream":""}' '{"type":"report","ts":1e300,"req":"a","dur_us":9223372036854775808}' '{"type":"marker","ts":1,"req":"a","m":{}}' '{"type":"segment","trace":"t","id":"s","links":[],"precursors":[],"start_us":-1,"end_us":1152921504606846977}' '{}' '[]' >"$c/$t/gen-edge-values.ndjson"
+done
+for t in graph dot critpath; do
+	printf '%s\n' '{"type":"gammaray-graph","v":1}' '{"type":"node","id":"","fn":"","start_us":-0,"end_us":1e300}' '{"type":"node","id":"a","fn":"f","start_us":-1,"end_us":1152921504606846977,"init_us":9223372036854775808}' '{"type":"edge","from":"","to":"a","kind":"","sync":null,"cause_us":9223372036854775808,"delay_us":-1}' '{}' '[]' >"$c/$t/gen-edge-values.ndjson"
+done
+
 for t in $(ls "$c"); do echo "$t: $(ls "$c/$t" | wc -l) seeds, $(cat "$c/$t"/* | wc -c) bytes"; done
