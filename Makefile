@@ -90,7 +90,7 @@ TEST_BIN := $(O)/tests/unit-tests
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
 .PHONY: all check layers-check unit-check cli-check demo bench install uninstall clean distclean help \
-        fuzz fuzz-build fuzz-replay valgrind-check
+        fuzz fuzz-build fuzz-replay valgrind-check leak-check
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -137,8 +137,19 @@ $(TEST_BIN): $(TEST_OBJ) $(TOOL_A) $(LIB_A) | $(O)/.deps-test
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $(GR_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(DEP_LIBS) -lm
 
+# Leaks (SANITIZE=1): tests/lsan.supp suppresses the third-party ones (Graphviz's layout
+# and font stack); any other fails. Criterion ignores the exit status of a worker whose
+# test passed, so LeakSanitizer aborts it instead (abort_on_error), which fails the run;
+# tests/cli/run.sh fails a case on any report; the replays check exit statuses.
+# `leak-check` proves each can fail with planted leaks (tests/leak/run.sh).
+LSAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+UNIT_ENV := $(LSAN_ENV) ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}abort_on_error=1
+LEAK_BINS := $(O)/tests/leak/planted-unit $(O)/tests/leak/bin/gammaray-planted-leak
+
 unit-check: $(TEST_BIN)
-	$(Q)cd tests/unit && ../../$(TEST_BIN) --jobs=$(JOBS) --short-filename
+	$(Q)cd tests/unit && $(UNIT_ENV) ../../$(TEST_BIN) --jobs=$(JOBS) --short-filename || \
+	    { echo 'unit-check: failed (a leak shows as a test that "crashed during its' \
+	      'setup or teardown", after the LeakSanitizer report)'; exit 1; }
 
 # lib/README.md's rule, read from the objects' symbols and the include lines.
 layers-check: $(LIB_OBJ) $(TOOL_OBJ)
@@ -147,12 +158,31 @@ layers-check: $(LIB_OBJ) $(TOOL_OBJ)
 cli-check: $(PROGS) | $(O)/.deps-test
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/cli/run.sh
 
+$(O)/tests/leak/%.o: tests/leak/%.c $(CONFIG) | $(O)/.deps-test
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) -Wno-missing-prototypes $(DEP_CFLAGS) $(CRIT_CFLAGS) -c -o $@ $<
+
+$(O)/tests/leak/planted-unit: $(O)/tests/leak/planted_unit.o $(LIB_A)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $(GR_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(DEP_LIBS) -lm
+
+$(O)/tests/leak/bin/gammaray-planted-leak: $(O)/tests/leak/planted_prog.o $(LIB_A)
+	$(call say,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $(GR_LDFLAGS) -o $@ $^ $(DEP_LIBS) -lm
+
+leak-check: $(LEAK_BINS)
+	$(if $(filter 1,$(SANITIZE)),,$(error leak-check needs SANITIZE=1))
+	$(Q)UNIT_ENV="$(UNIT_ENV)" sh tests/leak/run.sh $(O)
+
 check: all
 	$(Q)$(MAKE) --no-print-directory layers-check
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory gen-check
+	$(Q)$(if $(filter 1,$(SANITIZE)),$(MAKE) --no-print-directory leak-check)
 
 # --- demo, bench ---------------------------------------------------------------
 demo: all
@@ -229,7 +259,7 @@ fuzz-replay: $(REPLAY_BINS)
 	$(Q)for t in $(FUZZ_NAMES); do \
 	      set -- ; for d in tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t; do \
 	        [ -d $$d ] && set -- "$$@" $$d; done; \
-	      $(O)/replay/replay_$$t "$$@" >/dev/null || { echo "fuzz-replay: $$t failed"; exit 1; }; \
+	      $(LSAN_ENV) $(O)/replay/replay_$$t "$$@" >/dev/null || { echo "fuzz-replay: $$t failed"; exit 1; }; \
 	    done; echo "fuzz-replay: $(words $(FUZZ_NAMES)) targets, corpora and regressions clean"
 
 # The CLI golden tests with every gammaray program run under valgrind memcheck.
@@ -294,6 +324,7 @@ help:
 	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
 	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'
 	@echo '  gen-check      grammar-driven variants of every input family (part of check)'
+	@echo '  leak-check     SANITIZE=1: planted leaks must fail the unit and CLI tests (part of check)'
 	@echo '  valgrind-check the CLI tests with every program under valgrind memcheck (CASES=names)'
 	@echo '  demo           run the whole pipeline on the bundled fixtures, into out/demo/'
 	@echo '  bench          build, generate inputs, measure against baselines (bench/README.md)'
@@ -304,4 +335,5 @@ help:
 	@echo '           CFLAGS, LDFLAGS, CC, JOBS (test parallelism)'
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRC:%.c=$(O)/%.d) $(TEST_OBJ:.o=.d)
+-include $(wildcard $(O)/tests/leak/*.d)
 -include $(FUZZ_LIB_OBJ:.o=.d) $(wildcard $(FZ)/tests/fuzz/*.d $(O)/tests/fuzz/*.d)

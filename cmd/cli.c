@@ -252,6 +252,10 @@ void cli_print_stats(const struct gr_stats *st, const char *in_unit, const char 
 			gr_reason_name((enum gr_reason)r), (unsigned long long)st->reason[r],
 			gr_reason_is_file((enum gr_reason)r) ? " files" : "");
 	}
+	/* a note, not a reason: these records are also counted above */
+	if (st->invalid_utf8)
+		fprintf(stderr, "%s:   %-8s %-20s %llu\n", progname, "note", "invalid-utf8",
+			(unsigned long long)st->invalid_utf8);
 	if (!gr_stats_balanced(st))
 		fprintf(stderr, "%s: internal error: the accounting does not add up\n", progname);
 }

@@ -106,7 +106,8 @@ enum gr_reason {
 	GR_LOST_BAD_RECORD,     /* record without a required field, or a field of the wrong type */
 	/* lost files (or the rest of a file) */
 	GR_LOST_UNREADABLE,     /* could not open or read */
-	GR_LOST_COMPRESS,       /* corrupt or truncated compressed data */
+	GR_LOST_COMPRESS,       /* corrupt or truncated compressed data, or a .gz of none */
+	GR_LOST_NOT_TEXT,       /* binary: a NUL byte or mostly invalid UTF-8 at its start */
 	GR_REASON_COUNT
 };
 
@@ -130,6 +131,9 @@ struct gr_stats {
 	uint64_t records_out;             /* of which written as one or more events */
 	uint64_t events_out;              /* events written (one document may give many) */
 	uint64_t reason[GR_REASON_COUNT]; /* skipped or lost, per reason */
+	uint64_t invalid_utf8;            /* records read holding bytes that are not UTF-8: a
+					   * note, in no reason (each is also written, skipped
+					   * or lost; what is written has U+FFFD for them) */
 };
 
 void gr_stats_add(struct gr_stats *dst, const struct gr_stats *src);

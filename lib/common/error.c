@@ -91,6 +91,7 @@ static const struct {
 	[GR_LOST_BAD_RECORD] = { "bad-record", false },
 	[GR_LOST_UNREADABLE] = { "unreadable", true },
 	[GR_LOST_COMPRESS] = { "bad-compression", true },
+	[GR_LOST_NOT_TEXT] = { "not-text", true },
 };
 
 const char *gr_reason_name(enum gr_reason r)
@@ -113,6 +114,7 @@ void gr_stats_add(struct gr_stats *dst, const struct gr_stats *src)
 	dst->events_out += src->events_out;
 	for (int i = 0; i < GR_REASON_COUNT; i++)
 		dst->reason[i] += src->reason[i];
+	dst->invalid_utf8 += src->invalid_utf8;
 }
 
 uint64_t gr_stats_lost(const struct gr_stats *st)

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "common/buf.h"
+#include "common/jsonw.h"
 
 #define CHUNK (256u << 10)   /* bytes read or inflated per call */
 #define INBUF (128u << 10)   /* compressed input buffer per layer */
@@ -636,6 +638,71 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 		if ((rc = fill(r)))
 			return rc;
 	}
+}
+
+/* --- what an input claims to be ------------------------------------------------ */
+
+bool gr_gzip_named(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && !strcasecmp(path + n - 3, ".gz");
+}
+
+size_t gr_utf8_invalid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t bad = 0, i = 0;
+
+	while (i < n) {
+		/* runs of ASCII, eight bytes at a time: most log text is nothing else */
+		uint64_t w;
+		while (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull)))
+			i += 8;
+		if (i >= n)
+			break;
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = gr_utf8_len(s + i, n - i);
+		if (k) {
+			i += k;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return bad;
+}
+
+/* Length of s[0..n) without a multi-byte sequence cut short at its end. */
+static size_t without_cut_tail(const unsigned char *s, size_t n)
+{
+	for (size_t back = 1; back <= 3 && back <= n; back++) {
+		unsigned c = s[n - back];
+		if ((c & 0xc0) == 0x80)
+			continue; /* a continuation byte: look further back for its lead */
+		size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		return want > back ? n - back : n;
+	}
+	return n;
+}
+
+int gr_text_check(const char *s, size_t n, bool more, struct gr_error *err)
+{
+	const char *nul = memchr(s, '\0', n);
+
+	if (nul)
+		return gr_error_set(err, GR_ERR_FORMAT, "not text (NUL byte at offset %zu)",
+				    (size_t)(nul - s));
+	if (more)
+		n = without_cut_tail((const unsigned char *)s, n);
+	size_t bad = gr_utf8_invalid(s, n);
+	if (bad * 10 > n)
+		return gr_error_set(err, GR_ERR_FORMAT,
+				    "not text (%zu of the first %zu bytes are not UTF-8)", bad, n);
+	return 0;
 }
 
 int gr_inflate_mem(const void *data, size_t len, size_t max, struct gr_buf *out,

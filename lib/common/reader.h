@@ -115,6 +115,25 @@ static inline uint64_t gr_reader_offset(const struct gr_reader *r)
 	return r->base + r->pos;
 }
 
+/* Decompressed bytes an input is judged by before it is read as text (gr_text_check). */
+#define GR_TEXT_PEEK (64u << 10)
+
+/* True when path's name says gzip: it ends in ".gz" (any case). */
+bool gr_gzip_named(const char *path);
+
+/*
+ * Is s[0..n), the start of an input, text? Returns 0 when it is; GR_ERR_FORMAT when it
+ * holds a NUL byte or when more than 10% of its bytes are not part of valid UTF-8,
+ * with err (which may be NULL) saying which: "not text (NUL byte at offset 123)",
+ * "not text (2841 of the first 5000 bytes are not UTF-8)". more: the input goes on
+ * past n, so a sequence cut at the end is not counted as invalid. A few invalid bytes
+ * (Latin-1 text) pass: writers make them U+FFFD.
+ */
+int gr_text_check(const char *s, size_t n, bool more, struct gr_error *err);
+
+/* Number of bytes of s[0..n) that are not part of a valid UTF-8 sequence. */
+size_t gr_utf8_invalid(const char *s, size_t n);
+
 /* Decompress a whole memory block (gzip members or zlib; plain is copied) into out,
  * at most max bytes. For subscription payloads. 0 or a negative enum gr_err. */
 struct gr_buf;

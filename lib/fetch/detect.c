@@ -447,6 +447,37 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 	}
 }
 
+/* A whole file lost before any record of it was read: counted under a file reason,
+ * reported by name ("x.bin: not text (NUL byte at offset 3); skipped"). */
+static void file_skipped(struct gr_unit *u, enum gr_reason why, const char *path,
+			 const char *what)
+{
+	struct gr_error e = { 0 };
+
+	gr_error_set(&e, GR_ERR_DATA, "%s; skipped", what);
+	gr_error_at(&e, path, 0);
+	gr_unit_file_lost(u, why, &e);
+}
+
+/* Text or log lines: binary data must not be read as lines (the JSON readers already
+ * refuse it record by record). True when the file may be read as text. */
+static bool text_ok(struct gr_unit *u, struct gr_reader *r, const char *path)
+{
+	struct gr_error e = { 0 };
+	const char *p;
+	size_t n;
+	int rc;
+
+	if ((rc = gr_reader_peek(r, GR_TEXT_PEEK, &p, &n))) {
+		reader_failed(u, r, rc);
+		return false;
+	}
+	if (gr_text_check(p, n, n == GR_TEXT_PEEK, &e) == 0)
+		return true;
+	file_skipped(u, GR_LOST_NOT_TEXT, path, e.msg);
+	return false;
+}
+
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -477,6 +508,18 @@ static void read_file(struct gr_unit *u, const char *path)
 		reader_failed(u, &r, rc);
 		goto out;
 	}
+	if (r.outer != GR_GZIP && gr_gzip_named(path)) {
+		/* formats are found by content, but a .gz of no gzip is damage: random
+		 * bytes would otherwise be read as lines of text */
+		char esc[64], what[128];
+		if (n)
+			snprintf(what, sizeof(what), "not gzip data despite its .gz name "
+				 "(starts '%s')", gr_escape_msg(p, n, 8, esc, sizeof(esc)));
+		else
+			snprintf(what, sizeof(what), "empty: not gzip data despite its .gz name");
+		file_skipped(u, GR_LOST_COMPRESS, path, what);
+		goto out;
+	}
 	if (!strcmp(base_name(path), "aws-logs-write-test") &&
 	    n >= 27 && !memcmp(p, "Permission Check Successful", 27)) {
 		gr_unit_skip(u, GR_SKIP_WRITE_TEST);
@@ -498,15 +541,18 @@ static void read_file(struct gr_unit *u, const char *path)
 	/* "[INFO]\t..." is a Python log line, "[{" or "[]" a JSON array */
 	bool json_array = i < n && p[i] == '[' &&
 			  (k >= n || strchr("{[]\"-0123456789tfn", p[k]));
+	bool export = export_prefix(p, n, &t); /* p is stale after text_ok */
 	if (i < n && (p[i] == '{' || json_array)) {
 		read_json(u, &r);
-	} else if (export_prefix(p, n, &t)) {
+	} else if (!n || !text_ok(u, &r, path)) {
+		/* empty, or lost as not text */
+	} else if (export) {
 		struct gr_stream *s = gr_unit_stream(u, u->spec->group,
 						     u->spec->group ? strlen(u->spec->group) : 0,
 						     u->spec->stream,
 						     u->spec->stream ? strlen(u->spec->stream) : 0);
 		read_export(u, &r, s);
-	} else if (n) {
+	} else {
 		struct gr_stream *s = gr_unit_stream(u, u->spec->group,
 						     u->spec->group ? strlen(u->spec->group) : 0,
 						     u->spec->stream,

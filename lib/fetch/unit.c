@@ -767,6 +767,8 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 	struct gr_lambda_line l;
 
 	gr_unit_record(u);
+	if (gr_utf8_invalid(msg, n))
+		u->st.invalid_utf8++; /* a note: the writer makes each such byte U+FFFD */
 	if (!s) {
 		gr_unit_nomem(u);
 		return;

@@ -1,7 +1,4 @@
 # names with quotes, backslashes, Graphviz escapes, newlines, HTML and non-ASCII:
-# Graphviz keeps font caches: see dot_lsan.supp (used by SANITIZE=1 builds only)
-LSAN_OPTIONS="suppressions=$PWD/tests/cli/dot_lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
 # the DOT parses and the SVG shows each name as it is
 gammaray-dot fixtures/dot/hostile.ndjson >"$TMP/o.dot"
 echo "status $?"

@@ -1,7 +1,4 @@
 # -T renders through the Graphviz library: SVG, PNG and PDF, to stdout or -o
-# Graphviz keeps font caches: see dot_lsan.supp (used by SANITIZE=1 builds only)
-LSAN_OPTIONS="suppressions=$PWD/tests/cli/dot_lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
 gammaray-dot -T svg fixtures/dot/small.ndjson | grep -c '<svg'
 gammaray-dot -T png fixtures/dot/small.ndjson | head -c 4 | od -An -c
 gammaray-dot -T pdf -o "$TMP/o.pdf" fixtures/dot/small.ndjson; echo "status $?"

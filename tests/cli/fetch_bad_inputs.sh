@@ -27,6 +27,9 @@ run zero-bytes empty
 run ten-megabyte-line long.txt
 printf 'START RequestId: 22222222-2222-4222-8222-222222222222 Version: $LATEST\nGAMMARAY {"v":1,"ev":"call","note":"nul\\u0000 and \\u00e9"}\nbad\000byte\nEND RequestId: 22222222-2222-4222-8222-222222222222\n' >nul.txt
 run nul-bytes nul.txt
+# the same without the raw NUL (binary, so lost whole above): the escaped one is read
+tr -d '\000' <nul.txt >nul-escaped.txt
+run nul-escaped nul-escaped.txt
 printf 'START RequestId: 33333333-3333-4333-8333-333333333333 Version: $LATEST\nEND RequestId: 33333333-3333-4333-8333-333333333333\nREPORT RequestId: 33333333-3333-4333-8333-333333333333\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 9 MB\n' >inv.txt
 printf '\377\376 caf\351 inside START..END? no: after REPORT\nGAMMARAY {"v":1,"ev":"entry","fn":"bad\\udcff"}\n' >>inv.txt
 run invalid-utf8 --keep-logs inv.txt

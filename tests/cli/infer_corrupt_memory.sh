@@ -19,9 +19,11 @@ run() { # name, then a command
 }
 hdr='{"type":"gammaray-events","v":1}'
 R1=11111111-1111-4111-8111-111111111111
-# 128 MiB that inflate from about 130 KiB, for each input format
+# 128 MiB that inflate from about 130 KiB, for each input format (not NUL bytes:
+# gammaray-fetch would refuse those as not text before reading a line)
 { echo '2024-05-01T12:00:00.000Z START RequestId: '$R1' Version: $LATEST'
-  printf '2024-05-01T12:00:00.001Z '; head -c 134217728 /dev/zero; } | gzip -n -9 >export-bomb.gz
+  printf '2024-05-01T12:00:00.001Z '; head -c 134217728 /dev/zero | tr '\0' 'x'; } |
+	gzip -n -9 >export-bomb.gz
 { echo "$hdr"; printf '{"type":"start","ts":1,"req":"'$R1'","fn":"'
   head -c 134217728 /dev/zero | tr '\0' 'x'; } | gzip -n -9 >events-bomb.gz
 { echo '{"type":"gammaray-graph","v":1}'; printf '{"type":"node","id":"'

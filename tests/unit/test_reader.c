@@ -1,5 +1,6 @@
 /* test_reader.c: decompression by content, lines and JSON values, limits. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <string.h>
 #include <jansson.h>
 #include <zlib.h>
@@ -323,5 +324,117 @@ Test(reader, json_escapes_across_buffer_boundaries)
 		gr_reader_release(&r);
 	}
 	gr_buf_release(&in);
+	gr_buf_release(&out);
+}
+
+/* --- what an input claims to be ------------------------------------------------ */
+
+struct text_case {
+	const char *in;    /* bytes (len of them: NULs included) */
+	size_t len;
+	bool more;         /* the input goes on past len */
+	int want;          /* gr_text_check's return */
+	const char *msg;   /* in its message, or NULL */
+};
+
+#define S(s) s, sizeof(s) - 1
+
+static struct text_case text_cases[] = {
+	{ S("START RequestId: x Version: $LATEST\n"), false, 0, NULL },
+	{ S(""), false, 0, NULL },
+	{ S("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n"), false, 0, NULL },
+	/* Latin-1 application text: 4 bad bytes in 47, read (and noted per line) */
+	{ S("INFO caf\xe9 cr\xe8me br\xfbl\xe9" "e for one, at the counter\n"),
+	  false, 0, NULL },
+	{ S("line\nbad\0byte\n"), false, GR_ERR_FORMAT, "NUL byte at offset 8" },
+	{ S("\0"), false, GR_ERR_FORMAT, "NUL byte at offset 0" },
+	/* UTF-16: NULs */
+	{ S("\xff\xfeS\0T\0A\0R\0T\0"), false, GR_ERR_FORMAT, "NUL byte at offset 3" },
+	/* exactly 10% invalid is text; more is not */
+	{ S("abcdefghi\xff"), false, 0, NULL },
+	{ S("abcdefgh\xff\xfe"), false, GR_ERR_FORMAT, "2 of the first 10 bytes are not UTF-8" },
+	{ S("\x8f\x9a\xc3\x28\xe0\x80\xaf\xed\xa0\x80\xf5\x80"), false, GR_ERR_FORMAT, "not UTF-8" },
+	/* a sequence cut by the end of the window is no error when more follows */
+	{ S("0123456789ab\xe2\x82"), true, 0, NULL },
+	{ S("0123456789ab\xe2\x82"), false, GR_ERR_FORMAT, "2 of the first 14 bytes" },
+	{ S("0123456789abcdef\xf0\x9f\x98"), true, 0, NULL },
+};
+
+static size_t text_ix[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+
+ParameterizedTestParameters(reader, text_check)
+{
+	return cr_make_param_array(size_t, text_ix, sizeof(text_cases) / sizeof(text_cases[0]));
+}
+
+ParameterizedTest(size_t *ix, reader, text_check)
+{
+	const struct text_case *c = &text_cases[*ix];
+	struct gr_error e = { 0 };
+
+	int rc = gr_text_check(c->in, c->len, c->more, &e);
+	cr_assert_eq(rc, c->want, "case %zu: %d (%s)", *ix, rc, e.msg);
+	if (c->msg) {
+		cr_assert(strstr(e.msg, c->msg), "case %zu: %s", *ix, e.msg);
+		cr_assert(!strncmp(e.msg, "not text (", 10), "%s", e.msg);
+	}
+	cr_assert_eq(gr_text_check(c->in, c->len, c->more, NULL), c->want);
+}
+
+Test(reader, utf8_invalid_counts_bytes)
+{
+	cr_assert_eq(gr_utf8_invalid(S("plain ascii, longer than eight bytes")), 0);
+	cr_assert_eq(gr_utf8_invalid(S("caf\xe9")), 1);
+	cr_assert_eq(gr_utf8_invalid(S("\xe2\x82\xac\xf0\x9f\x98\x80")), 0);
+	cr_assert_eq(gr_utf8_invalid(S("overlong \xc0\xaf")), 2);
+	cr_assert_eq(gr_utf8_invalid(S("surrogate \xed\xa0\x80")), 3);
+	cr_assert_eq(gr_utf8_invalid(S("cut \xe2\x82")), 2);
+	/* past the 8-byte ASCII runs, at every alignment */
+	for (size_t at = 0; at < 40; at++) {
+		char b[48];
+		memset(b, 'a', sizeof(b));
+		b[at] = (char)0xff;
+		cr_assert_eq(gr_utf8_invalid(b, sizeof(b)), 1, "at %zu", at);
+	}
+}
+
+Test(reader, gzip_named)
+{
+	cr_assert(gr_gzip_named("000000.gz"));
+	cr_assert(gr_gzip_named("export/t/s/000001.GZ"));
+	cr_assert(!gr_gzip_named("x.gz/page.json"));
+	cr_assert(!gr_gzip_named("x.tgz"));
+	cr_assert(!gr_gzip_named(".gz"));
+	cr_assert(!gr_gzip_named("-"));
+}
+
+/* Binary data is judged after decompression: gzip of NUL bytes is not text, gzip of
+ * text is, and the peek does not consume what is read next. */
+Test(reader, text_check_after_gzip)
+{
+	struct gr_buf z = GR_BUF_INIT, out = GR_BUF_INIT;
+	struct gr_reader r;
+	struct gr_error e = { 0 };
+	char zeros[100] = { 0 };
+	const char *p;
+	size_t n;
+
+	deflate_to(&z, zeros, sizeof(zeros), 31);
+	gr_reader_open_mem(&r, "bin.gz", z.data, z.len);
+	cr_assert_eq(gr_reader_peek(&r, GR_TEXT_PEEK, &p, &n), 0);
+	cr_assert_eq(n, sizeof(zeros));
+	cr_assert_eq(gr_text_check(p, n, n == GR_TEXT_PEEK, &e), GR_ERR_FORMAT);
+	cr_assert_str_eq(e.msg, "not text (NUL byte at offset 0)");
+	gr_reader_release(&r);
+
+	gr_buf_reset(&z);
+	deflate_to(&z, "one\ntwo\n", 8, 31);
+	gr_reader_open_mem(&r, "text.gz", z.data, z.len);
+	cr_assert_eq(gr_reader_peek(&r, GR_TEXT_PEEK, &p, &n), 0);
+	cr_assert_eq(gr_text_check(p, n, n == GR_TEXT_PEEK, &e), 0);
+	cr_assert_eq(all_lines(&r, &out), 0);
+	cr_assert_str_eq(out.data, "one|two|");
+	gr_reader_release(&r);
+	gr_buf_release(&z);
 	gr_buf_release(&out);
 }
