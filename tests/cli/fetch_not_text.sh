@@ -4,7 +4,7 @@ cp fixtures/logs/filter-log-events.json "$TMP/page.json"
 cd "$TMP"
 # the same "random" bytes everywhere: SHA-256 of a seed and a counter
 bytes() { # count seed
-	python3 -c 'import hashlib, sys
+	/usr/bin/python3 -c 'import hashlib, sys
 n, seed = int(sys.argv[1]), sys.argv[2].encode()
 b = b"".join(hashlib.sha256(seed + i.to_bytes(4, "big")).digest() for i in range(n // 32 + 1))
 sys.stdout.buffer.write(b[:n])' "$@"
@@ -21,7 +21,7 @@ run gz-of-random-bytes random.gz
 : >empty.gz
 run empty-gz empty.gz
 gzip -n -c page.json | gzip -n >double.gz
-zlib() { python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))'; }
+zlib() { /usr/bin/python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))'; }
 zlib <page.json >zlib.gz
 run gz-of-gzip-and-gz-of-zlib double.gz zlib.gz
 { printf '\037\213'; bytes 5000 magic; } >magic.bin

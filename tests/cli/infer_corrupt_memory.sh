@@ -33,7 +33,7 @@ run infer-bomb gammaray-infer --stats events-bomb.gz
 run critpath-bomb gammaray-critpath --stats graph-bomb.gz
 run dot-bomb gammaray-dot --stats graph-bomb.gz
 # a subscription payload that inflates to 256 MiB (default --max-doc: 512 MiB): refused at --max-doc
-python3 -c 'import base64, gzip, sys
+/usr/bin/python3 -c 'import base64, gzip, sys
 sys.stdout.write("{\"awslogs\":{\"data\":\"%s\"}}\n" % base64.b64encode(gzip.compress(b"\0" * (256 << 20), 9)).decode())' >payload.json
 run fetch-payload-bomb gammaray-fetch --stats --max-doc 16M payload.json
 # a 100 MiB line, uncompressed, in each stream

@@ -2,7 +2,7 @@
 # every line of it is reported by file and line and counted lost (exit 1), and the
 # good file after it is still read
 cd "$TMP"
-python3 -c 'import hashlib, sys
+/usr/bin/python3 -c 'import hashlib, sys
 b = b"".join(hashlib.sha256(b"random" + i.to_bytes(4, "big")).digest() for i in range(157))
 sys.stdout.buffer.write(b[:5000])' >random.gz
 gammaray-fetch -q -g /aws/lambda/upload "$OLDPWD/fixtures/logs/filter-log-events.json" >events.ndjson

@@ -29,7 +29,7 @@ for t in reader export lambda_line json_log subscription xray marker events infe
 i=0
 for f in $(find $fx/export -name '*.gz' | sort); do i=$((i + 1)); cp "$f" "$c/reader/export-$i.gz"; done
 cp $fx/logs/console-copy.txt $fx/logs/filter-log-events.json $fx/xray/segments-array.json "$c/reader/"
-python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.compress(open(sys.argv[1], "rb").read()))' \
+/usr/bin/python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.compress(open(sys.argv[1], "rb").read()))' \
 	$fx/logs/filter-log-events.json >"$c/reader/filter-log-events.zlib"
 gzip -n -c $fx/logs/console-copy.txt | gzip -n -c >"$c/reader/console-copy.gz.gz"
 { gzip -n -c $fx/export-src/aws-logs-write-test; gzip -n -c $fx/logs/console-copy.txt; } >"$c/reader/two-members.gz"
@@ -82,7 +82,7 @@ cat >"$c/json_log/app-records.jsonl" <<'TXT'
 TXT
 
 # --- subscription: decoded payloads behind a mode byte (see fuzz_subscription.c) ----
-payload() { python3 -c 'import sys, json, base64, gzip, zlib
+payload() { /usr/bin/python3 -c 'import sys, json, base64, gzip, zlib
 d = json.load(open(sys.argv[1]))
 for r in d.get("Records", [d]):
     b = base64.b64decode(r["kinesis"]["data"] if "kinesis" in r else r["awslogs"]["data"])
@@ -97,7 +97,7 @@ for r in d.get("Records", [d]):
 { printf '\017'; cat $ot/receiver/awsfirehosereceiver/internal/unmarshaler/cwlog/testdata/multiple_records; } >"$c/subscription/two-records-plain"
 { printf '\001'; cat $ot/extension/encoding/awslogsencodingextension/internal/unmarshaler/subscription-filter/testdata/valid_cloudwatch_log_control.json; } >"$c/subscription/control"
 { printf '\002'; cat $ot/extension/encoding/awslogsencodingextension/internal/unmarshaler/subscription-filter/testdata/extracted_fields_both.json; } >"$c/subscription/extracted-fields-zlib"
-{ printf '\000'; python3 -c 'import sys, base64, json
+{ printf '\000'; /usr/bin/python3 -c 'import sys, base64, json
 sys.stdout.buffer.write(base64.b64decode(json.load(open(sys.argv[1]))["awslogs"]["data"]))' $pt/cloudWatchLogEvent.json; } >"$c/subscription/raw-gzip-bytes"
 
 # --- xray: JSON trace inputs ----------------------------------------------------------
