@@ -62,10 +62,7 @@ uint32_t gr_graph_find(const struct gr_graph *g, const char *id, size_t n)
 
 uint32_t gr_graph_node(struct gr_graph *g, const char *id, size_t n)
 {
-	uint32_t ix = gr_graph_find(g, id, n);
-
-	if (ix != GR_NONE)
-		return ix;
+	/* room first, so that a new key always gets its node */
 	if (g->nnodes == g->cap_nodes) {
 		size_t cap = g->cap_nodes ? g->cap_nodes * 2 : 1024;
 		struct gr_node *p = realloc(g->nodes, cap * sizeof(*p));
@@ -74,9 +71,13 @@ uint32_t gr_graph_node(struct gr_graph *g, const char *id, size_t n)
 		g->nodes = p;
 		g->cap_nodes = cap;
 	}
-	const char *key = gr_graph_str(g, id, n);
-	if (!key || !gr_strmap_put(&g->ids, key, n, (uint32_t)g->nnodes, NULL))
+	const char *key;
+	int added;
+	uint32_t *ix = gr_strmap_intern(&g->ids, &g->arena, id, n, (uint32_t)g->nnodes, &added, &key);
+	if (!ix)
 		return GR_NONE;
+	if (!added)
+		return *ix;
 	struct gr_node *nd = &g->nodes[g->nnodes];
 	memset(nd, 0, sizeof(*nd));
 	nd->id = key;
@@ -211,40 +212,51 @@ static const char *rstr(const struct rec *r, enum rkey k, struct gr_buf *scratch
 	return s.p;
 }
 
-/* Is a number's text an integer for jansson (no fraction, no exponent)? */
-static bool num_is_int(const struct gr_jv *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (v->p[i] == '.' || v->p[i] == 'e' || v->p[i] == 'E')
-			return false;
-	return true;
-}
+/* Powers of ten a double holds exactly. */
+static const double exact_pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
 
-/* An integer's text (one jansson took: it fits int64_t). */
-static int64_t num_int(const struct gr_jv *v)
+/*
+ * A number's value as jansson holds it: *is_int and *i for an integer (no fraction,
+ * no exponent: one jansson took fits int64_t), else *d, the real strtod gives.
+ * Plain decimals of up to 15 digits skip strtod: the digits and the power of ten
+ * are exact doubles, so one division is the correctly rounded value strtod returns.
+ */
+static void num_value(const struct gr_jv *v, bool *is_int, int64_t *i, double *d)
 {
 	const char *p = v->p, *end = p + v->n;
 	bool neg = *p == '-';
 	uint64_t acc = 0;
+	int digits = 0, frac = 0;
 
-	for (p += neg; p < end; p++)
+	for (p += neg; p < end && *p >= '0' && *p <= '9'; p++, digits++)
 		acc = acc * 10 + (uint64_t)(*p - '0');
-	return neg ? (int64_t)(0 - acc) : (int64_t)acc;
-}
-
-/* A real's value as jansson computes it (strtod; beyond a double was refused). */
-static double num_real(const struct gr_jv *v)
-{
+	*is_int = p == end;
+	if (*is_int) {
+		*i = neg ? (int64_t)(0 - acc) : (int64_t)acc;
+		return;
+	}
+	if (*p == '.' && digits <= 15) {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++, frac++)
+			acc = acc * 10 + (uint64_t)(*p - '0');
+		if (p == end && digits + frac <= 15) {
+			double x = (double)acc / exact_pow10[frac];
+			*d = neg ? -x : x;
+			return;
+		}
+	}
 	char small[64], *t = v->n < sizeof(small) ? small : malloc(v->n + 1);
-
-	if (!t)
-		return 0; /* out of memory for a number of over 63 digits */
+	if (!t) {
+		*d = 0; /* out of memory for a number of over 63 digits */
+		return;
+	}
 	memcpy(t, v->p, v->n);
 	t[v->n] = '\0';
-	double d = strtod(t, NULL);
+	*d = strtod(t, NULL);
 	if (t != small)
 		free(t);
-	return d;
 }
 
 /* An integer member, dflt when absent or not a number; *range is set when it is a
@@ -252,17 +264,18 @@ static double num_real(const struct gr_jv *v)
 static int64_t rint64(const struct rec *r, enum rkey k, int64_t dflt, bool *range)
 {
 	const struct gr_jv *v = &r->f[k];
+	bool is_int;
+	int64_t x;
+	double d;
 
 	if (v->t != GR_JT_NUM)
 		return dflt;
-	if (num_is_int(v)) {
-		int64_t x = num_int(v);
+	num_value(v, &is_int, &x, &d);
+	if (is_int) {
 		if (x >= -GR_MAX_INT && x <= GR_MAX_INT)
 			return x;
-	} else {
-		double d = num_real(v);
-		if (d >= -(double)GR_MAX_INT && d <= (double)GR_MAX_INT)
-			return (int64_t)d;
+	} else if (d >= -(double)GR_MAX_INT && d <= (double)GR_MAX_INT) {
+		return (int64_t)d;
 	}
 	*range = true;
 	return dflt;
@@ -352,8 +365,14 @@ static const char *read_edge(struct gr_graph *g, const struct rec *r, struct gr_
 		e.evidence = gr_graph_str(g, s, n);
 	if ((s = rstr(r, K_KEY, scratch, &n)))
 		e.key = gr_graph_str(g, s, n);
-	const struct gr_jv *c = &r->f[K_CONFIDENCE];
-	e.confidence = c->t != GR_JT_NUM ? 1.0 : num_is_int(c) ? (double)num_int(c) : num_real(c);
+	e.confidence = 1.0;
+	if (r->f[K_CONFIDENCE].t == GR_JT_NUM) {
+		bool is_int;
+		int64_t x;
+		num_value(&r->f[K_CONFIDENCE], &is_int, &x, &e.confidence);
+		if (is_int)
+			e.confidence = (double)x;
+	}
 	if (gr_graph_add_edge(g, &e) == GR_NONE)
 		return "out of memory";
 	return NULL;
@@ -450,7 +469,8 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 		/* the scanner first; jansson for what it refuses and for "\u0000" */
 		struct gr_js js;
 		int src = scan_record(line, n, false, &rec, &js);
-		if (src < 0 || has_u0000(line, n)) {
+		bool esc = memchr(line, '\\', n) != NULL;
+		if (src < 0 || (esc && has_u0000(line, n))) {
 			char msg[sizeof(((json_error_t *)0)->text) + 16];
 			if (jansson_refuses(line, n, msg, sizeof(msg))) {
 				why = GR_LOST_JSON;
@@ -464,8 +484,9 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 				goto lost_at;
 			}
 		}
+		/* room to decode every escaped string of the line without moving */
 		gr_buf_reset(&scratch);
-		if (gr_buf_grow(&scratch, n + 1)) {
+		if (esc && gr_buf_grow(&scratch, n + 1)) {
 			gr_error_set(err, GR_ERR_NOMEM, "out of memory");
 			rc = GR_ERR_NOMEM;
 			break;
@@ -479,9 +500,15 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 		} else if (tn == 4 && !memcmp(type, "edge", 4)) {
 			bad = read_edge(g, &rec, &scratch);
 		} else if (tn == 14 && !memcmp(type, "gammaray-graph", 14)) {
-			const struct gr_jv *vv = &rec.f[K_V];
 			/* json_integer_value: 0 for anything but an integer */
-			int64_t v = vv->t == GR_JT_NUM && num_is_int(vv) ? num_int(vv) : 0;
+			int64_t v = 0;
+			if (rec.f[K_V].t == GR_JT_NUM) {
+				bool is_int;
+				double d;
+				num_value(&rec.f[K_V], &is_int, &v, &d);
+				if (!is_int)
+					v = 0;
+			}
 			if (v != GR_GRAPH_VERSION) {
 				st->records_in--; /* the run stops: this record is not read */
 				gr_error_set(err, GR_ERR_FORMAT,
