@@ -328,6 +328,7 @@ int gr_critpath_score_json(const char *truth, const char *runs, struct gr_critpa
 		if (!n)
 			continue;
 		st->records_in++;
+		rc = 0; /* not the reader's 1: a bad line is counted and named below */
 		/* the scanner; jansson decides (and words why) for lines it refuses */
 		struct gr_js js;
 		const char *bad = NULL;
