@@ -143,12 +143,12 @@ for size in $sizes; do
 			fi
 		fi
 		if command -v gammaray-critpath >/dev/null; then
-			pair "critpath vs bare jansson parse of the graph" "<=1.5" \
+			pair "critpath vs bare jansson parse of the graph" "<=0.6" \
 				"gammaray-critpath --json $tmp/graph.ndjson >/dev/null" \
 				"$jparse $tmp/graph.ndjson 2>/dev/null" >>"$results"
 		fi
 		if command -v gammaray-dot >/dev/null; then
-			pair "dot function view vs bare jansson parse" "<=1.5" \
+			pair "dot function view vs bare jansson parse" "<=0.6" \
 				"gammaray-dot --view functions $tmp/graph.ndjson >/dev/null" \
 				"$jparse $tmp/graph.ndjson 2>/dev/null" >>"$results"
 		fi

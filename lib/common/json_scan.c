@@ -147,22 +147,22 @@ static bool scan_string(struct gr_js *s, const char *p, struct gr_jv *v, const c
 	}
 }
 
-/* Would jansson hold the number b[0..n) (valid JSON)? It refuses integers that
- * strtoll cannot hold and reals that strtod makes infinite. */
-static bool number_fits(const char *b, size_t n)
+/* Would jansson hold the number b[0..n) (valid JSON, with a fraction when frac, an
+ * exponent when exp)? It refuses integers that strtoll cannot hold and reals that
+ * strtod makes infinite. */
+static bool number_fits(const char *b, size_t n, bool frac, bool exp)
 {
 	const char *digits = b + (*b == '-');
 	size_t nd = n - (size_t)(digits - b);
-	bool real = memchr(b, '.', n) || memchr(b, 'e', n) || memchr(b, 'E', n);
 
-	if (!real) {
+	if (!frac && !exp) {
 		/* no leading zeros in JSON: the digit count decides, then the text */
 		if (nd != 19)
 			return nd < 19;
 		return memcmp(digits, *b == '-' ? "9223372036854775808" : "9223372036854775807",
 			      19) <= 0;
 	}
-	if (!memchr(b, 'e', n) && !memchr(b, 'E', n) && nd < 300)
+	if (!exp && nd < 300)
 		return true; /* below 1e300 */
 	char small[128], *t = n < sizeof(small) ? small : malloc(n + 1);
 	if (!t)
@@ -193,6 +193,7 @@ static bool key_has_nul(const char *p, size_t n)
 static bool scan_number(struct gr_js *s, const char *p, struct gr_jv *v, const char **out)
 {
 	const char *b = p, *end = s->end;
+	bool frac = false, exp = false;
 
 	if (p < end && *p == '-')
 		p++;
@@ -207,6 +208,7 @@ static bool scan_number(struct gr_js *s, const char *p, struct gr_jv *v, const c
 		return fail(s, p, "invalid number");
 	}
 	if (p < end && *p == '.') {
+		frac = true;
 		p++;
 		if (p >= end || *p < '0' || *p > '9')
 			return fail(s, p, "invalid number");
@@ -214,6 +216,7 @@ static bool scan_number(struct gr_js *s, const char *p, struct gr_jv *v, const c
 			p++;
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
+		exp = true;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
 			p++;
@@ -222,7 +225,7 @@ static bool scan_number(struct gr_js *s, const char *p, struct gr_jv *v, const c
 		while (p < end && *p >= '0' && *p <= '9')
 			p++;
 	}
-	if (s->exact && !number_fits(b, (size_t)(p - b)))
+	if (s->exact && !number_fits(b, (size_t)(p - b), frac, exp))
 		return fail(s, b, "number out of range");
 	v->t = GR_JT_NUM;
 	v->p = b;

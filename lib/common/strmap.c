@@ -145,6 +145,28 @@ uint32_t *gr_strmap_put(struct gr_strmap *m, const char *key, size_t n, uint32_t
 	return &s->value;
 }
 
+uint32_t *gr_strmap_intern(struct gr_strmap *m, struct gr_arena *a, const char *key, size_t n,
+			   uint32_t v, int *added, const char **stored)
+{
+	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
+		return NULL;
+	uint64_t h = gr_hash(key, n);
+	struct gr_strmap_slot *s = find(m, key, n, h);
+	*added = !s->key;
+	if (!s->key) {
+		char *copy = gr_arena_strdup(a, key, n);
+		if (!copy)
+			return NULL;
+		s->key = copy;
+		s->len = (uint32_t)n;
+		s->hash = (uint32_t)h;
+		s->value = v;
+		m->count++;
+	}
+	*stored = s->key;
+	return &s->value;
+}
+
 void gr_strmap_release(struct gr_strmap *m)
 {
 	free(m->slots);

@@ -37,6 +37,10 @@ uint32_t *gr_strmap_get(const struct gr_strmap *m, const char *key, size_t n);
 /* Insert key with value v if absent. Returns a pointer to the (new or existing)
  * value, or NULL when out of memory; *added says which. */
 uint32_t *gr_strmap_put(struct gr_strmap *m, const char *key, size_t n, uint32_t v, int *added);
+/* Like gr_strmap_put, but a new key is first copied into arena a, with one hash and
+ * one probe (not a get and a put); *stored is the key as kept in the map. */
+uint32_t *gr_strmap_intern(struct gr_strmap *m, struct gr_arena *a, const char *key, size_t n,
+			   uint32_t v, int *added, const char **stored);
 void gr_strmap_release(struct gr_strmap *m);
 
 #endif

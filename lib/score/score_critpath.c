@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "critpath/critpath.h"
+#include "common/json_scan.h"
 #include "common/reader.h"
 
 /* The runs to score, by root id: from a graph (computed) or a --json output (read). */
@@ -61,32 +62,102 @@ static bool latency_close(int64_t got, int64_t want)
 	return d <= 1000 || (double)d <= 0.01 * (double)want;
 }
 
-/* Compare one truth record with the run of the same root. */
-static void compare(const struct runs *r, json_t *rec, struct gr_critpath_agreement *out)
+/*
+ * The members of a truth critpath record or a --json run that scoring reads, as
+ * slices (the last of duplicate keys, as jansson's json_object_get; t GR_JT_NONE
+ * when absent). Strings are decoded onto dec, sized for the whole record.
+ */
+struct cprec {
+	struct gr_jv type, root, sink, latency, path; /* the members */
+	struct gr_buf dec;                            /* decoded strings */
+};
+
+/* Scan the object p[0..n) into c: 0, GR_ERR_JSON when the scanner refused it
+ * (js->err), GR_ERR_NOMEM. trusted: the text is known to be JSON. */
+static int cprec_scan(struct cprec *c, const char *p, size_t n, bool trusted, struct gr_js *js)
 {
-	json_t *root = json_object_get(rec, "root"), *path = json_object_get(rec, "path");
-	json_t *sink = json_object_get(rec, "sink");
-	json_t *lat = json_object_get(rec, "latency_us");
+	struct gr_jv k, v;
+	int rc;
+
+	c->type.t = c->root.t = c->sink.t = c->latency.t = c->path.t = GR_JT_NONE;
+	gr_buf_reset(&c->dec);
+	if (gr_buf_grow(&c->dec, n + 1))
+		return GR_ERR_NOMEM;
+	if (!gr_js_begin(js, p, n, false, 512))
+		return GR_ERR_JSON;
+	js->exact = true;
+	js->trusted = trusted;
+	while ((rc = gr_js_next(js, &k, &v)) > 0) {
+		char d[64]; /* an escaped key, decoded: ours have at most 10 bytes */
+		struct gr_str key = { k.p, k.n };
+		if (k.esc) {
+			if (k.n > sizeof(d))
+				continue;
+			key.n = gr_js_unescape(k.p, k.n, d);
+			key.p = d;
+		}
+		struct gr_jv *dst = key.n == 4 && !memcmp(key.p, "type", 4) ? &c->type
+			: key.n == 4 && !memcmp(key.p, "root", 4) ? &c->root
+			: key.n == 4 && !memcmp(key.p, "sink", 4) ? &c->sink
+			: key.n == 4 && !memcmp(key.p, "path", 4) ? &c->path
+			: key.n == 10 && !memcmp(key.p, "latency_us", 10) ? &c->latency : NULL;
+		if (dst)
+			*dst = v;
+	}
+	return rc < 0 ? GR_ERR_JSON : 0;
+}
+
+/* A JSON integer (json_is_integer: no fraction, no exponent) into *x. */
+static bool jv_integer(const struct gr_jv *v, int64_t *x)
+{
+	if (v->t != GR_JT_NUM || memchr(v->p, '.', v->n) || memchr(v->p, 'e', v->n) ||
+	    memchr(v->p, 'E', v->n))
+		return false;
+	return gr_jv_int(v, x);
+}
+
+/* Is the string value v (decoded) exactly s? */
+static bool jv_equals(const struct gr_jv *v, struct gr_buf *dec, const char *s)
+{
+	struct gr_str t = gr_jv_text(v, dec);
+
+	return t.p && t.n == strlen(s) && !memcmp(t.p, s, t.n);
+}
+
+/* Compare one truth record with the run of the same root. */
+static void compare(const struct runs *r, struct cprec *c, struct gr_critpath_agreement *out)
+{
+	int64_t lat;
+	bool lat_int = jv_integer(&c->latency, &lat);
 
 	out->truth_roots++;
-	if (!json_is_string(root))
+	struct gr_str root = gr_jv_text(&c->root, &c->dec);
+	if (!root.p)
 		return;
-	uint32_t *ri = gr_strmap_get(&r->roots, json_string_value(root), json_string_length(root));
+	uint32_t *ri = gr_strmap_get(&r->roots, root.p, root.n);
 	if (!ri)
 		return;
 	out->found++;
 	const struct got *g = &r->v[*ri];
-	bool path_ok = json_is_array(path) && json_array_size(path) == g->np;
-	for (size_t i = 0; path_ok && i < g->np; i++) {
-		json_t *id = json_array_get(path, i);
-		path_ok = json_is_string(id) && !strcmp(json_string_value(id), r->ids[g->p0 + i]);
+	bool path_ok = c->path.t == GR_JT_ARR;
+	if (path_ok) {
+		struct gr_js it;
+		struct gr_jv el;
+		size_t i = 0;
+		gr_js_begin(&it, c->path.p, c->path.n, true, 0);
+		it.trusted = true;
+		while (gr_js_next_elem(&it, &el) > 0) {
+			path_ok = path_ok && i < g->np && jv_equals(&el, &c->dec, r->ids[g->p0 + i]);
+			i++;
+		}
+		path_ok = path_ok && i == g->np;
 	}
-	bool lat_ok = json_is_integer(lat) && latency_close(g->latency_us, json_integer_value(lat));
+	bool lat_ok = lat_int && latency_close(g->latency_us, lat);
 	out->path_ok += path_ok;
 	out->latency_ok += lat_ok;
 	out->agree += path_ok && lat_ok;
-	out->exact += path_ok && json_is_string(sink) && !strcmp(json_string_value(sink), g->sink) &&
-		      json_is_integer(lat) && json_integer_value(lat) == g->latency_us;
+	out->exact += path_ok && jv_equals(&c->sink, &c->dec, g->sink) && lat_int &&
+		      lat == g->latency_us;
 }
 
 /* Every critpath record of the truth (kept verbatim by the graph reader) against r. */
@@ -97,23 +168,29 @@ static int score(const struct gr_graph *t, const struct runs *r, struct gr_critp
 	struct gr_arena keys = { 0 };
 	int rc = 0;
 
+	struct cprec c = { .dec = GR_BUF_INIT };
 	for (size_t i = 0; i < t->nextra && !rc; i++) {
 		if (!strstr(t->extra[i], "\"critpath\""))
 			continue;
-		json_t *rec = json_loads(t->extra[i], 0, NULL);
-		json_t *type = json_object_get(rec, "type");
-		if (json_is_string(type) && !strcmp(json_string_value(type), "critpath")) {
-			compare(r, rec, out);
-			json_t *root = json_object_get(rec, "root");
-			const char *k = json_is_string(root)
-				? gr_arena_strdup(&keys, json_string_value(root), json_string_length(root))
-				: NULL;
-			if (json_is_string(root) &&
-			    (!k || !gr_strmap_put(&seen, k, json_string_length(root), 1, NULL)))
-				rc = GR_ERR_NOMEM;
+		/* kept by the graph reader: JSON it took */
+		struct gr_js js;
+		const char *x = t->extra[i];
+		int src = cprec_scan(&c, x, strlen(x), true, &js);
+		if (src == GR_ERR_NOMEM) {
+			rc = src;
+			break;
 		}
-		json_decref(rec);
+		if (src < 0 || !jv_equals(&c.type, &c.dec, "critpath"))
+			continue;
+		compare(r, &c, out);
+		struct gr_str root = gr_jv_text(&c.root, &c.dec);
+		if (!root.p)
+			continue;
+		const char *k = gr_arena_strdup(&keys, root.p, root.n);
+		if (!k || !gr_strmap_put(&seen, k, root.n, 1, NULL))
+			rc = GR_ERR_NOMEM;
 	}
+	gr_buf_release(&c.dec);
 	for (size_t i = 0; i < r->n && !rc; i++)
 		if (!gr_strmap_get(&seen, r->v[i].root, strlen(r->v[i].root)))
 			out->extra++;
@@ -168,25 +245,40 @@ done:
 }
 
 /* One line of gammaray-critpath --json: root, sink, latency_us, path[].id. */
-static const char *read_run(struct runs *r, json_t *o, int *rc)
+static const char *read_run(struct runs *r, struct cprec *c, int *rc)
 {
-	json_t *root = json_object_get(o, "root"), *sink = json_object_get(o, "sink");
-	json_t *lat = json_object_get(o, "latency_us"), *path = json_object_get(o, "path"), *h;
-	size_t i;
+	struct gr_str root = gr_jv_text(&c->root, &c->dec), sink = gr_jv_text(&c->sink, &c->dec);
+	int64_t lat;
 
-	if (!json_is_string(root) || !json_is_string(sink) || !json_is_integer(lat) ||
-	    !json_is_array(path))
+	if (!root.p || !sink.p || !jv_integer(&c->latency, &lat) || c->path.t != GR_JT_ARR)
 		return "not a gammaray-critpath --json run (root, sink, latency_us, path)";
-	const char *a = gr_arena_strdup(&r->arena, json_string_value(root), json_string_length(root));
-	const char *b = gr_arena_strdup(&r->arena, json_string_value(sink), json_string_length(sink));
-	if (!a || !b || (*rc = runs_add(r, a, b, json_integer_value(lat))))
+	const char *a = gr_arena_strdup(&r->arena, root.p, root.n);
+	const char *b = gr_arena_strdup(&r->arena, sink.p, sink.n);
+	if (!a || !b || (*rc = runs_add(r, a, b, lat)))
 		goto oom;
-	json_array_foreach(path, i, h) {
-		json_t *id = json_object_get(h, "id");
-		const char *c = json_is_string(id)
-			? gr_arena_strdup(&r->arena, json_string_value(id), json_string_length(id))
-			: "";
-		if (!c || (*rc = runs_hop(r, c)))
+	struct gr_js it;
+	struct gr_jv h;
+	gr_js_begin(&it, c->path.p, c->path.n, true, 0);
+	it.trusted = true;
+	while (gr_js_next_elem(&it, &h) > 0) {
+		struct gr_jv id = { .t = GR_JT_NONE }, k, v;
+		struct gr_js o;
+		if (h.t == GR_JT_OBJ && gr_js_begin(&o, h.p, h.n, false, 0)) {
+			o.trusted = true;
+			while (gr_js_next(&o, &k, &v) > 0) {
+				char d[64]; /* an escaped key, decoded */
+				if (k.esc && k.n <= sizeof(d)) {
+					k.n = gr_js_unescape(k.p, k.n, d);
+					k.p = d;
+					k.esc = false;
+				}
+				if (gr_jv_is(&k, "id", 2))
+					id = v;
+			}
+		}
+		struct gr_str s = gr_jv_text(&id, &c->dec);
+		const char *hop = s.p ? gr_arena_strdup(&r->arena, s.p, s.n) : "";
+		if (!hop || (*rc = runs_hop(r, hop)))
 			goto oom;
 	}
 	return NULL;
@@ -195,11 +287,30 @@ oom:
 	return NULL;
 }
 
+/*
+ * Does line[0..n) hold a "\u0000" escape? jansson refuses one anywhere, the
+ * scanner only in keys.
+ */
+static bool has_u0000(const char *line, size_t n)
+{
+	const char *p = line, *end = line + n;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p)))) {
+		if (end - p >= 6 && !memcmp(p, "\\u0000", 6))
+			return true;
+		p += 2; /* the escaped byte, a backslash included, is not an escape */
+		if (p >= end)
+			break;
+	}
+	return false;
+}
+
 int gr_critpath_score_json(const char *truth, const char *runs, struct gr_critpath_agreement *out,
 			   struct gr_stats *st, struct gr_error *err)
 {
 	struct gr_graph t;
 	struct runs r = { 0 };
+	struct cprec c = { .dec = GR_BUF_INIT };
 	struct gr_reader rd;
 	const char *line;
 	size_t n;
@@ -217,14 +328,34 @@ int gr_critpath_score_json(const char *truth, const char *runs, struct gr_critpa
 		if (!n)
 			continue;
 		st->records_in++;
-		json_error_t jerr;
-		json_t *o = json_loadb(line, n, 0, &jerr);
-		const char *bad = o ? read_run(&r, o, &rc) : jerr.text;
-		json_decref(o);
+		rc = 0; /* not the reader's 1: a bad line is counted and named below */
+		/* the scanner; jansson decides (and words why) for lines it refuses */
+		struct gr_js js;
+		const char *bad = NULL;
+		bool json = true;
+		int src = cprec_scan(&c, line, n, false, &js);
+		if (src == GR_ERR_NOMEM) {
+			rc = src;
+			break;
+		}
+		if (src < 0 || has_u0000(line, n)) {
+			json_error_t jerr;
+			json_t *o = json_loadb(line, n, 0, &jerr);
+			json = o != NULL;
+			if (!o)
+				bad = jerr.text;
+			else if (!json_is_object(o))
+				bad = "not a gammaray-critpath --json run (root, sink, latency_us, path)";
+			else if (src < 0 && cprec_scan(&c, line, n, true, &js) < 0)
+				bad = js.err; /* jansson took what the scanner cannot read */
+			json_decref(o);
+		}
+		if (!bad)
+			bad = read_run(&r, &c, &rc);
 		if (rc)
 			break;
 		if (bad) {
-			st->reason[o ? GR_LOST_BAD_RECORD : GR_LOST_JSON]++;
+			st->reason[json ? GR_LOST_BAD_RECORD : GR_LOST_JSON]++;
 			rc = gr_error_set(err, GR_ERR_FORMAT, "%s", bad);
 			gr_error_at(err, rd.name, rd.lineno);
 			break;
@@ -239,6 +370,7 @@ int gr_critpath_score_json(const char *truth, const char *runs, struct gr_critpa
 	if (!rc)
 		rc = score(&t, &r, out, err);
 done:
+	gr_buf_release(&c.dec);
 	runs_release(&r);
 	gr_graph_release(&t);
 	return rc;

@@ -88,7 +88,7 @@ const char *gr_graph_str(struct gr_graph *g, const char *s, size_t n);
 
 /*
  * The node with this request id, created (as a stub with unknown times) when new.
- * Returns its index, or GR_NONE when out of memory.
+ * Returns its index, or GR_NONE when out of memory. g->nodes may move either way.
  */
 uint32_t gr_graph_node(struct gr_graph *g, const char *id, size_t n);
 /* Index of an existing node, or GR_NONE. */
