@@ -9,12 +9,13 @@
 
 static const char usage[] =
 	"Usage: gammaray-critpath [OPTION]... [FILE]...\n"
-	"Read the causal graph (gammaray-graph(5), from gammaray-infer; FILEs or standard\n"
-	"input) and find, for every root invocation, the chain of invocations and hops that\n"
-	"determined when its last reachable invocation ended: the workflow critical path,\n"
-	"across S3, streams, queues and asynchronous invokes. With --request, read the event\n"
-	"stream instead (gammaray-fetch output, also of Jaeger and OTLP traces) and find the\n"
-	"critical path of every span tree over synchronous calls only, as Jaeger and CRISP do.\n"
+	"Read the causal graph (gammaray-graph(5), from gammaray-infer; FILEs, directories\n"
+	"or standard input) and find, for every root invocation, the chain of invocations\n"
+	"and hops that determined when its last reachable invocation ended: the workflow\n"
+	"critical path, across S3, streams, queues and asynchronous invokes. With --request,\n"
+	"read the event stream instead (gammaray-fetch output, also of Jaeger and OTLP\n"
+	"traces) and find the critical path of every span tree over synchronous calls only,\n"
+	"as Jaeger and CRISP do.\n"
 	"\n"
 	"Output (default: a report of shares on the path per root function, slowest runs):\n"
 	"      --json              one JSON object per root: path, typed segments, shares\n"
@@ -26,23 +27,21 @@ static const char usage[] =
 	"\n"
 	"  -r, --request           span trees of the event stream's segment records\n"
 	"      --root ID           only this root (a request id; a span id with --request)\n"
+	"      --since TIME        only runs whose root starts at or after TIME\n"
+	"      --until TIME        only runs whose root starts before TIME (TIME: ISO 8601,\n"
+	"                          epoch seconds or ms, or -30m, -2h, -7d from now)\n"
+	"      --function PATTERN  only runs whose root's function matches the PCRE2\n"
+	"                          PATTERN (the whole name)\n"
 	"      --slack             --json: how much later each invocation off the path could\n"
 	"                          end without moving the sink\n"
 	"      --top N             slowest runs listed in the report (5)\n"
-	"      --color WHEN        colour the report: auto (a terminal), always, never\n"
 	"      --tolerance TIME    a synchronous callee may end this much after its caller\n"
 	"                          moves on (1ms; TIME: N, Nus, Nms or Ns)\n"
 	"      --overlap FRACTION  --request: sibling overlap taken as clock skew, as a\n"
 	"                          fraction of the parent's duration (0.01)\n"
 	"      --lengthening F     --request: a server span up to F times its client's\n"
 	"                          duration is moved into it, not cut (1.01)\n"
-	"  -o, --output FILE       write to FILE instead of stdout\n"
-	"      --stats             print per-reason record counts on stderr at the end\n"
-	"  -q, --quiet             no per-record messages, only the final summary\n"
-	"      --max-messages N    show at most N messages about lost records (10)\n"
-	"      --max-line SIZE     longest input line (8M; suffix K, M, G)\n"
-	"  -h, --help              show this help and exit\n"
-	"  -V, --version           show the version and exit\n"
+	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 when every record read was used or deliberately skipped, 1 when\n"
 	"records were lost (see --stats) or on a runtime error, 2 on bad usage.\n"
@@ -50,8 +49,7 @@ static const char usage[] =
 
 enum {
 	OPT_JSON = 256, OPT_FOLDED, OPT_CHROME, OPT_ANNOTATE, OPT_ROOT, OPT_SLACK, OPT_TOP,
-	OPT_COLOR, OPT_TOLERANCE, OPT_OVERLAP, OPT_LENGTHENING, OPT_STATS, OPT_MAX_MESSAGES,
-	OPT_MAX_LINE,
+	OPT_TOLERANCE, OPT_OVERLAP, OPT_LENGTHENING,
 };
 
 static const struct option longopts[] = {
@@ -63,17 +61,11 @@ static const struct option longopts[] = {
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "slack", no_argument, NULL, OPT_SLACK },
 	{ "top", required_argument, NULL, OPT_TOP },
-	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "overlap", required_argument, NULL, OPT_OVERLAP },
 	{ "lengthening", required_argument, NULL, OPT_LENGTHENING },
-	{ "output", required_argument, NULL, 'o' },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
-	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	CLI_FILTER_LONGOPTS,
+	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -115,27 +107,37 @@ static void set_format(struct gr_critpath_opts *o, enum gr_critpath_format f, bo
 	*chosen = true;
 }
 
-static bool want_color(const char *when)
+/* What --stats adds: what was found. */
+struct found {
+	const struct gr_critpath_summary *sum;  /* the run's summary */
+	bool request;                           /* spans, not invocations */
+};
+
+static void more_stats(void *ctx, struct cli_report *r)
 {
-	if (!strcmp(when, "always"))
-		return true;
-	if (!strcmp(when, "never"))
-		return false;
-	if (strcmp(when, "auto"))
-		cli_usage_error("--color: '%s' is not auto, always or never", when);
-	const char *term = getenv("TERM");
-	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && !strcmp(term, "dumb"));
+	const struct found *f = ctx;
+	const struct gr_critpath_summary *sum = f->sum;
+
+	cli_report_u64(r, f->request ? "spans" : "invocations", sum->nodes);
+	cli_report_u64(r, "roots", sum->roots);
+	cli_report_u64(r, "runs", sum->runs);
+	cli_report_u64(r, "untimed", sum->untimed);
+	cli_report_u64(r, "filtered", sum->filtered);
+	cli_report_u64(r, "fallbacks", sum->fallbacks);
+	cli_report_text(r, "%llu %s, %llu root%s", (unsigned long long)sum->nodes,
+			f->request ? "spans" : "invocations", (unsigned long long)sum->roots,
+			sum->roots == 1 ? "" : "s");
 }
 
 int main(int argc, char **argv)
 {
 	struct gr_critpath_opts o;
-	struct cli_msgs msgs = CLI_MSGS_INIT;
-	const char *output = NULL, *color = "auto";
-	bool stats = false, chosen = false;
+	struct cli_common cc;
+	bool chosen = false;
 	int c;
 
 	cli_init("gammaray-critpath");
+	cli_common_init(&cc);
 	gr_critpath_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "ro:qhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -151,23 +153,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SLACK: o.slack = true; break;
 		case OPT_TOP: o.top = (int)cli_long("--top", optarg, 0, 1000000); break;
-		case OPT_COLOR: color = optarg; break;
 		case OPT_TOLERANCE: o.tolerance_us = parse_time("--tolerance", optarg); break;
 		case OPT_OVERLAP: o.overlap = parse_double("--overlap", optarg, 0, 0.5); break;
 		case OPT_LENGTHENING:
 			o.lengthening = parse_double("--lengthening", optarg, 1, 10);
 			break;
-		case 'o': output = optarg; break;
-		case OPT_STATS: stats = true; break;
-		case 'q': msgs.quiet = true; break;
-		case OPT_MAX_MESSAGES:
-			msgs.max = cli_long("--max-messages", optarg, 0, 1000000000L);
-			break;
-		case OPT_MAX_LINE:
-			o.max_line = cli_size("--max-line", optarg, 1024, (size_t)1 << 40);
-			break;
 		default:
-			cli_std_option(c, usage);
+			if (!cli_common_option(&cc, c, optarg, usage))
+				cli_std_option('?', usage);
 		}
 	}
 	if (o.request && o.format == GR_CRITPATH_ANNOTATE)
@@ -176,11 +169,21 @@ int main(int argc, char **argv)
 		cli_usage_error("--slack goes with --json (or --chrome-trace)");
 	if (o.slack && o.request)
 		cli_usage_error("--slack is for workflow paths, not --request");
-	o.color = o.format == GR_CRITPATH_TEXT && want_color(color);
-	cli_output(output);
+	if (o.request && (cc.function || cc.since_us != GR_TIME_UNKNOWN ||
+			  cc.until_us != GR_TIME_UNKNOWN))
+		cli_usage_error("--since, --until and --function select workflow runs; "
+				"with --request use --root");
+	o.color = cli_common_done(&cc) && o.format == GR_CRITPATH_TEXT;
+	o.since_us = cc.since_us;
+	o.until_us = cc.until_us;
+	o.function = cc.function;
+	o.strict = cc.strict;
+	o.max_line = cc.max_line;
 	o.write = cli_write;
 	o.diag = cli_on_diag;
-	o.diag_ctx = &msgs;
+	o.diag_ctx = &cc.msgs;
+	o.progress = cli_on_progress;
+	o.progress_ctx = &cc;
 
 	struct gr_stats st;
 	struct gr_critpath_summary sum;
@@ -191,24 +194,23 @@ int main(int argc, char **argv)
 
 	if (rc == GR_ERR_PIPE)
 		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
-	if (rc) {
+	if (rc == GR_ERR_DATA && cc.strict) {
+		/* the lost record was shown as it happened, unless -q */
+		if (cc.msgs.quiet)
+			cli_error(&err);
+		cli_msg("stopped at the first lost record (--strict)");
+		status = CLI_FAIL;
+	} else if (rc) {
 		cli_error(&err);
 		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
 	}
-	cli_msgs_done(&msgs);
-	if (!rc && !msgs.quiet && sum.untimed)
+	if (!rc && !cc.msgs.quiet && sum.untimed)
 		cli_msg("%llu root%s skipped: no start time, or nothing reachable has an end",
 			(unsigned long long)sum.untimed, sum.untimed == 1 ? "" : "s");
-	if (!rc && !msgs.quiet && sum.fallbacks)
+	if (!rc && !cc.msgs.quiet && sum.fallbacks)
 		cli_msg("%llu path%s met a cycle in the graph and follow the search tree",
 			(unsigned long long)sum.fallbacks, sum.fallbacks == 1 ? "" : "s");
-	if (stats) {
-		cli_print_stats(&st, "records", "runs");
-		cli_msg("%llu %s, %llu root%s", (unsigned long long)sum.nodes,
-			o.request ? "spans" : "invocations", (unsigned long long)sum.roots,
-			sum.roots == 1 ? "" : "s");
-	}
-	if (cli_loss_summary(&st) && status == CLI_OK)
-		status = CLI_FAIL;
+	struct found f = { &sum, o.request };
+	status = cli_report(&cc, &st, "records", "runs", more_stats, &f, status);
 	return cli_finish(status);
 }

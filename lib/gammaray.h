@@ -511,6 +511,11 @@ struct gr_critpath_opts {
 				    * fraction of the parent's duration (0.01, CRISP) */
 	double lengthening;        /* request: a server span may outlast its client by this
 				    * factor and is moved, not clipped (1.01, CRISP) */
+	int64_t since_us;          /* workflow: only runs whose root starts at or after */
+	int64_t until_us;          /* ... and before (GR_TIME_UNKNOWN: no bound) */
+	const char *function;      /* workflow: only runs whose root's function matches the
+				    * PCRE2 pattern (whole name), or NULL */
+	bool strict;               /* the first lost record or file is a fatal error */
 	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
 	/* Output sink (whole lines); returns 0 or a negative enum gr_err, which stops. */
 	int (*write)(void *ctx, const char *data, size_t len);
@@ -518,6 +523,9 @@ struct gr_critpath_opts {
 	/* Each lost record as it is met (severity 1); may be NULL. */
 	void (*diag)(void *ctx, int severity, const struct gr_error *e);
 	void *diag_ctx;
+	/* Progress while reading; may be NULL. */
+	void (*progress)(void *ctx, const struct gr_progress *p);
+	void *progress_ctx;
 };
 
 /* What a run found, for the summary line. */
@@ -525,6 +533,7 @@ struct gr_critpath_summary {
 	uint64_t roots;            /* roots (span trees with request) */
 	uint64_t runs;             /* of which analysed and written */
 	uint64_t untimed;          /* roots without a start, or nothing reachable ending */
+	uint64_t filtered;         /* roots left out by since, until or function */
 	uint64_t fallbacks;        /* paths that met a cycle (see gammaray-critpath(1)) */
 	uint64_t nodes, edges;     /* invocations and edges read (spans with request) */
 };

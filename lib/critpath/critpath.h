@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "gammaray.h"
+#include "common/fn_filter.h"
 #include "stream/graph.h"
 #include "common/strmap.h"
 
@@ -85,6 +86,7 @@ struct gr_cp {
 	size_t nslack, cap_slack; /* used, allocated */
 	uint64_t roots;           /* nodes without incoming edge */
 	uint64_t roots_untimed;   /* roots skipped: no start time, or nothing in R has an end */
+	uint64_t roots_filtered;  /* roots left out by --since, --until or --function */
 	uint64_t fallbacks;       /* runs whose walk back met a cycle */
 };
 
@@ -93,6 +95,9 @@ struct gr_cp_opts {
 	bool mark;                 /* set `critical` on the path's nodes and edges (and
 				    * on the synchronous callees descended into) */
 	const char *root;          /* analyse only this root (a request id), or NULL */
+	int64_t since_us;          /* only roots starting at or after (GR_TIME_UNKNOWN: any) */
+	int64_t until_us;          /* only roots starting before (GR_TIME_UNKNOWN: any) */
+	struct gr_fn_filter *fn;   /* only roots of a matching function, or NULL */
 	int64_t tolerance_us;      /* a synchronous callee may end this much after the
 				    * time its caller's path moves on (log clocks) */
 };

@@ -2,64 +2,44 @@
 #include <string.h>
 
 #include "critpath/critpath.h"
+#include "common/input.h"
 #include "common/reader.h"
 
 void gr_critpath_opts_init(struct gr_critpath_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->top = 5;
+	o->since_us = o->until_us = GR_TIME_UNKNOWN;
 	o->tolerance_us = 1000;
 	o->overlap = 0.01;
 	o->lengthening = 1.01;
 }
 
-/* Open one input; an unreadable one is counted lost and skipped. 1 when open. */
-static int open_input(const struct gr_critpath_opts *o, const char *path, struct gr_reader *r,
-		      struct gr_stats *st)
+/* The input loop's options for this run. */
+static struct gr_input_opts input_opts(const struct gr_critpath_opts *o)
 {
-	struct gr_error e = { 0 };
-
-	st->files++;
-	if (gr_reader_open(r, path, &e)) {
-		st->reason[GR_LOST_UNREADABLE]++;
-		if (o->diag)
-			o->diag(o->diag_ctx, 1, &e);
-		return 0;
-	}
-	gr_reader_limits(r, o->max_line, 0, 0);
-	return 1;
+	return (struct gr_input_opts){ .max_line = o->max_line, .strict = o->strict,
+				       .diag = o->diag, .diag_ctx = o->diag_ctx,
+				       .progress = o->progress, .progress_ctx = o->progress_ctx };
 }
 
-static void close_input(struct gr_reader *r, struct gr_stats *st)
+static int read_graph(void *ctx, struct gr_input *in, struct gr_error *err)
 {
-	st->bytes_in += r->bytes_in;
-	st->bytes += r->base + r->len;
-	gr_reader_release(r);
+	return gr_graph_read(ctx, &in->r, in->st, gr_input_diag, in, err);
 }
 
 int gr_critpath_read_graph(const struct gr_critpath_opts *o, const char *const *paths,
 			   size_t npaths, struct gr_graph *g, struct gr_stats *st,
 			   struct gr_error *err)
 {
-	static const char *const stdin_only[] = { "-" };
+	struct gr_input_opts io = input_opts(o);
 
-	if (!npaths) {
-		paths = stdin_only;
-		npaths = 1;
-	}
-	for (size_t i = 0; i < npaths; i++) {
-		struct gr_reader r;
-		if (!open_input(o, paths[i], &r, st))
-			continue;
-		int rc = gr_graph_read(g, &r, st, o->diag, o->diag_ctx, err);
-		close_input(&r, st);
-		/* a read error stops the run; the rest of the file is counted lost */
-		if (rc == GR_ERR_COMPRESS || rc == GR_ERR_IO)
-			st->reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return gr_input_each(&io, paths, npaths, read_graph, g, st, err);
+}
+
+static int read_spans(void *ctx, struct gr_input *in, struct gr_error *err)
+{
+	return gr_spans_read(ctx, &in->r, in->st, gr_input_diag, in, err);
 }
 
 static int workflow(const struct gr_critpath_opts *o, const char *const *paths, size_t npaths,
@@ -81,6 +61,12 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	co.mark = o->format == GR_CRITPATH_ANNOTATE;
 	co.tolerance_us = o->tolerance_us;
 	co.root = o->root;
+	co.since_us = o->since_us;
+	co.until_us = o->until_us;
+	if (o->function && !(co.fn = gr_fn_filter_new(o->function, err))) {
+		rc = err && err->code ? err->code : GR_ERR_NOMEM;
+		goto out;
+	}
 	if ((rc = gr_critpath_read_graph(o, paths, npaths, &g, st, err)))
 		goto out;
 	sum->nodes = g.nnodes;
@@ -90,6 +76,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	sum->roots = cp.roots;
 	sum->runs = cp.nruns;
 	sum->untimed = cp.roots_untimed;
+	sum->filtered = cp.roots_filtered;
 	sum->fallbacks = cp.fallbacks;
 	switch (o->format) {
 	case GR_CRITPATH_TEXT:
@@ -118,6 +105,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	else if (rc == GR_ERR_IO || rc == GR_ERR_PIPE)
 		gr_error_set(err, rc, "cannot write the output");
 out:
+	gr_fn_filter_free(co.fn);
 	gr_cp_stats_release(&cs);
 	gr_cp_release(&cp);
 	gr_graph_release(&g);
@@ -127,7 +115,7 @@ out:
 static int request(const struct gr_critpath_opts *o, const char *const *paths, size_t npaths,
 		   struct gr_stats *st, struct gr_critpath_summary *sum, struct gr_error *err)
 {
-	static const char *const stdin_only[] = { "-" };
+	struct gr_input_opts io = input_opts(o);
 	struct gr_spans sp;
 	struct gr_cp_req rq;
 	struct gr_cp_req_opts ro;
@@ -143,18 +131,7 @@ static int request(const struct gr_critpath_opts *o, const char *const *paths, s
 	ro.overlap = o->overlap;
 	ro.lengthening = o->lengthening;
 	ro.root = o->root;
-	if (!npaths) {
-		paths = stdin_only;
-		npaths = 1;
-	}
-	for (size_t i = 0; i < npaths && !rc; i++) {
-		struct gr_reader r;
-		if (!open_input(o, paths[i], &r, st))
-			continue;
-		rc = gr_spans_read(&sp, &r, st, o->diag, o->diag_ctx, err);
-		close_input(&r, st);
-	}
-	if (rc)
+	if ((rc = gr_input_each(&io, paths, npaths, read_spans, &sp, st, err)))
 		goto out;
 	sum->nodes = sp.n;
 	if ((rc = gr_cp_request(&sp, &ro, &rq, err)))
@@ -206,6 +183,10 @@ int gr_critpath(const struct gr_critpath_opts *o, const char *const *paths, size
 		return gr_error_set(err, GR_ERR_USAGE, "no output");
 	if (o->overlap < 0 || o->overlap >= 1 || o->lengthening < 1 || o->tolerance_us < 0)
 		return gr_error_set(err, GR_ERR_USAGE, "tolerances out of range");
+	if (o->request && (o->function || o->since_us != GR_TIME_UNKNOWN ||
+			   o->until_us != GR_TIME_UNKNOWN))
+		return gr_error_set(err, GR_ERR_USAGE, "--since, --until and --function select "
+				    "workflow runs; with --request use --root");
 	int rc = o->request ? request(o, paths, npaths, st, sum, err)
 			    : workflow(o, paths, npaths, st, sum, err);
 	st->events_out = sum->runs;

@@ -22,6 +22,7 @@ const char *gr_cp_seg_name(enum gr_cp_seg_type t)
 void gr_cp_opts_init(struct gr_cp_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->since_us = o->until_us = GR_TIME_UNKNOWN;
 	o->tolerance_us = 1000;
 }
 
@@ -505,6 +506,18 @@ static void wf_release(struct wf *w)
 	free(w->dfs);
 }
 
+/* --since, --until, --function: is this root's run wanted? */
+static bool root_wanted(const struct gr_cp_opts *o, const struct gr_node *r)
+{
+	if (o->since_us != GR_TIME_UNKNOWN &&
+	    (r->start_us == GR_TIME_UNKNOWN || r->start_us < o->since_us))
+		return false;
+	if (o->until_us != GR_TIME_UNKNOWN &&
+	    (r->start_us == GR_TIME_UNKNOWN || r->start_us >= o->until_us))
+		return false;
+	return !o->fn || (r->fn && gr_fn_filter_match(o->fn, r->fn, strlen(r->fn)));
+}
+
 int gr_cp_workflow(struct gr_graph *g, const struct gr_cp_opts *o, struct gr_cp *cp,
 		   struct gr_error *err)
 {
@@ -535,10 +548,17 @@ int gr_cp_workflow(struct gr_graph *g, const struct gr_cp_opts *o, struct gr_cp 
 		if (!w.visit || !w.done || !w.maxend || !w.callerend || !w.dfs)
 			goto out;
 	}
-	for (size_t i = 0; i < g->nnodes; i++)
-		if (g->nodes[i].in == GR_NONE)
-			roots[nroots++] = (uint32_t)i;
-	cp->roots += nroots;
+	for (size_t i = 0; i < g->nnodes; i++) {
+		const struct gr_node *nd = &g->nodes[i];
+		if (nd->in != GR_NONE)
+			continue;
+		cp->roots++;
+		if (!root_wanted(o, nd)) {
+			cp->roots_filtered++;
+			continue;
+		}
+		roots[nroots++] = (uint32_t)i;
+	}
 	if (o->root) {
 		uint32_t r = gr_graph_find(g, o->root, strlen(o->root));
 		if (r == GR_NONE || g->nodes[r].in != GR_NONE) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dot/dot.h"
+#include "common/input.h"
 #include "common/reader.h"
 
 void gr_dot_opts_init(struct gr_dot_opts *o)
@@ -144,74 +145,18 @@ static Agiddisc_t id_disc = { id_open, id_map, id_alloc, id_free, id_print, id_c
 
 /* --- the run ----------------------------------------------------------------------- */
 
-/* Losses while reading: passed on, the first one kept for --strict. */
-struct readctx {
-	const struct gr_dot_opts *o; /* diag callback */
-	struct gr_error first;       /* first loss */
-	bool lost;                   /* a loss happened */
-};
-
-static void on_read_diag(void *ctx, int severity, const struct gr_error *e)
+static int read_graph(void *ctx, struct gr_input *in, struct gr_error *err)
 {
-	struct readctx *rc = ctx;
-
-	if (severity && !rc->lost) {
-		rc->first = *e;
-		rc->lost = true;
-	}
-	/* under --strict the first loss is the error itself, reported once by the caller */
-	if (severity && rc->o->strict)
-		return;
-	if (rc->o->diag)
-		rc->o->diag(rc->o->diag_ctx, severity, e);
+	return gr_graph_read(ctx, &in->r, in->st, gr_input_diag, in, err);
 }
 
 static int read_inputs(struct gr_graph *g, const struct gr_dot_opts *o, const char *const *paths,
 		       size_t npaths, struct gr_stats *st, struct gr_error *err)
 {
-	static const char *const stdin_only[] = { "-" };
-	struct readctx rctx = { .o = o };
+	struct gr_input_opts io = { .max_line = o->max_line, .strict = o->strict,
+				    .diag = o->diag, .diag_ctx = o->diag_ctx };
 
-	if (!npaths) {
-		paths = stdin_only;
-		npaths = 1;
-	}
-	for (size_t i = 0; i < npaths; i++) {
-		struct gr_reader r;
-		struct gr_error e = { 0 };
-		st->files++;
-		if (gr_reader_open(&r, paths[i], &e)) {
-			st->reason[GR_LOST_UNREADABLE]++;
-			if (o->strict) {
-				*err = e;
-				return e.code ? e.code : GR_ERR_IO;
-			}
-			on_read_diag(&rctx, 1, &e);
-			continue;
-		}
-		gr_reader_limits(&r, o->max_line, 0, 0);
-		int rc = gr_graph_read(g, &r, st, on_read_diag, &rctx, &e);
-		st->bytes_in += r.bytes_in;
-		st->bytes += gr_reader_offset(&r);
-		gr_reader_release(&r);
-		if (rc == GR_ERR_COMPRESS || rc == GR_ERR_IO) {
-			/* the rest of this file is lost; go on with the next one */
-			st->reason[rc == GR_ERR_COMPRESS ? GR_LOST_COMPRESS : GR_LOST_UNREADABLE]++;
-			if (o->strict) {
-				*err = e;
-				return rc;
-			}
-			on_read_diag(&rctx, 1, &e);
-		} else if (rc) {
-			*err = e;
-			return rc;
-		}
-		if (o->strict && rctx.lost) {
-			*err = rctx.first;
-			return GR_ERR_DATA;
-		}
-	}
-	return 0;
+	return gr_input_each(&io, paths, npaths, read_graph, g, st, err);
 }
 
 static const char *const view_names[] = {
