@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/reader.h"
+#include "fetch/otel_span.h"
 #include "fetch/trace_text.h"
 #include "fetch/unit.h"
 
@@ -203,6 +204,7 @@ static void document(struct gr_unit *u, json_t *doc, int depth)
 		 * took (a NUL byte after a number) */
 		char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		bool done = text && (trace_text(u, text, strlen(text)) ||
+				     gr_awsspans_record(u, text, strlen(text), true) ||
 				     (depth > 0 && gr_unit_lambda_json(u, text, strlen(text))));
 		free(text);
 		if (done)
@@ -427,7 +429,7 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 		}
 		u->line = line;
 		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n) ||
-		    trace_text(u, doc, n)) {
+		    trace_text(u, doc, n) || gr_awsspans_record(u, doc, n, true)) {
 			gr_unit_flush(u);
 			continue;
 		}
