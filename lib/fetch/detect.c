@@ -522,8 +522,15 @@ out:
 	gr_reader_release(&r);
 }
 
+/* A log event's message that is an aws/spans record. */
+static bool other_event(struct gr_unit *u, const char *msg, size_t n)
+{
+	return gr_awsspans_maybe(msg, n) && gr_awsspans_record(u, msg, n, false);
+}
+
 int gr_unit_run(struct gr_unit *u)
 {
+	u->other_event = other_event;
 	for (size_t i = 0; i < u->spec->nfiles && !u->fatal; i++)
 		read_file(u, u->spec->files[i]);
 	return gr_unit_finish(u);

@@ -8,7 +8,6 @@
 
 #include "common/json_scan.h"
 #include "common/reader.h"
-#include "fetch/otel_span.h"
 
 #define FLUSH_AT (1u << 20) /* hand output to the ordered writer past this size */
 
@@ -780,7 +779,7 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 	}
 	if (msg[0] == '{') {
 		/* the log group aws/spans (Transaction Search): one span per event */
-		if (gr_awsspans_maybe(msg, n) && gr_awsspans_record(u, msg, n, false))
+		if (u->other_event && u->other_event(u, msg, n))
 			return;
 		if (!json_worth_parsing(u, msg, n)) {
 			if (out_of_range(u, ts))
