@@ -226,9 +226,9 @@ static struct gr_str first_str(const struct gr_jv *v, struct gr_buf *dec)
 void gr_os_fill(struct gr_xseg *s, const struct gr_jv *a, const struct gr_os_res *res,
 		struct gr_buf *dec)
 {
-	const struct gr_jv *h = a[GR_OS_HTTP_RESPONSE].t != GR_JT_NONE ? &a[GR_OS_HTTP_RESPONSE]
-								      : &a[GR_OS_HTTP];
-	int64_t http = gr_os_int(h, dec);
+	int64_t http = gr_os_int(&a[GR_OS_HTTP_RESPONSE], dec);
+	if (a[GR_OS_HTTP_RESPONSE].t == GR_JT_NONE || a[GR_OS_HTTP_RESPONSE].t == GR_JT_OBJ)
+		http = gr_os_int(&a[GR_OS_HTTP], dec); /* absent, or an array value */
 	bool client = gr_str_is(s->kind, "client") || gr_str_is(s->kind, "producer");
 
 	s->http = http >= 100 && http <= 999 ? (int)http : 0;
