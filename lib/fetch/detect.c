@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/reader.h"
+#include "fetch/otel_span.h"
 #include "fetch/trace_text.h"
 #include "fetch/unit.h"
 
@@ -203,6 +204,7 @@ static void document(struct gr_unit *u, json_t *doc, int depth)
 		 * took (a NUL byte after a number) */
 		char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		bool done = text && (trace_text(u, text, strlen(text)) ||
+				     gr_awsspans_record(u, text, strlen(text), true) ||
 				     (depth > 0 && gr_unit_lambda_json(u, text, strlen(text))));
 		free(text);
 		if (done)
@@ -427,7 +429,7 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 		}
 		u->line = line;
 		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n) ||
-		    trace_text(u, doc, n)) {
+		    trace_text(u, doc, n) || gr_awsspans_record(u, doc, n, true)) {
 			gr_unit_flush(u);
 			continue;
 		}
@@ -566,8 +568,15 @@ out:
 	gr_reader_release(&r);
 }
 
+/* A log event's message that is an aws/spans record. */
+static bool other_event(struct gr_unit *u, const char *msg, size_t n)
+{
+	return gr_awsspans_maybe(msg, n) && gr_awsspans_record(u, msg, n, false);
+}
+
 int gr_unit_run(struct gr_unit *u)
 {
+	u->other_event = other_event;
 	for (size_t i = 0; i < u->spec->nfiles && !u->fatal; i++)
 		read_file(u, u->spec->files[i]);
 	return gr_unit_finish(u);

@@ -235,7 +235,7 @@ static void references(struct gr_xseg *s, struct gr_xlink *links, const struct g
 				links[s->nlinks++] = (struct gr_xlink){
 					rt, rid,
 					ff ? (struct gr_str){ "follows_from", 12 }
-					   : (struct gr_str){ "child_of", 8 } };
+					   : (struct gr_str){ "child_of", 8 }, { NULL, 0 } };
 			continue;
 		}
 		if (!ff && !s->parent.n)

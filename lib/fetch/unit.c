@@ -18,7 +18,11 @@ struct interval {
 	const char *req;      /* request id (arena) */
 	int64_t s_ts, e_ts;   /* START and END/REPORT envelope times */
 	uint64_t s_seq, e_seq;/* their positions in the unit */
+	int64_t m_ts;         /* the latest END among this one and those that started
+			       * before it (sorted), for concurrent invocations */
+	uint64_t m_seq;       /* ...and its position */
 	bool has_end;         /* END or REPORT seen */
+	bool m_any;           /* m_ts, m_seq are set */
 };
 
 /* A log stream of this unit: its names, function, and attribution state. */
@@ -343,7 +347,7 @@ static void interval_start(struct gr_unit *u, struct gr_stream *s, struct gr_str
 		return;
 	}
 	struct interval *iv = &s->iv[s->niv];
-	*iv = (struct interval){ r, ts, 0, u->seq, 0, false };
+	*iv = (struct interval){ r, ts, 0, u->seq, 0, 0, 0, false, false };
 	int added;
 	uint32_t *slot = gr_strmap_put(&s->iv_ix, r, req.n, (uint32_t)s->niv, &added);
 	if (!slot) {
@@ -448,11 +452,19 @@ static int cmp_interval(const void *a, const void *b, void *by_time)
 	return cmp_key(*(const bool *)by_time, x->s_ts, x->s_seq, y->s_ts, y->s_seq);
 }
 
-/* The invocation whose START..END holds (ts, seq), or NULL. iv is sorted. */
-static const char *attribute(const struct gr_stream *s, int64_t ts, uint64_t seq)
+/*
+ * The invocation whose START..END holds (ts, seq), or NULL. iv is sorted. Where
+ * invocations run at once in one environment (Lambda Managed Instances) several
+ * may hold it: *ambiguous is then set and NULL returned. An invocation without an
+ * END holds what follows it until the next START, as one at a time does.
+ */
+static const char *attribute(const struct gr_stream *s, int64_t ts, uint64_t seq,
+			     bool *ambiguous)
 {
 	size_t lo = 0, hi = s->niv;
+	const char *found = NULL;
 
+	*ambiguous = false;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (cmp_key(s->by_time, s->iv[mid].s_ts, s->iv[mid].s_seq, ts, seq) <= 0)
@@ -463,9 +475,23 @@ static const char *attribute(const struct gr_stream *s, int64_t ts, uint64_t seq
 	if (lo == 0)
 		return NULL;
 	const struct interval *iv = &s->iv[lo - 1];
-	if (iv->has_end && cmp_key(s->by_time, iv->e_ts, iv->e_seq, ts, seq) < 0)
-		return NULL;
-	return iv->req;
+	if (!iv->has_end || cmp_key(s->by_time, iv->e_ts, iv->e_seq, ts, seq) >= 0)
+		found = iv->req;
+	/* earlier invocations still running: only those whose END is later */
+	for (size_t j = lo - 1; j-- > 0;) {
+		const struct interval *e = &s->iv[j];
+		if (!e->m_any || cmp_key(s->by_time, e->m_ts, e->m_seq, ts, seq) < 0)
+			break;
+		if (!e->has_end || cmp_key(s->by_time, e->e_ts, e->e_seq, ts, seq) < 0 ||
+		    (found && !strcmp(found, e->req)))
+			continue;
+		if (found) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = e->req;
+	}
+	return found;
 }
 
 static void resolve_deferred(struct gr_unit *u)
@@ -475,14 +501,36 @@ static void resolve_deferred(struct gr_unit *u)
 		if (s->niv < 2)
 			continue;
 		qsort_r(s->iv, s->niv, sizeof(*s->iv), cmp_interval, &s->by_time);
+		for (size_t j = 0; j < s->niv; j++) {
+			struct interval *iv = &s->iv[j], *prev = j ? &s->iv[j - 1] : NULL;
+			if (prev && prev->m_any) {
+				iv->m_any = true;
+				iv->m_ts = prev->m_ts;
+				iv->m_seq = prev->m_seq;
+			}
+			if (iv->has_end && (!iv->m_any || cmp_key(s->by_time, iv->m_ts, iv->m_seq,
+								  iv->e_ts, iv->e_seq) < 0)) {
+				iv->m_any = true;
+				iv->m_ts = iv->e_ts;
+				iv->m_seq = iv->e_seq;
+			}
+		}
 	}
 	for (size_t i = 0; i < u->ndeferred && !u->fatal; i++) {
 		struct gr_deferred *d = &u->deferred[i];
 		struct gr_stream *s = &u->streams[d->stream];
-		const char *req = attribute(s, d->ts, d->seq);
+		bool ambiguous;
+		const char *req = attribute(s, d->ts, d->seq, &ambiguous);
 		u->file = d->file;
 		u->line = d->line;
 		u->rec_out = false;
+		if (ambiguous) {
+			gr_unit_lost(u, GR_LOST_NO_REQUEST,
+				     "%s without a request id inside the START..END of several "
+				     "invocations running at once",
+				     d->marker ? "GAMMARAY marker" : "error line");
+			continue;
+		}
 		if (!req) {
 			gr_unit_lost(u, GR_LOST_NO_REQUEST,
 				     "%s without a request id outside any START..END of its log stream",
@@ -780,6 +828,9 @@ void gr_unit_log_event(struct gr_unit *u, struct gr_stream *s, int64_t ts, const
 		return;
 	}
 	if (msg[0] == '{') {
+		/* the log group aws/spans (Transaction Search): one span per event */
+		if (u->other_event && u->other_event(u, msg, n))
+			return;
 		if (!json_worth_parsing(u, msg, n)) {
 			if (out_of_range(u, ts))
 				gr_unit_skip(u, GR_SKIP_FILTERED);

@@ -58,6 +58,10 @@ struct gr_unit {
 
 	struct gr_reader_cache *rcache;  /* the worker's reusable read buffers, or NULL */
 
+	/* a log message that is a record of another format (aws/spans spans): read
+	 * it and return true, else false with nothing counted; NULL: none */
+	bool (*other_event)(struct gr_unit *u, const char *msg, size_t n);
+
 	/* flush hook: called when out grows past a threshold (ordered streaming) */
 	int (*flush)(struct gr_unit *u);
 	void *flush_ctx;

@@ -206,9 +206,11 @@ static bool on_report(struct gr_infer *inf)
 			n->flags |= NF_COLD;
 		else
 			n->flags &= (uint8_t)~NF_COLD;
-		if (ev->trace.n && ev->segment.n)
-			n->report_seg = gr_inf_fp2(T_SEG, ev->trace.p, ev->trace.n, ev->segment.p,
-						ev->segment.n);
+		if (ev->trace.n && ev->segment.n) {
+			char tb[33];
+			struct gr_str t = gr_inf_trace_norm(ev->trace, tb);
+			n->report_seg = gr_inf_fp2(T_SEG, t.p, t.n, ev->segment.p, ev->segment.n);
+		}
 	}
 	set_trace(inf, n, ev->trace);
 	return true;
@@ -358,7 +360,7 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 	case GR_EV_SEGMENT:
 		if (ev->start_us != GR_TIME_UNKNOWN && ev->start_us > inf->newest)
 			inf->newest = ev->start_us;
-		used = gr_inf_segment(inf);
+		used = ev->kind.n ? gr_inf_span(inf) : gr_inf_segment(inf);
 		break;
 	case GR_EV_LOG:
 		inf->st.io.reason[GR_SKIP_UNUSED]++;

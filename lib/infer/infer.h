@@ -19,6 +19,16 @@ bool gr_inf_segment(struct gr_infer *inf);
  * segment ids, and X-Ray statuses. */
 void gr_inf_xray_finalize(struct gr_infer *inf, const uint32_t *nodes, size_t n);
 
+/* --- infer_spans.c: OpenTelemetry spans --------------------------------------- */
+
+/* A segment record with a span kind (inf->ev, changed): an OpenTelemetry span,
+ * read as the X-Ray segment it stands for. Returns true when used. */
+bool gr_inf_span(struct gr_infer *inf);
+/* Join the invocation spans read without a request id to the invocation whose
+ * trace id, function and START..END they share, else to a node of their own,
+ * "span:<trace>/<span>". Before linking. */
+void gr_inf_spans_join(struct gr_infer *inf);
+
 /* --- infer_link.c: edges --------------------------------------------------- */
 
 /* Make the edges into each of the given nodes (every node when NULL). */

@@ -20,6 +20,8 @@ void gr_inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool 
 {
 	if (inf->fatal)
 		return;
+	if (!nodes)
+		gr_inf_spans_join(inf);
 	gr_inf_xray_finalize(inf, nodes, n);
 	gr_inf_keytime(inf, nodes, n);
 	gr_inf_link_nodes(inf, nodes, n);
@@ -206,7 +208,7 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 		if (s->role == XR_SVC && s->node != INF_NONE &&
 		    INF_NODE(inf, s->node)->xsvc == INF_NONE)
 			INF_NODE(inf, s->node)->xsvc = si;
-		if (s->role == XR_FN && s->parent) {
+		if ((s->role == XR_FN || s->role == XR_LINKS) && s->parent) {
 			int added;
 			uint32_t *head = gr_fpmap_put(&inf->fnseg_ix, s->parent, si, &added);
 			if (!head)
@@ -430,6 +432,7 @@ void gr_inf_window_step(struct gr_infer *inf)
 
 void gr_inf_window_finish(struct gr_infer *inf)
 {
+	gr_inf_spans_join(inf);
 	uint32_t *rel = malloc((inf->nodes.n + 1) * sizeof(*rel));
 	size_t n = 0;
 

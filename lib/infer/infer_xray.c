@@ -122,9 +122,12 @@ static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *
 	struct gr_js it;
 	struct gr_ev_link l;
 
+	char tb[33], ib[33];
+
 	gr_ev_links_begin(&it, &ev->links);
 	while (gr_ev_link_next(&it, &l)) {
-		struct gr_str t = l.trace.n ? l.trace : ev->trace;
+		struct gr_str t = gr_inf_trace_norm(l.trace.n ? l.trace : ev->trace, tb);
+		l.id = gr_inf_id_norm(l.id, ib);
 		uint32_t li = (uint32_t)inf->links.n;
 		struct gr_inf_link *lk = gr_inf_vec_push(inf, &inf->links, sizeof(*lk));
 		if (!lk)
@@ -150,6 +153,14 @@ static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *
 
 bool gr_inf_segment(struct gr_infer *inf)
 {
+	char tb[33];
+	struct gr_str written = inf->ev.trace; /* the trace id as written, for the graph */
+	/* X-Ray and W3C ids of one trace are one trace */
+	/* (these point at the copies below until the call returns) */
+	inf->ev.trace = gr_inf_trace_norm(inf->ev.trace, tb);
+	char ib[33], pb[33];
+	inf->ev.id = gr_inf_id_norm(inf->ev.id, ib);
+	inf->ev.parent = gr_inf_id_norm(inf->ev.parent, pb);
 	const struct gr_event *ev = &inf->ev;
 
 	if (!ev->trace.n || !ev->id.n || ev->start_us == GR_TIME_UNKNOWN) {
@@ -232,7 +243,7 @@ bool gr_inf_segment(struct gr_infer *inf)
 				if (n->xsvc == INF_NONE)
 					n->xsvc = si;
 				if (!n->trace)
-					n->trace = gr_inf_pack_str(inf, ev->trace.p, ev->trace.n);
+					n->trace = gr_inf_pack_str(inf, written.p, written.n);
 				if (!n->fn && ev->name.n)
 					n->fn = gr_inf_intern(inf, ev->name.p, ev->name.n);
 			}

@@ -125,6 +125,7 @@ static void links(struct gr_jw *w, const struct gr_xlink *l, size_t n)
 		gr_ev_opt_str(w, "trace", l[i].trace);
 		gr_jw_str(w, "id", l[i].id.p, l[i].id.n);
 		gr_ev_opt_str(w, "ref", l[i].ref);
+		gr_ev_opt_str(w, "msg_id", l[i].msg);
 		gr_jw_obj_end(w);
 	}
 	gr_jw_arr_end(w);
@@ -179,6 +180,14 @@ void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s)
 		gr_jw_bool(w, "fault", true);
 	if (s->throttle)
 		gr_jw_bool(w, "throttle", true);
+	gr_ev_opt_str(w, "rpc", s->rpc);
+	gr_ev_opt_str(w, "invoked", s->invoked);
+	gr_ev_opt_str(w, "msg_id", s->msg_id);
+	gr_ev_opt_str(w, "msys", s->msys);
+	gr_ev_opt_str(w, "bucket", s->bucket);
+	gr_ev_opt_str(w, "s3key", s->s3key);
+	if (s->cold)
+		gr_jw_bool(w, "cold", true);
 	links(w, s->links, s->nlinks);
 	id_array(w, "precursors", s->precursors, s->nprecursors);
 	gr_jw_end(w);
@@ -214,10 +223,13 @@ static const struct ev_field ev_fields[] = {
 	FLD("msg", F_STR, msg),
 	FLD("ref", F_STR, ref),
 	FLD("req", F_STR, req),
+	FLD("rpc", F_STR, rpc),
 	FLD("sub", F_BOOL, sub),
 	FLD("svc", F_STR, svc),
+	FLD("cold", F_BOOL, cold),
 	FLD("http", F_INT, http),
 	FLD("kind", F_STR, kind),
+	FLD("msys", F_STR, msys),
 	FLD("name", F_STR, name),
 	FLD("type", F_TYPE, type_name),
 	FLD("error", F_ERROR, error),
@@ -227,19 +239,23 @@ static const struct ev_field ev_fields[] = {
 	FLD("links", F_ARR, links),
 	FLD("phase", F_STR, phase),
 	FLD("queue", F_STR, queue),
+	FLD("s3key", F_STR, s3key),
 	FLD("table", F_STR, table),
 	FLD("topic", F_STR, topic),
 	FLD("trace", F_STR, trace),
+	FLD("bucket", F_STR, bucket),
 	FLD("detail", F_STR, detail),
 	FLD("dur_us", F_INT, dur_us),
 	FLD("end_us", F_INT, end_us),
 	FLD("mem_mb", F_INT, mem_mb),
+	FLD("msg_id", F_STR, msg_id),
 	FLD("origin", F_STR, origin),
 	FLD("parent", F_STR, parent),
 	FLD("status", F_STATUS, status),
 	FLD("stream", F_STR, stream),
 	FLD("fn_from", F_STR, fn_from),
 	FLD("init_us", F_INT, init_us),
+	FLD("invoked", F_STR, invoked),
 	FLD("runtime", F_STR, runtime),
 	FLD("sampled", F_SAMPLED, sampled),
 	FLD("segment", F_STR, segment),
@@ -259,7 +275,7 @@ static const struct ev_field ev_fields[] = {
 static const struct ev_field *ev_field_find(const char *k, size_t n)
 {
 	/* first entry of each key length 1..11 in ev_fields (ev_fields is sorted by length) */
-	static const unsigned char first[13] = { 0, 0, 2, 7, 14, 18, 28, 36, 42, 45, 48, 51, 52 };
+	static const unsigned char first[13] = { 0, 0, 2, 7, 15, 21, 32, 42, 49, 52, 55, 58, 59 };
 
 	if (n < 1 || n > 11)
 		return NULL;
@@ -449,6 +465,9 @@ bool gr_ev_link_next(struct gr_js *it, struct gr_ev_link *out)
 			} else if (gr_jv_is(&k, "ref", 3)) {
 				out->ref.p = v.p;
 				out->ref.n = v.n;
+			} else if (gr_jv_is(&k, "msg_id", 6)) {
+				out->msg.p = v.p;
+				out->msg.n = v.n;
 			}
 		}
 		if (out->id.n)

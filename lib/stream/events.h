@@ -50,6 +50,7 @@ struct gr_xlink {
 	struct gr_str trace; /* linked trace id */
 	struct gr_str id;    /* linked (sub)segment id */
 	struct gr_str ref;   /* aws.xray.reserved.reference_type: "parent", "child" */
+	struct gr_str msg;   /* OpenTelemetry: the link's messaging.message.id */
 };
 
 /* One X-Ray segment or subsegment, flattened. Slices point into the input. */
@@ -65,6 +66,11 @@ struct gr_xseg {
 	struct gr_str kind;               /* Jaeger/OTLP: span kind, "server", "client"... */
 	struct gr_str ref;                /* Jaeger: "follows_from" when the parent is
 					   * referenced so (absent: child of) */
+	struct gr_str rpc;                /* OpenTelemetry: rpc.service ("Lambda", "SQS") */
+	struct gr_str invoked;            /* OpenTelemetry: faas.invoked_name (the callee) */
+	struct gr_str msg_id, msys;       /* messaging.message.id, messaging.system */
+	struct gr_str bucket, s3key;      /* aws.s3.bucket, aws.s3.key */
+	bool cold;                        /* OpenTelemetry: faas.coldstart */
 	int64_t start_us, end_us;         /* end_us -1 when in progress */
 	int http;                         /* http.response.status, 0 if absent */
 	bool sub;                         /* a subsegment (embedded or independent) */
@@ -143,7 +149,11 @@ struct gr_event {
 	bool seg_error, fault, throttle;
 	struct gr_str svc, kind;    /* Jaeger/OTLP: service name, span kind */
 	struct gr_str ref;          /* Jaeger: "follows_from" (absent: child of) */
-	struct gr_str links;        /* raw JSON array [{"trace","id","ref"}], or empty */
+	struct gr_str links;        /* raw JSON array [{"trace","id","ref","msg_id"}], or empty */
+	struct gr_str rpc, invoked; /* OpenTelemetry: rpc.service, faas.invoked_name */
+	struct gr_str msg_id, msys; /* messaging.message.id, messaging.system */
+	struct gr_str bucket, s3key;/* aws.s3.bucket, aws.s3.key */
+	bool cold;                  /* faas.coldstart */
 	struct gr_str precursors;   /* raw JSON array of ids, or empty */
 };
 
@@ -164,6 +174,7 @@ struct gr_ev_link {
 	struct gr_str trace;  /* linked trace id (may be empty: same trace) */
 	struct gr_str id;     /* linked (sub)segment id */
 	struct gr_str ref;    /* "parent", "child", or empty */
+	struct gr_str msg;    /* OpenTelemetry: messaging.message.id, or empty */
 };
 
 /*

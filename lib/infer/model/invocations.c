@@ -285,7 +285,7 @@ bool gr_inf_node_xspan(const struct gr_infer *inf, const struct gr_inf_node *n, 
 		return false;
 	uint32_t *head = gr_fpmap_get(&inf->fnseg_ix, segs[n->xsvc].key);
 	for (uint32_t fi = head ? *head : INF_NONE; fi != INF_NONE; fi = segs[fi].next) {
-		if (found && segs[fi].t0 < *t0)
+		if (segs[fi].role != XR_FN || (found && segs[fi].t0 < *t0))
 			continue;
 		found = true;
 		*t0 = segs[fi].t0;
@@ -518,6 +518,53 @@ uint32_t gr_inf_seg_find(const struct gr_infer *inf, uint64_t key)
 	return v ? *v : INF_NONE;
 }
 
+struct gr_str gr_inf_trace_norm(struct gr_str t, char out[33])
+{
+	const char *p = t.p;
+	size_t k = 0;
+
+	if (t.n == 35 && p[0] == '1' && p[1] == '-' && p[10] == '-') {
+		for (size_t i = 2; i < 35; i++)
+			if (i != 10)
+				out[k++] = p[i];
+	} else if (t.n == 32) {
+		memcpy(out, p, 32);
+		k = 32;
+	} else {
+		return t;
+	}
+	for (size_t i = 0; i < 32; i++) {
+		char c = out[i];
+		if (c >= 'A' && c <= 'F')
+			out[i] = (char)(c - 'A' + 'a');
+		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return t;
+	}
+	out[32] = '\0';
+	return (struct gr_str){ out, 32 };
+}
+
+struct gr_str gr_inf_id_norm(struct gr_str s, char out[33])
+{
+	bool upper = false;
+
+	if (s.n > 32)
+		return s;
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (c >= 'A' && c <= 'F')
+			upper = true;
+		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return s;
+	}
+	if (!upper)
+		return s;
+	for (size_t i = 0; i < s.n; i++)
+		out[i] = s.p[i] >= 'A' && s.p[i] <= 'F' ? (char)(s.p[i] - 'A' + 'a') : s.p[i];
+	out[s.n] = '\0';
+	return (struct gr_str){ out, s.n };
+}
+
 uint32_t gr_inf_seg_owner(const struct gr_infer *inf, uint32_t si)
 {
 	for (int steps = 0; si != INF_NONE && steps < 64; steps++) {
@@ -526,6 +573,7 @@ uint32_t gr_inf_seg_owner(const struct gr_infer *inf, uint32_t si)
 		case XR_SVC:
 			return s->node;
 		case XR_FN:
+		case XR_LINKS:
 		case XR_SUB:
 		case XR_CALL:
 			si = gr_inf_seg_find(inf, s->parent);

@@ -172,6 +172,8 @@ enum gr_inf_role {
 	XR_SUB,       /* a subsegment that is not a call (Invocation, Attempt #1, custom) */
 	XR_CALL,      /* an SDK call subsegment (namespace aws or an operation) */
 	XR_SERVICE,   /* a service's own or inferred segment (SNS topic, API Gateway...) */
+	XR_LINKS,     /* OpenTelemetry: a span just below an invocation's span that holds
+		       * span links (an SQS consumer's "process" span), indexed as XR_FN */
 };
 
 enum gr_inf_seg_flag {
@@ -180,6 +182,8 @@ enum gr_inf_seg_flag {
 	XF_FAULT = 1 << 2,     /* fault or error flag */
 	XF_PROGRESS = 1 << 3,  /* in progress (a complete copy replaces it) */
 	XF_APIGW = 1 << 4,     /* API Gateway stage: a root for the marker contract */
+	XF_OTEL = 1 << 5,      /* XR_SVC from an OpenTelemetry span (joined by trace) */
+	XF_COLD = 1 << 6,      /* XR_SVC: the span says faas.coldstart */
 };
 
 /* One X-Ray segment or subsegment (leaves that lead nowhere are not kept). */
@@ -194,6 +198,8 @@ struct gr_inf_seg {
 	uint8_t role;       /* enum gr_inf_role */
 	uint8_t kind;       /* XR_CALL, XR_SERVICE: enum gr_kind, NONE if another service */
 	uint8_t flags;      /* enum gr_inf_seg_flag */
+	const char *fn;     /* XF_OTEL: the span's function (interned), or NULL */
+	uint64_t thi, tlo;  /* XF_OTEL: the trace id's 128 bits */
 };
 
 /* A function-level edge: some invocation of a caused one of b. */
@@ -402,6 +408,14 @@ bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, st
 /* The last path element of an ARN-like name after sep ("arn:...:table/T/stream/x" ->
  * "T" for "table/"), or the name itself. */
 struct gr_str gr_inf_arn_name(struct gr_str s, const char *after);
+
+/* A trace id as W3C writes it: X-Ray's "1-8hex-24hex" and 32 hex digits of any
+ * case become 32 lower-case hex digits in out (the same trace for a mixed fleet);
+ * anything else is returned as it is. */
+struct gr_str gr_inf_trace_norm(struct gr_str t, char out[33]);
+/* A (sub)segment or span id of up to 32 hex digits, lower-cased into out when it
+ * has upper-case ones (ids are case-insensitive); else s as it is. */
+struct gr_str gr_inf_id_norm(struct gr_str s, char out[33]);
 
 /* The invocation a (sub)segment belongs to, or INF_NONE (a service's segment). */
 uint32_t gr_inf_seg_owner(const struct gr_infer *inf, uint32_t seg);
