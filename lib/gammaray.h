@@ -115,6 +115,8 @@ enum gr_reason {
 
 /* "app-log", "bad-json"... as printed by --stats. */
 const char *gr_reason_name(enum gr_reason r);
+/* The reason of a name (n bytes), or -1 for a name this version does not know. */
+int gr_reason_from_name(const char *name, size_t n);
 /* True for reasons that count files rather than records. */
 bool gr_reason_is_file(enum gr_reason r);
 static inline bool gr_reason_is_lost(enum gr_reason r)

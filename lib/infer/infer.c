@@ -327,6 +327,39 @@ static int on_header(struct gr_infer *inf)
 }
 
 /* One line of input. */
+/* What an upstream stage read and lost: summed per stage, written again at the end
+ * of the graph stream (gammaray-graph(5)). */
+static bool on_stats(struct gr_infer *inf, const char *line, size_t n)
+{
+	char stage[16];
+	struct gr_stats add;
+	uint64_t unknown = 0;
+	size_t i;
+
+	memset(&add, 0, sizeof(add));
+	if (gr_ev_stats_parse(line, n, stage, sizeof(stage), &add, &unknown)) {
+		gr_inf_lost(inf, GR_LOST_BAD_RECORD, "stats record that cannot be read");
+		return false;
+	}
+	if (unknown)
+		gr_inf_notice(inf, "stats record of stage '%s' names reasons this version does "
+			      "not know (%llu records); they are left out", stage,
+			      (unsigned long long)unknown);
+	for (i = 0; i < inf->nupstream; i++)
+		if (!strcmp(inf->upstream_stage[i], stage))
+			break;
+	if (i == inf->nupstream) {
+		if (i == GR_INF_STAGES) {
+			gr_inf_notice(inf, "stats record of a fifth stage '%s' left out", stage);
+			return false;
+		}
+		snprintf(inf->upstream_stage[i], sizeof(inf->upstream_stage[i]), "%s", stage);
+		inf->nupstream++;
+	}
+	gr_stats_add(&inf->upstream[i], &add);
+	return true;
+}
+
 static void record(struct gr_infer *inf, const char *line, size_t n)
 {
 	struct gr_event *ev = &inf->ev;
@@ -357,6 +390,7 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 	case GR_EV_INIT_REPORT: used = on_init_report(inf); break;
 	case GR_EV_STREAM: used = on_stream(inf); break;
 	case GR_EV_MARKER: used = on_marker(inf); break;
+	case GR_EV_STATS: used = on_stats(inf, line, n); break;
 	case GR_EV_SEGMENT:
 		if (ev->start_us != GR_TIME_UNKNOWN && ev->start_us > inf->newest)
 			inf->newest = ev->start_us;
@@ -553,6 +587,12 @@ int gr_infer_finish(struct gr_infer *inf, struct gr_error *err)
 	}
 	if (!inf->fatal)
 		gr_inf_find_loops(inf);
+	if (!inf->fatal) {
+		int rc = gr_inf_write_stats(inf);
+		if (rc)
+			gr_inf_fail(inf, rc, rc == GR_ERR_NOMEM ? "out of memory"
+					   : "cannot write the output");
+	}
 	inf->st.loops = (const char *const *)inf->loops.v;
 	inf->st.nloops = inf->loops.n;
 	return inf->fatal;

@@ -6,6 +6,7 @@
 
 #include "common/json_scan.h"
 #include "common/jsonw.h"
+#include "gammaray.h"
 
 /* Invocation outcome as Lambda states it. */
 enum gr_status { GR_STATUS_NONE, GR_STATUS_OK, GR_STATUS_ERROR, GR_STATUS_TIMEOUT };
@@ -84,6 +85,21 @@ struct gr_xseg {
 
 void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s);
 
+/*
+ * {"type":"stats","stage":S,"files":...,"skipped":{...},"lost":{...}}: what one stage
+ * of the pipeline read, wrote, skipped and lost (gammaray-events(5), gammaray-graph(5)),
+ * so that later stages can say what was lost upstream. The members are those of
+ * gammaray-stats(5); reasons with no count are left out.
+ */
+void gr_ev_stats(struct gr_jw *w, const char *stage, const struct gr_stats *st);
+/*
+ * Read a stats record back: stage (at most stage_size - 1 bytes, NUL-terminated) and
+ * the counts added to *st (reason names this version does not know are counted in
+ * *unknown). 0, or GR_ERR_JSON / GR_ERR_FORMAT when the line is not one.
+ */
+int gr_ev_stats_parse(const char *line, size_t n, char *stage, size_t stage_size,
+		      struct gr_stats *st, uint64_t *unknown);
+
 /* "ok", "error", "timeout" or NULL. */
 const char *gr_status_name(enum gr_status s);
 
@@ -105,6 +121,7 @@ enum gr_ev_type {
 	GR_EV_LOG,
 	GR_EV_STREAM,
 	GR_EV_SEGMENT,
+	GR_EV_STATS,       /* {"type":"stats","stage":...}: what a stage read and lost */
 };
 
 /*

@@ -9,6 +9,10 @@
 #include "stream/events.h"
 #include "common/reader.h"
 
+/* What a record reader returns when memory ran out: told apart from a bad record
+ * by identity, not by its text. */
+static const char NOMEM[] = "out of memory";
+
 static const char *const kind_names[GR_KIND_COUNT] = {
 	[GR_KIND_S3] = "s3",
 	[GR_KIND_DYNAMODB] = "dynamodb",
@@ -316,7 +320,7 @@ static const char *read_node(struct gr_graph *g, const struct rec *r, struct gr_
 		return "node with a number beyond +-2^60";
 	uint32_t ix = gr_graph_node(g, id, n);
 	if (ix == GR_NONE)
-		return "out of memory";
+		return NOMEM;
 	struct gr_node *nd = &g->nodes[ix];
 	nd->stub = false;
 	if ((s = rstr(r, K_FN, scratch, &n)))
@@ -358,7 +362,7 @@ static const char *read_edge(struct gr_graph *g, const struct rec *r, struct gr_
 	e.from = gr_graph_node(g, from, fn);
 	e.to = gr_graph_node(g, to, tn);
 	if (e.from == GR_NONE || e.to == GR_NONE)
-		return "out of memory";
+		return NOMEM;
 	e.sync = rtrue(r, K_SYNC);
 	e.critical = rtrue(r, K_CRITICAL);
 	if ((s = rstr(r, K_EVIDENCE, scratch, &n)))
@@ -374,7 +378,7 @@ static const char *read_edge(struct gr_graph *g, const struct rec *r, struct gr_
 			e.confidence = (double)x;
 	}
 	if (gr_graph_add_edge(g, &e) == GR_NONE)
-		return "out of memory";
+		return NOMEM;
 	return NULL;
 }
 
@@ -526,9 +530,9 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 			rc = GR_ERR_FORMAT;
 			break;
 		} else if (keep_extra(g, line, n)) {
-			bad = "out of memory";
+			bad = NOMEM;
 		}
-		if (bad && !strcmp(bad, "out of memory")) {
+		if (bad == NOMEM) {
 			gr_error_set(err, GR_ERR_NOMEM, "out of memory");
 			rc = GR_ERR_NOMEM;
 			break;

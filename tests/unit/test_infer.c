@@ -6,6 +6,7 @@
 
 #include "common/buf.h"
 #include "gammaray.h"
+#include "stats_line.h"
 
 #define HDR "{\"type\":\"gammaray-events\",\"v\":1}\n"
 #define R1 "11111111-1111-4111-8111-111111111111"
@@ -57,6 +58,9 @@ static struct run run_opts(const char *input, const struct gr_infer_opts *oin)
 	if (!r.rc)
 		r.rc = gr_infer_finish(inf, &err);
 	r.st = *gr_infer_get_stats(inf);
+	if (!r.rc) /* the graph; its stats record (and upstream ones) end it */
+		cr_assert_geq(strip_stats(out.data), 1, "the graph does not end with stats");
+	out.len = out.data ? strlen(out.data) : 0;
 	for (size_t i = 0; i < r.st.nloops; i++) {
 		strncat(r.loops, r.st.loops[i], sizeof(r.loops) - strlen(r.loops) - 2);
 		strcat(r.loops, ";");

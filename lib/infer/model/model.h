@@ -260,9 +260,14 @@ struct gr_inf_pack {
 	size_t left;        /* bytes left there */
 };
 
+#define GR_INF_STAGES 4 /* upstream stages whose stats records are kept */
+
 struct gr_infer {
 	struct gr_infer_opts o;         /* options */
 	struct gr_infer_stats st;       /* counters */
+	struct gr_stats upstream[GR_INF_STAGES]; /* stats records read, summed per stage */
+	char upstream_stage[GR_INF_STAGES][16];  /* their stage names ("fetch") */
+	size_t nupstream;               /* stages seen */
 	struct gr_error *err;           /* where the current call reports a fatal error */
 	int fatal;                      /* sticky fatal error, 0 */
 
