@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "gammaray.h"
 #include "common/fn_filter.h"
+#include "common/numbers.h"
 #include "stream/graph.h"
 #include "common/strmap.h"
 
@@ -301,9 +302,6 @@ void gr_cp_stats_end(struct gr_cp_stats *s);
 /* Sort every row's shares and group's latencies, and order rows: group, then total
  * time descending, then label. Returns 0 or s->err. */
 int gr_cp_stats_finish(struct gr_cp_stats *s);
-/* Nearest-rank percentile (p in 0..100) of sorted values. */
-float gr_cp_pct_f(const float *v, size_t n, double p);
-int64_t gr_cp_pct_i(const int64_t *v, size_t n, double p);
 
 /* Feed every run of cp / req. */
 int gr_cp_stats_workflow(struct gr_cp_stats *s, const struct gr_graph *g, const struct gr_cp *cp);
@@ -328,7 +326,7 @@ struct gr_cp_render {
 	const char *root;       /* chrome trace: this root; NULL: the slowest run */
 };
 
-/* "850us", "12.3ms", "1.20s", "2m03s" */
+/* A duration as gr_duration_format writes it; "-" when negative (unknown). */
 void gr_cp_human_us(int64_t us, char *out, size_t size);
 /* The label of a node: its function, else its request id. */
 const char *gr_cp_node_label(const struct gr_node *n);

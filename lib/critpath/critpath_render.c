@@ -99,24 +99,10 @@ static void share(struct gr_jw *w, int64_t us, int64_t total)
 
 void gr_cp_human_us(int64_t us, char *out, size_t size)
 {
-	if (us < 0) {
+	if (us < 0) /* unknown */
 		snprintf(out, size, "-");
-		return;
-	}
-	if (us < 1000)
-		snprintf(out, size, "%lldus", (long long)us);
-	else if (us < 10000)
-		snprintf(out, size, "%.2fms", (double)us / 1e3);
-	else if (us < 1000000)
-		snprintf(out, size, "%.1fms", (double)us / 1e3);
-	else if (us < 60000000)
-		snprintf(out, size, "%.2fs", (double)us / 1e6);
-	else if (us < 3600000000LL)
-		snprintf(out, size, "%lldm%02llds", (long long)(us / 60000000),
-			 (long long)(us / 1000000 % 60));
 	else
-		snprintf(out, size, "%lldh%02lldm", (long long)(us / 3600000000LL),
-			 (long long)(us / 60000000 % 60));
+		gr_duration_format(us, out, size);
 }
 
 static const char *bold(const struct out *x)
@@ -401,9 +387,9 @@ static void stats_table(struct out *x, const struct gr_cp_stats *st, bool reques
 
 	for (size_t gi = 0, ri = 0; gi < st->ngroups; gi++) {
 		const struct gr_cp_stat_group *g = &st->groups[gi];
-		gr_cp_human_us(gr_cp_pct_i(g->lat, g->nlat, 50), p50, sizeof(p50));
-		gr_cp_human_us(gr_cp_pct_i(g->lat, g->nlat, 95), p95, sizeof(p95));
-		gr_cp_human_us(gr_cp_pct_i(g->lat, g->nlat, 99), p99, sizeof(p99));
+		gr_cp_human_us(gr_pct_i64(g->lat, g->nlat, 0.50), p50, sizeof(p50));
+		gr_cp_human_us(gr_pct_i64(g->lat, g->nlat, 0.95), p95, sizeof(p95));
+		gr_cp_human_us(gr_pct_i64(g->lat, g->nlat, 0.99), p99, sizeof(p99));
 		gr_cp_human_us(g->nlat ? g->lat[g->nlat - 1] : 0, mx, sizeof(mx));
 		putf(x, "\n%s", bold(x));
 		if (!*g->label)
@@ -423,9 +409,9 @@ static void stats_table(struct out *x, const struct gr_cp_stats *st, bool reques
 			putf(x, " %-10s %8llu %6.1f%% %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n",
 			     kinds[rw->row], (unsigned long long)rw->runs,
 			     g->runs ? 100.0 * (double)rw->runs / (double)g->runs : 0.0,
-			     100.0 * gr_cp_pct_f(rw->shares, rw->nshares, 50),
-			     100.0 * gr_cp_pct_f(rw->shares, rw->nshares, 95),
-			     100.0 * gr_cp_pct_f(rw->shares, rw->nshares, 99),
+			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.50),
+			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.95),
+			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.99),
 			     g->total_us ? 100.0 * (double)rw->total_us / (double)g->total_us : 0.0);
 			out_flush(x, false);
 		}
