@@ -252,6 +252,9 @@ struct gr_dot_opts {
 	/* Each lost record (severity 1) and each Graphviz message (severity 0). May be NULL. */
 	void (*diag)(void *ctx, int severity, const struct gr_error *e);
 	void *diag_ctx;
+	/* Progress while reading; may be NULL. */
+	void (*progress)(void *ctx, const struct gr_progress *p);
+	void *progress_ctx;
 };
 
 #define GR_DOT_DEFAULT_MAX_NODES 300
