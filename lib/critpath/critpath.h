@@ -30,10 +30,11 @@ enum gr_cp_seg_type {
 	GR_CP_INIT,    /* cold-start init of an invocation */
 	GR_CP_EXEC,    /* an invocation running its own code */
 	GR_CP_SYNC,    /* waiting on a synchronous callee: holds the callee's segments */
+	GR_CP_RESTORE, /* SnapStart restore of an invocation (after its init, if any) */
 	GR_CP_SEG_COUNT
 };
 
-/* "trigger", "invoke", "init", "exec", "sync". */
+/* "trigger", "invoke", "init", "exec", "sync", "restore". */
 const char *gr_cp_seg_name(enum gr_cp_seg_type t);
 
 /* One segment. The segments of a hop are in time order; a GR_CP_SYNC segment is
@@ -253,10 +254,11 @@ int gr_cp_request(struct gr_spans *s, const struct gr_cp_req_opts *o, struct gr_
  * critical path and its share of the latency.
  */
 enum gr_cp_row {
-	GR_CP_ROW_FN,       /* a function's own time (init and exec) */
+	GR_CP_ROW_FN,       /* a function's own time (init, restore and exec) */
 	GR_CP_ROW_INIT,     /* cold starts, every function */
 	GR_CP_ROW_HOP,      /* trigger delay of an edge kind; synchronous invokes apart */
 	GR_CP_ROW_OP,       /* request mode: "[svc] op" exclusive time */
+	GR_CP_ROW_RESTORE,  /* SnapStart restores, every function */
 };
 
 struct gr_cp_stat_row {

@@ -315,6 +315,8 @@ int gr_cp_write_json(const struct gr_cp_render *o, const struct gr_graph *g, con
 				gr_jw_int(w, "end_us", nd->end_us);
 			if (nd->init_us > 0)
 				gr_jw_int(w, "init_us", nd->init_us);
+			if (nd->restore_us > 0)
+				gr_jw_int(w, "restore_us", nd->restore_us);
 			gr_jw_arr(w, "segments");
 			uint32_t open = 0;
 			for (uint32_t i = 0; i < hop->nseg; i++) {
@@ -382,7 +384,7 @@ static void hop_text(struct out *x, const struct gr_graph *g, const struct gr_cp
 
 static void stats_table(struct out *x, const struct gr_cp_stats *st, bool request)
 {
-	static const char *const kinds[] = { "function", "init", "hop", "operation" };
+	static const char *const kinds[] = { "function", "init", "hop", "operation", "restore" };
 	char p50[32], p95[32], p99[32], mx[32];
 
 	for (size_t gi = 0, ri = 0; gi < st->ngroups; gi++) {
@@ -530,6 +532,9 @@ int gr_cp_write_folded(const struct gr_cp_render *o, const struct gr_graph *g, c
 				case GR_CP_INIT:
 					leaf = cct_child(&c, at, "[init]");
 					break;
+				case GR_CP_RESTORE:
+					leaf = cct_child(&c, at, "[restore]");
+					break;
 				case GR_CP_EXEC:
 					break;
 				case GR_CP_SYNC:
@@ -627,6 +632,8 @@ static void node_track(struct gr_jw *w, struct gr_buf *b, const struct gr_graph 
 	gr_jw_cstr(w, "id", nd->id);
 	if (nd->init_us > 0)
 		gr_jw_int(w, "init_us", nd->init_us);
+	if (nd->restore_us > 0)
+		gr_jw_int(w, "restore_us", nd->restore_us);
 	if (slack_us >= 0)
 		gr_jw_int(w, "slack_us", slack_us);
 	gr_jw_obj_end(w);

@@ -256,6 +256,10 @@ int gr_cp_stats_workflow(struct gr_cp_stats *s, const struct gr_graph *g, const 
 				gr_cp_stats_add(s, GR_CP_ROW_INIT, "cold starts", sg->dur_us);
 				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
 				break;
+			case GR_CP_RESTORE:
+				gr_cp_stats_add(s, GR_CP_ROW_RESTORE, "snapstart restores", sg->dur_us);
+				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
+				break;
 			case GR_CP_EXEC:
 				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
 				break;

@@ -585,7 +585,7 @@ static int build(struct fview *v)
 			if (n->end_us != GR_TIME_UNKNOWN && n->end_us > f->last_us)
 				f->last_us = n->end_us;
 			if (n->start_us != GR_TIME_UNKNOWN && n->end_us != GR_TIME_UNKNOWN) {
-				int64_t d = n->end_us - n->start_us - n->init_us;
+				int64_t d = n->end_us - n->start_us - n->init_us - n->restore_us;
 				/* the first one counts whatever its value: a node whose end is
 				 * before its start has a negative duration */
 				if (f->slowest == GR_NONE || d > f->slowest_us ||

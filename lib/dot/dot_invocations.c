@@ -53,14 +53,20 @@ static void node_attrs(struct gr_dot_build *b, Agnode_t *an, const struct gr_nod
 		gr_dot_newline(t);
 		gr_buf_addf(t, "+%s", d);
 		if (n->end_us != GR_TIME_UNKNOWN) {
-			gr_duration_format(n->end_us - n->start_us - n->init_us, d, sizeof(d));
+			gr_duration_format(n->end_us - n->start_us - n->init_us - n->restore_us, d,
+					sizeof(d));
 			gr_buf_addf(t, ", %s", d);
 		}
 	}
-	if (n->cold) {
+	if (n->start == GR_START_RESTORE) {
+		gr_duration_format(n->restore_us, d, sizeof(d));
+		gr_dot_newline(t);
+		gr_buf_addf(t, "snapstart restore %s", d);
+	} else if (n->cold) {
 		gr_duration_format(n->init_us, d, sizeof(d));
 		gr_dot_newline(t);
-		gr_buf_addf(t, "cold start, init %s", d);
+		gr_buf_addf(t, "%s, init %s", n->start == GR_START_FAILED_INIT ? "failed init"
+				: "cold start", d);
 	}
 	if (n->status == GR_STATUS_ERROR || n->status == GR_STATUS_TIMEOUT) {
 		gr_dot_newline(t);
@@ -84,7 +90,7 @@ static void node_attrs(struct gr_dot_build *b, Agnode_t *an, const struct gr_nod
 	add_time(t, "start", n->start_us);
 	add_time(t, "end", n->end_us);
 	if (n->start_us != GR_TIME_UNKNOWN && n->end_us != GR_TIME_UNKNOWN) {
-		gr_duration_format(n->end_us - n->start_us - n->init_us, d, sizeof(d));
+		gr_duration_format(n->end_us - n->start_us - n->init_us - n->restore_us, d, sizeof(d));
 		gr_dot_newline(t);
 		gr_buf_addf(t, "duration: %s", d);
 	}
@@ -92,6 +98,11 @@ static void node_attrs(struct gr_dot_build *b, Agnode_t *an, const struct gr_nod
 		gr_duration_format(n->init_us, d, sizeof(d));
 		gr_dot_newline(t);
 		gr_buf_addf(t, "init: %s", d);
+	}
+	if (n->restore_us) {
+		gr_duration_format(n->restore_us, d, sizeof(d));
+		gr_dot_newline(t);
+		gr_buf_addf(t, "restore: %s", d);
 	}
 	if (!n->stub) {
 		gr_dot_newline(t);

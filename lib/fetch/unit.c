@@ -744,6 +744,12 @@ static void handle_line(struct gr_unit *u, struct gr_stream *s, int64_t ts_env,
 			set_fn(u, s, l->fn.p, l->fn.n, "initStart");
 		break;
 	case GR_LINE_INIT_REPORT:
+	case GR_LINE_RESTORE_REPORT:
+	case GR_LINE_RESTORE_DONE:
+		break;
+	case GR_LINE_RESTORE_START:
+		if (l->fn.n)
+			set_fn(u, s, l->fn.p, l->fn.n, "restoreStart");
 		break;
 	case GR_LINE_XRAY:
 		if (s->has_pending) {

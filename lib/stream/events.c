@@ -271,14 +271,16 @@ static const struct ev_field ev_fields[] = {
 	FLD("restore_us", F_INT, restore_us),
 	FLD("timeout_us", F_INT, timeout_us),
 	FLD("in_progress", F_BOOL, in_progress),
+	FLD("billed_restore_us", F_INT, billed_restore_us),
 };
 
 static const struct ev_field *ev_field_find(const char *k, size_t n)
 {
-	/* first entry of each key length 1..11 in ev_fields (ev_fields is sorted by length) */
-	static const unsigned char first[13] = { 0, 0, 2, 7, 15, 21, 32, 42, 49, 52, 55, 58, 59 };
+	/* first entry of each key length 1..17 in ev_fields (ev_fields is sorted by length) */
+	static const unsigned char first[19] = { 0, 0, 2, 7, 15, 21, 32, 42, 49, 52, 55, 58, 59,
+						 59, 59, 59, 59, 59, 60 };
 
-	if (n < 1 || n > 11)
+	if (n < 1 || n > 17)
 		return NULL;
 	for (unsigned i = first[n]; i < first[n + 1]; i++)
 		if (!memcmp(ev_fields[i].name, k, n))
@@ -295,6 +297,8 @@ static const struct {
 	{ "segment", GR_EV_SEGMENT },     { "fault", GR_EV_FAULT },
 	{ "stream", GR_EV_STREAM },       { "init_start", GR_EV_INIT_START },
 	{ "init_report", GR_EV_INIT_REPORT }, { "log", GR_EV_LOG },
+	{ "restore_start", GR_EV_RESTORE_START }, { "restore_report", GR_EV_RESTORE_REPORT },
+	{ "restore_done", GR_EV_RESTORE_DONE },
 	{ "gammaray-events", GR_EV_HEADER }, { "stats", GR_EV_STATS },
 };
 
@@ -304,7 +308,7 @@ static void ev_reset(struct gr_event *ev)
 	ev->v = -1;
 	ev->ts = GR_TIME_UNKNOWN;
 	ev->dur_us = ev->billed_us = ev->mem_mb = ev->maxmem_mb = -1;
-	ev->init_us = ev->restore_us = ev->timeout_us = -1;
+	ev->init_us = ev->restore_us = ev->billed_restore_us = ev->timeout_us = -1;
 	ev->sampled = -1;
 	ev->start_us = GR_TIME_UNKNOWN;
 	ev->end_us = -1;

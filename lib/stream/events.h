@@ -116,6 +116,9 @@ enum gr_ev_type {
 	GR_EV_REPORT,
 	GR_EV_INIT_START,
 	GR_EV_INIT_REPORT,
+	GR_EV_RESTORE_START, /* SnapStart: RESTORE_START, platform.restoreStart */
+	GR_EV_RESTORE_REPORT,/* RESTORE_REPORT, platform.restoreReport */
+	GR_EV_RESTORE_DONE,  /* platform.restoreRuntimeDone */
 	GR_EV_FAULT,
 	GR_EV_MARKER,
 	GR_EV_LOG,
@@ -140,8 +143,8 @@ struct gr_event {
 	struct gr_str stream;       /* log stream */
 	struct gr_str group;        /* stream record: log group */
 	struct gr_str fn_from;      /* stream record: how fn is known */
-	struct gr_str version;      /* start, init_start: function version */
-	struct gr_str runtime;      /* init_start: runtime version */
+	struct gr_str version;      /* start, init_start, restore_start: function version */
+	struct gr_str runtime;      /* init_start, restore_start: runtime version */
 	struct gr_str trace;        /* X-Ray trace id */
 	struct gr_str segment;      /* report: the XRAY tail's segment id */
 	struct gr_str phase;        /* init_report: init or invoke */
@@ -151,7 +154,8 @@ struct gr_event {
 	int64_t dur_us, billed_us;  /* end/report durations */
 	int64_t mem_mb, maxmem_mb;  /* report memory */
 	int64_t init_us;            /* report, init_report: init duration */
-	int64_t restore_us;         /* report: SnapStart restore */
+	int64_t restore_us;         /* report, restore_report: SnapStart restore */
+	int64_t billed_restore_us;  /* report: billed restore duration */
 	int64_t timeout_us;         /* fault: configured timeout */
 	enum gr_status status;      /* ok, error, timeout, or NONE */
 	int sampled;                /* -1 unknown, 0, 1 */

@@ -136,7 +136,7 @@ Test(infer, joins_an_invocation)
 	cr_assert(line_has(n, "\"fn\":\"resize\""));
 	cr_assert(line_has(n, "\"start_us\":1714564800020000"));
 	cr_assert(line_has(n, "\"end_us\":1714564800600000"));
-	cr_assert(line_has(n, "\"init_us\":380000,\"cold\":true,\"status\":\"ok\""));
+	cr_assert(line_has(n, "\"init_us\":380000,\"cold\":true,\"start\":\"cold\",\"status\":\"ok\""));
 	cr_assert(line_has(n, "\"trace\":\"1-abc-def\""));
 	cr_assert(line_has(n, "\"billed_us\":201000"));
 	cr_assert(balanced(&r));
