@@ -319,6 +319,12 @@ struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn
 	return s;
 }
 
+void gr_unit_stream_fn(struct gr_unit *u, struct gr_stream *s, const char *fn, size_t n,
+		       const char *from)
+{
+	set_fn(u, s, fn, n, from);
+}
+
 static struct gr_logsrc logsrc(const struct gr_stream *s)
 {
 	return (struct gr_logsrc){ s->group, s->name, s->fn };
