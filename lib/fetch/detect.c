@@ -143,6 +143,10 @@ static bool trace_text(struct gr_unit *u, const char *p, size_t n)
 		size_t count = 0;
 		if (!validate(p, n, true, max_depth, NULL) || !gr_tt_begin(&a, &arr, true))
 			return false;
+		if (gr_jaeger_spans_is(&arr)) {
+			gr_jaeger_spans(u, &arr);
+			return true;
+		}
 		while (gr_js_next_elem(&a, &el) > 0) {
 			gr_tt_members(&el, top_keys, GR_TT_NTOP, top);
 			if (el.t != GR_JT_OBJ || kind_of(top, &seen) == NEITHER)
