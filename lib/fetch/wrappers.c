@@ -349,8 +349,8 @@ static bool serverless_line(struct gr_wrap *w, const char *s, size_t n, uint64_t
 		const char *v = s + id + idn;
 		size_t vn = n - id - idn;
 		if (starts(v, vn, LIT(" - Version: "))) {
-			v += 3;
-			vn -= 3;
+			v += 2; /* " Version: X" */
+			vn -= 2;
 		}
 		if (gr_buf_add(rw, LIT("START RequestId: ")) || gr_buf_add(rw, s + id, idn) ||
 		    gr_buf_add(rw, v, vn))

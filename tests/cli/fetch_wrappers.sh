@@ -1,0 +1,12 @@
+# every wrapper form of Lambda logs (fixtures/real): the events, and what fetch says
+for f in fixtures/real/*; do
+	echo "== $f"
+	gammaray-fetch "$f" 2>&1
+	echo "exit $?"
+done
+echo "== --function that no stream can match: said, not silent"
+gammaray-fetch --function 'orders.*' fixtures/real/sam-logs.txt 2>&1
+echo "exit $?"
+echo "== colour codes (aws --color on, sam piped through script) are not part of the line"
+printf '\033[32m2024-03-11T09:12:44.517000+00:00\033[0m \033[36m2024/03/11/[$LATEST]ab\033[0m START RequestId: 41c3e7a0-9b2d-4c5e-8f17-6a0d3b9c2e18 Version: $LATEST\n' >"$TMP/c.txt"
+gammaray-fetch -q "$TMP/c.txt"
