@@ -61,6 +61,11 @@ static bool time_first(const char *s, size_t n, struct wrapped *o)
 
 	if (t < 19 || t >= n || s[t] != ' ' || s[10] != 'T' || !whole_time(s, t, &o->ts))
 		return false;
+	/* Lambda's own "<ISO> <request id> Task timed out after..." is no wrapper */
+	size_t r = token(s + t + 1, n - t - 1);
+	if (r == 36 && s[t + 1 + 8] == '-' && s[t + 1 + 13] == '-' &&
+	    gr_is_request_id(s + t + 1, r) && !whole_time(s + t + 1, r, &o->ts))
+		return false;
 	o->msg = t + 1;
 	if (s[t - 6] == '+' || s[t - 6] == '-') {
 		size_t sn = token(s + t + 1, n - t - 1);
@@ -73,19 +78,19 @@ static bool time_first(const char *s, size_t n, struct wrapped *o)
 	return true;
 }
 
-/* A log stream's name as `sam logs` prints it: "2023/07/05/[56]374cd..." or any
- * name holding '/' or '[' (API Gateway's are hex: not taken). */
+/* A Lambda log stream's name as `sam logs` prints it: "2023/07/05/[56]374cd...". */
 static bool stream_like(const char *s, size_t n)
 {
-	return n >= 3 && (memchr(s, '/', n) || memchr(s, '[', n));
+	return n >= 12 && is_digit(s[0]) && s[4] == '/' && s[7] == '/' && s[10] == '/';
 }
 
 /* `sam logs`: "<stream> <ISO without zone> <message>". */
 static bool sam_line(const char *s, size_t n, struct wrapped *o)
 {
+	if (!stream_like(s, n))
+		return false;
 	size_t a = token(s, n);
-
-	if (!a || a + 1 >= n || s[a] != ' ' || !stream_like(s, a) || !is_digit(s[a + 1]))
+	if (a + 1 >= n || s[a] != ' ' || !is_digit(s[a + 1]))
 		return false;
 	size_t t = token(s + a + 1, n - a - 1);
 	if (a + 1 + t >= n || s[a + 1 + t] != ' ' || !whole_time(s + a + 1, t, &o->ts))
@@ -125,11 +130,9 @@ static bool wrapped_line(const char *s, size_t n, struct wrapped *o)
 	*o = (struct wrapped){ GR_TIME_UNKNOWN, NULL, 0, NULL, 0, 0 };
 	if (!n)
 		return false;
-	if (is_digit(s[0]) && time_first(s, n, o))
-		return true;
-	if (s[0] == ' ')
-		return pulumi_line(s, n, o);
-	return sam_line(s, n, o);
+	if (!is_digit(s[0]))
+		return s[0] == ' ' && pulumi_line(s, n, o);
+	return time_first(s, n, o) || sam_line(s, n, o);
 }
 
 /* --- serverless logs (format-lambda-log-event.js) ------------------------------ */
@@ -269,6 +272,20 @@ static size_t lead_blanks(const char *s, size_t n)
 	}
 }
 
+/* Does s hold "RequestId: "? Found from its rare 'q' (memchr is cheaper than memmem
+ * on the short lines most text is made of). */
+static bool has_request_id(const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+
+	while ((p = memchr(p, 'q', (size_t)(e - p)))) {
+		if (p - s >= 2 && e - p >= 9 && !memcmp(p - 2, "RequestId: ", 11))
+			return true;
+		p++;
+	}
+	return false;
+}
+
 /*
  * A platform line glued to the end of the previous line's text, as the console
  * prints a traceback whose last line has no newline ("...messageEND RequestId: x").
@@ -282,10 +299,14 @@ static size_t glued_platform(const char *s, size_t n)
 		{ LIT("START RequestId: ") },
 	};
 
-	if (n < 20 || !memmem(s, n, "RequestId: ", 11))
+	/* the glued line runs to the end: look in the tail only (a REPORT line is
+	 * under 400 bytes) */
+	size_t from = n > 400 ? n - 400 : 0;
+	if (n < 20 || !has_request_id(s + from, n - from))
 		return 0;
 	for (size_t k = 0; k < sizeof(kws) / sizeof(kws[0]); k++) {
-		const char *p = memmem(s + 1, n - 1, kws[k].kw, kws[k].n);
+		size_t f = from ? from : 1;
+		const char *p = memmem(s + f, n - f, kws[k].kw, kws[k].n);
 		if (!p || p[-1] == '"' || p[-1] == '\'' || p[-1] == '\\')
 			continue;
 		struct gr_lambda_line l;
