@@ -234,6 +234,7 @@ static void begin(struct gr_wrap *w, struct gr_stream *s, int64_t ts, uint64_t l
 	w->have = true;
 	w->joins = true;
 	w->console = console;
+	w->fault = false;
 	w->s = s;
 	w->ts = ts;
 	w->line = line;
@@ -326,6 +327,12 @@ static void bare_line(struct gr_wrap *w, const char *s, size_t n, uint64_t linen
 
 	if (!b)
 		return;
+	if (starts(s, n, LIT("RequestId: ")) && memmem(s, n, "Error: Runtime exited", 21)) {
+		/* its error type ("Runtime.ExitError") is printed on the next line */
+		begin(w, b, GR_TIME_UNKNOWN, lineno, s, n, false);
+		w->fault = true;
+		return;
+	}
 	if (lead && platform_start(s + lead, n - lead)) {
 		s += lead;
 		n -= lead;
@@ -466,7 +473,7 @@ void gr_wrap_line(struct gr_wrap *w, const char *s, size_t n, uint64_t lineno)
 		begin(w, st, o.ts, lineno, s + o.msg, n - o.msg, false);
 		return;
 	}
-	if (w->have && w->joins) {
+	if (w->have && w->joins && !(w->fault && !starts(s, n, LIT("Runtime.")))) {
 		/* a continuation line (a stack trace, an XRAY tail, an indented JSON
 		 * record), unless it is a platform line of its own after a message */
 		if (!w->msg.len || !platform_start(s, n)) {

@@ -30,6 +30,7 @@ struct gr_wrap {
 	bool have;                 /* an event is being assembled */
 	bool joins;                /* lines without a prefix continue it */
 	bool console;              /* begun by a console timestamp line */
+	bool fault;                /* a "Runtime exited" line: only its error type joins */
 	bool sls_report;           /* serverless: a "REPORT - id" awaits its Duration line */
 	bool sls_app;              /* serverless: an application header awaits its text */
 	uint64_t headers;          /* tool header lines skipped */

@@ -13,3 +13,6 @@ gammaray-fetch -q "$TMP/c.txt"
 echo "== Lambda's own timeout line is no wrapper (its time, then a request id)"
 printf 'START RequestId: 2d211818-397f-4f37-a653-be8e6fd3054d Version: $LATEST\n2024-05-01T12:00:54.782Z 2d211818-397f-4f37-a653-be8e6fd3054d Task timed out after 30.00 seconds\n' >"$TMP/t.txt"
 gammaray-fetch -q "$TMP/t.txt" | grep -c '"type":"fault"'
+echo "== a crash's error type, on the line after 'Runtime exited with error'"
+printf 'START RequestId: 5b3aa800-5ff2-4756-89f4-8b01418f8b79 Version: $LATEST\nRequestId: 5b3aa800-5ff2-4756-89f4-8b01418f8b79 Error: Runtime exited with error: exit status 1\nRuntime.ExitError\nEND RequestId: 5b3aa800-5ff2-4756-89f4-8b01418f8b79\n' >"$TMP/rt.txt"
+gammaray-fetch -q "$TMP/rt.txt" | grep '"type":"fault"'
