@@ -172,6 +172,8 @@ struct gr_spans {
 	bool linked;            /* parent and child links are valid */
 	uint64_t duplicates;    /* records of an id already read (the complete one kept) */
 	uint64_t in_progress;   /* segments without an end (unused) */
+	uint64_t cycles;        /* parent cycles cut by gr_spans_link (bad data) */
+	uint32_t cycle_span;    /* the span that closed the first of them */
 };
 
 void gr_spans_init(struct gr_spans *s);
