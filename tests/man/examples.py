@@ -61,8 +61,8 @@ count = 0
 
 for page in sys.argv[2:]:
     name = os.path.basename(page)
-    for line, tags, body in blocks(page):
-        where = "%s:%d" % (name, line)
+    for k, (line, tags, body) in enumerate(blocks(page), 1):
+        where = "%s example %d" % (name, k)
         kind = "run"
         checks, setups = [], []
         for t in tags:
@@ -132,7 +132,7 @@ for page in sys.argv[2:]:
                     why = "check failed: " + c
         if why:
             bad = 1
-            print("FAIL %s (%s): %s" % (where, kind, why))
+            print("FAIL %s (line %d, %s): %s" % (where, line, kind, why))
         else:
             print("ok   %s (%s)" % (where, kind.split(" (")[0]))
 sys.exit(bad)
