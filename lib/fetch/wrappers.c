@@ -557,12 +557,23 @@ static void log_result(struct gr_unit *u, const char *b64, size_t n)
 	gr_buf_release(&text);
 }
 
+/* Milliseconds as microseconds, within what the event stream carries; -1 if none. */
 static int64_t num_ms(json_t *v)
 {
-	if (json_is_integer(v) && json_integer_value(v) >= 0)
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) < GR_MAX_INT / 1000)
 		return (int64_t)json_integer_value(v) * 1000;
 	if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 1e12)
 		return (int64_t)(json_real_value(v) * 1000.0 + 0.5);
+	return -1;
+}
+
+/* Megabytes, within what the event stream carries; -1 if none. */
+static int64_t num_mb(json_t *v)
+{
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) < GR_MAX_INT)
+		return (int64_t)json_integer_value(v);
 	return -1;
 }
 
@@ -597,12 +608,8 @@ static void insights(struct gr_unit *u, json_t *doc)
 	l.billed_us = num_ms(json_object_get(doc, "billed_duration"));
 	if (json_is_true(json_object_get(doc, "cold_start")))
 		l.init_us = num_ms(json_object_get(doc, "init_duration"));
-	json_t *v = json_object_get(doc, "total_memory");
-	if (json_is_integer(v))
-		l.mem_mb = json_integer_value(v);
-	v = json_object_get(doc, "used_memory_max");
-	if (json_is_integer(v))
-		l.maxmem_mb = json_integer_value(v);
+	l.mem_mb = num_mb(json_object_get(doc, "total_memory"));
+	l.maxmem_mb = num_mb(json_object_get(doc, "used_memory_max"));
 	if (json_is_true(json_object_get(doc, "timeout")))
 		l.status = GR_STATUS_TIMEOUT;
 	l.trace = str_of(json_object_get(doc, "trace_id"));
