@@ -19,7 +19,7 @@ mods="libpcre2-8:libpcre2-dev jansson:libjansson-dev libcgraph:libgraphviz-dev l
 cmds="pkg-config:pkg-config cc:gcc make:make"
 case $what in
 build) ;;
-test) mods="$mods criterion:libcriterion-dev"; cmds="$cmds dot:graphviz /usr/lib/python3/dist-packages/botocore:python3-botocore node:nodejs npm:npm" ;;
+test) mods="$mods criterion:libcriterion-dev"; cmds="$cmds dot:graphviz /usr/lib/python3/dist-packages/botocore:python3-botocore node:nodejs npm:npm jq:jq" ;;
 bench) mods="$mods criterion:libcriterion-dev"
        cmds="$cmds dot:graphviz jq:jq python3:python3 zcat:gzip"
        [ -x /usr/bin/time ] || cmds="$cmds /usr/bin/time:time" ;;

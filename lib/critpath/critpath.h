@@ -179,6 +179,8 @@ struct gr_spans {
 	bool linked;            /* parent and child links are valid */
 	uint64_t duplicates;    /* records of an id already read (the complete one kept) */
 	uint64_t in_progress;   /* segments without an end (unused) */
+	uint64_t cycles;        /* parent cycles cut by gr_spans_link (bad data) */
+	uint32_t cycle_span;    /* the span that closed the first of them */
 };
 
 void gr_spans_init(struct gr_spans *s);
@@ -332,6 +334,9 @@ struct gr_cp_render {
 void gr_cp_human_us(int64_t us, char *out, size_t size);
 /* The label of a node: its function, else its request id. */
 const char *gr_cp_node_label(const struct gr_node *n);
+/* The function of a node for per-function rows: its function, else one
+ * "(unknown function)" for all the invocations no input named. */
+const char *gr_cp_node_fn(const struct gr_node *n);
 
 int gr_cp_write_json(const struct gr_cp_render *o, const struct gr_graph *g, const struct gr_cp *cp);
 int gr_cp_write_text(const struct gr_cp_render *o, const struct gr_graph *g, const struct gr_cp *cp,

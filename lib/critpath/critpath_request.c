@@ -385,6 +385,7 @@ int gr_spans_link(struct gr_spans *s)
 			sp->parent = up[i];
 	}
 	/* a parent cycle (bad data) would hide its spans from every root: cut it */
+	s->cycles = 0;
 	for (size_t i = 0; i < s->n; i++)
 		chain[i] = 0;
 	for (size_t i = 0; i < s->n; i++) {
@@ -394,12 +395,17 @@ int gr_spans_link(struct gr_spans *s)
 			chain[v] = 1;
 			v = s->v[v].parent;
 		}
-		if (v != GR_NONE && chain[v] == 1) {
-			s->v[v].parent = GR_NONE; /* v closes a cycle */
-			s->v[v].orphan = true;
-		}
+		uint32_t cut = v != GR_NONE && chain[v] == 1 ? v : GR_NONE;
+		/* the whole walk reaches a root once the cycle is cut at one span (cutting
+		 * before marking would leave the others of the cycle to be cut again) */
 		for (v = (uint32_t)i; v != GR_NONE && chain[v] == 1; v = s->v[v].parent)
 			chain[v] = 2;
+		if (cut != GR_NONE) {
+			s->v[cut].parent = GR_NONE; /* cut closes a cycle */
+			s->v[cut].orphan = true;
+			if (!s->cycles++)
+				s->cycle_span = cut;
+		}
 	}
 	/* children in reading order */
 	free(s->child);

@@ -136,6 +136,17 @@ static int request(const struct gr_critpath_opts *o, const char *const *paths, s
 	sum->nodes = sp.n;
 	if ((rc = gr_cp_request(&sp, &ro, &rq, err)))
 		goto out;
+	if (sp.cycles && o->diag) {
+		/* bad data, said once: the trees read are not the ones the spans claim */
+		struct gr_error e = { 0 };
+		const struct gr_span *c = &sp.v[sp.cycle_span];
+		int tn = (int)strcspn(c->trace, "\n");
+		gr_error_set(&e, 0, "%llu span parent cycle%s cut (span %s of trace %.*s is its "
+			     "own ancestor): the span that closes each taken as a root",
+			     (unsigned long long)sp.cycles, sp.cycles == 1 ? "" : "s", c->id,
+			     tn ? tn : 6, tn ? c->trace : "(none)");
+		o->diag(o->diag_ctx, 0, &e);
+	}
 	sum->runs = rq.nruns;
 	for (size_t i = 0; i < sp.n; i++)
 		if (sp.v[i].parent == GR_NONE)

@@ -240,11 +240,16 @@ const char *gr_cp_node_label(const struct gr_node *n)
 	return n->fn ? n->fn : n->id;
 }
 
+const char *gr_cp_node_fn(const struct gr_node *n)
+{
+	return n->fn && *n->fn ? n->fn : "(unknown function)";
+}
+
 int gr_cp_stats_workflow(struct gr_cp_stats *s, const struct gr_graph *g, const struct gr_cp *cp)
 {
 	for (size_t r = 0; r < cp->nruns; r++) {
 		const struct gr_cp_run *run = &cp->runs[r];
-		gr_cp_stats_begin(s, gr_cp_node_label(&g->nodes[run->root]), run->latency_us);
+		gr_cp_stats_begin(s, gr_cp_node_fn(&g->nodes[run->root]), run->latency_us);
 		const struct gr_cp_hop *h0 = &cp->hops[run->hop0];
 		const struct gr_cp_hop *hl = &cp->hops[run->hop0 + run->nhop - 1];
 		size_t a = h0->seg0, b = hl->seg0 + hl->nseg;
@@ -254,14 +259,14 @@ int gr_cp_stats_workflow(struct gr_cp_stats *s, const struct gr_graph *g, const 
 			switch ((enum gr_cp_seg_type)sg->type) {
 			case GR_CP_INIT:
 				gr_cp_stats_add(s, GR_CP_ROW_INIT, "cold starts", sg->dur_us);
-				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
+				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_fn(nd), sg->dur_us);
 				break;
 			case GR_CP_RESTORE:
 				gr_cp_stats_add(s, GR_CP_ROW_RESTORE, "snapstart restores", sg->dur_us);
 				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
 				break;
 			case GR_CP_EXEC:
-				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
+				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_fn(nd), sg->dur_us);
 				break;
 			case GR_CP_TRIGGER:
 				gr_cp_stats_add(s, GR_CP_ROW_HOP,

@@ -6,6 +6,7 @@
 #include "fetch/otel_span.h"
 #include "fetch/trace_text.h"
 #include "fetch/unit.h"
+#include "fetch/wrappers.h"
 
 /* === JSON documents: trace documents read with the scanner ===================== */
 
@@ -143,6 +144,10 @@ static bool trace_text(struct gr_unit *u, const char *p, size_t n)
 		size_t count = 0;
 		if (!validate(p, n, true, max_depth, NULL) || !gr_tt_begin(&a, &arr, true))
 			return false;
+		if (gr_jaeger_spans_is(&arr)) {
+			gr_jaeger_spans(u, &arr);
+			return true;
+		}
 		while (gr_js_next_elem(&a, &el) > 0) {
 			gr_tt_members(&el, top_keys, GR_TT_NTOP, top);
 			if (el.t != GR_JT_OBJ || kind_of(top, &seen) == NEITHER)
@@ -381,13 +386,17 @@ static void read_export(struct gr_unit *u, struct gr_reader *r, struct gr_stream
 	}
 }
 
-/* Bare Lambda log text (console copies, LogResult, sam logs): one event per line. */
-static void read_text(struct gr_unit *u, struct gr_reader *r, struct gr_stream *s)
+/* Lambda log text as a person pastes or pipes it: bare lines, console copies, the
+ * output of sam, pulumi, serverless and aws logs tail, each line told apart by its
+ * shape (wrappers.c). */
+static void read_text(struct gr_unit *u, struct gr_reader *r)
 {
 	const char *line;
 	size_t n;
 	int rc;
+	struct gr_wrap w;
 
+	gr_wrap_init(&w, u);
 	while (!u->fatal && (rc = gr_reader_line(r, &line, &n)) != 0) {
 		u->line = r->lineno;
 		if (rc == GR_ERR_LIMIT) {
@@ -399,11 +408,9 @@ static void read_text(struct gr_unit *u, struct gr_reader *r, struct gr_stream *
 			reader_failed(u, r, rc);
 			break;
 		}
-		if (n == 0)
-			continue; /* blank separators are not records */
-		gr_unit_log_event(u, s, GR_TIME_UNKNOWN, line, n);
-		gr_unit_flush(u);
+		gr_wrap_line(&w, line, n, r->lineno);
 	}
+	gr_wrap_end(&w);
 }
 
 /* A sequence of JSON values (one document, NDJSON, or concatenated "}{"). */
@@ -429,7 +436,8 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 		}
 		u->line = line;
 		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n) ||
-		    trace_text(u, doc, n) || gr_awsspans_record(u, doc, n, true)) {
+		    trace_text(u, doc, n) || gr_awsspans_record(u, doc, n, true) ||
+		    gr_wrap_json(u, doc, n)) {
 			gr_unit_flush(u);
 			continue;
 		}
@@ -478,6 +486,19 @@ static bool text_ok(struct gr_unit *u, struct gr_reader *r, const char *path)
 		return true;
 	file_skipped(u, GR_LOST_NOT_TEXT, path, e.msg);
 	return false;
+}
+
+/* Does a file that begins like JSON hold a console timestamp line in its first
+ * part? Then it is a console copy, not JSON. */
+static bool text_peek_console(struct gr_unit *u, struct gr_reader *r)
+{
+	const char *p;
+	size_t n;
+
+	if (gr_reader_peek(r, GR_TEXT_PEEK, &p, &n))
+		return false; /* the JSON reader says why */
+	(void)u;
+	return gr_wrap_console_copy(p, n);
 }
 
 static const char *base_name(const char *p)
@@ -544,7 +565,13 @@ static void read_file(struct gr_unit *u, const char *path)
 	bool json_array = i < n && p[i] == '[' &&
 			  (k >= n || strchr("{[]\"-0123456789tfn", p[k]));
 	bool export = export_prefix(p, n, &t); /* p is stale after text_ok */
-	if (i < n && (p[i] == '{' || json_array)) {
+	bool json = i < n && (p[i] == '{' || json_array);
+	if (json && text_peek_console(u, &r)) {
+		/* a console copy of JSON-format records begun at a record */
+		json = false;
+		export = false;
+	}
+	if (json) {
 		read_json(u, &r);
 	} else if (!n || !text_ok(u, &r, path)) {
 		/* empty, or lost as not text */
@@ -555,12 +582,7 @@ static void read_file(struct gr_unit *u, const char *path)
 						     u->spec->stream ? strlen(u->spec->stream) : 0);
 		read_export(u, &r, s);
 	} else {
-		struct gr_stream *s = gr_unit_stream(u, u->spec->group,
-						     u->spec->group ? strlen(u->spec->group) : 0,
-						     u->spec->stream,
-						     u->spec->stream ? strlen(u->spec->stream) : 0);
-		if (s)
-			read_text(u, &r, s);
+		read_text(u, &r);
 	}
 out:
 	u->st.bytes_in += r.bytes_in;

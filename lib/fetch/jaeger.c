@@ -439,3 +439,47 @@ out:
 	procs_release(&c.pr);
 	gr_buf_release(&c.dec);
 }
+
+/* A bare array of spans (what Jaeger's anonymizer and some exports write): one
+ * trace without a processes table, each span's process inline. */
+void gr_jaeger_spans(struct gr_unit *u, const struct gr_jv *arr)
+{
+	struct jctx c = { .u = u };
+	struct gr_jv f[T_N], first, tid;
+	struct gr_js a;
+	static const struct gr_tt_key tk = GR_TT_KEY("traceID");
+
+	f[T_SPANS] = *arr;
+	f[T_PROCESSES] = (struct gr_jv){ GR_JT_NONE, NULL, 0, false };
+	f[T_TRACE_ID] = (struct gr_jv){ GR_JT_NONE, NULL, 0, false };
+	if (gr_tt_begin(&a, arr, true) && gr_js_next_elem(&a, &first) > 0) {
+		gr_tt_members(&first, &tk, 1, &tid);
+		f[T_TRACE_ID] = tid;
+	}
+	trace(&c, f);
+	procs_release(&c.pr);
+	gr_buf_release(&c.dec);
+}
+
+/* Is arr an array of Jaeger spans (every element with "spanID" and "traceID", none a
+ * trace)? */
+bool gr_jaeger_spans_is(const struct gr_jv *arr)
+{
+	static const struct gr_tt_key k[3] = {
+		GR_TT_KEY("spanID"), GR_TT_KEY("traceID"), GR_TT_KEY("spans"),
+	};
+	struct gr_jv el, v[3];
+	struct gr_js a;
+	size_t count = 0;
+
+	if (!gr_tt_begin(&a, arr, true))
+		return false;
+	while (gr_js_next_elem(&a, &el) > 0) {
+		gr_tt_members(&el, k, 3, v);
+		if (el.t != GR_JT_OBJ || v[0].t != GR_JT_STR || v[1].t != GR_JT_STR ||
+		    v[2].t != GR_JT_NONE)
+			return false;
+		count++;
+	}
+	return count > 0;
+}

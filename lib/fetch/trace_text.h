@@ -91,6 +91,9 @@ struct gr_jaeger_seen {
 bool gr_jaeger_is(const struct gr_jv *top, struct gr_jaeger_seen *seen);
 /* Read a document gr_jaeger_is took (with what it saw): one segment record per span. */
 void gr_jaeger_doc(struct gr_unit *u, const struct gr_jv *top, const struct gr_jaeger_seen *seen);
+/* A bare array of Jaeger spans (validated): is it one, and read it as one trace. */
+bool gr_jaeger_spans_is(const struct gr_jv *arr);
+void gr_jaeger_spans(struct gr_unit *u, const struct gr_jv *arr);
 /* The same for OTLP/JSON ({"resourceSpans":[...]}). */
 bool gr_otlp_is(const struct gr_jv *top);
 void gr_otlp_doc(struct gr_unit *u, const struct gr_jv *top);

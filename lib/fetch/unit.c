@@ -336,6 +336,12 @@ struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn
 	return s;
 }
 
+void gr_unit_stream_fn(struct gr_unit *u, struct gr_stream *s, const char *fn, size_t n,
+		       const char *from)
+{
+	set_fn(u, s, fn, n, from);
+}
+
 static struct gr_logsrc logsrc(const struct gr_stream *s)
 {
 	return (struct gr_logsrc){ s->group, s->name, s->fn };
@@ -929,6 +935,35 @@ void gr_unit_init(struct gr_unit *u, const struct gr_fetch_cfg *cfg,
 	u->scratch.max = 0;
 }
 
+/* Once per stream: no record named its function. Invocations then stand under
+ * "(unknown function)" downstream, and --function can keep none of them. */
+static void unknown_fn(struct gr_unit *u, const struct gr_stream *s)
+{
+	const char *name = s->name ? s->name : s->group ? s->group : "(unnamed)";
+	char esc[160];
+
+	u->file = u->spec->nfiles ? u->spec->files[0] : NULL;
+	gr_escape_msg(name, strlen(name), 100, esc, sizeof(esc));
+	if (u->file && s->name && !strcmp(s->name, u->file)) {
+		/* bare text: the input stands for its stream */
+		if (u->cfg->filter)
+			gr_unit_notice(u, "no record names the function, so --function keeps "
+				       "none of its %llu records (name it with -g /aws/lambda/NAME)",
+				       (unsigned long long)s->records);
+		else
+			gr_unit_notice(u, "no record names the function (name it with "
+				       "-g /aws/lambda/NAME)");
+		return;
+	}
+	if (u->cfg->filter)
+		gr_unit_notice(u, "log stream '%s': no record names its function, so --function "
+			       "keeps none of its %llu records (name it with -g /aws/lambda/NAME "
+			       "or --export-tasks)", esc, (unsigned long long)s->records);
+	else
+		gr_unit_notice(u, "log stream '%s': no record names its function (name it with "
+			       "-g /aws/lambda/NAME or --export-tasks)", esc);
+}
+
 /* At the end of the unit: say what each stream was, decide --function, report. */
 static void finish_streams(struct gr_unit *u)
 {
@@ -950,6 +985,8 @@ static void finish_streams(struct gr_unit *u)
 			else
 				gr_unit_notice(u, "log group unknown and no record names the function "
 					       "(use --log-group or --export-tasks)");
+		} else if (s->any && !s->fn) {
+			unknown_fn(u, s);
 		}
 		if (!u->cfg->filter)
 			continue;

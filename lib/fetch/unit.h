@@ -125,6 +125,9 @@ void gr_unit_file_lost(struct gr_unit *u, enum gr_reason r, const struct gr_erro
 /* Find or create the log stream (group, stream); either may be NULL/empty. */
 struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn,
 				 const char *stream, size_t sn);
+/* The function of stream s, as a wrapper names it (first name wins). */
+void gr_unit_stream_fn(struct gr_unit *u, struct gr_stream *s, const char *fn, size_t n,
+		       const char *from);
 /*
  * One CloudWatch log event: a new record. ts is the event's envelope time
  * (GR_TIME_UNKNOWN for bare text). The message may span several lines.

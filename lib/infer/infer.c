@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/stage.h"
 #include "common/input.h"
 #include "common/reader.h"
 
@@ -507,6 +508,21 @@ int gr_infer_new(struct gr_infer **out, const struct gr_infer_opts *o, struct gr
 	return 0;
 }
 
+/* The first line of an input says it is no event stream but what gammaray-fetch
+ * reads: said once, the input's rest not read (instead of one loss per line); the
+ * next input is. */
+static bool raw_input(struct gr_infer *inf, const char *line, size_t n)
+{
+	const char *what = gr_stage_raw(line, n);
+
+	if (!what)
+		return false;
+	inf->st.io.records_in++;
+	gr_inf_lost(inf, GR_LOST_UNKNOWN_DOC,
+		    "this is %s, not an event stream: run gammaray-fetch on it first", what);
+	return true;
+}
+
 static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_error *err)
 {
 	const char *line;
@@ -516,6 +532,7 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 	inf->err = err;
 	inf->file = r->name;
 	inf->header_seen = false;
+	bool first = true;
 	gr_reader_limits(r, inf->o.max_line, 0, 0);
 	while (!inf->fatal && (rc = gr_reader_line(r, &line, &n)) != 0) {
 		inf->line = r->lineno;
@@ -534,6 +551,8 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 			n--;
 		if (!n)
 			continue;
+		if (first && (first = false, raw_input(inf, line, n)))
+			break;
 		record(inf, line, n);
 		if (inf->o.window_us && !inf->fatal && inf->newest != INT64_MIN &&
 		    inf->newest >= inf->next_release)

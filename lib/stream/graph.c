@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "stream/events.h"
+#include "common/stage.h"
 #include "common/reader.h"
 
 /* What a record reader returns when memory ran out: told apart from a bad record
@@ -450,6 +451,7 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 	size_t n;
 	int rc;
 
+	bool first = true;
 	while ((rc = gr_reader_line(r, &line, &n)) != 0) {
 		struct gr_error e = { 0 };
 		enum gr_reason why = GR_REASON_COUNT;
@@ -468,6 +470,20 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 		if (!n)
 			continue;
 		st->records_in++;
+		const char *raw = first ? gr_stage_raw(line, n) : NULL;
+		first = false;
+		if (raw) {
+			/* no graph at all: said once, the input's rest not read (not one
+			 * loss per line); the next input is */
+			st->reason[GR_LOST_UNKNOWN_DOC]++;
+			gr_error_set(&e, GR_ERR_FORMAT, "this is %s, not a graph stream: run "
+				     "gammaray-fetch, then gammaray-infer on it first", raw);
+			gr_error_at(&e, r->name, r->lineno);
+			if (diag)
+				diag(ctx, 1, &e);
+			rc = 0;
+			break;
+		}
 		/* jansson takes a raw NUL after a number or a literal; JSON has none, and a
 		 * record kept verbatim (extra) would carry it into our output */
 		const char *nul = memchr(line, '\0', n);
