@@ -152,7 +152,7 @@ unit-check: $(TEST_BIN)
 	      'setup or teardown", after the LeakSanitizer report)'; exit 1; }
 
 # lib/README.md's rule, read from the objects' symbols and the include lines.
-layers-check: $(LIB_OBJ) $(TOOL_OBJ)
+layers-check: $(LIB_OBJ) $(TOOL_OBJ) | $(O)/.deps-test
 	$(Q)/usr/bin/python3 build-aux/layers.py $(O) $(LIB_OBJ) $(TOOL_OBJ)
 
 cli-check: $(PROGS) | $(O)/.deps-test
