@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "common/json_scan.h"
+
 static bool has(const char *s, size_t n, const char *lit)
 {
 	return memmem(s, n, lit, strlen(lit)) != NULL;
@@ -32,6 +34,10 @@ const char *gr_stage_raw(const char *s, size_t n)
 			return NULL;
 		if (n <= 2)
 			return "a JSON document printed over several lines (AWS or trace output)";
+		/* a damaged line says nothing of the input: it is lost on its own, and the
+		 * rest of a damaged stream is still read */
+		if (!gr_js_valid(s, n, s[0] == '[', 0, NULL))
+			return NULL;
 		if (has(s, n, "\"platform.") || has(s, n, "\"requestId\""))
 			return "Lambda JSON-format log records";
 		if (has(s, n, "\"Traces\"") || has(s, n, "\"Segments\"") || has(s, n, "\"trace_id\"") ||

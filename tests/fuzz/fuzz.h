@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/stage.h"
 #include "gammaray.h"
 
 /* A broken invariant is a bug: say which and abort, so libFuzzer keeps the input. A
@@ -108,6 +109,27 @@ static inline uint64_t fuzz_records(const char *s, size_t n, const char *trim)
 		i = nl ? (size_t)(nl - s) + 1 : n;
 	}
 	return count;
+}
+
+/*
+ * Records a stream reader counts in s[0..n): every line with something on it, or 1
+ * when its first such line shows an input meant for another stage (gr_stage_raw: said
+ * once, the rest not read).
+ */
+static inline uint64_t fuzz_stream_records(const char *s, size_t n, const char *trim)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t len = (nl ? (size_t)(nl - s) : n) - i;
+		while (len && memchr(trim, s[i + len - 1], strlen(trim)))
+			len--;
+		if (len)
+			return gr_stage_raw(s + i, len) ? 1 : fuzz_records(s, n, trim);
+		i = nl ? (size_t)(nl - s) + 1 : n;
+	}
+	return 0;
 }
 
 /* Split data at the first occurrence of the byte sequence sep: 1 when found. */
