@@ -540,6 +540,7 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 			inf->st.io.records_in++;
 			gr_inf_lost(inf, GR_LOST_LINE_LIMIT, "line longer than %zu bytes",
 				 inf->o.max_line);
+			first = false; /* the first line, lost: it shows nothing of the input */
 			continue;
 		}
 		if (rc < 0) {

@@ -457,6 +457,7 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 		enum gr_reason why = GR_REASON_COUNT;
 		if (rc == GR_ERR_LIMIT) {
 			st->records_in++;
+			first = false; /* the first line, lost: it shows nothing of the input */
 			why = GR_LOST_LINE_LIMIT;
 			e = r->errinfo;
 			goto lost;

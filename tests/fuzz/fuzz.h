@@ -114,17 +114,21 @@ static inline uint64_t fuzz_records(const char *s, size_t n, const char *trim)
 /*
  * Records a stream reader counts in s[0..n): every line with something on it, or 1
  * when its first such line shows an input meant for another stage (gr_stage_raw: said
- * once, the rest not read).
+ * once, the rest not read). max_line is the reader's line limit (0: the default).
  */
-static inline uint64_t fuzz_stream_records(const char *s, size_t n, const char *trim)
+static inline uint64_t fuzz_stream_records(const char *s, size_t n, const char *trim,
+					   size_t max_line)
 {
 	size_t i = 0;
 
 	while (i < n) {
 		const char *nl = memchr(s + i, '\n', n - i);
-		size_t len = (nl ? (size_t)(nl - s) : n) - i;
+		size_t raw = (nl ? (size_t)(nl - s) : n) - i, len = raw;
 		while (len && memchr(trim, s[i + len - 1], strlen(trim)))
 			len--;
+		/* a first line over the limit is lost on its own (and shows nothing) */
+		if (raw > (max_line ? max_line : GR_DEFAULT_MAX_LINE))
+			return fuzz_records(s, n, trim);
 		if (len)
 			return gr_stage_raw(s + i, len) ? 1 : fuzz_records(s, n, trim);
 		i = nl ? (size_t)(nl - s) + 1 : n;
