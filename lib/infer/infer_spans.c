@@ -133,8 +133,14 @@ static bool fits(const struct gr_infer *inf, const struct gr_inf_seg *s,
 
 	if (fn && s->fn && strcmp(fn, s->fn))
 		return false;
-	if (n->xsvc != INF_NONE)
-		return false; /* it has its span already */
+	if (n->xsvc != INF_NONE) {
+		/* it has its span already: this one may be another attempt's (a retry,
+		 * same request id, same trace), never one overlapping it */
+		const struct gr_inf_seg *o = INF_SEG(inf, n->xsvc);
+		if (o->thi != s->thi || o->tlo != s->tlo ||
+		    (s->t0 <= o->t1 && (s->t1 < 0 || s->t1 >= o->t0)))
+			return false;
+	}
 	return t0 != GR_TIME_UNKNOWN && s->t0 >= t0 - tol &&
 	       (t1 == GR_TIME_UNKNOWN || s->t0 <= t1 + tol);
 }
