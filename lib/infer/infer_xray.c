@@ -134,6 +134,7 @@ static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *
 			return;
 		lk->target = gr_inf_fp2(T_SEG, t.p, t.n, l.id.p, l.id.n);
 		lk->seg = si;
+		lk->msg = l.msg.n ? gr_inf_fp1(T_OMSG, l.msg.p, l.msg.n) : 0;
 		if (gr_str_is(l.ref, "child")) {
 			int added;
 			uint32_t *head = gr_fpmap_put(&inf->child_ix, lk->target, li, &added);
@@ -215,6 +216,19 @@ bool gr_inf_segment(struct gr_infer *inf)
 						   flags & XF_ASYNC ? OP_ASYNC : OP_SYNC, NULL, 0);
 			if (c != INF_NONE) {
 				uint64_t fp = gr_inf_fp1(T_LCALLEE, ev->req.p, ev->req.n);
+				INF_CAUSE(inf, c)->flags |= CF_XRAY;
+				INF_CAUSE(inf, c)->key = fp;
+				gr_inf_alias_add(inf, fp, c);
+			}
+		}
+		if (s->role == XR_CALL && (s->kind == GR_KIND_SQS || s->kind == GR_KIND_SNS) &&
+		    ev->msg_id.n && fresh) {
+			/* a send span naming its message: what a consumer's link names when
+			 * the span it points at is not in the input (link_xray.c) */
+			uint32_t c = gr_inf_cause_add(inf, si, s->t1 >= 0 ? s->t1 : s->t0, s->kind,
+						   OP_NONE, ev->msg_id.p, ev->msg_id.n);
+			if (c != INF_NONE) {
+				uint64_t fp = gr_inf_fp1(T_OMSG, ev->msg_id.p, ev->msg_id.n);
 				INF_CAUSE(inf, c)->flags |= CF_XRAY;
 				INF_CAUSE(inf, c)->key = fp;
 				gr_inf_alias_add(inf, fp, c);

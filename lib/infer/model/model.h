@@ -47,6 +47,7 @@ enum gr_inf_tag {
 	T_SEG,        /* X-Ray trace id, (sub)segment id */
 	T_REQ,        /* a request id (the node index) */
 	T_SEEN,       /* duplicate detection */
+	T_OMSG,       /* OpenTelemetry: messaging.message.id of a send span or a link */
 };
 
 /* What a write did, or what a call was, when that tells causes apart. */
@@ -213,6 +214,7 @@ struct gr_inf_link {
 	uint64_t target;    /* fingerprint of the linked (trace, id) */
 	uint32_t seg;       /* the segment that holds the link */
 	uint32_t next;      /* next link of that segment, or next child link of that target */
+	uint64_t msg;       /* fingerprint of its messaging.message.id (T_OMSG), 0 */
 };
 
 /* An edge, made from the effect side. */
