@@ -7,3 +7,13 @@ gammaray-fetch -q fixtures/otel/sqs-message-id.txt | gammaray-infer
 echo "== --window gives the same edge"
 gammaray-fetch -q fixtures/otel/sqs-message-id.txt | gammaray-infer --window 1s |
 	grep -c '"type":"edge"'
+echo "== CLIENT spans as causes matched by key and time (heuristic): uploader's S3.PutObject"
+echo "== of photos/a.jpg -> resize (its entry marker names the object), and its Lambda.Invoke"
+echo "== of notifier by name (no request id) -> notifier's span, a trace of its own"
+{
+	gammaray-fetch -q fixtures/otel/span-writes-invoke.txt
+	gammaray-fetch -q --log-group /aws/lambda/resize fixtures/otel/span-writes-logs.txt
+} >"$TMP/writes.events"
+gammaray-infer "$TMP/writes.events" | grep '"type":"edge"'
+echo "== --window: the same edges"
+gammaray-infer --window 1s "$TMP/writes.events" | grep -c '"type":"edge"'
