@@ -155,6 +155,10 @@ static bool dead_end(const struct gr_event *ev)
 		/* an OpenTelemetry span of an S3 write names its object: a cause */
 		if (ev->bucket.n && ev->s3key.n && s3_write(ev->op))
 			return false;
+		/* a Kinesis consumer's span may link to the put's span */
+		if (ev->kind.n && gr_str_is(ev->name, "Kinesis") &&
+		    (gr_str_is(ev->op, "PutRecord") || gr_str_is(ev->op, "PutRecords")))
+			return false;
 		/* every operation of these services, reads included */
 		return gr_str_is(ev->ns, "aws") && (gr_str_is(ev->name, "S3") || gr_str_is(ev->name, "DynamoDB") ||
 					     gr_str_is(ev->name, "Kinesis"));

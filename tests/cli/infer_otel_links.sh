@@ -17,3 +17,8 @@ echo "== of notifier by name (no request id) -> notifier's span, a trace of its 
 gammaray-infer "$TMP/writes.events" | grep '"type":"edge"'
 echo "== --window: the same edges"
 gammaray-infer --window 1s "$TMP/writes.events" | grep -c '"type":"edge"'
+echo "== SNS, EventBridge and Step Functions hops by parent (context passed on in the"
+echo "== message or the input), Kinesis by a link: hub -> on-sns (sns), on-event (events),"
+echo "== sfn-task (sfn), on-stream (kinesis)"
+gammaray-fetch -q fixtures/otel/hops-sns-events-kinesis-sfn.txt | gammaray-infer |
+	grep '"type":"edge"'
