@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "common/buf.h"
 
 /*
  * Prints one line and exits 0, leaking as asked: "buf" drops a gr_buf (project

@@ -1,7 +1,7 @@
 /* planted_unit.c: a Criterion test that leaks, which must fail the run (tests/leak/run.sh). */
 #include <criterion/criterion.h>
 
-#include "buf.h"
+#include "common/buf.h"
 
 /* Memory dropped through project code (a gr_buf never released): the stack names
  * gr_buf_grow, so no suppression of tests/lsan.supp may hide it. */
