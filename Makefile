@@ -270,6 +270,8 @@ valgrind-check: $(PROGS) | $(O)/.deps-test $(FZ)/.deps
 	        "$$n" "$(CURDIR)/$(O)/bin" "$(CURDIR)/tests/fuzz/valgrind.supp" "$$n" >$(O)/valgrind/bin/$$n; \
 	      chmod +x $(O)/valgrind/bin/$$n; done
 	$(Q)BIN=$(CURDIR)/$(O)/valgrind/bin sh tests/cli/run.sh $(CASES)
+	$(Q)[ -n "$(CASES)" ] || { $(MAKE) --no-print-directory $(GEN_BIN) && \
+	      BIN=$(CURDIR)/$(O)/valgrind/bin GEN_SAMPLE=1 sh tests/gen/cli.sh $(GEN_BIN); }
 
 # --- grammar-driven variants (tests/gen, tests/fuzz/README.md) --------------------
 # gen-tests walks a template of every input family and runs each variant (every path

@@ -109,6 +109,18 @@ for size in $sizes; do
 			"gammaray-fetch -q -j 2 $xr >/dev/null" \
 			"jq -c '.Traces[].Segments[].Document|fromjson' $xr/*.json >/dev/null" >>"$results"
 	fi
+	# the whole pipeline with default options against just reading the same input
+	# (issue 13: <= 5x), and each stage alone on the previous stage's output
+	pair "pipeline fetch | infer | critpath vs zcat + cat of the input" "<=5" \
+		"gammaray-fetch -q --export-tasks $dir/export-tasks.json $exp $xr | gammaray-infer -q | gammaray-critpath -q >/dev/null" \
+		"find $exp -name '*.gz' -exec zcat {} + >/dev/null; find $xr -type f -exec cat {} + >/dev/null" >>"$results"
+	gammaray-fetch -q --export-tasks $dir/export-tasks.json $exp $xr >"$tmp/pipe-ev" 2>/dev/null
+	gammaray-infer -q "$tmp/pipe-ev" >"$tmp/pipe-graph" 2>/dev/null
+	st_fetch=$(measure "gammaray-fetch -q --export-tasks $dir/export-tasks.json $exp $xr >/dev/null")
+	st_infer=$(measure "gammaray-infer -q $tmp/pipe-ev >/dev/null")
+	st_crit=$(measure "gammaray-critpath -q $tmp/pipe-graph >/dev/null")
+	echo "| pipeline stages alone ($size): fetch, infer, critpath | $(echo "$st_fetch" | awk '{ print $1 "s" }'), $(echo "$st_infer" | awk '{ print $1 "s" }'), $(echo "$st_crit" | awk '{ print $1 "s" }') wall | | | | |" >>"$results"
+	rm -f "$tmp/pipe-ev" "$tmp/pipe-graph"
 	# the generator itself: invocations simulated and written per second
 	ninv=$(grep -c '"type":"node"' "$dir/truth.ndjson")
 	set -- $(measure "gammaray-synth -q --app mixed --invocations $ninv --seed 1 --sample-rate 0.5 --force -o $tmp/synth")

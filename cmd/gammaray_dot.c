@@ -160,6 +160,8 @@ int main(int argc, char **argv)
 	o.write = cli_write;
 	o.diag = cli_on_diag;
 	o.diag_ctx = &cc.msgs;
+	o.progress = cli_on_progress;
+	o.progress_ctx = &cc;
 
 	struct gr_stats st;
 	struct gr_dot_summary sum;

@@ -63,15 +63,8 @@ int main(int argc, char **argv)
 			critpath = true;
 			runs = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return cli_finish(CLI_OK);
-		case 'V':
-			cli_version();
-			return cli_finish(CLI_OK);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", cli_name());
-			return CLI_USAGE;
+			cli_std_option(c, usage);
 		}
 	}
 	if (argc - optind != 2)

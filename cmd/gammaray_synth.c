@@ -211,15 +211,10 @@ int main(int argc, char **argv)
 				printf("%-12s %s\n", gr_synth_app_name(i), gr_synth_app_summary(i));
 			return cli_finish(CLI_OK);
 		case 'q': quiet = true; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return cli_finish(CLI_OK);
-		case OPT_VERSION:
-			cli_version();
-			return cli_finish(CLI_OK);
+		case OPT_VERSION: /* long only: synth has no -V */
+			cli_std_option('V', usage_text);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", cli_name());
-			return CLI_USAGE;
+			cli_std_option(c, usage_text);
 		}
 	}
 	if (optind < argc)

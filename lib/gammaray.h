@@ -115,6 +115,8 @@ enum gr_reason {
 
 /* "app-log", "bad-json"... as printed by --stats. */
 const char *gr_reason_name(enum gr_reason r);
+/* The reason of a name (n bytes), or -1 for a name this version does not know. */
+int gr_reason_from_name(const char *name, size_t n);
 /* True for reasons that count files rather than records. */
 bool gr_reason_is_file(enum gr_reason r);
 static inline bool gr_reason_is_lost(enum gr_reason r)
@@ -250,6 +252,9 @@ struct gr_dot_opts {
 	/* Each lost record (severity 1) and each Graphviz message (severity 0). May be NULL. */
 	void (*diag)(void *ctx, int severity, const struct gr_error *e);
 	void *diag_ctx;
+	/* Progress while reading; may be NULL. */
+	void (*progress)(void *ctx, const struct gr_progress *p);
+	void *progress_ctx;
 };
 
 #define GR_DOT_DEFAULT_MAX_NODES 300

@@ -170,3 +170,13 @@ char *gr_escape_msg(const char *s, size_t n, size_t max, char *out, size_t size)
 	out[o] = '\0';
 	return out;
 }
+
+int gr_reason_from_name(const char *name, size_t n)
+{
+	for (int r = 0; r < GR_REASON_COUNT; r++) {
+		const char *s = gr_reason_name((enum gr_reason)r);
+		if (s && strlen(s) == n && !memcmp(s, name, n))
+			return r;
+	}
+	return -1;
+}

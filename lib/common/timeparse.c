@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/timeparse.h"
 #include "gammaray.h"
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (era arithmetic, exact for
- * every year representable here). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+/* Era arithmetic (Howard Hinnant's algorithms). */
+int64_t gr_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -17,7 +17,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+void gr_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -89,7 +89,7 @@ size_t gr_time_parse_iso(const char *s, size_t len, int64_t *us)
 	static _Thread_local int64_t last_days;
 	unsigned ymd = Y * 10000 + M * 100 + D;
 	if (ymd != last_ymd) {
-		last_days = days_from_civil(Y, M, D);
+		last_days = gr_days_from_civil(Y, M, D);
 		last_ymd = ymd;
 	}
 	int64_t t = last_days * 86400 + h * 3600 + m * 60 + sec - off;
@@ -106,7 +106,7 @@ void gr_time_format_iso(int64_t us, char *out, size_t size)
 	int y;
 	unsigned m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	gr_civil_from_days(days, &y, &m, &d);
 	snprintf(out, size, "%04d-%02u-%02uT%02u:%02u:%02u.%06uZ", y, m, d,
 		 (unsigned)(r / 3600), (unsigned)(r / 60 % 60), (unsigned)(r % 60), (unsigned)f);
 }

@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "gammaray.h"
 #include "common/fn_filter.h"
+#include "common/numbers.h"
 #include "stream/graph.h"
 #include "common/strmap.h"
 
@@ -29,10 +30,11 @@ enum gr_cp_seg_type {
 	GR_CP_INIT,    /* cold-start init of an invocation */
 	GR_CP_EXEC,    /* an invocation running its own code */
 	GR_CP_SYNC,    /* waiting on a synchronous callee: holds the callee's segments */
+	GR_CP_RESTORE, /* SnapStart restore of an invocation (after its init, if any) */
 	GR_CP_SEG_COUNT
 };
 
-/* "trigger", "invoke", "init", "exec", "sync". */
+/* "trigger", "invoke", "init", "exec", "sync", "restore". */
 const char *gr_cp_seg_name(enum gr_cp_seg_type t);
 
 /* One segment. The segments of a hop are in time order; a GR_CP_SYNC segment is
@@ -252,10 +254,11 @@ int gr_cp_request(struct gr_spans *s, const struct gr_cp_req_opts *o, struct gr_
  * critical path and its share of the latency.
  */
 enum gr_cp_row {
-	GR_CP_ROW_FN,       /* a function's own time (init and exec) */
+	GR_CP_ROW_FN,       /* a function's own time (init, restore and exec) */
 	GR_CP_ROW_INIT,     /* cold starts, every function */
 	GR_CP_ROW_HOP,      /* trigger delay of an edge kind; synchronous invokes apart */
 	GR_CP_ROW_OP,       /* request mode: "[svc] op" exclusive time */
+	GR_CP_ROW_RESTORE,  /* SnapStart restores, every function */
 };
 
 struct gr_cp_stat_row {
@@ -301,9 +304,6 @@ void gr_cp_stats_end(struct gr_cp_stats *s);
 /* Sort every row's shares and group's latencies, and order rows: group, then total
  * time descending, then label. Returns 0 or s->err. */
 int gr_cp_stats_finish(struct gr_cp_stats *s);
-/* Nearest-rank percentile (p in 0..100) of sorted values. */
-float gr_cp_pct_f(const float *v, size_t n, double p);
-int64_t gr_cp_pct_i(const int64_t *v, size_t n, double p);
 
 /* Feed every run of cp / req. */
 int gr_cp_stats_workflow(struct gr_cp_stats *s, const struct gr_graph *g, const struct gr_cp *cp);
@@ -328,7 +328,7 @@ struct gr_cp_render {
 	const char *root;       /* chrome trace: this root; NULL: the slowest run */
 };
 
-/* "850us", "12.3ms", "1.20s", "2m03s" */
+/* A duration as gr_duration_format writes it; "-" when negative (unknown). */
 void gr_cp_human_us(int64_t us, char *out, size_t size);
 /* The label of a node: its function, else its request id. */
 const char *gr_cp_node_label(const struct gr_node *n);

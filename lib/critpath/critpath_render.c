@@ -99,24 +99,10 @@ static void share(struct gr_jw *w, int64_t us, int64_t total)
 
 void gr_cp_human_us(int64_t us, char *out, size_t size)
 {
-	if (us < 0) {
+	if (us < 0) /* unknown */
 		snprintf(out, size, "-");
-		return;
-	}
-	if (us < 1000)
-		snprintf(out, size, "%lldus", (long long)us);
-	else if (us < 10000)
-		snprintf(out, size, "%.2fms", (double)us / 1e3);
-	else if (us < 1000000)
-		snprintf(out, size, "%.1fms", (double)us / 1e3);
-	else if (us < 60000000)
-		snprintf(out, size, "%.2fs", (double)us / 1e6);
-	else if (us < 3600000000LL)
-		snprintf(out, size, "%lldm%02llds", (long long)(us / 60000000),
-			 (long long)(us / 1000000 % 60));
 	else
-		snprintf(out, size, "%lldh%02lldm", (long long)(us / 3600000000LL),
-			 (long long)(us / 60000000 % 60));
+		gr_duration_format(us, out, size);
 }
 
 static const char *bold(const struct out *x)
@@ -329,6 +315,8 @@ int gr_cp_write_json(const struct gr_cp_render *o, const struct gr_graph *g, con
 				gr_jw_int(w, "end_us", nd->end_us);
 			if (nd->init_us > 0)
 				gr_jw_int(w, "init_us", nd->init_us);
+			if (nd->restore_us > 0)
+				gr_jw_int(w, "restore_us", nd->restore_us);
 			gr_jw_arr(w, "segments");
 			uint32_t open = 0;
 			for (uint32_t i = 0; i < hop->nseg; i++) {
@@ -396,14 +384,14 @@ static void hop_text(struct out *x, const struct gr_graph *g, const struct gr_cp
 
 static void stats_table(struct out *x, const struct gr_cp_stats *st, bool request)
 {
-	static const char *const kinds[] = { "function", "init", "hop", "operation" };
+	static const char *const kinds[] = { "function", "init", "hop", "operation", "restore" };
 	char p50[32], p95[32], p99[32], mx[32];
 
 	for (size_t gi = 0, ri = 0; gi < st->ngroups; gi++) {
 		const struct gr_cp_stat_group *g = &st->groups[gi];
-		gr_cp_human_us(gr_cp_pct_i(g->lat, g->nlat, 50), p50, sizeof(p50));
-		gr_cp_human_us(gr_cp_pct_i(g->lat, g->nlat, 95), p95, sizeof(p95));
-		gr_cp_human_us(gr_cp_pct_i(g->lat, g->nlat, 99), p99, sizeof(p99));
+		gr_cp_human_us(gr_pct_i64(g->lat, g->nlat, 0.50), p50, sizeof(p50));
+		gr_cp_human_us(gr_pct_i64(g->lat, g->nlat, 0.95), p95, sizeof(p95));
+		gr_cp_human_us(gr_pct_i64(g->lat, g->nlat, 0.99), p99, sizeof(p99));
 		gr_cp_human_us(g->nlat ? g->lat[g->nlat - 1] : 0, mx, sizeof(mx));
 		putf(x, "\n%s", bold(x));
 		if (!*g->label)
@@ -423,9 +411,9 @@ static void stats_table(struct out *x, const struct gr_cp_stats *st, bool reques
 			putf(x, " %-10s %8llu %6.1f%% %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n",
 			     kinds[rw->row], (unsigned long long)rw->runs,
 			     g->runs ? 100.0 * (double)rw->runs / (double)g->runs : 0.0,
-			     100.0 * gr_cp_pct_f(rw->shares, rw->nshares, 50),
-			     100.0 * gr_cp_pct_f(rw->shares, rw->nshares, 95),
-			     100.0 * gr_cp_pct_f(rw->shares, rw->nshares, 99),
+			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.50),
+			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.95),
+			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.99),
 			     g->total_us ? 100.0 * (double)rw->total_us / (double)g->total_us : 0.0);
 			out_flush(x, false);
 		}
@@ -544,6 +532,9 @@ int gr_cp_write_folded(const struct gr_cp_render *o, const struct gr_graph *g, c
 				case GR_CP_INIT:
 					leaf = cct_child(&c, at, "[init]");
 					break;
+				case GR_CP_RESTORE:
+					leaf = cct_child(&c, at, "[restore]");
+					break;
 				case GR_CP_EXEC:
 					break;
 				case GR_CP_SYNC:
@@ -641,6 +632,8 @@ static void node_track(struct gr_jw *w, struct gr_buf *b, const struct gr_graph 
 	gr_jw_cstr(w, "id", nd->id);
 	if (nd->init_us > 0)
 		gr_jw_int(w, "init_us", nd->init_us);
+	if (nd->restore_us > 0)
+		gr_jw_int(w, "restore_us", nd->restore_us);
 	if (slack_us >= 0)
 		gr_jw_int(w, "slack_us", slack_us);
 	gr_jw_obj_end(w);

@@ -561,12 +561,6 @@ static int cmp_child(const void *a, const void *b, void *ctx)
 	return x->seq > y->seq ? -1 : x->seq < y->seq;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* How many of the sorted values lie in [lo, hi]. */
 static size_t count_in(const int64_t *v, size_t n, int64_t lo, int64_t hi)
@@ -663,8 +657,8 @@ static int enter(struct rq *q, uint32_t si, uint32_t depth, int64_t t)
 	}
 	if (nk > 1) {
 		qsort_r(q->tmp, nk, sizeof(*q->tmp), cmp_child, s);
-		qsort(q->starts, nk, sizeof(*q->starts), cmp_i64);
-		qsort(q->ends, nk, sizeof(*q->ends), cmp_i64);
+		qsort(q->starts, nk, sizeof(*q->starts), gr_cmp_i64);
+		qsort(q->ends, nk, sizeof(*q->ends), gr_cmp_i64);
 	}
 
 	struct rframe *f = &q->fr[q->nfr++];

@@ -165,12 +165,6 @@ static int cmp_float(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_lat(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Rows by group, then time on the path (descending), then kind, then label. */
 static int cmp_row(const void *a, const void *b)
@@ -207,7 +201,7 @@ int gr_cp_stats_finish(struct gr_cp_stats *s)
 			qsort(s->rows[i].shares, s->rows[i].nshares, sizeof(float), cmp_float);
 	for (size_t i = 0; i < s->ngroups; i++)
 		if (s->groups[i].nlat > 1)
-			qsort(s->groups[i].lat, s->groups[i].nlat, sizeof(int64_t), cmp_lat);
+			qsort(s->groups[i].lat, s->groups[i].nlat, sizeof(int64_t), gr_cmp_i64);
 	/* renumber groups in display order, then sort rows under them */
 	uint32_t *old = malloc((s->ngroups ? s->ngroups : 1) * sizeof(*old));
 	struct gr_cp_stat_group *sorted = malloc((s->ngroups ? s->ngroups : 1) * sizeof(*sorted));
@@ -239,29 +233,7 @@ int gr_cp_stats_finish(struct gr_cp_stats *s)
 	return 0;
 }
 
-float gr_cp_pct_f(const float *v, size_t n, double p)
-{
-	if (!n)
-		return 0;
-	size_t k = (size_t)(p / 100.0 * (double)n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > n)
-		k = n;
-	return v[k - 1];
-}
 
-int64_t gr_cp_pct_i(const int64_t *v, size_t n, double p)
-{
-	if (!n)
-		return 0;
-	size_t k = (size_t)(p / 100.0 * (double)n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > n)
-		k = n;
-	return v[k - 1];
-}
 
 const char *gr_cp_node_label(const struct gr_node *n)
 {
@@ -282,6 +254,10 @@ int gr_cp_stats_workflow(struct gr_cp_stats *s, const struct gr_graph *g, const 
 			switch ((enum gr_cp_seg_type)sg->type) {
 			case GR_CP_INIT:
 				gr_cp_stats_add(s, GR_CP_ROW_INIT, "cold starts", sg->dur_us);
+				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
+				break;
+			case GR_CP_RESTORE:
+				gr_cp_stats_add(s, GR_CP_ROW_RESTORE, "snapstart restores", sg->dur_us);
 				gr_cp_stats_add(s, GR_CP_ROW_FN, gr_cp_node_label(nd), sg->dur_us);
 				break;
 			case GR_CP_EXEC:

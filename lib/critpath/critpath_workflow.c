@@ -11,6 +11,7 @@ static const char *const seg_names[GR_CP_SEG_COUNT] = {
 	[GR_CP_INVOKE] = "invoke",
 	[GR_CP_INIT] = "init",
 	[GR_CP_EXEC] = "exec",
+	[GR_CP_RESTORE] = "restore",
 	[GR_CP_SYNC] = "sync",
 };
 
@@ -55,6 +56,7 @@ struct frame {
 	int64_t wait_lo;    /* the caller's wait: call issued (clipped) */
 	int64_t wait_hi;    /* callee done (clipped) */
 	int64_t sc;         /* the callee's environment starts (clipped) */
+	int64_t si;         /* its init ends, its restore begins (clipped) */
 	size_t c0, nc, ci;  /* its candidate callees cand[c0 .. c0+nc), next ci */
 };
 
@@ -201,7 +203,8 @@ static int body(struct wf *w, uint32_t v, int64_t lo, int64_t hi, uint32_t skip)
 			struct frame cf = { .node = c, .edge = e, .depth = f->depth + 1,
 					    .wait_lo = lo2, .wait_hi = hi2 };
 			cf.sc = known(cn->start_us) ? clamp(cn->start_us, lo2, hi2) : lo2;
-			cf.lo = cn->init_us > 0 ? clamp(cf.sc + cn->init_us, cf.sc, hi2) : cf.sc;
+			cf.si = cn->init_us > 0 ? clamp(cf.sc + cn->init_us, cf.sc, hi2) : cf.sc;
+			cf.lo = cn->restore_us > 0 ? clamp(cf.si + cn->restore_us, cf.si, hi2) : cf.si;
 			cf.t = hi2;
 			if (push_frame(w, &cf, GR_NONE))
 				return GR_ERR_NOMEM;
@@ -215,7 +218,8 @@ static int body(struct wf *w, uint32_t v, int64_t lo, int64_t hi, uint32_t skip)
 		if (rev_emit(w, GR_CP_EXEC, f->node, GR_NONE, f->depth, f->lo, f->t))
 			return GR_ERR_NOMEM;
 		if (f->edge != GR_NONE) {
-			if (rev_emit(w, GR_CP_INIT, f->node, GR_NONE, f->depth, f->sc, f->lo) ||
+			if (rev_emit(w, GR_CP_RESTORE, f->node, GR_NONE, f->depth, f->si, f->lo) ||
+			    rev_emit(w, GR_CP_INIT, f->node, GR_NONE, f->depth, f->sc, f->si) ||
 			    rev_emit(w, GR_CP_INVOKE, f->node, f->edge, f->depth, f->wait_lo, f->sc) ||
 			    rev_emit(w, GR_CP_SYNC, f->node, f->edge, f->depth - 1, f->wait_lo,
 				     f->wait_hi))
@@ -453,6 +457,14 @@ static int one_root(struct wf *w, uint32_t r)
 		if (known(nd->start_us) && nd->init_us > 0) {
 			x = clamp(nd->start_us + nd->init_us, cur, end);
 			if (emit(w, GR_CP_INIT, node, GR_NONE, cur, x))
+				return GR_ERR_NOMEM;
+			cur = x;
+		}
+		if (known(nd->start_us) && nd->restore_us > 0) {
+			/* SnapStart: the restore follows the init, if any, on the path */
+			x = clamp(nd->start_us + (nd->init_us > 0 ? nd->init_us : 0) + nd->restore_us,
+				  cur, end);
+			if (emit(w, GR_CP_RESTORE, node, GR_NONE, cur, x))
 				return GR_ERR_NOMEM;
 			cur = x;
 		}

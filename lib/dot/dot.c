@@ -154,7 +154,8 @@ static int read_inputs(struct gr_graph *g, const struct gr_dot_opts *o, const ch
 		       size_t npaths, struct gr_stats *st, struct gr_error *err)
 {
 	struct gr_input_opts io = { .max_line = o->max_line, .strict = o->strict,
-				    .diag = o->diag, .diag_ctx = o->diag_ctx };
+				    .diag = o->diag, .diag_ctx = o->diag_ctx,
+				    .progress = o->progress, .progress_ctx = o->progress_ctx };
 
 	return gr_input_each(&io, paths, npaths, read_graph, g, st, err);
 }

@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "gammaray.h"
+#include "common/numbers.h"
 #include "stream/graph.h"
 
 /* Longest piece of log text (a name, a key) shown in a label or a tooltip; longer ones
@@ -42,8 +43,6 @@ int gr_dot_newline(struct gr_buf *b);
  * (overlong forms, surrogates and code points above U+10FFFF are not valid). */
 size_t gr_utf8_seq(const unsigned char *s, size_t n);
 
-/* "350 ms", "1.25 s", "12 us", "2.5 min" */
-void gr_dot_duration(int64_t us, char *out, size_t size);
 
 /* gr_dot on a graph already read (st holds its reading counts and is updated). */
 int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stats *st,
@@ -143,9 +142,5 @@ int gr_dot_back_edges(size_t nn, const uint32_t *tail, const uint32_t *head, siz
 int gr_dot_write(void *graph, int (*write)(void *ctx, const char *p, size_t n), void *ctx,
 		 size_t *bytes);
 
-/* int64 ascending, for qsort. */
-int gr_dot_cmp_i64(const void *a, const void *b);
-/* Nearest-rank percentile q (0..1) of sorted v[0..n); 0 when n is 0. */
-int64_t gr_dot_pct(const int64_t *v, size_t n, double q);
 
 #endif

@@ -1,4 +1,4 @@
-/* dot_attr.c: what every view shares: attributes, notes, the legend, percentiles. */
+/* dot_attr.c: what every view shares: attributes, notes, the legend. */
 #include <cgraph.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,25 +6,7 @@
 
 #include "dot/dot.h"
 
-int gr_dot_cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	return x < y ? -1 : x > y;
-}
-
-int64_t gr_dot_pct(const int64_t *v, size_t n, double q)
-{
-	if (!n)
-		return 0;
-	/* nearest rank: the smallest value with at least q of the values at or below it */
-	size_t r = (size_t)(q * (double)n + 0.999999);
-	if (r < 1)
-		r = 1;
-	if (r > n)
-		r = n;
-	return v[r - 1];
-}
 
 /* --- attributes ---------------------------------------------------------------- */
 

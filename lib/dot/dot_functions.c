@@ -344,8 +344,8 @@ static void pct_line(struct gr_buf *t, const char *what, const int64_t *v, size_
 {
 	char p50[32], p95[32];
 
-	gr_dot_duration(gr_dot_pct(v, n, 0.50), p50, sizeof(p50));
-	gr_dot_duration(gr_dot_pct(v, n, 0.95), p95, sizeof(p95));
+	gr_duration_format(gr_pct_i64(v, n, 0.50), p50, sizeof(p50));
+	gr_duration_format(gr_pct_i64(v, n, 0.95), p95, sizeof(p95));
 	gr_buf_addf(t, "%sp50 %s, p95 %s", what, p50, p95);
 }
 
@@ -410,7 +410,7 @@ static void function_attrs(struct fview *v, struct fnode *f, const int64_t *dur)
 	if (f->ndur) {
 		gr_dot_newline(t);
 		pct_line(t, "duration ", dur, f->ndur);
-		gr_dot_duration(f->slowest_us, d, sizeof(d));
+		gr_duration_format(f->slowest_us, d, sizeof(d));
 		gr_buf_addf(t, ", max %s", d);
 		gr_dot_newline(t);
 		gr_buf_adds(t, "slowest: ");
@@ -499,7 +499,7 @@ static void edge_attrs(struct fview *v, struct fedge *f, void *ae, const int64_t
 	if (f->consumer && f->ndel) {
 		gr_dot_newline(t);
 		pct_line(t, "trigger delay ", del, f->ndel);
-		gr_dot_duration(f->slow_delay, d, sizeof(d));
+		gr_duration_format(f->slow_delay, d, sizeof(d));
 		gr_buf_addf(t, ", max %s", d);
 		const struct gr_edge *e = &g->edges[f->slow_edge];
 		gr_dot_newline(t);
@@ -585,7 +585,7 @@ static int build(struct fview *v)
 			if (n->end_us != GR_TIME_UNKNOWN && n->end_us > f->last_us)
 				f->last_us = n->end_us;
 			if (n->start_us != GR_TIME_UNKNOWN && n->end_us != GR_TIME_UNKNOWN) {
-				int64_t d = n->end_us - n->start_us - n->init_us;
+				int64_t d = n->end_us - n->start_us - n->init_us - n->restore_us;
 				/* the first one counts whatever its value: a node whose end is
 				 * before its start has a negative duration */
 				if (f->slowest == GR_NONE || d > f->slowest_us ||

@@ -49,18 +49,24 @@ static void node_attrs(struct gr_dot_build *b, Agnode_t *an, const struct gr_nod
 	gr_dot_newline(t);
 	gr_dot_text(t, GR_DOT_LABEL, n->id, strlen(n->id), 8);
 	if (n->start_us != GR_TIME_UNKNOWN && run->start_us != INT64_MAX) {
-		gr_dot_duration(n->start_us - run->start_us, d, sizeof(d));
+		gr_duration_format(n->start_us - run->start_us, d, sizeof(d));
 		gr_dot_newline(t);
 		gr_buf_addf(t, "+%s", d);
 		if (n->end_us != GR_TIME_UNKNOWN) {
-			gr_dot_duration(n->end_us - n->start_us - n->init_us, d, sizeof(d));
+			gr_duration_format(n->end_us - n->start_us - n->init_us - n->restore_us, d,
+					sizeof(d));
 			gr_buf_addf(t, ", %s", d);
 		}
 	}
-	if (n->cold) {
-		gr_dot_duration(n->init_us, d, sizeof(d));
+	if (n->start == GR_START_RESTORE) {
+		gr_duration_format(n->restore_us, d, sizeof(d));
 		gr_dot_newline(t);
-		gr_buf_addf(t, "cold start, init %s", d);
+		gr_buf_addf(t, "snapstart restore %s", d);
+	} else if (n->cold) {
+		gr_duration_format(n->init_us, d, sizeof(d));
+		gr_dot_newline(t);
+		gr_buf_addf(t, "%s, init %s", n->start == GR_START_FAILED_INIT ? "failed init"
+				: "cold start", d);
 	}
 	if (n->status == GR_STATUS_ERROR || n->status == GR_STATUS_TIMEOUT) {
 		gr_dot_newline(t);
@@ -84,14 +90,19 @@ static void node_attrs(struct gr_dot_build *b, Agnode_t *an, const struct gr_nod
 	add_time(t, "start", n->start_us);
 	add_time(t, "end", n->end_us);
 	if (n->start_us != GR_TIME_UNKNOWN && n->end_us != GR_TIME_UNKNOWN) {
-		gr_dot_duration(n->end_us - n->start_us - n->init_us, d, sizeof(d));
+		gr_duration_format(n->end_us - n->start_us - n->init_us - n->restore_us, d, sizeof(d));
 		gr_dot_newline(t);
 		gr_buf_addf(t, "duration: %s", d);
 	}
 	if (n->init_us) {
-		gr_dot_duration(n->init_us, d, sizeof(d));
+		gr_duration_format(n->init_us, d, sizeof(d));
 		gr_dot_newline(t);
 		gr_buf_addf(t, "init: %s", d);
+	}
+	if (n->restore_us) {
+		gr_duration_format(n->restore_us, d, sizeof(d));
+		gr_dot_newline(t);
+		gr_buf_addf(t, "restore: %s", d);
 	}
 	if (!n->stub) {
 		gr_dot_newline(t);
@@ -118,7 +129,7 @@ static void node_attrs(struct gr_dot_build *b, Agnode_t *an, const struct gr_nod
 		gr_buf_addf(t, "memory: %lld MB", (long long)n->mem_mb);
 	}
 	if (n->billed_us >= 0) {
-		gr_dot_duration(n->billed_us, d, sizeof(d));
+		gr_duration_format(n->billed_us, d, sizeof(d));
 		gr_dot_newline(t);
 		gr_buf_addf(t, "billed: %s", d);
 	}
@@ -156,7 +167,7 @@ static void edge_attrs(struct gr_dot_build *b, Agedge_t *ae, const struct gr_edg
 	bool heuristic = e->evidence && !strcmp(e->evidence, "heuristic");
 	char d[32];
 
-	gr_dot_duration(e->delay_us, d, sizeof(d));
+	gr_duration_format(e->delay_us, d, sizeof(d));
 	gr_buf_reset(t);
 	gr_buf_addf(t, "%s%s %s", kind, e->kind == GR_KIND_LAMBDA ? (e->sync ? " sync" : " async")
 			: "", d);
@@ -222,7 +233,7 @@ static void run_label(struct gr_dot_build *b, Agraph_t *cl, size_t k, const stru
 		gr_time_format_iso(r->start_us, iso, sizeof(iso));
 		gr_buf_adds(t, iso);
 		if (r->end_us != INT64_MIN) {
-			gr_dot_duration(r->end_us - r->start_us, d, sizeof(d));
+			gr_duration_format(r->end_us - r->start_us, d, sizeof(d));
 			gr_buf_addf(t, ", %s", d);
 		}
 		gr_buf_adds(t, ", ");

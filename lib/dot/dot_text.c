@@ -135,28 +135,3 @@ int gr_dot_newline(struct gr_buf *b)
 	return gr_buf_add(b, "\\n", 2);
 }
 
-void gr_dot_duration(int64_t us, char *out, size_t size)
-{
-	const char *sign = us < 0 ? "-" : "";
-	double v;
-
-	if (us == INT64_MIN)
-		us = INT64_MAX;
-	if (us < 0)
-		us = -us;
-	v = (double)us;
-	if (us == 0)
-		snprintf(out, size, "0 ms");
-	else if (us < 1000)
-		snprintf(out, size, "%s%lld us", sign, (long long)us);
-	else if (us < 10000)
-		snprintf(out, size, "%s%.1f ms", sign, v / 1e3);
-	else if (us < 1000000)
-		snprintf(out, size, "%s%.0f ms", sign, v / 1e3);
-	else if (us < 100000000)
-		snprintf(out, size, "%s%.2f s", sign, v / 1e6);
-	else if (us < 6000000000LL)
-		snprintf(out, size, "%s%.0f s", sign, v / 1e6);
-	else
-		snprintf(out, size, "%s%.1f min", sign, v / 6e7);
-}

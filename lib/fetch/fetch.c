@@ -591,6 +591,19 @@ int gr_fetch(const struct gr_fetch_opts *o, const struct gr_fetch_input *in, siz
 	*st = run.st;
 	if (rc && err)
 		*err = run.fatal_err;
+	if (o->write && (!rc || rc == GR_ERR_DATA)) {
+		/* the stream ends with what was read and lost, for the stages after us */
+		struct gr_buf sb = GR_BUF_INIT;
+		struct gr_jw jw;
+		gr_jw_init(&jw, &sb);
+		gr_ev_stats(&jw, "fetch", st);
+		int wrc = jw.err ? jw.err : o->write(o->write_ctx, sb.data, sb.len);
+		gr_buf_release(&sb);
+		if (wrc && !rc) {
+			rc = wrc;
+			gr_error_set(err, rc, "cannot write output: %s", gr_strerror(rc));
+		}
+	}
 out_run:
 	pthread_mutex_destroy(&run.lock);
 	pthread_cond_destroy(&run.changed);

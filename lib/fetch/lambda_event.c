@@ -58,6 +58,7 @@ bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
 		gr_ev_opt_int(w, "maxmem_mb", l->maxmem_mb);
 		gr_ev_opt_int(w, "init_us", l->init_us);
 		gr_ev_opt_int(w, "restore_us", l->restore_us);
+		gr_ev_opt_int(w, "billed_restore_us", l->billed_restore_us);
 		gr_ev_opt_status(w, l->status);
 		gr_ev_opt_str(w, "error", l->error_type);
 		gr_ev_opt_str(w, "trace", l->trace);
@@ -84,6 +85,28 @@ bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
 		gr_ev_opt_cstr(w, "stream", src->stream);
 		gr_ev_opt_int(w, "init_us", l->init_us);
 		gr_ev_opt_str(w, "phase", l->phase);
+		gr_ev_opt_status(w, l->status);
+		gr_ev_opt_str(w, "error", l->error_type);
+		break;
+	case GR_LINE_RESTORE_START:
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", "restore_start");
+		gr_ev_opt_ts(w, ts);
+		if (l->fn.n)
+			gr_ev_opt_str(w, "fn", l->fn);
+		else
+			gr_ev_opt_cstr(w, "fn", src->fn);
+		gr_ev_opt_cstr(w, "stream", src->stream);
+		gr_ev_opt_str(w, "runtime", l->runtime);
+		gr_ev_opt_str(w, "version", l->version);
+		break;
+	case GR_LINE_RESTORE_REPORT:
+	case GR_LINE_RESTORE_DONE:
+		gr_jw_begin(w);
+		gr_jw_cstr(w, "type", l->kind == GR_LINE_RESTORE_DONE ? "restore_done" : "restore_report");
+		gr_ev_opt_ts(w, ts);
+		gr_ev_opt_cstr(w, "stream", src->stream);
+		gr_ev_opt_int(w, "restore_us", l->restore_us);
 		gr_ev_opt_status(w, l->status);
 		gr_ev_opt_str(w, "error", l->error_type);
 		break;

@@ -121,7 +121,8 @@ static enum gr_status status_of(const char *s, size_t n)
 }
 
 enum field {
-	F_REQ, F_DUR, F_BILLED, F_MEM, F_MAXMEM, F_INIT, F_RESTORE, F_STATUS, F_ERRTYPE,
+	F_REQ, F_DUR, F_BILLED, F_MEM, F_MAXMEM, F_INIT, F_RESTORE, F_BILLED_RESTORE, F_STATUS,
+	F_ERRTYPE,
 	F_TRACE, F_SEG, F_SAMPLED, F_PHASE, F_RUNTIME, F_RUNTIME_ARN, F_VERSION
 };
 
@@ -132,6 +133,7 @@ static const struct {
 	enum field f;
 } labels[] = {
 	{ LIT("Billed Duration:"), F_BILLED },
+	{ LIT("Billed Restore Duration:"), F_BILLED_RESTORE },
 	{ LIT("Init Duration:"), F_INIT },
 	{ LIT("Restore Duration:"), F_RESTORE },
 	{ LIT("Max Memory Used:"), F_MAXMEM },
@@ -188,6 +190,7 @@ static void parse_fields(const char *s, size_t n, struct gr_lambda_line *o)
 		case F_BILLED:
 		case F_INIT:
 		case F_RESTORE:
+		case F_BILLED_RESTORE:
 			used = parse_scaled(v, n - i, 1000, &x);
 			if (!used)
 				break;
@@ -197,6 +200,8 @@ static void parse_fields(const char *s, size_t n, struct gr_lambda_line *o)
 				o->billed_us = x;
 			else if (labels[k].f == F_INIT)
 				o->init_us = x;
+			else if (labels[k].f == F_BILLED_RESTORE)
+				o->billed_restore_us = x;
 			else
 				o->restore_us = x;
 			vn = used; /* the unit ("ms") is skipped as an unknown word */
@@ -228,7 +233,7 @@ void gr_lambda_line_init(struct gr_lambda_line *o)
 	memset(o, 0, sizeof(*o));
 	o->kind = GR_LINE_APP;
 	o->ts = GR_TIME_UNKNOWN;
-	o->dur_us = o->billed_us = o->init_us = o->restore_us = -1;
+	o->dur_us = o->billed_us = o->init_us = o->restore_us = o->billed_restore_us = -1;
 	o->mem_mb = o->maxmem_mb = -1;
 	o->timeout_us = -1;
 	o->sampled = -1;
@@ -486,6 +491,16 @@ void gr_lambda_parse_text(const char *s, size_t n, struct gr_lambda_line *o)
 				bad(o, s, n);
 			return;
 		}
+		if (starts(s, n, LIT("RESTORE_START"))) {
+			o->kind = GR_LINE_RESTORE_START;
+			parse_fields(s + 13, n - 13, o);
+			return;
+		}
+		if (starts(s, n, LIT("RESTORE_REPORT"))) {
+			o->kind = GR_LINE_RESTORE_REPORT;
+			parse_fields(s + 14, n - 14, o);
+			return;
+		}
 		if (starts(s, n, LIT("RESTORE_")) || starts(s, n, LIT("RUNTIME_"))) {
 			o->kind = GR_LINE_PLATFORM;
 			return;
@@ -607,6 +622,8 @@ static void platform_record(const struct gr_jv *rec, struct gr_buf *dec, struct 
 				if (KEY(mk, "durationMs")) {
 					if (o->kind == GR_LINE_INIT_REPORT)
 						o->init_us = ms_value(&mv);
+					else if (o->kind == GR_LINE_RESTORE_REPORT)
+						o->restore_us = ms_value(&mv);
 					else
 						o->dur_us = ms_value(&mv);
 				} else if (KEY(mk, "billedDurationMs")) {
@@ -638,6 +655,9 @@ static enum gr_line_kind platform_kind(struct gr_str t)
 		{ LIT("platform.report"), GR_LINE_REPORT },
 		{ LIT("platform.initStart"), GR_LINE_INIT_START },
 		{ LIT("platform.initReport"), GR_LINE_INIT_REPORT },
+		{ LIT("platform.restoreStart"), GR_LINE_RESTORE_START },
+		{ LIT("platform.restoreReport"), GR_LINE_RESTORE_REPORT },
+		{ LIT("platform.restoreRuntimeDone"), GR_LINE_RESTORE_DONE },
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (t.n == kinds[i].len && !memcmp(t.p, kinds[i].name, t.n))
@@ -692,7 +712,9 @@ bool gr_lambda_parse_json(const char *s, size_t n, struct gr_buf *dec, struct gr
 			if (o->kind == GR_LINE_PLATFORM)
 				return true;
 			platform_record(&rec, dec, o);
-			if (o->kind == GR_LINE_INIT_START || o->kind == GR_LINE_INIT_REPORT)
+			if (o->kind == GR_LINE_INIT_START || o->kind == GR_LINE_INIT_REPORT ||
+			    o->kind == GR_LINE_RESTORE_START || o->kind == GR_LINE_RESTORE_REPORT ||
+			    o->kind == GR_LINE_RESTORE_DONE)
 				return true;
 			if (o->kind == GR_LINE_REPORT && o->dur_us < 0)
 				bad(o, LIT("platform.report without metrics.durationMs"));

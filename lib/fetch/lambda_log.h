@@ -18,9 +18,12 @@ enum gr_line_kind {
 	GR_LINE_REPORT,       /* REPORT RequestId: ... / platform.report */
 	GR_LINE_INIT_START,   /* INIT_START ... / platform.initStart */
 	GR_LINE_INIT_REPORT,  /* INIT_REPORT ... / platform.initReport */
+	GR_LINE_RESTORE_START,  /* RESTORE_START ... / platform.restoreStart (SnapStart) */
+	GR_LINE_RESTORE_REPORT, /* RESTORE_REPORT ... / platform.restoreReport */
+	GR_LINE_RESTORE_DONE,   /* platform.restoreRuntimeDone: the runtime's restore hooks ran */
 	GR_LINE_XRAY,         /* an XRAY TraceId tail on a line of its own */
 	GR_LINE_FAULT,        /* timeout, crash, or unhandled error of an invocation */
-	GR_LINE_PLATFORM,     /* other platform lines (EXTENSION, RESTORE_START...) */
+	GR_LINE_PLATFORM,     /* other platform lines (EXTENSION, TELEMETRY...) */
 	GR_LINE_BAD,          /* looked like a platform line but did not parse */
 };
 
@@ -42,7 +45,8 @@ struct gr_lambda_line {
 	int64_t dur_us;           /* REPORT/END duration */
 	int64_t billed_us;        /* REPORT billed duration */
 	int64_t init_us;          /* REPORT/INIT_REPORT init duration */
-	int64_t restore_us;       /* REPORT restore duration (SnapStart) */
+	int64_t restore_us;       /* REPORT/RESTORE_REPORT restore duration (SnapStart) */
+	int64_t billed_restore_us;/* REPORT billed restore duration (SnapStart) */
 	int64_t mem_mb, maxmem_mb;/* REPORT memory size and max used */
 	enum gr_status status;    /* REPORT/END/INIT_REPORT/FAULT */
 	struct gr_str error_type; /* "Runtime.ExitError", "Sandbox.Timedout"... */
@@ -78,7 +82,8 @@ const char *gr_marker_find(const char *s, size_t n);
 /* --- lambda_event.c: parsed lines as records of the event stream ------------ */
 
 /*
- * A platform record (start, end, report, init_start, init_report, fault) from a
+ * A platform record (start, end, report, init_start, init_report, restore_start,
+ * restore_report, restore_done, fault) from a
  * parsed log line. ts is the record's time (GR_TIME_UNKNOWN: omitted); req
  * overrides l->req when non-empty (attribution). Returns false for kinds that
  * are not platform records.

@@ -21,8 +21,19 @@ struct interval {
 	int64_t m_ts;         /* the latest END among this one and those that started
 			       * before it (sorted), for concurrent invocations */
 	uint64_t m_seq;       /* ...and its position */
+	uint32_t prev_same;   /* the interval before it of the same request id (a retry
+			       * runs again under it), or UINT32_MAX */
 	bool has_end;         /* END or REPORT seen */
 	bool m_any;           /* m_ts, m_seq are set */
+};
+
+/* An END or REPORT, matched with its START once the stream is read: chunks of an
+ * export come out of order, so a retry's END may be read before its START. */
+struct iv_end {
+	const char *req;      /* request id (arena) */
+	size_t n;             /* its length */
+	int64_t ts;           /* envelope time */
+	uint64_t seq;         /* position in the unit */
 };
 
 /* A log stream of this unit: its names, function, and attribution state. */
@@ -36,6 +47,8 @@ struct gr_stream {
 	struct interval *iv;    /* invocations seen, in arrival order */
 	size_t niv, cap_iv;
 	struct gr_strmap iv_ix; /* request id -> newest index into iv */
+	struct iv_end *ends;    /* ENDs and REPORTs, matched at the end of the unit */
+	size_t nends, cap_ends;
 	const char *cur_req;    /* request id of the open START (for --keep-logs) */
 	struct gr_buf pending;  /* a REPORT without XRAY tail, minus its final "}\n" */
 	bool has_pending;
@@ -347,32 +360,41 @@ static void interval_start(struct gr_unit *u, struct gr_stream *s, struct gr_str
 		return;
 	}
 	struct interval *iv = &s->iv[s->niv];
-	*iv = (struct interval){ r, ts, 0, u->seq, 0, 0, 0, false, false };
+	*iv = (struct interval){ r, ts, 0, u->seq, 0, 0, 0, UINT32_MAX, false, false };
 	int added;
 	uint32_t *slot = gr_strmap_put(&s->iv_ix, r, req.n, (uint32_t)s->niv, &added);
 	if (!slot) {
 		gr_unit_nomem(u);
 		return;
 	}
-	*slot = (uint32_t)s->niv; /* a retry keeps its request id: newest wins */
+	if (!added)
+		iv->prev_same = *slot; /* a retry keeps its request id */
+	*slot = (uint32_t)s->niv;
 	s->niv++;
 	s->cur_req = r;
 }
 
-static void interval_end(struct gr_stream *s, struct gr_str req, int64_t ts, uint64_t seq)
+static void interval_end(struct gr_unit *u, struct gr_stream *s, struct gr_str req, int64_t ts,
+			 uint64_t seq)
 {
-	uint32_t *ix = gr_strmap_get(&s->iv_ix, req.p, req.n);
-
 	if (s->cur_req && strlen(s->cur_req) == req.n && !memcmp(s->cur_req, req.p, req.n))
 		s->cur_req = NULL;
-	if (!ix)
-		return;
-	struct interval *iv = &s->iv[*ix];
-	if (!iv->has_end || ts > iv->e_ts || (ts == iv->e_ts && seq > iv->e_seq)) {
-		iv->e_ts = ts;
-		iv->e_seq = seq;
-		iv->has_end = true;
+	if (s->nends == s->cap_ends) {
+		size_t cap = s->cap_ends ? s->cap_ends * 2 : 16;
+		struct iv_end *p = realloc(s->ends, cap * sizeof(*p));
+		if (!p) {
+			gr_unit_nomem(u);
+			return;
+		}
+		s->ends = p;
+		s->cap_ends = cap;
 	}
+	char *r = gr_arena_strdup(&u->arena, req.p, req.n);
+	if (!r) {
+		gr_unit_nomem(u);
+		return;
+	}
+	s->ends[s->nends++] = (struct iv_end){ r, req.n, ts, seq };
 }
 
 /* Write the held REPORT, completed or not by an XRAY line. */
@@ -465,6 +487,11 @@ static const char *attribute(const struct gr_stream *s, int64_t ts, uint64_t seq
 	const char *found = NULL;
 
 	*ambiguous = false;
+	/* With times, the millisecond decides and a tie is inside: an error line and its
+	 * END share their millisecond, and the order lines were read in says nothing
+	 * when the export's chunks came out of order. */
+	if (s->by_time)
+		seq = UINT64_MAX;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (cmp_key(s->by_time, s->iv[mid].s_ts, s->iv[mid].s_seq, ts, seq) <= 0)
@@ -475,14 +502,19 @@ static const char *attribute(const struct gr_stream *s, int64_t ts, uint64_t seq
 	if (lo == 0)
 		return NULL;
 	const struct interval *iv = &s->iv[lo - 1];
-	if (!iv->has_end || cmp_key(s->by_time, iv->e_ts, iv->e_seq, ts, seq) >= 0)
+	if (!iv->has_end || (s->by_time ? iv->e_ts >= ts
+				  : cmp_key(false, iv->e_ts, iv->e_seq, ts, seq) >= 0))
 		found = iv->req;
 	/* earlier invocations still running: only those whose END is later */
 	for (size_t j = lo - 1; j-- > 0;) {
 		const struct interval *e = &s->iv[j];
-		if (!e->m_any || cmp_key(s->by_time, e->m_ts, e->m_seq, ts, seq) < 0)
+		/* with times, one that ends in this very millisecond is not running at once
+		 * with the one that started in it */
+		if (!e->m_any || (s->by_time ? e->m_ts <= ts
+				  : cmp_key(false, e->m_ts, e->m_seq, ts, seq) < 0))
 			break;
-		if (!e->has_end || cmp_key(s->by_time, e->e_ts, e->e_seq, ts, seq) < 0 ||
+		if (!e->has_end || (s->by_time ? e->e_ts <= ts
+				    : cmp_key(false, e->e_ts, e->e_seq, ts, seq) < 0) ||
 		    (found && !strcmp(found, e->req)))
 			continue;
 		if (found) {
@@ -494,10 +526,42 @@ static const char *attribute(const struct gr_stream *s, int64_t ts, uint64_t seq
 	return found;
 }
 
+/* Each END or REPORT ends the run of its request id that started last before it (a
+ * retry in the same environment runs again under the same id), or the first one
+ * when it came before them all. */
+static void match_ends(struct gr_stream *s)
+{
+	for (size_t k = 0; k < s->nends; k++) {
+		const struct iv_end *x = &s->ends[k];
+		uint32_t *ix = gr_strmap_get(&s->iv_ix, x->req, x->n);
+		uint32_t best = UINT32_MAX, first = UINT32_MAX;
+		for (uint32_t j = ix ? *ix : UINT32_MAX; j != UINT32_MAX; j = s->iv[j].prev_same) {
+			const struct interval *iv = &s->iv[j];
+			first = j;
+			if (cmp_key(s->by_time, iv->s_ts, iv->s_seq, x->ts, x->seq) <= 0 &&
+			    (best == UINT32_MAX || cmp_key(s->by_time, s->iv[best].s_ts,
+							   s->iv[best].s_seq, iv->s_ts,
+							   iv->s_seq) < 0))
+				best = j;
+		}
+		if (best == UINT32_MAX)
+			best = first;
+		if (best == UINT32_MAX)
+			continue;
+		struct interval *iv = &s->iv[best];
+		if (!iv->has_end || cmp_key(s->by_time, iv->e_ts, iv->e_seq, x->ts, x->seq) < 0) {
+			iv->e_ts = x->ts;
+			iv->e_seq = x->seq;
+			iv->has_end = true;
+		}
+	}
+}
+
 static void resolve_deferred(struct gr_unit *u)
 {
 	for (size_t i = 0; i < u->nstreams; i++) {
 		struct gr_stream *s = &u->streams[i];
+		match_ends(s);
 		if (s->niv < 2)
 			continue;
 		qsort_r(s->iv, s->niv, sizeof(*s->iv), cmp_interval, &s->by_time);
@@ -653,10 +717,10 @@ static void handle_line(struct gr_unit *u, struct gr_stream *s, int64_t ts_env,
 		interval_start(u, s, l->req, ts_env != GR_TIME_UNKNOWN ? ts_env : ts);
 		break;
 	case GR_LINE_END:
-		interval_end(s, l->req, ts_env != GR_TIME_UNKNOWN ? ts_env : ts, u->seq);
+		interval_end(u, s, l->req, ts_env != GR_TIME_UNKNOWN ? ts_env : ts, u->seq);
 		break;
 	case GR_LINE_REPORT:
-		interval_end(s, l->req, ts_env != GR_TIME_UNKNOWN ? ts_env : ts, u->seq);
+		interval_end(u, s, l->req, ts_env != GR_TIME_UNKNOWN ? ts_env : ts, u->seq);
 		if (!l->trace.n) {
 			/* an XRAY line of its own may follow (console copies, docs) */
 			struct gr_jw w;
@@ -680,6 +744,12 @@ static void handle_line(struct gr_unit *u, struct gr_stream *s, int64_t ts_env,
 			set_fn(u, s, l->fn.p, l->fn.n, "initStart");
 		break;
 	case GR_LINE_INIT_REPORT:
+	case GR_LINE_RESTORE_REPORT:
+	case GR_LINE_RESTORE_DONE:
+		break;
+	case GR_LINE_RESTORE_START:
+		if (l->fn.n)
+			set_fn(u, s, l->fn.p, l->fn.n, "restoreStart");
 		break;
 	case GR_LINE_XRAY:
 		if (s->has_pending) {
@@ -757,7 +827,7 @@ static void filtered_line(struct gr_unit *u, struct gr_stream *s, int64_t ts_env
 	if (l->kind == GR_LINE_START)
 		interval_start(u, s, l->req, ts);
 	else if (l->kind == GR_LINE_END || l->kind == GR_LINE_REPORT)
-		interval_end(s, l->req, ts, u->seq);
+		interval_end(u, s, l->req, ts, u->seq);
 	gr_unit_skip(u, GR_SKIP_FILTERED);
 }
 
@@ -910,6 +980,7 @@ void gr_unit_release(struct gr_unit *u)
 		struct gr_stream *s = &u->streams[i];
 		free(s->iv);
 		gr_strmap_release(&s->iv_ix);
+		free(s->ends);
 		gr_buf_release(&s->pending);
 		gr_buf_release(&s->buf);
 	}

@@ -141,8 +141,14 @@ static bool on_start(struct gr_infer *inf)
 			struct gr_inf_stream *st = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
 			n = INF_NODE(inf, ni);
 			n->stream = st ? st->name : NULL;
-			/* the first START after an INIT_START of the stream was cold */
-			if (st && st->init_ts != GR_TIME_UNKNOWN && ev->ts >= st->init_ts &&
+			if (st && st->fail_next && ev->ts == GR_TIME_UNKNOWN) {
+				st->fail_next = false;
+				n->flags |= NF_FAILED_INIT;
+			}
+			/* the first START after an INIT_START (or RESTORE_START, or a
+			 * failed init) of the stream was not warm */
+			int64_t boot = st ? gr_inf_stream_boot(st) : GR_TIME_UNKNOWN;
+			if (boot != GR_TIME_UNKNOWN && ev->ts >= boot &&
 			    (st->first_after == GR_TIME_UNKNOWN || ev->ts < st->first_after))
 				st->first_after = ev->ts;
 		}
@@ -199,6 +205,7 @@ static bool on_report(struct gr_infer *inf)
 		n->report_ts = ev->ts;
 		n->dur_us = clamp32(ev->dur_us);
 		n->init_us = clamp32(ev->init_us);
+		n->restore_us = clamp32(ev->restore_us);
 		n->billed_us = clamp32(ev->billed_us);
 		n->mem_mb = clamp32(ev->mem_mb);
 		n->report_status = (uint8_t)ev->status;
@@ -206,6 +213,10 @@ static bool on_report(struct gr_infer *inf)
 			n->flags |= NF_COLD;
 		else
 			n->flags &= (uint8_t)~NF_COLD;
+		if (ev->restore_us > 0)
+			n->flags |= NF_RESTORE;
+		else
+			n->flags &= (uint8_t)~NF_RESTORE;
 		if (ev->trace.n && ev->segment.n) {
 			char tb[33];
 			struct gr_str t = gr_inf_trace_norm(ev->trace, tb);
@@ -260,15 +271,61 @@ static bool on_init_start(struct gr_infer *inf)
 static bool on_init_report(struct gr_infer *inf)
 {
 	const struct gr_event *ev = &inf->ev;
+	/* a failed init is retried in the invoke phase (suppressed init) */
+	bool invoke = gr_str_is(ev->phase, "invoke");
+	bool failed = invoke || ev->status == GR_STATUS_ERROR || ev->status == GR_STATUS_TIMEOUT;
 
-	if (!ev->stream.n || ev->init_us < 0) {
+	if (!ev->stream.n || (ev->init_us < 0 && !failed)) {
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
 		return false;
 	}
 	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
 	if (!s)
 		return false;
-	s->init_us = clamp32(ev->init_us);
+	if (invoke) {
+		if (ev->init_us >= 0)
+			s->invoke_init_us = clamp32(ev->init_us);
+	} else if (ev->init_us >= 0) {
+		s->init_us = clamp32(ev->init_us);
+	}
+	if (failed && ev->ts != GR_TIME_UNKNOWN &&
+	    (s->fail_ts == GR_TIME_UNKNOWN || ev->ts > s->fail_ts))
+		s->fail_ts = ev->ts;
+	if (failed && ev->ts == GR_TIME_UNKNOWN)
+		s->fail_next = true; /* untimed text (LogResult, console): by order */
+	return true;
+}
+
+static bool on_restore_start(struct gr_infer *inf)
+{
+	const struct gr_event *ev = &inf->ev;
+
+	if (!ev->stream.n) {
+		inf->st.io.reason[GR_SKIP_UNUSED]++;
+		return false;
+	}
+	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
+	if (!s)
+		return false;
+	if (ev->ts != GR_TIME_UNKNOWN && (s->restore_ts == GR_TIME_UNKNOWN || ev->ts > s->restore_ts))
+		s->restore_ts = ev->ts;
+	if (!s->fn && ev->fn.n)
+		s->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
+	return true;
+}
+
+static bool on_restore_report(struct gr_infer *inf)
+{
+	const struct gr_event *ev = &inf->ev;
+
+	if (!ev->stream.n || ev->restore_us < 0) {
+		inf->st.io.reason[GR_SKIP_UNUSED]++;
+		return false;
+	}
+	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
+	if (!s)
+		return false;
+	s->restore_us = clamp32(ev->restore_us);
 	return true;
 }
 
@@ -327,6 +384,39 @@ static int on_header(struct gr_infer *inf)
 }
 
 /* One line of input. */
+/* What an upstream stage read and lost: summed per stage, written again at the end
+ * of the graph stream (gammaray-graph(5)). */
+static bool on_stats(struct gr_infer *inf, const char *line, size_t n)
+{
+	char stage[16];
+	struct gr_stats add;
+	uint64_t unknown = 0;
+	size_t i;
+
+	memset(&add, 0, sizeof(add));
+	if (gr_ev_stats_parse(line, n, stage, sizeof(stage), &add, &unknown)) {
+		gr_inf_lost(inf, GR_LOST_BAD_RECORD, "stats record that cannot be read");
+		return false;
+	}
+	if (unknown)
+		gr_inf_notice(inf, "stats record of stage '%s' names reasons this version does "
+			      "not know (%llu records); they are left out", stage,
+			      (unsigned long long)unknown);
+	for (i = 0; i < inf->nupstream; i++)
+		if (!strcmp(inf->upstream_stage[i], stage))
+			break;
+	if (i == inf->nupstream) {
+		if (i == GR_INF_STAGES) {
+			gr_inf_notice(inf, "stats record of a fifth stage '%s' left out", stage);
+			return false;
+		}
+		snprintf(inf->upstream_stage[i], sizeof(inf->upstream_stage[i]), "%s", stage);
+		inf->nupstream++;
+	}
+	gr_stats_add(&inf->upstream[i], &add);
+	return true;
+}
+
 static void record(struct gr_infer *inf, const char *line, size_t n)
 {
 	struct gr_event *ev = &inf->ev;
@@ -355,8 +445,14 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 	case GR_EV_FAULT: used = on_fault(inf); break;
 	case GR_EV_INIT_START: used = on_init_start(inf); break;
 	case GR_EV_INIT_REPORT: used = on_init_report(inf); break;
+	case GR_EV_RESTORE_START: used = on_restore_start(inf); break;
+	case GR_EV_RESTORE_REPORT: used = on_restore_report(inf); break;
+	case GR_EV_RESTORE_DONE: /* its status is the restore report's too */
+		inf->st.io.reason[GR_SKIP_UNUSED]++;
+		break;
 	case GR_EV_STREAM: used = on_stream(inf); break;
 	case GR_EV_MARKER: used = on_marker(inf); break;
+	case GR_EV_STATS: used = on_stats(inf, line, n); break;
 	case GR_EV_SEGMENT:
 		if (ev->start_us != GR_TIME_UNKNOWN && ev->start_us > inf->newest)
 			inf->newest = ev->start_us;
@@ -517,8 +613,8 @@ int gr_infer_read_mem(struct gr_infer *inf, const char *name, const void *data, 
 	return rc;
 }
 
-/* Streams: the first START at or after each INIT_START (cold starts), whatever the
- * order the records came in. */
+/* Streams: the first START at or after each boot (INIT_START, RESTORE_START, a failed
+ * init: not warm), whatever the order the records came in. */
 static void streams_finalize(struct gr_infer *inf)
 {
 	for (size_t i = 0; i < inf->streams.n; i++)
@@ -531,7 +627,8 @@ static void streams_finalize(struct gr_infer *inf)
 		if (!v)
 			continue;
 		struct gr_inf_stream *s = INF_AT(inf, streams, struct gr_inf_stream, *v);
-		if (s->init_ts == GR_TIME_UNKNOWN || n->start_ts < s->init_ts)
+		int64_t boot = gr_inf_stream_boot(s);
+		if (boot == GR_TIME_UNKNOWN || n->start_ts < boot)
 			continue;
 		if (s->first_after == GR_TIME_UNKNOWN || n->start_ts < s->first_after)
 			s->first_after = n->start_ts;
@@ -553,6 +650,12 @@ int gr_infer_finish(struct gr_infer *inf, struct gr_error *err)
 	}
 	if (!inf->fatal)
 		gr_inf_find_loops(inf);
+	if (!inf->fatal) {
+		int rc = gr_inf_write_stats(inf);
+		if (rc)
+			gr_inf_fail(inf, rc, rc == GR_ERR_NOMEM ? "out of memory"
+					   : "cannot write the output");
+	}
 	inf->st.loops = (const char *const *)inf->loops.v;
 	inf->st.nloops = inf->loops.n;
 	return inf->fatal;

@@ -53,6 +53,10 @@ int gr_inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t n, size_t f
 /* Record the causes no effect was linked to as unmatched (at the end). */
 void gr_inf_unmatched_causes(struct gr_infer *inf);
 
+/* The end of the graph stream: the stats records of the stages upstream (summed per
+ * stage), then this run's own ("stage":"infer"); the output is flushed. */
+int gr_inf_write_stats(struct gr_infer *inf);
+
 /* --- infer_window.c: --window ------------------------------------------------ */
 
 /* Called after a record when the newest time passed inf->next_release: link, write

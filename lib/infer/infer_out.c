@@ -518,3 +518,21 @@ int gr_inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t 
 	free(eo);
 	return rc;
 }
+
+int gr_inf_write_stats(struct gr_infer *inf)
+{
+	int rc;
+
+	if (!inf->written_header) {
+		struct gr_jw hw;
+		gr_jw_init(&hw, &inf->out);
+		gr_graph_write_header(&hw);
+		inf->written_header = true;
+	}
+	for (size_t i = 0; i < inf->nupstream; i++)
+		gr_ev_stats(&inf->w, inf->upstream_stage[i], &inf->upstream[i]);
+	gr_ev_stats(&inf->w, "infer", &inf->st.io);
+	if ((rc = flush(inf, true)))
+		return rc;
+	return 0;
+}

@@ -11,6 +11,10 @@
 #include "common/jsonw.h"
 #include "common/reader.h"
 
+/* What a record reader returns when memory ran out: told apart from a bad record
+ * by identity, not by its text. */
+static const char NOMEM[] = "out of memory";
+
 /* Truth edge values in the map: kind | XRAY | MATCHED. */
 enum { SC_XRAY = 1 << 8, SC_MATCHED = 1 << 9, SC_OTEL = 1 << 10 };
 
@@ -142,11 +146,11 @@ static const char *record(struct sc *sc, const struct sc_rec *r, bool truth, int
 			uint32_t v = (uint32_t)kind | (r->xray.t == GR_JT_TRUE ? SC_XRAY : 0) |
 				     (r->otel.t == GR_JT_TRUE ? SC_OTEL : 0);
 			if (!gr_fpmap_put(&sc->truth, fp, v, &added))
-				return "out of memory";
+				return NOMEM;
 			return NULL;
 		}
 		if (!gr_fpmap_put(&sc->found, fp, (uint32_t)kind, &added))
-			return "out of memory";
+			return NOMEM;
 		if (!added)
 			return NULL; /* the same edge twice counts once */
 		sc->out->kind[kind].found++;
@@ -170,12 +174,12 @@ static const char *record(struct sc *sc, const struct sc_rec *r, bool truth, int
 				size_t cap = sc->cap ? sc->cap * 2 : 1024;
 				struct sc_node *p = realloc(sc->tnodes, cap * sizeof(*p));
 				if (!p)
-					return "out of memory";
+					return NOMEM;
 				sc->tnodes = p;
 				sc->cap = cap;
 			}
 			if (!gr_fpmap_put(&sc->nodes, fp, (uint32_t)sc->ntnodes, &added))
-				return "out of memory";
+				return NOMEM;
 			if (!added)
 				return NULL;
 			sc->tnodes[sc->ntnodes++] = (struct sc_node){ int_of(&r->start), int_of(&r->end),
@@ -184,7 +188,7 @@ static const char *record(struct sc *sc, const struct sc_rec *r, bool truth, int
 			return NULL;
 		}
 		if (!gr_fpmap_put(&sc->gnodes, fp, 0, &added))
-			return "out of memory";
+			return NOMEM;
 		if (!added)
 			return NULL;
 		sc->out->graph_nodes++;
@@ -244,7 +248,7 @@ static int read_file(struct sc *sc, const char *path, bool truth, struct gr_erro
 		}
 		if ((why = record(sc, &rec, truth, &used))) {
 			sc->st->reason[GR_LOST_BAD_RECORD]++;
-			rc = gr_error_set(err, strcmp(why, "out of memory") ? GR_ERR_FORMAT
+			rc = gr_error_set(err, why != NOMEM ? GR_ERR_FORMAT
 									: GR_ERR_NOMEM, "%s", why);
 			gr_error_at(err, path, r.lineno);
 			break;

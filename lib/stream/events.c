@@ -1,6 +1,7 @@
 /* events.c: the event stream (gammaray-events(5)): one writer per record type. */
 #include "stream/events.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "gammaray.h"
@@ -270,14 +271,16 @@ static const struct ev_field ev_fields[] = {
 	FLD("restore_us", F_INT, restore_us),
 	FLD("timeout_us", F_INT, timeout_us),
 	FLD("in_progress", F_BOOL, in_progress),
+	FLD("billed_restore_us", F_INT, billed_restore_us),
 };
 
 static const struct ev_field *ev_field_find(const char *k, size_t n)
 {
-	/* first entry of each key length 1..11 in ev_fields (ev_fields is sorted by length) */
-	static const unsigned char first[13] = { 0, 0, 2, 7, 15, 21, 32, 42, 49, 52, 55, 58, 59 };
+	/* first entry of each key length 1..17 in ev_fields (ev_fields is sorted by length) */
+	static const unsigned char first[19] = { 0, 0, 2, 7, 15, 21, 32, 42, 49, 52, 55, 58, 59,
+						 59, 59, 59, 59, 59, 60 };
 
-	if (n < 1 || n > 11)
+	if (n < 1 || n > 17)
 		return NULL;
 	for (unsigned i = first[n]; i < first[n + 1]; i++)
 		if (!memcmp(ev_fields[i].name, k, n))
@@ -294,7 +297,9 @@ static const struct {
 	{ "segment", GR_EV_SEGMENT },     { "fault", GR_EV_FAULT },
 	{ "stream", GR_EV_STREAM },       { "init_start", GR_EV_INIT_START },
 	{ "init_report", GR_EV_INIT_REPORT }, { "log", GR_EV_LOG },
-	{ "gammaray-events", GR_EV_HEADER },
+	{ "restore_start", GR_EV_RESTORE_START }, { "restore_report", GR_EV_RESTORE_REPORT },
+	{ "restore_done", GR_EV_RESTORE_DONE },
+	{ "gammaray-events", GR_EV_HEADER }, { "stats", GR_EV_STATS },
 };
 
 static void ev_reset(struct gr_event *ev)
@@ -303,7 +308,7 @@ static void ev_reset(struct gr_event *ev)
 	ev->v = -1;
 	ev->ts = GR_TIME_UNKNOWN;
 	ev->dur_us = ev->billed_us = ev->mem_mb = ev->maxmem_mb = -1;
-	ev->init_us = ev->restore_us = ev->timeout_us = -1;
+	ev->init_us = ev->restore_us = ev->billed_restore_us = ev->timeout_us = -1;
 	ev->sampled = -1;
 	ev->start_us = GR_TIME_UNKNOWN;
 	ev->end_us = -1;
@@ -474,4 +479,121 @@ bool gr_ev_link_next(struct gr_js *it, struct gr_ev_link *out)
 			return true;
 	}
 	return false;
+}
+
+/* --- stats records ------------------------------------------------------------ */
+
+static void reasons(struct gr_jw *w, const char *key, const struct gr_stats *st, bool lost)
+{
+	gr_jw_obj(w, key);
+	for (int r = 0; r < GR_REASON_COUNT; r++)
+		if (st->reason[r] && gr_reason_is_lost((enum gr_reason)r) == lost)
+			gr_jw_int(w, gr_reason_name((enum gr_reason)r), (int64_t)st->reason[r]);
+	gr_jw_obj_end(w);
+}
+
+void gr_ev_stats(struct gr_jw *w, const char *stage, const struct gr_stats *st)
+{
+	gr_jw_begin(w);
+	gr_jw_cstr(w, "type", "stats");
+	gr_jw_cstr(w, "stage", stage);
+	gr_jw_int(w, "files", (int64_t)st->files);
+	gr_jw_int(w, "bytes_in", (int64_t)st->bytes_in);
+	gr_jw_int(w, "bytes", (int64_t)st->bytes);
+	gr_jw_int(w, "records_in", (int64_t)st->records_in);
+	gr_jw_int(w, "records_out", (int64_t)st->records_out);
+	gr_jw_int(w, "written", (int64_t)st->events_out);
+	reasons(w, "skipped", st, false);
+	reasons(w, "lost", st, true);
+	if (st->invalid_utf8)
+		gr_jw_int(w, "invalid_utf8", (int64_t)st->invalid_utf8);
+	gr_jw_end(w);
+}
+
+/* A count: a non-negative integer within what the streams carry. */
+static bool count_of(const struct gr_jv *v, uint64_t *out)
+{
+	char buf[24];
+	char *end;
+
+	if (v->t != GR_JT_NUM || v->n == 0 || v->n >= sizeof(buf) || v->p[0] == '-')
+		return false;
+	memcpy(buf, v->p, v->n);
+	buf[v->n] = '\0';
+	unsigned long long x = strtoull(buf, &end, 10);
+	if (*end || x > (1ull << 60))
+		return false;
+	*out = x;
+	return true;
+}
+
+static int reasons_parse(const struct gr_jv *obj, struct gr_stats *st, uint64_t *unknown)
+{
+	struct gr_js js;
+	struct gr_jv k, v;
+	int rc;
+
+	if (obj->t != GR_JT_OBJ || !gr_js_begin(&js, obj->p, obj->n, false, 0))
+		return GR_ERR_FORMAT;
+	js.trusted = true;
+	while ((rc = gr_js_next(&js, &k, &v)) > 0) {
+		uint64_t c;
+		if (k.esc || !count_of(&v, &c))
+			return GR_ERR_FORMAT;
+		int r = gr_reason_from_name(k.p, k.n);
+		if (r < 0)
+			*unknown += c;
+		else
+			st->reason[r] += c;
+	}
+	return rc < 0 ? GR_ERR_JSON : 0;
+}
+
+int gr_ev_stats_parse(const char *line, size_t n, char *stage, size_t stage_size,
+		      struct gr_stats *st, uint64_t *unknown)
+{
+	static const char *const keys[] = { "files", "bytes_in", "bytes", "records_in",
+					    "records_out", "written", "invalid_utf8" };
+	struct gr_stats add;
+	struct gr_js js;
+	struct gr_jv k, v;
+	bool have_stage = false;
+	int rc;
+
+	memset(&add, 0, sizeof(add));
+	if (!gr_js_begin(&js, line, n, false, 0))
+		return GR_ERR_JSON;
+	while ((rc = gr_js_next(&js, &k, &v)) > 0) {
+		if (k.esc)
+			continue;
+		uint64_t *slot[] = { &add.files, &add.bytes_in, &add.bytes, &add.records_in,
+				     &add.records_out, &add.events_out, &add.invalid_utf8 };
+		bool done = false;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !done; i++) {
+			if (strlen(keys[i]) == k.n && !memcmp(keys[i], k.p, k.n)) {
+				if (!count_of(&v, slot[i]))
+					return GR_ERR_FORMAT;
+				done = true;
+			}
+		}
+		if (done)
+			continue;
+		if (k.n == 5 && !memcmp(k.p, "stage", 5)) {
+			if (v.t != GR_JT_STR || v.esc || v.n == 0 || v.n >= stage_size)
+				return GR_ERR_FORMAT;
+			memcpy(stage, v.p, v.n);
+			stage[v.n] = '\0';
+			have_stage = true;
+		} else if ((k.n == 7 && !memcmp(k.p, "skipped", 7)) ||
+			   (k.n == 4 && !memcmp(k.p, "lost", 4))) {
+			if ((rc = reasons_parse(&v, &add, unknown)))
+				return rc;
+		}
+	}
+	if (rc < 0)
+		return GR_ERR_JSON;
+	if (!have_stage)
+		return GR_ERR_FORMAT;
+	gr_stats_add(st, &add);
+	return 0;
 }

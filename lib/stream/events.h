@@ -6,6 +6,7 @@
 
 #include "common/json_scan.h"
 #include "common/jsonw.h"
+#include "gammaray.h"
 
 /* Invocation outcome as Lambda states it. */
 enum gr_status { GR_STATUS_NONE, GR_STATUS_OK, GR_STATUS_ERROR, GR_STATUS_TIMEOUT };
@@ -84,6 +85,21 @@ struct gr_xseg {
 
 void gr_ev_segment(struct gr_jw *w, const struct gr_xseg *s);
 
+/*
+ * {"type":"stats","stage":S,"files":...,"skipped":{...},"lost":{...}}: what one stage
+ * of the pipeline read, wrote, skipped and lost (gammaray-events(5), gammaray-graph(5)),
+ * so that later stages can say what was lost upstream. The members are those of
+ * gammaray-stats(5); reasons with no count are left out.
+ */
+void gr_ev_stats(struct gr_jw *w, const char *stage, const struct gr_stats *st);
+/*
+ * Read a stats record back: stage (at most stage_size - 1 bytes, NUL-terminated) and
+ * the counts added to *st (reason names this version does not know are counted in
+ * *unknown). 0, or GR_ERR_JSON / GR_ERR_FORMAT when the line is not one.
+ */
+int gr_ev_stats_parse(const char *line, size_t n, char *stage, size_t stage_size,
+		      struct gr_stats *st, uint64_t *unknown);
+
 /* "ok", "error", "timeout" or NULL. */
 const char *gr_status_name(enum gr_status s);
 
@@ -100,11 +116,15 @@ enum gr_ev_type {
 	GR_EV_REPORT,
 	GR_EV_INIT_START,
 	GR_EV_INIT_REPORT,
+	GR_EV_RESTORE_START, /* SnapStart: RESTORE_START, platform.restoreStart */
+	GR_EV_RESTORE_REPORT,/* RESTORE_REPORT, platform.restoreReport */
+	GR_EV_RESTORE_DONE,  /* platform.restoreRuntimeDone */
 	GR_EV_FAULT,
 	GR_EV_MARKER,
 	GR_EV_LOG,
 	GR_EV_STREAM,
 	GR_EV_SEGMENT,
+	GR_EV_STATS,       /* {"type":"stats","stage":...}: what a stage read and lost */
 };
 
 /*
@@ -123,8 +143,8 @@ struct gr_event {
 	struct gr_str stream;       /* log stream */
 	struct gr_str group;        /* stream record: log group */
 	struct gr_str fn_from;      /* stream record: how fn is known */
-	struct gr_str version;      /* start, init_start: function version */
-	struct gr_str runtime;      /* init_start: runtime version */
+	struct gr_str version;      /* start, init_start, restore_start: function version */
+	struct gr_str runtime;      /* init_start, restore_start: runtime version */
 	struct gr_str trace;        /* X-Ray trace id */
 	struct gr_str segment;      /* report: the XRAY tail's segment id */
 	struct gr_str phase;        /* init_report: init or invoke */
@@ -134,7 +154,8 @@ struct gr_event {
 	int64_t dur_us, billed_us;  /* end/report durations */
 	int64_t mem_mb, maxmem_mb;  /* report memory */
 	int64_t init_us;            /* report, init_report: init duration */
-	int64_t restore_us;         /* report: SnapStart restore */
+	int64_t restore_us;         /* report, restore_report: SnapStart restore */
+	int64_t billed_restore_us;  /* report: billed restore duration */
 	int64_t timeout_us;         /* fault: configured timeout */
 	enum gr_status status;      /* ok, error, timeout, or NONE */
 	int sampled;                /* -1 unknown, 0, 1 */

@@ -9,6 +9,10 @@
 #include "stream/events.h"
 #include "common/reader.h"
 
+/* What a record reader returns when memory ran out: told apart from a bad record
+ * by identity, not by its text. */
+static const char NOMEM[] = "out of memory";
+
 static const char *const kind_names[GR_KIND_COUNT] = {
 	[GR_KIND_S3] = "s3",
 	[GR_KIND_DYNAMODB] = "dynamodb",
@@ -136,7 +140,7 @@ int gr_graph_index(struct gr_graph *g)
 enum rkey {
 	K_TYPE, K_V, K_ID, K_FN, K_TRACE, K_STREAM, K_START, K_END, K_INIT, K_MEM,
 	K_BILLED, K_ATTEMPTS, K_STATUS, K_COLD, K_CRITICAL, K_FROM, K_TO, K_KIND, K_SYNC,
-	K_EVIDENCE, K_KEY, K_CONFIDENCE, K_CAUSE, K_DELAY, K_COUNT
+	K_EVIDENCE, K_KEY, K_CONFIDENCE, K_CAUSE, K_DELAY, K_RESTORE, K_BOOT, K_COUNT
 };
 
 /* One record's known members (t == GR_JT_NONE: absent). */
@@ -154,7 +158,7 @@ static enum rkey rkey_find(const char *p, size_t n)
 	case 3: IS("key", K_KEY); break;
 	case 4: IS("type", K_TYPE); IS("from", K_FROM); IS("kind", K_KIND);
 		IS("sync", K_SYNC); IS("cold", K_COLD); break;
-	case 5: IS("trace", K_TRACE); break;
+	case 5: IS("trace", K_TRACE); IS("start", K_BOOT); break;
 	case 6: IS("stream", K_STREAM); IS("status", K_STATUS); IS("end_us", K_END);
 		IS("mem_mb", K_MEM); break;
 	case 7: IS("init_us", K_INIT); break;
@@ -162,7 +166,7 @@ static enum rkey rkey_find(const char *p, size_t n)
 		IS("attempts", K_ATTEMPTS); IS("critical", K_CRITICAL); IS("evidence", K_EVIDENCE);
 		break;
 	case 9: IS("billed_us", K_BILLED); break;
-	case 10: IS("confidence", K_CONFIDENCE); break;
+	case 10: IS("confidence", K_CONFIDENCE); IS("restore_us", K_RESTORE); break;
 	}
 #undef IS
 	return K_COUNT;
@@ -312,11 +316,12 @@ static const char *read_node(struct gr_graph *g, const struct rec *r, struct gr_
 	int64_t end = rint64(r, K_END, GR_TIME_UNKNOWN, &range);
 	int64_t init = rint64(r, K_INIT, 0, &range), mem = rint64(r, K_MEM, -1, &range);
 	int64_t billed = rint64(r, K_BILLED, -1, &range), att = rint64(r, K_ATTEMPTS, 1, &range);
+	int64_t restore = rint64(r, K_RESTORE, 0, &range);
 	if (range)
 		return "node with a number beyond +-2^60";
 	uint32_t ix = gr_graph_node(g, id, n);
 	if (ix == GR_NONE)
-		return "out of memory";
+		return NOMEM;
 	struct gr_node *nd = &g->nodes[ix];
 	nd->stub = false;
 	if ((s = rstr(r, K_FN, scratch, &n)))
@@ -333,7 +338,13 @@ static const char *read_node(struct gr_graph *g, const struct rec *r, struct gr_
 	nd->attempts = (uint32_t)att;
 	s = rstr(r, K_STATUS, scratch, &n);
 	nd->status = status_parse(s, n);
+	nd->restore_us = restore;
 	nd->cold = rtrue(r, K_COLD);
+	nd->start = nd->cold ? GR_START_COLD : GR_START_WARM;
+	if ((s = rstr(r, K_BOOT, scratch, &n)))
+		for (int k = GR_START_COLD; k < GR_START_COUNT; k++)
+			if (strlen(gr_start_name(k)) == n && !memcmp(s, gr_start_name(k), n))
+				nd->start = k;
 	nd->critical = rtrue(r, K_CRITICAL);
 	return NULL;
 }
@@ -358,7 +369,7 @@ static const char *read_edge(struct gr_graph *g, const struct rec *r, struct gr_
 	e.from = gr_graph_node(g, from, fn);
 	e.to = gr_graph_node(g, to, tn);
 	if (e.from == GR_NONE || e.to == GR_NONE)
-		return "out of memory";
+		return NOMEM;
 	e.sync = rtrue(r, K_SYNC);
 	e.critical = rtrue(r, K_CRITICAL);
 	if ((s = rstr(r, K_EVIDENCE, scratch, &n)))
@@ -374,7 +385,7 @@ static const char *read_edge(struct gr_graph *g, const struct rec *r, struct gr_
 			e.confidence = (double)x;
 	}
 	if (gr_graph_add_edge(g, &e) == GR_NONE)
-		return "out of memory";
+		return NOMEM;
 	return NULL;
 }
 
@@ -526,9 +537,9 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 			rc = GR_ERR_FORMAT;
 			break;
 		} else if (keep_extra(g, line, n)) {
-			bad = "out of memory";
+			bad = NOMEM;
 		}
-		if (bad && !strcmp(bad, "out of memory")) {
+		if (bad == NOMEM) {
 			gr_error_set(err, GR_ERR_NOMEM, "out of memory");
 			rc = GR_ERR_NOMEM;
 			break;
@@ -552,6 +563,16 @@ lost:
 
 /* --- writing ------------------------------------------------------------------ */
 
+const char *gr_start_name(enum gr_start s)
+{
+	static const char *const names[GR_START_COUNT] = {
+		[GR_START_WARM] = "warm", [GR_START_COLD] = "cold",
+		[GR_START_RESTORE] = "restore", [GR_START_FAILED_INIT] = "failed-init",
+	};
+
+	return s < GR_START_COUNT ? names[s] : "warm";
+}
+
 void gr_graph_write_header(struct gr_jw *w)
 {
 	gr_jw_begin(w);
@@ -574,7 +595,11 @@ void gr_graph_write_node(struct gr_jw *w, const struct gr_node *n)
 	if (n->end_us != GR_TIME_UNKNOWN)
 		gr_jw_int(w, "end_us", n->end_us);
 	gr_jw_int(w, "init_us", n->init_us);
+	if (n->restore_us > 0)
+		gr_jw_int(w, "restore_us", n->restore_us);
 	gr_jw_bool(w, "cold", n->cold);
+	if (n->start != GR_START_WARM && n->start < GR_START_COUNT)
+		gr_jw_cstr(w, "start", gr_start_name(n->start));
 	if (st)
 		gr_jw_cstr(w, "status", st);
 	if (n->trace)

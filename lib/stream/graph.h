@@ -33,15 +33,29 @@ const char *gr_kind_name(enum gr_kind k);
 /* GR_KIND_NONE when s is not a kind name. */
 enum gr_kind gr_kind_parse(const char *s, size_t n);
 
+/* How an invocation's execution environment started (gammaray-graph(5) "start"). */
+enum gr_start {
+	GR_START_WARM,        /* reused: no init (written as an absent "start") */
+	GR_START_COLD,        /* a new environment: init ran */
+	GR_START_RESTORE,     /* SnapStart: restored from a snapshot */
+	GR_START_FAILED_INIT, /* its init failed or timed out and ran again in the invoke phase */
+	GR_START_COUNT
+};
+
+/* "warm", "cold", "restore", "failed-init". */
+const char *gr_start_name(enum gr_start s);
+
 /* One invocation. Strings live in the graph's arena. */
 struct gr_node {
 	const char *id;         /* Lambda request id */
 	const char *fn;         /* function name, or NULL when unknown */
 	const char *trace;      /* X-Ray trace id, or NULL */
 	const char *stream;     /* log stream (execution environment), or NULL */
-	int64_t start_us;       /* START - init: cold-start init included */
-	int64_t end_us;         /* START + Duration */
+	int64_t start_us;       /* START - init - restore: cold-start init included */
+	int64_t end_us;         /* start_us + init + restore + Duration */
 	int64_t init_us;        /* init duration, 0 when warm */
+	int64_t restore_us;     /* SnapStart restore duration, 0 when not restored */
+	enum gr_start start;    /* how its environment started */
 	int64_t mem_mb;         /* memory size, -1 unknown */
 	int64_t billed_us;      /* billed duration, -1 unknown */
 	enum gr_status status;  /* ok, error, timeout (NONE: unknown) */

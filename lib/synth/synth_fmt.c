@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/jsonw.h"
+#include "common/timeparse.h"
 #include "synth/synth.h"
 
 static const char hexl[] = "0123456789abcdef";
@@ -99,20 +100,6 @@ size_t gr_sy_fmt_id64(uint64_t id, char *out)
 	return 16;
 }
 
-/* Civil date from days since the epoch (Howard Hinnant's algorithm). */
-static void civil(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static inline void two(unsigned v, char *out)
 {
 	out[0] = (char)('0' + v / 10);
@@ -127,7 +114,7 @@ static void date_part(int64_t days, char *out, char sep)
 	if (days != cached_days) {
 		int y;
 		unsigned m, d;
-		civil(days, &y, &m, &d);
+		gr_civil_from_days(days, &y, &m, &d);
 		gr_sy_fmt_u64_pad((uint64_t)y, 4, cached);
 		cached[4] = '-';
 		two(m, cached + 5);

@@ -10,7 +10,10 @@ for order in interleaved sequential; do
 		>>"$TMP/$order.ndjson"
 	gammaray-infer "$TMP/$order.ndjson" >"$TMP/$order.graph"
 done
-cmp "$TMP/interleaved.graph" "$TMP/sequential.graph" && echo "same graph"
+# the graph without the stats records that end it (their counts differ by input)
+records() { grep -v '^{"type":"stats",' "$1"; }
+records "$TMP/interleaved.graph" >"$TMP/a"; records "$TMP/sequential.graph" >"$TMP/b"
+cmp "$TMP/a" "$TMP/b" && echo "same graph"
 cat "$TMP/interleaved.graph"
 echo "== a marker without a request id while two invocations run is not guessed"
 gammaray-fetch --stats --log-group /aws/lambda/sender fixtures/managed/overlap-no-request-id.txt 2>&1 |

@@ -53,7 +53,10 @@ gammaray-infer "$top/fixtures/infer/markers.ndjson" >want.ndjson 2>/dev/null
 { cat "$top/fixtures/infer/markers.ndjson"; awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }' \
   "$top/fixtures/infer/markers.ndjson"; } >dup.ndjson
 run duplicated-reordered dup.ndjson
-cmp -s want.ndjson out.ndjson && echo "same graph as the stream read once in order"
+# the graph without the stats records that end it (their counts differ by input)
+records() { grep -v '^{"type":"stats",' "$1"; }
+records want.ndjson >a; records out.ndjson >b
+cmp -s a b && echo "same graph as the stream read once in order"
 # X-Ray: a segment whose parent is itself, and a cycle of parents
 { echo "$hdr"; start $R1 1000 a; report $R1 5000 4000; start $R2 2000 b; report $R2 6000 4000
   start $R3 3000 c; report $R3 7000 4000

@@ -6,7 +6,10 @@ echo "== the same spans as an aws/spans export: the same graph"
 gammaray-fetch -q fixtures/otel/lambda-invoke-sqs.otlp.json | gammaray-infer >"$TMP/otlp.graph"
 gammaray-fetch -q --log-group aws/spans fixtures/otel/aws-spans-export.txt |
 	gammaray-infer >"$TMP/spans.graph"
-cmp "$TMP/otlp.graph" "$TMP/spans.graph" && echo same
+# the graph without the stats records that end it (their counts differ by input)
+records() { grep -v '^{"type":"stats",' "$1"; }
+records "$TMP/otlp.graph" >"$TMP/a"; records "$TMP/spans.graph" >"$TMP/b"
+cmp "$TMP/a" "$TMP/b" && echo same
 echo "== an ADOT span without faas.invocation_id: a node of its own"
 gammaray-fetch -q fixtures/otel/awsspans-python-server-local-root.json | gammaray-infer
 echo "== ...joined to its invocation's log records by trace id, function and time"

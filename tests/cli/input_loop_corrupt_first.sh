@@ -18,7 +18,10 @@ run() { # name, then a command
 }
 run infer gammaray-infer --stats=json cut-events.gz events.ndjson
 gammaray-infer events.ndjson >want.txt 2>/dev/null
-cmp -s want.txt out.txt && echo "infer: the same graph as from the good file alone"
+# the graph without the stats records that end it (their counts differ by input)
+records() { grep -v '^{"type":"stats",' "$1"; }
+records want.txt >a; records out.txt >b
+cmp -s a b && echo "infer: the same graph as from the good file alone"
 run infer-strict gammaray-infer --strict cut-events.gz events.ndjson
 run critpath gammaray-critpath --json cut-graph.gz "$graph"
 gammaray-critpath --json "$graph" >want.txt 2>/dev/null

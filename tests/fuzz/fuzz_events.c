@@ -23,7 +23,7 @@ static void check_event(const struct gr_event *ev, const char *line, size_t n,
 	S(parent); S(name); S(origin); S(ns); S(op); S(inv); S(table); S(queue); S(topic);
 	S(arn); S(log_group); S(links); S(precursors);
 #undef S
-	FUZZ_CHECK(ev->type >= GR_EV_OTHER && ev->type <= GR_EV_SEGMENT, "type out of range");
+	FUZZ_CHECK(ev->type >= GR_EV_OTHER && ev->type <= GR_EV_STATS, "type out of range");
 	FUZZ_CHECK(ev->type_name.n, "record without a type accepted");
 	FUZZ_CHECK(!ev->m.n || (ev->m.p[0] == '{' && ev->m.p[ev->m.n - 1] == '}'),
 		   "marker object is not an object");

@@ -51,7 +51,7 @@ static inline void fuzz_fetch_run(struct gr_fetch_opts *o, const char *path, con
 	FUZZ_CHECK(st.records_in >= min_records, "a record of the input was not counted");
 
 	const char *p = sink.b.data, *end = p + sink.b.len;
-	uint64_t lines = 0;
+	uint64_t lines = 0, stats = 0;
 	FUZZ_CHECK(sink.total == sink.b.len, "output larger than the sink keeps");
 	FUZZ_CHECK(sink.b.len && end[-1] == '\n', "output does not end in a newline");
 	while (p < end) {
@@ -65,10 +65,25 @@ static inline void fuzz_fetch_run(struct gr_fetch_opts *o, const char *path, con
 		FUZZ_CHECK(prc == 0, "gammaray-fetch wrote a line gr_ev_parse rejects");
 		FUZZ_CHECK(ev.type != GR_EV_OTHER, "gammaray-fetch wrote an unknown record type");
 		FUZZ_CHECK((lines == 0) == (ev.type == GR_EV_HEADER), "header not (only) first");
+		if (ev.type == GR_EV_STATS) {
+			/* the last line: fetch's own counts, as it returned them */
+			struct gr_stats back;
+			char stage[16];
+			uint64_t unknown = 0;
+			memset(&back, 0, sizeof(back));
+			FUZZ_CHECK(nl + 1 == end, "the stats record is not the last line");
+			FUZZ_CHECK(gr_ev_stats_parse(p, (size_t)(nl - p), stage, sizeof(stage),
+						     &back, &unknown) == 0 && !unknown &&
+				   !strcmp(stage, "fetch"), "the stats record does not read back");
+			FUZZ_CHECK(!memcmp(&back, &st, sizeof(st)),
+				   "the stats record differs from the run's counts");
+			stats++;
+		}
 		lines++;
 		p = nl + 1;
 	}
-	FUZZ_CHECK(lines == st.events_out + 1, "events counted != event lines written");
+	FUZZ_CHECK(stats == 1, "the event stream does not end with one stats record");
+	FUZZ_CHECK(lines == st.events_out + 2, "events counted != event lines written");
 	gr_buf_release(&scratch);
 	if (out)
 		*out = sink.b;

@@ -15,7 +15,9 @@ export PATH LC_ALL=C TZ=UTC
 work=$(mktemp -d "${TMPDIR:-/tmp}/gammaray-gen.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT INT TERM
 
-"$gen" --write "$work/in" >"$work/list" || { echo "gen-check: gen-tests --write failed"; exit 1; }
+# GEN_SAMPLE=1: one variant per mutation class and family (make valgrind-check)
+"$gen" --write "$work/in" ${GEN_SAMPLE:+--sample} >"$work/list" ||
+	{ echo "gen-check: gen-tests --write failed"; exit 1; }
 
 fail=0
 n=0

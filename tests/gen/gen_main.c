@@ -18,7 +18,7 @@
 #endif
 
 static const char usage[] =
-	"usage: gen-tests [-v] [--templates DIR] [--write DIR] [FAMILY[:INDEX]]...\n"
+	"usage: gen-tests [-v] [--templates DIR] [--write DIR [--sample]] [FAMILY[:INDEX]]...\n"
 	"Make the grammar-driven variants of every input family (or of the named ones,\n"
 	"or one variant) and run each through fetch, infer, critpath and dot in process,\n"
 	"checking the accounting and that every output reads back. With --write, write\n"
@@ -230,6 +230,9 @@ struct run {
 	long only;                 /* run only this index (-1: all) */
 	unsigned alarm;            /* seconds one variant may take */
 	unsigned long long count;  /* variants made (and run, unless writing) */
+	bool sample;               /* --sample: write one variant per class of each family */
+	char seen[64][48];         /* --sample: the classes of this family written so far */
+	size_t nseen;
 	FILE *batch;               /* --write: the family's batch file (one-file families) */
 	char dir[1024];            /* --write: the family's batch directory (dir families) */
 };
@@ -314,6 +317,14 @@ static void emit(void *ctx, const struct gen_variant *v)
 
 	if (r->only >= 0 && (long)v->index != r->only)
 		return;
+	if (r->write && r->sample) {
+		/* one variant per mutation class (valgrind-check runs these) */
+		for (size_t i = 0; i < r->nseen; i++)
+			if (!strcmp(r->seen[i], v->cls))
+				return;
+		if (r->nseen < sizeof(r->seen) / sizeof(r->seen[0]))
+			snprintf(r->seen[r->nseen++], sizeof(r->seen[0]), "%s", v->cls);
+	}
 	r->count++;
 	file_class(v->cls, cls, sizeof(cls));
 	if (r->write) {
@@ -377,6 +388,7 @@ static int run_family(struct run *r, const struct gen_family *f, const char *tmp
 	int rc;
 
 	r->batch = NULL;
+	r->nseen = 0;
 	if (r->write) {
 		if (f->dir) {
 			snprintf(r->dir, sizeof(r->dir), "%s/%s", r->write, f->name);
@@ -411,7 +423,7 @@ static int run_family(struct run *r, const struct gen_family *f, const char *tmp
 
 int main(int argc, char **argv)
 {
-	struct run r = { getenv("GEN_DUMP"), NULL, -1, 60, 0, NULL, "" };
+	struct run r = { .dump = getenv("GEN_DUMP"), .only = -1, .alarm = 60 };
 	const char *tmpl = "tests/gen/templates";
 	bool verbose = false, picked[NFAMILIES] = { false }, any = false;
 	long only[NFAMILIES];
@@ -428,6 +440,8 @@ int main(int argc, char **argv)
 			tmpl = argv[++i];
 		} else if (!strcmp(argv[i], "--write") && i + 1 < argc) {
 			r.write = argv[++i];
+		} else if (!strcmp(argv[i], "--sample")) {
+			r.sample = true;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return 0;

@@ -154,6 +154,54 @@ Test(critpath, async_chain_and_typed_segments)
 	gr_graph_release(&g);
 }
 
+Test(critpath, snapstart_restore_is_its_own_segment)
+{
+	struct gr_graph g;
+	struct gr_cp cp;
+
+	/* api (restored: restore 500.8 ms, exec 147.2 ms) calls auth synchronously at
+	 * 550 ms; auth was restored too: 20 ms of invoke, 30 ms restore, 40 ms exec;
+	 * then api's last 8 ms */
+	gr_graph_init(&g);
+	uint32_t api = node(&g, "a-api", "api", 0, 648000, 0);
+	uint32_t au = node(&g, "b-auth", "auth", 570000, 640000, 0);
+	g.nodes[api].restore_us = 500800;
+	g.nodes[api].start = GR_START_RESTORE;
+	g.nodes[au].restore_us = 30000;
+	g.nodes[au].start = GR_START_RESTORE;
+	edge(&g, api, au, GR_KIND_LAMBDA, true, 550000);
+	run(&g, &cp, false);
+
+	const struct gr_cp_run *r = run_of(&g, &cp, "a-api");
+	cr_assert_eq(r->latency_us, 648000);
+	check_segments(&cp, r);
+	const struct gr_cp_hop *h0 = &cp.hops[r->hop0];
+	static const uint16_t want[] = { GR_CP_RESTORE, GR_CP_EXEC, GR_CP_SYNC, GR_CP_INVOKE,
+					 GR_CP_RESTORE, GR_CP_EXEC, GR_CP_EXEC };
+	static const int64_t dur[] = { 500800, 49200, 90000, 20000, 30000, 40000, 8000 };
+	cr_assert_eq(h0->nseg, 7);
+	for (int i = 0; i < 7; i++) {
+		cr_assert_eq(cp.segs[h0->seg0 + i].type, want[i], "segment %d", i);
+		cr_assert_eq(cp.segs[h0->seg0 + i].dur_us, dur[i], "segment %d", i);
+	}
+	cr_assert_str_eq(gr_cp_seg_name(GR_CP_RESTORE), "restore");
+
+	struct gr_cp_stats st;
+	gr_cp_stats_init(&st);
+	cr_assert_eq(gr_cp_stats_workflow(&st, &g, &cp), 0);
+	bool found = false;
+	for (size_t i = 0; i < st.nrows; i++)
+		if (st.rows[i].group == 0 && st.rows[i].row == GR_CP_ROW_RESTORE) {
+			cr_assert_str_eq(st.rows[i].label, "snapstart restores");
+			cr_assert_eq(st.rows[i].total_us, 530800);
+			found = true;
+		}
+	cr_assert(found);
+	gr_cp_stats_release(&st);
+	gr_cp_release(&cp);
+	gr_graph_release(&g);
+}
+
 Test(critpath, last_input_to_arrive_and_edges_from_outside_r)
 {
 	struct gr_graph g;

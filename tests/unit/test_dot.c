@@ -175,7 +175,7 @@ Test(dot, duration_format)
 		{ -2000, "-2.0 ms" },
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		gr_dot_duration(c[i].us, s, sizeof(s));
+		gr_duration_format(c[i].us, s, sizeof(s));
 		cr_assert_str_eq(s, c[i].want);
 	}
 }
@@ -184,10 +184,10 @@ Test(dot, percentiles)
 {
 	int64_t v[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
 
-	cr_assert_eq(gr_dot_pct(v, 10, 0.5), 50);
-	cr_assert_eq(gr_dot_pct(v, 10, 0.95), 100);
-	cr_assert_eq(gr_dot_pct(v, 1, 0.95), 10);
-	cr_assert_eq(gr_dot_pct(v, 0, 0.5), 0);
+	cr_assert_eq(gr_pct_i64(v, 10, 0.5), 50);
+	cr_assert_eq(gr_pct_i64(v, 10, 0.95), 100);
+	cr_assert_eq(gr_pct_i64(v, 1, 0.95), 10);
+	cr_assert_eq(gr_pct_i64(v, 0, 0.5), 0);
 }
 
 /* --- service resources --------------------------------------------------------------- */

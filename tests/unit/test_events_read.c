@@ -123,3 +123,58 @@ Test(events_read, errors)
 	cr_assert_eq(parse("[1,2]", &ev, &err), GR_ERR_JSON);
 	cr_assert_eq(parse("{\"type\":\"marker\",\"m\":[1]}", &ev, &err), GR_ERR_FORMAT);
 }
+
+/* A stats record written and read back gives the same counts; unknown reasons are
+ * counted apart, and what is not one is refused. */
+Test(events_stats, round_trip)
+{
+	struct gr_buf b = GR_BUF_INIT;
+	struct gr_jw w;
+	struct gr_stats st, back;
+	char stage[16];
+	uint64_t unknown = 0;
+
+	memset(&st, 0, sizeof(st));
+	memset(&back, 0, sizeof(back));
+	st.files = 3;
+	st.bytes_in = 100;
+	st.bytes = 250;
+	st.records_in = 10;
+	st.records_out = 6;
+	st.events_out = 7;
+	st.reason[GR_SKIP_APP_LOG] = 3;
+	st.reason[GR_LOST_JSON] = 1;
+	st.reason[GR_LOST_COMPRESS] = 1;
+	gr_jw_init(&w, &b);
+	gr_ev_stats(&w, "fetch", &st);
+	cr_assert_str_eq(b.data, "{\"type\":\"stats\",\"stage\":\"fetch\",\"files\":3,"
+			 "\"bytes_in\":100,\"bytes\":250,\"records_in\":10,\"records_out\":6,"
+			 "\"written\":7,\"skipped\":{\"app-log\":3},\"lost\":{\"bad-json\":1,"
+			 "\"bad-compression\":1}}\n");
+	cr_assert_eq(gr_ev_stats_parse(b.data, b.len - 1, stage, sizeof(stage), &back,
+				       &unknown), 0);
+	cr_assert_str_eq(stage, "fetch");
+	cr_assert_eq(memcmp(&st, &back, sizeof(st)), 0);
+	cr_assert(gr_stats_balanced(&back));
+	/* summed: a second record of the same stage adds up */
+	cr_assert_eq(gr_ev_stats_parse(b.data, b.len - 1, stage, sizeof(stage), &back,
+				       &unknown), 0);
+	cr_assert_eq(back.records_in, 20);
+	cr_assert_eq(back.reason[GR_LOST_JSON], 2);
+	const char *newer = "{\"type\":\"stats\",\"stage\":\"fetch\",\"records_in\":2,"
+			    "\"skipped\":{\"from-the-future\":2}}";
+	cr_assert_eq(gr_ev_stats_parse(newer, strlen(newer), stage, sizeof(stage), &back,
+				       &unknown), 0);
+	cr_assert_eq(unknown, 2);
+	const char *bad[] = {
+		"{\"type\":\"stats\"}",                                  /* no stage */
+		"{\"type\":\"stats\",\"stage\":\"fetch\",\"files\":-1}",   /* negative */
+		"{\"type\":\"stats\",\"stage\":\"fetch\",\"files\":\"3\"}", /* a string */
+		"{\"type\":\"stats\",\"stage\":\"fetch\",\"lost\":[]}",    /* not an object */
+		"{\"type\":\"stats\",\"stage\":\"fetch\"",                 /* cut short */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_neq(gr_ev_stats_parse(bad[i], strlen(bad[i]), stage, sizeof(stage),
+						&back, &unknown), 0, "%s", bad[i]);
+	gr_buf_release(&b);
+}

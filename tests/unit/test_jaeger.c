@@ -7,6 +7,7 @@
 
 #include "gammaray.h"
 #include "common/buf.h"
+#include "stats_line.h"
 
 static int to_buf(void *ctx, const char *p, size_t n)
 {
@@ -32,6 +33,7 @@ static void fetch_text(const char *doc, struct gr_buf *out, struct gr_stats *st)
 	cr_assert_eq(gr_fetch(&o, &in, 1, st, &err), 0, "%s", err.msg);
 	unlink(path);
 	cr_assert(gr_stats_balanced(st));
+	strip_fetch_stats(out);
 }
 
 /* The n-th line (0: the header) of the event stream, without its newline. */
@@ -191,6 +193,7 @@ static void fetch_doc(const char *doc, size_t n, const char *function, struct gr
 	cr_assert_eq(gr_fetch(&o, &in, 1, st, &err), 0, "%s", err.msg);
 	unlink(path);
 	cr_assert(gr_stats_balanced(st));
+	strip_fetch_stats(out);
 }
 
 /* Fetch the document written with single quotes; check the whole event stream

@@ -39,7 +39,7 @@ ParameterizedTestParameters(lambda_log, kinds)
 		  "Error Type: Runtime.ExitError", GR_LINE_INIT_REPORT, "", "", false, GR_STATUS_ERROR },
 		{ "EXTENSION Name: datadog-agent State: Ready Events: [INVOKE, SHUTDOWN]",
 		  GR_LINE_PLATFORM, "", "", false, 0 },
-		{ "RESTORE_START Runtime Version: java:11.v15", GR_LINE_PLATFORM, "", "", false, 0 },
+		{ "RESTORE_START Runtime Version: java:11.v15", GR_LINE_RESTORE_START, "", "", false, 0 },
 		{ "XRAY TraceId: 1-5e61292c-cc1229a4dfbeae1043928548\tSegmentId: 07a85e713f6302b2\t"
 		  "Sampled: true", GR_LINE_XRAY, "", "", false, 0 },
 		{ "2020-03-05T16:30:36.113Z\t" RID "\tINFO\thello", GR_LINE_APP, RID, "INFO", false, 0 },
@@ -125,6 +125,32 @@ Test(lambda_log, report_with_spaces_as_in_the_docs)
 	cr_assert_eq(l.maxmem_mb, 56);
 }
 
+/* issue 14: "Billed Restore Duration" used to overwrite the restore duration */
+Test(lambda_log, snapstart_lines)
+{
+	const char *rep = "REPORT RequestId: dfdd669e-d1d5-48a7-9fbf-9247b567555a Duration: 98.35 ms "
+			  "Billed Duration: 175 ms Memory Size: 3538 MB Max Memory Used: 157 MB "
+			  "Restore Duration: 422.92 ms Billed Restore Duration: 76 ms";
+	const char *rs = "RESTORE_START Runtime Version: java:21.v38 Runtime Version ARN: "
+			 "arn:aws:lambda:ap-southeast-2::runtime:81e4";
+	const char *rr = "RESTORE_REPORT Restore Duration: 1236.04 ms Status: timeout";
+	struct gr_lambda_line l;
+
+	gr_lambda_parse_text(rep, strlen(rep), &l);
+	cr_assert_eq(l.kind, GR_LINE_REPORT);
+	cr_assert_eq(l.restore_us, 422920);
+	cr_assert_eq(l.billed_restore_us, 76000);
+	cr_assert_eq(l.billed_us, 175000);
+	cr_assert_eq(l.dur_us, 98350);
+	gr_lambda_parse_text(rs, strlen(rs), &l);
+	cr_assert_eq(l.kind, GR_LINE_RESTORE_START);
+	cr_assert(str_is(l.runtime, "java:21.v38"));
+	gr_lambda_parse_text(rr, strlen(rr), &l);
+	cr_assert_eq(l.kind, GR_LINE_RESTORE_REPORT);
+	cr_assert_eq(l.restore_us, 1236040);
+	cr_assert_eq(l.status, GR_STATUS_TIMEOUT);
+}
+
 Test(lambda_log, timeout_detail)
 {
 	const char *s = "2020-06-09T15:02:26.150Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 5.01 seconds\n\n";
@@ -176,6 +202,29 @@ Test(lambda_log, json_platform_records)
 		       "\"functionName\":\"ColdStartPerf\",\"functionVersion\":\"$LATEST\"}}");
 	cr_assert_eq(l.kind, GR_LINE_INIT_START);
 	cr_assert(str_is(l.fn, "ColdStartPerf"));
+
+	/* SnapStart records (Telemetry API schema: restoreStart, restoreRuntimeDone,
+	 * restoreReport with metrics.durationMs) */
+	l = parse_json("{\"time\":\"2022-10-12T00:00:15.064Z\",\"type\":\"platform.restoreStart\","
+		       "\"record\":{\"runtimeVersion\":\"java:17.v13\",\"functionName\":\"snap\","
+		       "\"functionVersion\":\"3\"}}");
+	cr_assert_eq(l.kind, GR_LINE_RESTORE_START);
+	cr_assert(str_is(l.fn, "snap"));
+	cr_assert(str_is(l.version, "3"));
+	l = parse_json("{\"time\":\"2022-10-12T00:00:15.064Z\",\"type\":\"platform.restoreRuntimeDone\","
+		       "\"record\":{\"status\":\"failure\",\"errorType\":\"Runtime.ExitError\"}}");
+	cr_assert_eq(l.kind, GR_LINE_RESTORE_DONE);
+	cr_assert_eq(l.status, GR_STATUS_ERROR);
+	l = parse_json("{\"time\":\"2022-10-12T00:00:15.064Z\",\"type\":\"platform.restoreReport\","
+		       "\"record\":{\"status\":\"success\",\"metrics\":{\"durationMs\":15.19}}}");
+	cr_assert_eq(l.kind, GR_LINE_RESTORE_REPORT);
+	cr_assert_eq(l.restore_us, 15190);
+	cr_assert_eq(l.dur_us, -1);
+	l = parse_json("{\"time\":\"2024-11-04T09:12:00.851Z\",\"type\":\"platform.report\",\"record\":"
+		       "{\"requestId\":\"" RID "\",\"metrics\":{\"durationMs\":147.2,"
+		       "\"restoreDurationMs\":500.8}}}");
+	cr_assert_eq(l.dur_us, 147200);
+	cr_assert_eq(l.restore_us, 500800);
 
 	l = parse_json("{\"time\":\"2022-06-23T18:14:45.494Z\",\"type\":\"function\",\"record\":"
 		       "\"2022-06-23T18:14:45.494Z\\t" RID "\\tINFO\\tAfter sleep\\n\"}");

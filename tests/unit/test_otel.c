@@ -8,6 +8,7 @@
 
 #include "gammaray.h"
 #include "common/buf.h"
+#include "stats_line.h"
 
 static int to_buf(void *ctx, const char *p, size_t n)
 {
@@ -47,6 +48,7 @@ static void fetch_text(const char *text, struct gr_buf *out, struct gr_stats *st
 	unlink(path);
 	free(d);
 	cr_assert(gr_stats_balanced(st));
+	strip_fetch_stats(out);
 }
 
 /* One aws/spans record as an export line, and the segment record expected. */

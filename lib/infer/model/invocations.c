@@ -233,7 +233,7 @@ uint32_t gr_inf_node_get(struct gr_infer *inf, const char *id, size_t n)
 	nd->id = copy;
 	nd->start_ts = nd->first_ts = nd->report_ts = nd->end_ts = nd->fault_ts = GR_TIME_UNKNOWN;
 	nd->mark_ts = GR_TIME_UNKNOWN;
-	nd->dur_us = nd->end_dur_us = nd->init_us = nd->billed_us = nd->mem_mb = -1;
+	nd->dur_us = nd->end_dur_us = nd->init_us = nd->restore_us = nd->billed_us = nd->mem_mb = -1;
 	nd->src = nd->xsvc = INF_NONE;
 	return *v;
 }
@@ -253,9 +253,20 @@ struct gr_inf_stream *gr_inf_stream_get(struct gr_infer *inf, const char *name, 
 		return NULL;
 	}
 	s->name = key;
-	s->init_ts = s->first_after = GR_TIME_UNKNOWN;
-	s->init_us = -1;
+	s->init_ts = s->restore_ts = s->fail_ts = s->first_after = GR_TIME_UNKNOWN;
+	s->init_us = s->invoke_init_us = s->restore_us = -1;
 	return s;
+}
+
+int64_t gr_inf_stream_boot(const struct gr_inf_stream *s)
+{
+	int64_t t = s->init_ts;
+
+	if (s->restore_ts != GR_TIME_UNKNOWN && (t == GR_TIME_UNKNOWN || s->restore_ts > t))
+		t = s->restore_ts;
+	if (s->fail_ts != GR_TIME_UNKNOWN && (t == GR_TIME_UNKNOWN || s->fail_ts > t))
+		t = s->fail_ts;
+	return t;
 }
 
 static const struct gr_inf_stream *stream_find(const struct gr_infer *inf, const char *name)
@@ -315,36 +326,92 @@ int64_t gr_inf_node_first(const struct gr_infer *inf, const struct gr_inf_node *
 	return n->mark_ts;
 }
 
-/* Init duration of the last attempt, 0 when warm. */
-static int64_t node_init(const struct gr_infer *inf, const struct gr_inf_node *n, bool *cold)
+/* How the last attempt's execution environment started. */
+struct boot {
+	int64_t init;       /* init duration, 0 */
+	int64_t restore;    /* SnapStart restore duration, 0 */
+	int64_t in_dur;     /* init that REPORT's Duration counts (suppressed init), 0 */
+	enum gr_start start;/* warm, cold, restore, failed-init */
+};
+
+/* Did the stream's latest boot fail its init (or run it in the invoke phase)? */
+static bool boot_failed(const struct gr_inf_stream *s)
 {
-	*cold = false;
-	if (n->start_ts == GR_TIME_UNKNOWN || n->report_ts >= n->start_ts) {
-		/* the REPORT of the last attempt says it (Init Duration on cold starts) */
-		if (n->init_us > 0 && n->report_ts != GR_TIME_UNKNOWN) {
-			*cold = true;
-			return n->init_us;
-		}
-		if (n->report_ts != GR_TIME_UNKNOWN)
-			return 0;
-	}
-	/* no REPORT: the first START after an INIT_START of its stream was cold */
+	return s->fail_ts != GR_TIME_UNKNOWN &&
+	       (s->init_ts == GR_TIME_UNKNOWN || s->fail_ts >= s->init_ts) &&
+	       (s->restore_ts == GR_TIME_UNKNOWN || s->fail_ts >= s->restore_ts);
+}
+
+static void node_boot(const struct gr_infer *inf, const struct gr_inf_node *n, struct boot *b)
+{
 	const struct gr_inf_stream *s = stream_find(inf, n->stream);
-	if (s && s->init_ts != GR_TIME_UNKNOWN && n->start_ts != GR_TIME_UNKNOWN &&
-	    s->first_after == n->start_ts) {
-		*cold = true;
-		return s->init_us >= 0 ? s->init_us : n->start_ts - s->init_ts;
+	int64_t boot = s ? gr_inf_stream_boot(s) : GR_TIME_UNKNOWN;
+	/* the first START after its stream's boot */
+	bool first = boot != GR_TIME_UNKNOWN && n->start_ts != GR_TIME_UNKNOWN &&
+		     s->first_after == n->start_ts;
+	bool failed = first && boot_failed(s);
+
+	memset(b, 0, sizeof(*b));
+	b->start = GR_START_WARM;
+	if (n->flags & NF_FAILED_INIT) {
+		/* untimed: its START came next after a failed INIT_REPORT */
+		b->start = GR_START_FAILED_INIT;
+		if (n->init_us > 0)
+			b->init = n->init_us;
+		else if (s && s->invoke_init_us > 0)
+			b->init = b->in_dur = s->invoke_init_us;
+		return;
 	}
-	return 0;
+	if (n->start_ts == GR_TIME_UNKNOWN || n->report_ts >= n->start_ts) {
+		/* the REPORT of the last attempt says it (Init Duration on cold starts,
+		 * Restore Duration on SnapStart restores) */
+		if (n->init_us > 0 && n->report_ts != GR_TIME_UNKNOWN) {
+			b->start = GR_START_COLD;
+			b->init = n->init_us;
+		}
+		if (n->restore_us > 0 && (n->flags & NF_RESTORE) && n->report_ts != GR_TIME_UNKNOWN) {
+			b->start = GR_START_RESTORE;
+			b->restore = n->restore_us;
+		}
+		if (n->report_ts != GR_TIME_UNKNOWN) {
+			/* a failed init is retried in the invoke phase: the REPORT then
+			 * has no Init Duration, its Duration counts the init */
+			if (failed) {
+				b->start = GR_START_FAILED_INIT;
+				if (!b->init && s->invoke_init_us > 0)
+					b->init = b->in_dur = s->invoke_init_us;
+			}
+			return;
+		}
+	}
+	/* no REPORT: the first START after the boot of its stream was not warm */
+	if (!first)
+		return;
+	if (boot_failed(s)) {
+		b->start = GR_START_FAILED_INIT;
+		if (s->invoke_init_us >= 0)
+			b->init = s->invoke_init_us;
+		else
+			b->init = s->init_us >= 0 ? s->init_us : n->start_ts - boot;
+	} else if (boot == s->restore_ts) {
+		b->start = GR_START_RESTORE;
+		b->restore = s->restore_us >= 0 ? s->restore_us : n->start_ts - boot;
+	} else {
+		b->start = GR_START_COLD;
+		b->init = s->init_us >= 0 ? s->init_us : n->start_ts - boot;
+	}
 }
 
 int64_t gr_inf_node_start(const struct gr_infer *inf, const struct gr_inf_node *n)
 {
-	bool cold, fault;
+	struct boot b;
+	bool fault;
 	int64_t t0, t1;
 
-	if (n->start_ts != GR_TIME_UNKNOWN)
-		return n->start_ts - node_init(inf, n, &cold);
+	if (n->start_ts != GR_TIME_UNKNOWN) {
+		node_boot(inf, n, &b);
+		return n->start_ts - b.init - b.restore;
+	}
 	if (gr_inf_node_xspan(inf, n, &t0, &t1, &fault))
 		return t0;
 	if (n->report_ts != GR_TIME_UNKNOWN && n->dur_us >= 0)
@@ -358,8 +425,11 @@ int64_t gr_inf_node_end(const struct gr_infer *inf, const struct gr_inf_node *n)
 	bool fault;
 
 	if (n->start_ts != GR_TIME_UNKNOWN) {
-		if (n->dur_us >= 0 && n->report_ts >= n->start_ts)
-			return n->start_ts + n->dur_us;
+		if (n->dur_us >= 0 && n->report_ts >= n->start_ts) {
+			struct boot b;
+			node_boot(inf, n, &b);
+			return n->start_ts - b.in_dur + n->dur_us;
+		}
 		if (n->end_dur_us >= 0 && n->end_ts >= n->start_ts)
 			return n->start_ts + n->end_dur_us;
 		if (n->end_ts >= n->start_ts)
@@ -377,22 +447,31 @@ int64_t gr_inf_node_end(const struct gr_infer *inf, const struct gr_inf_node *n)
 /* Fill a graph node (for the canonical writer) from an invocation. */
 void gr_inf_node_out(const struct gr_infer *inf, const struct gr_inf_node *n, struct gr_node *g)
 {
-	bool cold;
-	int64_t init = n->start_ts != GR_TIME_UNKNOWN ? node_init(inf, n, &cold) : 0;
+	struct boot b = { 0, 0, 0, GR_START_WARM };
 
+	if (n->start_ts != GR_TIME_UNKNOWN || (n->flags & NF_FAILED_INIT))
+		node_boot(inf, n, &b);
 	memset(g, 0, sizeof(*g));
-	if (n->start_ts == GR_TIME_UNKNOWN)
-		cold = (n->flags & NF_COLD) != 0;
-	if (n->start_ts == GR_TIME_UNKNOWN && cold && n->init_us > 0)
-		init = n->init_us;
+	if (n->start_ts == GR_TIME_UNKNOWN && b.start == GR_START_WARM && (n->flags & NF_COLD)) {
+		b.start = GR_START_COLD;
+		if (n->init_us > 0)
+			b.init = n->init_us;
+	}
+	if (n->start_ts == GR_TIME_UNKNOWN && b.start == GR_START_WARM && (n->flags & NF_RESTORE) &&
+	    n->restore_us > 0) {
+		b.start = GR_START_RESTORE;
+		b.restore = n->restore_us;
+	}
 	g->id = n->id;
 	g->fn = gr_inf_node_fn(inf, n);
 	g->trace = n->trace;
 	g->stream = n->stream;
 	g->start_us = gr_inf_node_start(inf, n);
 	g->end_us = gr_inf_node_end(inf, n);
-	g->init_us = init;
-	g->cold = cold;
+	g->init_us = b.init;
+	g->restore_us = b.restore;
+	g->start = b.start;
+	g->cold = b.start != GR_START_WARM;
 	g->mem_mb = n->mem_mb;
 	g->billed_us = n->billed_us;
 	g->attempts = n->attempts;

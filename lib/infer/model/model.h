@@ -85,6 +85,8 @@ enum gr_inf_node_flag {
 	NF_XFAULT = 1 << 3,   /* X-Ray: a function segment of its last attempt failed */
 	NF_EDGES = 1 << 4,    /* its incoming edges were made */
 	NF_FN_START = 1 << 5, /* fn was named by its START record (else by a marker or X-Ray) */
+	NF_RESTORE = 1 << 6,  /* REPORT gave a restore duration (SnapStart) */
+	NF_FAILED_INIT = 1 << 7, /* untimed: its START followed a failed INIT_REPORT */
 };
 
 /* One invocation. */
@@ -103,6 +105,7 @@ struct gr_inf_node {
 	int32_t dur_us;         /* REPORT duration, -1 */
 	int32_t end_dur_us;     /* END duration (JSON format), -1 */
 	int32_t init_us;        /* REPORT init duration, -1 */
+	int32_t restore_us;     /* REPORT restore duration (SnapStart), -1 */
 	int32_t billed_us;      /* -1 unknown */
 	int32_t mem_mb;         /* -1 unknown */
 	uint32_t src;           /* first trigger record, INF_NONE */
@@ -248,8 +251,14 @@ struct gr_inf_stream {
 	const char *name;   /* interned */
 	const char *fn;     /* function named by its stream or init_start record */
 	int64_t init_ts;    /* the latest INIT_START, GR_TIME_UNKNOWN */
-	int64_t first_after;/* the first START at or after init_ts (finalize) */
-	int32_t init_us;    /* INIT_REPORT duration, -1 */
+	int64_t restore_ts; /* the latest RESTORE_START (SnapStart), GR_TIME_UNKNOWN */
+	int64_t fail_ts;    /* the latest INIT_REPORT that failed or ran in the invoke
+			     * phase (suppressed init), GR_TIME_UNKNOWN */
+	int64_t first_after;/* the first START at or after the boot (gr_inf_stream_boot) */
+	int32_t init_us;    /* INIT_REPORT duration (init phase), -1 */
+	int32_t invoke_init_us; /* INIT_REPORT Phase: invoke duration, -1 */
+	int32_t restore_us; /* RESTORE_REPORT duration, -1 */
+	bool fail_next;     /* an untimed failed INIT_REPORT waits for the next untimed START */
 };
 
 /* A growable array of fixed-size elements. */
@@ -264,9 +273,14 @@ struct gr_inf_pack {
 	size_t left;        /* bytes left there */
 };
 
+#define GR_INF_STAGES 4 /* upstream stages whose stats records are kept */
+
 struct gr_infer {
 	struct gr_infer_opts o;         /* options */
 	struct gr_infer_stats st;       /* counters */
+	struct gr_stats upstream[GR_INF_STAGES]; /* stats records read, summed per stage */
+	char upstream_stage[GR_INF_STAGES][16];  /* their stage names ("fetch") */
+	size_t nupstream;               /* stages seen */
 	struct gr_error *err;           /* where the current call reports a fatal error */
 	int fatal;                      /* sticky fatal error, 0 */
 
@@ -360,6 +374,9 @@ uint32_t gr_inf_node_get(struct gr_infer *inf, const char *id, size_t n);
 /* The execution environment of a log stream, created when new; NULL when out of
  * memory (inf->fatal is set). */
 struct gr_inf_stream *gr_inf_stream_get(struct gr_infer *inf, const char *name, size_t n);
+/* When the stream's latest execution environment started: the latest of its
+ * INIT_START, RESTORE_START and failed INIT_REPORT, GR_TIME_UNKNOWN. */
+int64_t gr_inf_stream_boot(const struct gr_inf_stream *s);
 /* The node of a request id, or INF_NONE. */
 uint32_t gr_inf_node_find(const struct gr_infer *inf, const char *id, size_t n);
 /* The function of a node, by the rule of gammaray-infer(1); NULL when unknown. */
