@@ -149,6 +149,26 @@ for size in $sizes; do
 			gammaray-score --xray-only "$xdir/truth.ndjson" "$tmp/xgraph.ndjson" >"$tmp/xscore" 2>&1
 			cp "$tmp/xscore" "$tmp/kinds-$size-xray"
 			echo "| infer X-Ray only ($size): precision, recall of X-Ray-visible edges | $(awk '$1 == "all" { print $5 ", " $6 }' "$tmp/xscore") | | | P >= 0.995, R >= 0.99 | |" >>"$results"
+			# OpenTelemetry only: the same workload without markers or X-Ray pages,
+			# spans of the invocations sampled at 50% (aws/spans export and OTLP/JSON)
+			odir=$(BIN=$BIN sh bench/gen.sh "$size" --sample-rate 0.5 --no-markers --traces otel)
+			gammaray-fetch -q --export-tasks "$odir/export-tasks.json" "$odir/export" "$odir/aws-spans" \
+				"$odir/otlp" >"$tmp/oevents.ndjson"
+			gammaray-infer "$tmp/oevents.ndjson" >"$tmp/ograph.ndjson" 2>/dev/null
+			gammaray-score --otel-only "$odir/truth.ndjson" "$tmp/ograph.ndjson" >"$tmp/oscore" 2>&1
+			cp "$tmp/oscore" "$tmp/kinds-$size-otel"
+			echo "| infer, OpenTelemetry only ($size): precision, recall of span-visible edges | $(awk '$1 == "all" { print $5 ", " $6 }' "$tmp/oscore") | | | P >= 0.995, R >= 0.99 | |" >>"$results"
+			# every span invocation joined with its log records: no "span:" node, as
+			# many nodes as the truth
+			onodes=$(grep -c '"type":"node"' "$tmp/ograph.ndjson")
+			tnodes=$(grep -c '"type":"node"' "$odir/truth.ndjson")
+			unjoined=$(grep -c '"type":"node","id":"span:' "$tmp/ograph.ndjson")
+			echo "| OpenTelemetry only ($size): span invocations not joined to their logs | $unjoined ($onodes nodes, truth $tnodes) | | | 0 | $([ "$unjoined" -eq 0 ] && [ "$onodes" -eq "$tnodes" ] && echo ok || echo SHORT) |" >>"$results"
+			pair "fetch aws/spans export, 1 job vs zcat" "<=2" \
+				"gammaray-fetch -q $odir/aws-spans >/dev/null" \
+				"find $odir/aws-spans -name '*.gz' -exec zcat {} + >/dev/null" >>"$results"
+			orss=$(measure "gammaray-infer $tmp/oevents.ndjson >/dev/null" | awk '{ print $3 }')
+			echo "| infer memory per invocation, OpenTelemetry only ($onodes) | $(awk "BEGIN { printf \"%.0f B\", $orss * 1024 / ($onodes > 0 ? $onodes : 1) }") | | | <= 1 KB | |" >>"$results"
 			if command -v gammaray-critpath >/dev/null; then
 				gammaray-score --critpath "$dir/truth.ndjson" "$tmp/graph.ndjson" >"$tmp/cscore" 2>&1
 				echo "| critpath agreement with the truth ($size) | $(sed -n 's/.*both [0-9]* (\([0-9.]*\)).*/\1 of roots: same path and latency/p' "$tmp/cscore") | | | >= 0.995 | |" >>"$results"
@@ -169,14 +189,16 @@ done
 
 # precision and recall per edge kind, as gammaray-score prints them
 for size in $sizes; do
-	for what in markers xray; do
+	for what in markers xray otel; do
 		[ -f "$tmp/kinds-$size-$what" ] || continue
 		{
 			echo
 			if [ $what = markers ]; then
 				echo "gammaray-infer on the $size workload, with markers (gammaray-score):"
-			else
+			elif [ $what = xray ]; then
 				echo "gammaray-infer on the $size workload, X-Ray only, 50% sampling (gammaray-score --xray-only):"
+			else
+				echo "gammaray-infer on the $size workload, OpenTelemetry only, 50% sampling (gammaray-score --otel-only):"
 			fi
 			echo
 			sed -n '/^edges/,/^all/s/^/    /p' "$tmp/kinds-$size-$what"

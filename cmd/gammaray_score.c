@@ -14,6 +14,8 @@ static const char usage[] =
 	"      --json        one JSON object instead of the table\n"
 	"      --xray-only   recall over the truth edges marked \"xray\":true only (the\n"
 	"                    edges X-Ray alone shows); precision is unchanged\n"
+	"      --otel-only   the same over the edges marked \"otel\":true (the edges\n"
+	"                    OpenTelemetry spans alone show)\n"
 	"      --critpath[=RUNS]  also the share of the truth's roots whose workflow\n"
 	"                    critical path (gammaray-critpath) has the same invocations\n"
 	"                    and a latency within 1 ms or 1%: computed from GRAPH, or\n"
@@ -27,11 +29,12 @@ static const char usage[] =
 	"2 on bad usage.\n"
 	"Example: gammaray-score out/truth.ndjson graph.ndjson\n";
 
-enum { OPT_JSON = 256, OPT_XRAY_ONLY, OPT_STATS, OPT_CRITPATH };
+enum { OPT_JSON = 256, OPT_XRAY_ONLY, OPT_STATS, OPT_CRITPATH, OPT_OTEL_ONLY };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "xray-only", no_argument, NULL, OPT_XRAY_ONLY },
+	{ "otel-only", no_argument, NULL, OPT_OTEL_ONLY },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "critpath", optional_argument, NULL, OPT_CRITPATH },
 	{ "help", no_argument, NULL, 'h' },
@@ -54,6 +57,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case OPT_JSON: json = true; break;
 		case OPT_XRAY_ONLY: o.xray_only = true; break;
+		case OPT_OTEL_ONLY: o.otel_only = true; break;
 		case OPT_STATS: stats = true; break;
 		case OPT_CRITPATH:
 			critpath = true;

@@ -30,6 +30,8 @@ static const char usage_text[] =
 	"      --format FMT         export (default) or filter-log-events\n"
 	"      --chunk-events N     export: events per file of a stream (default 10000)\n"
 	"      --ordered            export: keep each file in time order\n"
+	"      --traces KIND        xray (default), otel (aws/spans export and OTLP/JSON\n"
+	"                           files) or both\n"
 	"      --traces-per-page N  X-Ray: traces per page (default 100)\n"
 	"      --compress-level N   gzip level 1..9 (default 1)\n"
 	"      --memory SIZE        log text buffered before files are written early\n"
@@ -45,7 +47,7 @@ static const char usage_text[] =
 enum {
 	OPT_START = 256, OPT_RATE, OPT_SAMPLE, OPT_RESERVOIR, OPT_ERRORS, OPT_TIMEOUTS,
 	OPT_NO_MARKERS, OPT_FORMAT, OPT_CHUNK, OPT_ORDERED, OPT_PAGE, OPT_LEVEL, OPT_MEMORY,
-	OPT_LIST, OPT_VERSION,
+	OPT_LIST, OPT_VERSION, OPT_TRACES,
 };
 
 static const struct option longopts[] = {
@@ -61,6 +63,7 @@ static const struct option longopts[] = {
 	{ "error-rate", required_argument, NULL, OPT_ERRORS },
 	{ "timeout-rate", required_argument, NULL, OPT_TIMEOUTS },
 	{ "no-markers", no_argument, NULL, OPT_NO_MARKERS },
+	{ "traces", required_argument, NULL, OPT_TRACES },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "chunk-events", required_argument, NULL, OPT_CHUNK },
 	{ "ordered", no_argument, NULL, OPT_ORDERED },
@@ -117,6 +120,10 @@ static void summary(const struct gr_synth_stats *st, double secs)
 		(unsigned long long)st->cold, (unsigned long long)st->errors,
 		(unsigned long long)st->timeouts, (unsigned long long)st->edges,
 		(unsigned long long)st->xray_edges);
+	if (st->spans)
+		cli_msg("%llu OpenTelemetry spans (%.1f MB), %llu edges visible in spans",
+			(unsigned long long)st->spans, st->span_bytes / mb,
+			(unsigned long long)st->otel_edges);
 	cli_msg("%llu log streams, %llu log events (%.1f MB), %llu traces (%.1f MB), "
 		"truth %.1f MB; %llu files, %.1f MB on disk",
 		(unsigned long long)st->streams, (unsigned long long)st->log_events,
@@ -166,6 +173,17 @@ int main(int argc, char **argv)
 		case OPT_ERRORS: o.error_rate = real_arg("--error-rate", optarg, 0, 0.5); break;
 		case OPT_TIMEOUTS: o.timeout_rate = real_arg("--timeout-rate", optarg, 0, 0.5); break;
 		case OPT_NO_MARKERS: o.markers = false; break;
+		case OPT_TRACES:
+			if (!strcmp(optarg, "xray"))
+				o.traces = GR_SYNTH_XRAY;
+			else if (!strcmp(optarg, "otel"))
+				o.traces = GR_SYNTH_OTEL;
+			else if (!strcmp(optarg, "both"))
+				o.traces = GR_SYNTH_BOTH;
+			else
+				cli_usage_error("invalid value '%s' for --traces (expected xray, otel or "
+						"both)", optarg);
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "export"))
 				o.format = GR_SYNTH_EXPORT;

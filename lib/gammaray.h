@@ -302,6 +302,13 @@ enum gr_synth_format {
 	GR_SYNTH_FILTER,  /* filter-log-events JSON pages */
 };
 
+/* Which traces gammaray-synth writes (--traces). */
+enum gr_synth_traces {
+	GR_SYNTH_XRAY,    /* X-Ray batch-get-traces pages (the default) */
+	GR_SYNTH_OTEL,    /* OpenTelemetry spans: aws/spans export and OTLP/JSON files */
+	GR_SYNTH_BOTH,    /* both */
+};
+
 struct gr_synth_stats;
 
 struct gr_synth_opts {
@@ -320,6 +327,7 @@ struct gr_synth_opts {
 	bool markers;              /* write GAMMARAY v1 markers */
 	bool ordered;              /* keep export files in time order (no chunk shuffling) */
 	enum gr_synth_format format;
+	enum gr_synth_traces traces; /* X-Ray pages, OpenTelemetry spans or both */
 	uint32_t chunk_events;     /* export: events per file of a stream */
 	uint32_t traces_per_page;  /* X-Ray: traces per batch-get-traces page */
 	int compress_level;        /* gzip level, 1..9 */
@@ -341,6 +349,9 @@ struct gr_synth_stats {
 	uint64_t timeouts;      /* ...by timing out */
 	uint64_t edges;         /* causal edges */
 	uint64_t xray_edges;    /* ...that X-Ray alone shows */
+	uint64_t otel_edges;    /* ...that OpenTelemetry spans alone show (--traces otel) */
+	uint64_t spans;         /* OpenTelemetry spans written */
+	uint64_t span_bytes;    /* their uncompressed bytes (aws/spans text, OTLP/JSON) */
 	uint64_t traces;        /* sampled traces */
 	uint64_t segments;      /* X-Ray segment documents */
 	uint64_t streams;       /* log streams (execution environments) */
@@ -458,6 +469,7 @@ void gr_infer_free(struct gr_infer *inf);
  */
 struct gr_score_opts {
 	bool xray_only;   /* recall over the truth edges marked "xray":true only */
+	bool otel_only;   /* recall over the truth edges marked "otel":true only */
 };
 
 /* Counts of one edge kind (or all). */

@@ -30,6 +30,7 @@ const struct gr_tt_key gr_os_attr_keys[GR_OS_N] = {
 	[GR_OS_LOCAL_SERVICE] = GR_TT_KEY("aws.local.service"),
 	[GR_OS_PLATFORM] = GR_TT_KEY("PlatformType"),
 	[GR_OS_INVOCATION_TYPE] = GR_TT_KEY("aws.invocation_type"),
+	[GR_OS_AWS_REQUEST_ID_JS] = GR_TT_KEY("aws.request.id"),
 };
 
 const struct gr_tt_key gr_os_rattr_keys[GR_OS_R_N] = {
@@ -235,6 +236,8 @@ void gr_os_fill(struct gr_xseg *s, const struct gr_jv *a, const struct gr_os_res
 	s->req = gr_tt_str(&a[GR_OS_INVOCATION], dec);
 	if (!s->req.n && client)
 		s->req = gr_tt_str(&a[GR_OS_AWS_REQUEST_ID], dec);
+	if (!s->req.n && client)
+		s->req = gr_tt_str(&a[GR_OS_AWS_REQUEST_ID_JS], dec);
 	s->fn = gr_tt_str(&a[GR_OS_FAAS_NAME], dec);
 	if (!s->fn.n)
 		s->fn = res->fn;

@@ -36,6 +36,7 @@ enum gr_os_attr {
 	GR_OS_LOCAL_SERVICE,   /* aws.local.service (Application Signals) */
 	GR_OS_PLATFORM,        /* PlatformType ("AWS::Lambda") */
 	GR_OS_INVOCATION_TYPE, /* aws.invocation_type, when written */
+	GR_OS_AWS_REQUEST_ID_JS, /* aws.request.id (JS aws-sdk instrumentation) */
 	GR_OS_N
 };
 extern const struct gr_tt_key gr_os_attr_keys[GR_OS_N];

@@ -29,6 +29,12 @@ bool gr_inf_span(struct gr_infer *inf);
  * "span:<trace>/<span>". Before linking. */
 void gr_inf_spans_join(struct gr_infer *inf);
 
+/* Before matching keys with time: the writes and by-name Invokes of CLIENT spans
+ * whose invocation is now known become its causes; and the invocations of nodes[0..n)
+ * (all when NULL) whose span has no parent in the input, of a function some span
+ * invoked by name, get a trigger record matched by function and time. */
+void gr_inf_span_causes(struct gr_infer *inf, const uint32_t *nodes, size_t n);
+
 /* --- infer_link.c: edges --------------------------------------------------- */
 
 /* Make the edges into each of the given nodes (every node when NULL). */

@@ -16,7 +16,7 @@ void gr_inf_unmatched_causes(struct gr_infer *inf)
 {
 	for (size_t i = 0; i < inf->causes.n; i++) {
 		struct gr_inf_cause *c = INF_CAUSE(inf, i);
-		if (c->flags & (CF_USED | CF_XRAY))
+		if (c->flags & (CF_USED | CF_XRAY | CF_SPAN))
 			continue;
 		c->flags |= CF_USED;
 		gr_inf_unm_add(inf, U_CAUSE, c->kind, c->node, c->ts, c->text, 0);

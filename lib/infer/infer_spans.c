@@ -133,8 +133,15 @@ static bool fits(const struct gr_infer *inf, const struct gr_inf_seg *s,
 
 	if (fn && s->fn && strcmp(fn, s->fn))
 		return false;
-	if (n->xsvc != INF_NONE)
-		return false; /* it has its span already */
+	if (n->xsvc != INF_NONE && (INF_SEG(inf, n->xsvc)->flags & XF_OTEL)) {
+		/* it has its span already: this one may be another attempt's (a retry,
+		 * same request id, same trace), never one overlapping it. (Lambda's own
+		 * X-Ray segment does not stop the function's span from joining.) */
+		const struct gr_inf_seg *o = INF_SEG(inf, n->xsvc);
+		if (o->thi != s->thi || o->tlo != s->tlo ||
+		    (s->t0 <= o->t1 && (s->t1 < 0 || s->t1 >= o->t0)))
+			return false;
+	}
 	return t0 != GR_TIME_UNKNOWN && s->t0 >= t0 - tol &&
 	       (t1 == GR_TIME_UNKNOWN || s->t0 <= t1 + tol);
 }
@@ -221,4 +228,62 @@ void gr_inf_spans_join(struct gr_infer *inf)
 out:
 	gr_fpmap_release(&ix);
 	free(next);
+}
+
+/* --- writes and by-name Invokes of CLIENT spans -------------------------------- */
+
+/* Does the span of invocation n lead to no invocation (a root, or a parent missing
+ * from the input)? Then nothing in the trace says what caused it. */
+static bool orphan_span(const struct gr_infer *inf, const struct gr_inf_node *n)
+{
+	if (n->xsvc == INF_NONE || n->src != INF_NONE)
+		return false;
+	const struct gr_inf_seg *s = INF_SEG(inf, n->xsvc);
+	return (s->flags & XF_OTEL) && (!s->parent || gr_inf_seg_find(inf, s->parent) == INF_NONE);
+}
+
+void gr_inf_span_causes(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
+{
+	size_t count = nodes ? nn : inf->nodes.n;
+
+	if (!inf->span_causes)
+		return;
+	for (size_t i = 0; i < inf->causes.n; i++) {
+		struct gr_inf_cause *c = INF_CAUSE(inf, i);
+		if (!(c->flags & CF_SPAN) || (c->flags & CF_GONE))
+			continue;
+		uint32_t owner = gr_inf_seg_owner(inf, c->node);
+		if (owner == INF_NONE)
+			continue; /* its invocation's span is not read yet */
+		c->node = owner;
+		c->flags &= (uint8_t)~CF_SPAN;
+		/* the same write told by a call marker too: one cause, the marker's */
+		for (uint32_t a = gr_inf_alias_first(inf, c->key); a != INF_NONE;
+		     a = INF_ALIAS(inf, a)->next) {
+			const struct gr_inf_cause *m = INF_CAUSE(inf, INF_ALIAS(inf, a)->cause);
+			int64_t d = m->ts - c->ts;
+			if (m != c && m->node == owner && m->kind == c->kind &&
+			    !(m->flags & (CF_SPAN | CF_XRAY)) && d >= -inf->o.tolerance_us &&
+			    d <= inf->o.tolerance_us) {
+				c->flags |= CF_GONE | CF_USED;
+				break;
+			}
+		}
+	}
+	/* a callee whose span starts a trace of its own: the latest Invoke of its
+	 * function before it, by name, as the marker-less by-name rule matches */
+	for (size_t k = 0; k < count && !inf->fatal; k++) {
+		uint32_t ni = nodes ? nodes[k] : (uint32_t)k;
+		const struct gr_inf_node *n = INF_NODE(inf, ni);
+		if (!(n->flags & NF_RUN) || (n->flags & NF_EDGES) || !orphan_span(inf, n))
+			continue;
+		const char *fn = gr_inf_node_fn(inf, n);
+		if (!fn)
+			continue;
+		uint64_t key = gr_inf_fp1(T_LFN, fn, strlen(fn));
+		if (gr_inf_alias_first(inf, key) == INF_NONE)
+			continue;
+		if (!gr_inf_src_add(inf, ni, GR_KIND_LAMBDA, R_KEYTIME, key, fn, strlen(fn)))
+			return;
+	}
 }

@@ -23,6 +23,7 @@ void gr_inf_release(struct gr_infer *inf, const uint32_t *nodes, size_t n, bool 
 	if (!nodes)
 		gr_inf_spans_join(inf);
 	gr_inf_xray_finalize(inf, nodes, n);
+	gr_inf_span_causes(inf, nodes, n);
 	gr_inf_keytime(inf, nodes, n);
 	gr_inf_link_nodes(inf, nodes, n);
 	gr_inf_break_cycles(inf, 0);
@@ -143,7 +144,7 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 		const struct gr_inf_cause *c = INF_CAUSE(inf, i);
 		if (c->flags & CF_GONE)
 			continue;
-		if (c->flags & CF_XRAY) {
+		if (c->flags & (CF_XRAY | CF_SPAN)) {
 			if (!keep_s[c->node])
 				continue;
 		} else {
@@ -256,7 +257,7 @@ static void compact(struct gr_infer *inf, int64_t cutoff)
 		g.cause_map[i] = INF_NONE;
 		if (o->flags & CF_GONE)
 			continue;
-		uint32_t who = o->flags & CF_XRAY ? g.seg_map[o->node] : g.node_map[o->node];
+		uint32_t who = o->flags & (CF_XRAY | CF_SPAN) ? g.seg_map[o->node] : g.node_map[o->node];
 		if (who == INF_NONE)
 			continue;
 		uint32_t ci = gr_inf_cause_add(inf, who, o->ts, o->kind, o->op, NULL, 0);
@@ -407,7 +408,7 @@ void gr_inf_window_step(struct gr_infer *inf)
 		if ((c->flags & CF_GONE) || c->ts >= cutoff)
 			continue;
 		c->flags |= CF_GONE;
-		if (!(c->flags & (CF_USED | CF_XRAY))) {
+		if (!(c->flags & (CF_USED | CF_XRAY | CF_SPAN))) {
 			c->flags |= CF_USED;
 			gr_inf_unm_add(inf, U_CAUSE, c->kind, c->node, c->ts, c->text, 0);
 		}

@@ -85,6 +85,52 @@ static int origin_kind(struct gr_str o, uint8_t *flags)
 	return GR_KIND_NONE;
 }
 
+/* The S3 operations that write or delete an object (what a notification follows). */
+static int s3_write(struct gr_str op)
+{
+	if (gr_str_is(op, "PutObject") || gr_str_is(op, "CopyObject") ||
+	    gr_str_is(op, "CompleteMultipartUpload"))
+		return OP_PUT;
+	return gr_str_is(op, "DeleteObject") ? OP_REMOVE : OP_NONE;
+}
+
+/*
+ * What an OpenTelemetry CLIENT span writes or invokes by name (no request id names
+ * the callee): causes matched by key and time (link_keytime.c), once its invocation
+ * is known (gr_inf_span_causes).
+ */
+static void span_causes(struct gr_infer *inf, uint32_t si, const struct gr_event *ev, uint8_t flags)
+{
+	const struct gr_inf_seg *s = INF_SEG(inf, si);
+	int64_t ts = s->t1 >= 0 ? s->t1 : s->t0;
+	uint32_t c = INF_NONE;
+	uint64_t key = 0;
+
+	if (s->kind == GR_KIND_LAMBDA && ev->invoked.n && s->node == INF_NONE) {
+		struct gr_str fn = gr_inf_arn_name(ev->invoked, ":function:");
+		int op = flags & XF_ASYNC || ev->http == 202 ? OP_ASYNC : flags & XF_SYNC ? OP_SYNC : OP_NONE;
+		key = gr_inf_fp1(T_LFN, fn.p, fn.n);
+		c = gr_inf_cause_add(inf, si, ts, GR_KIND_LAMBDA, op, fn.p, fn.n);
+	} else if (s->kind == GR_KIND_S3 && ev->bucket.n && ev->s3key.n && s3_write(ev->op)) {
+		struct gr_str b = gr_inf_arn_name(ev->bucket, ":::"), k = ev->s3key;
+		gr_buf_reset(&inf->tmp);
+		if (gr_buf_add(&inf->tmp, b.p, b.n) || gr_buf_addc(&inf->tmp, '/') ||
+		    gr_buf_add(&inf->tmp, k.p, k.n)) {
+			gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+			return;
+		}
+		key = gr_inf_fp2(T_S3KEY, b.p, b.n, k.p, k.n);
+		c = gr_inf_cause_add(inf, si, ts, GR_KIND_S3, s3_write(ev->op), inf->tmp.data,
+				  inf->tmp.len);
+	}
+	if (c == INF_NONE)
+		return;
+	INF_CAUSE(inf, c)->flags |= CF_SPAN;
+	INF_CAUSE(inf, c)->key = key;
+	inf->span_causes = true;
+	gr_inf_alias_add(inf, key, c);
+}
+
 /* Subsegments Lambda writes that nothing ever hangs off. */
 static bool leaf(const struct gr_event *ev)
 {
@@ -106,6 +152,13 @@ static bool dead_end(const struct gr_event *ev)
 	if (ev->links.n)
 		return false;
 	if (ev->sub) {
+		/* an OpenTelemetry span of an S3 write names its object: a cause */
+		if (ev->bucket.n && ev->s3key.n && s3_write(ev->op))
+			return false;
+		/* a Kinesis consumer's span may link to the put's span */
+		if (ev->kind.n && gr_str_is(ev->name, "Kinesis") &&
+		    (gr_str_is(ev->op, "PutRecord") || gr_str_is(ev->op, "PutRecords")))
+			return false;
 		/* every operation of these services, reads included */
 		return gr_str_is(ev->ns, "aws") && (gr_str_is(ev->name, "S3") || gr_str_is(ev->name, "DynamoDB") ||
 					     gr_str_is(ev->name, "Kinesis"));
@@ -134,6 +187,7 @@ static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *
 			return;
 		lk->target = gr_inf_fp2(T_SEG, t.p, t.n, l.id.p, l.id.n);
 		lk->seg = si;
+		lk->msg = l.msg.n ? gr_inf_fp1(T_OMSG, l.msg.p, l.msg.n) : 0;
 		if (gr_str_is(l.ref, "child")) {
 			int added;
 			uint32_t *head = gr_fpmap_put(&inf->child_ix, lk->target, li, &added);
@@ -215,6 +269,22 @@ bool gr_inf_segment(struct gr_infer *inf)
 						   flags & XF_ASYNC ? OP_ASYNC : OP_SYNC, NULL, 0);
 			if (c != INF_NONE) {
 				uint64_t fp = gr_inf_fp1(T_LCALLEE, ev->req.p, ev->req.n);
+				INF_CAUSE(inf, c)->flags |= CF_XRAY;
+				INF_CAUSE(inf, c)->key = fp;
+				gr_inf_alias_add(inf, fp, c);
+			}
+		}
+		if (s->role == XR_CALL && ev->kind.n && fresh)
+			span_causes(inf, si, ev, flags);
+		s = INF_SEG(inf, si);
+		if (s->role == XR_CALL && (s->kind == GR_KIND_SQS || s->kind == GR_KIND_SNS) &&
+		    ev->msg_id.n && fresh) {
+			/* a send span naming its message: what a consumer's link names when
+			 * the span it points at is not in the input (link_xray.c) */
+			uint32_t c = gr_inf_cause_add(inf, si, s->t1 >= 0 ? s->t1 : s->t0, s->kind,
+						   OP_NONE, ev->msg_id.p, ev->msg_id.n);
+			if (c != INF_NONE) {
+				uint64_t fp = gr_inf_fp1(T_OMSG, ev->msg_id.p, ev->msg_id.n);
 				INF_CAUSE(inf, c)->flags |= CF_XRAY;
 				INF_CAUSE(inf, c)->key = fp;
 				gr_inf_alias_add(inf, fp, c);

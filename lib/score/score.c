@@ -16,7 +16,7 @@
 static const char NOMEM[] = "out of memory";
 
 /* Truth edge values in the map: kind | XRAY | MATCHED. */
-enum { SC_XRAY = 1 << 8, SC_MATCHED = 1 << 9 };
+enum { SC_XRAY = 1 << 8, SC_MATCHED = 1 << 9, SC_OTEL = 1 << 10 };
 
 /* A truth node, for the node agreement counts. */
 struct sc_node {
@@ -40,7 +40,7 @@ struct sc {
 
 /* Fields of a node or edge record. */
 struct sc_rec {
-	struct gr_jv type, id, fn, from, to, kind, xray, start, end, status; /* the members */
+	struct gr_jv type, id, fn, from, to, kind, xray, otel, start, end, status; /* the members */
 };
 
 static uint64_t fp_str(uint64_t h, const struct gr_jv *v)
@@ -94,6 +94,8 @@ static bool parse(const char *line, size_t n, struct sc_rec *r, const char **why
 			dst = &r->kind;
 		else if (gr_jv_is(&k, "xray", 4))
 			dst = &r->xray;
+		else if (gr_jv_is(&k, "otel", 4))
+			dst = &r->otel;
 		else if (gr_jv_is(&k, "start_us", 8))
 			dst = &r->start;
 		else if (gr_jv_is(&k, "end_us", 6))
@@ -141,7 +143,8 @@ static const char *record(struct sc *sc, const struct sc_rec *r, bool truth, int
 		uint64_t fp = edge_fp(r, kind);
 		int added;
 		if (truth) {
-			uint32_t v = (uint32_t)kind | (r->xray.t == GR_JT_TRUE ? SC_XRAY : 0);
+			uint32_t v = (uint32_t)kind | (r->xray.t == GR_JT_TRUE ? SC_XRAY : 0) |
+				     (r->otel.t == GR_JT_TRUE ? SC_OTEL : 0);
 			if (!gr_fpmap_put(&sc->truth, fp, v, &added))
 				return NOMEM;
 			return NULL;
@@ -274,7 +277,7 @@ int gr_score_run(const struct gr_score_opts *o, const char *truth, const char *g
 				continue;
 			uint32_t v = sc.truth.vals[i];
 			int kind = (int)(v & 0xff);
-			if (o->xray_only && !(v & SC_XRAY))
+			if ((o->xray_only && !(v & SC_XRAY)) || (o->otel_only && !(v & SC_OTEL)))
 				continue;
 			out->kind[kind].truth++;
 			out->all.truth++;
@@ -314,7 +317,8 @@ static void row_text(struct gr_buf *b, const char *name, const struct gr_score_r
 static void edges_text(struct gr_buf *b, const struct gr_score *s, const struct gr_score_opts *o)
 {
 	gr_buf_addf(b, "edges (match on from, to, kind%s)\n",
-		    o->xray_only ? "; recall over the edges X-Ray shows" : "");
+		    o->xray_only ? "; recall over the edges X-Ray shows" :
+		    o->otel_only ? "; recall over the edges spans show" : "");
 	gr_buf_addf(b, "%-10s %10s %10s %10s %10s %10s\n", "kind", "truth", "found", "correct",
 		    "precision", "recall");
 	for (int k = 1; k < GR_INFER_KINDS; k++)
@@ -353,6 +357,8 @@ static void row_json(struct gr_jw *w, const char *name, const struct gr_score_ro
 static void edges_json(struct gr_jw *w, const struct gr_score *s, const struct gr_score_opts *o)
 {
 	gr_jw_bool(w, "xray_only", o->xray_only);
+	if (o->otel_only)
+		gr_jw_bool(w, "otel_only", true);
 	gr_jw_obj(w, "edges");
 	for (int k = 1; k < GR_INFER_KINDS; k++)
 		if (s->kind[k].truth || s->kind[k].found)

@@ -56,6 +56,8 @@ static int check_opts(const struct gr_synth_opts *o, struct gr_error *err)
 		return gr_error_set(err, GR_ERR_USAGE, "chunk and page sizes must be positive");
 	if (o->jobs < 0 || o->jobs > GR_MAX_JOBS)
 		return gr_error_set(err, GR_ERR_USAGE, "jobs must be in 0..%d", GR_MAX_JOBS);
+	if (o->traces != GR_SYNTH_XRAY && o->traces != GR_SYNTH_OTEL && o->traces != GR_SYNTH_BOTH)
+		return gr_error_set(err, GR_ERR_USAGE, "traces must be xray, otel or both");
 	if (o->compress_level < 1 || o->compress_level > 9)
 		return gr_error_set(err, GR_ERR_USAGE, "compression level must be in 1..9");
 	if (o->max_invocations > UINT32_MAX / 2 || o->runs > UINT32_MAX / 2)
@@ -94,6 +96,7 @@ static int check_dir(const struct gr_synth_opts *o, struct gr_error *err)
 static void release(struct gr_sy_sim *s)
 {
 	gr_sy_log_release(s);
+	gr_sy_otel_release(s);
 	for (size_t i = 0; i < s->ntraces; i++) {
 		gr_buf_release(&s->traces[i]->segs);
 		free(s->traces[i]);
@@ -153,6 +156,11 @@ int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
 	gr_sy_rng_seed(&s->rng, o->seed);
 	gr_sy_rng_seed(&s->xrng, o->seed ^ 0x5851f42d4c957f2dull);
 	gr_sy_rng_seed(&s->orng, o->seed ^ 0x14057b7ef767814full);
+	/* a fourth, for OpenTelemetry only: the rest is the same with or without it */
+	gr_sy_rng_seed(&s->trng, o->seed ^ 0x2545f4914f6cdd1dull);
+	s->otel = o->traces == GR_SYNTH_OTEL || o->traces == GR_SYNTH_BOTH;
+	if (s->otel)
+		gr_sy_rng_uuid(&s->trng, s->span_task);
 	s->res_second = INT64_MIN;
 	if ((rc = gr_sy_world_build(s, o->app ? o->app : "mixed"))) {
 		release(s);
@@ -163,6 +171,8 @@ int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
 	gr_sy_log_finish(s);
 	if (!s->rc)
 		gr_sy_xray_finish(s);
+	if (!s->rc)
+		gr_sy_otel_finish(s);
 	if (!s->rc)
 		gr_sy_truth_write(s);
 	rc = s->rc;

@@ -107,6 +107,8 @@ enum gr_sy_trig {
 };
 
 enum gr_sy_runtime { SY_PY, SY_NODE };
+/* OpenTelemetry instrumentation of a function (--traces otel): see gammaray-synth(1). */
+enum gr_sy_otel { SY_O_ADOT_PY, SY_O_PY, SY_O_ADOT_NODE, SY_O_JS };
 enum gr_sy_logfmt { SY_TEXT, SY_JSON };
 enum gr_sy_status { SY_OK, SY_ERROR, SY_TIMEOUT };
 
@@ -234,6 +236,7 @@ struct gr_sy_edge {
 	uint8_t kind;     /* enum gr_sy_kind */
 	uint8_t sync;     /* the caller waited (synchronous Invoke) */
 	uint8_t xray;     /* X-Ray alone shows this edge */
+	uint8_t otel;     /* OpenTelemetry spans alone show this edge */
 };
 
 /* Adjacency over nodes and edges, for critical paths. */
@@ -326,6 +329,10 @@ struct gr_sy_fn {
 	uint32_t page_events;          /* events in page */
 	uint32_t pageno;               /* pages written */
 	bool dir_made;                 /* its output directory exists */
+	uint8_t otel;                  /* enum gr_sy_otel: its instrumentation */
+	struct gr_buf spans;           /* ADOT: aws/spans export text not yet written */
+	uint32_t span_lines;           /* lines in spans */
+	uint32_t span_chunk;           /* next aws/spans export file number */
 };
 
 /* A cause record: one write, message or event on its way to a consumer. */
@@ -347,6 +354,15 @@ struct gr_sy_rec {
 	uint64_t seq;        /* stream sequence number or S3 sequencer */
 	uint8_t xtrace[16];  /* the producer's X-Ray trace */
 	uint64_t xseg;       /* the producer's SDK call subsegment (SQS span link) */
+	uint64_t xfn;        /* the producer's AWS::Lambda::Function segment (AWSTraceHeader) */
+	uint8_t otrace[16];  /* OpenTelemetry: the producer's trace */
+	uint64_t ospan;      /* ...and its send span */
+	uint8_t oflags;      /* SY_R_ADOT, SY_R_MSGID */
+};
+
+enum gr_sy_rec_flag {
+	SY_R_ADOT = 1 << 0,  /* the producer is ADOT: AWSTraceHeader names its span */
+	SY_R_MSGID = 1 << 1, /* its send span carries messaging.message.id */
 };
 
 /* A sampled X-Ray trace whose segments are being collected. */
@@ -385,6 +401,11 @@ struct gr_sy_req {
 	int64_t att_end[SY_MAX_ATTEMPTS];
 	uint8_t att_fault[SY_MAX_ATTEMPTS];
 	uint8_t ext[16];            /* roots: API Gateway request id or SNS message id */
+	uint8_t otrace[16];         /* OpenTelemetry trace of its spans */
+	uint64_t oparent;           /* parent of its SERVER span, 0 for a root */
+	uint64_t oserver;           /* the SERVER span of the current attempt */
+	uint64_t fn_seg;            /* the X-Ray function segment of the current attempt */
+	uint8_t ocarried;           /* a W3C context came with the event (otrace, oparent) */
 	struct gr_sy_req *next;        /* free list */
 };
 
@@ -397,6 +418,7 @@ struct gr_sy_call {
 	uint32_t target;     /* resource or function index */
 	uint32_t n;          /* items, messages, entries */
 	uint32_t callee;     /* Invoke: callee node */
+	uint64_t ospan;      /* OpenTelemetry: its CLIENT span */
 	uint8_t reqid[16];   /* AWS request id of the call */
 	uint8_t msg[16];     /* SendMessage: message id */
 	struct gr_sy_rec key;   /* S3: the object written (bucket_name, key) */
@@ -434,6 +456,8 @@ struct gr_sy_sim {
 	struct gr_sy_rng rng;               /* the workload: times, counts, failures, ids */
 	struct gr_sy_rng xrng;              /* X-Ray only: sampling, trace and segment ids */
 	struct gr_sy_rng orng;              /* output cosmetics: chunk order, ingestion times */
+	struct gr_sy_rng trng;              /* OpenTelemetry only: span and new trace ids */
+	bool otel;                       /* write OpenTelemetry spans */
 	const struct gr_sy_app_def *app;    /* the chosen application */
 
 	/* world */
@@ -497,6 +521,13 @@ struct gr_sy_sim {
 	uint32_t xpage_traces;           /* traces in it */
 	uint32_t xpageno;                /* pages written */
 	uint64_t event_counter;          /* filter-log-events event ids */
+	struct gr_buf otlp;              /* OTLP/JSON file being filled */
+	uint32_t otlp_n;                 /* resourceSpans in it */
+	uint32_t otlp_no;                /* OTLP files written */
+	uint8_t span_task[16];           /* the aws/spans export task id */
+	z_stream oz;                     /* gzip compressor (aws/spans files) */
+	bool oz_ready;
+	struct gr_buf ozout;             /* a compressed aws/spans file */
 };
 
 /* synth_sim.c */
@@ -571,6 +602,25 @@ void gr_sy_xray_finish(struct gr_sy_sim *s);
 size_t gr_sy_s3_key(const struct gr_sy_sim *s, const struct gr_sy_rec *r, char *out, size_t size);
 /* DynamoDB keys as a JSON object, plain ({"Id":"7"}) or typed ({"Id":{"S":"7"}}). */
 void gr_sy_ddb_keys(struct gr_buf *b, const struct gr_sy_sim *s, const struct gr_sy_rec *r, bool typed);
+
+/* synth_otel.c: OpenTelemetry spans */
+/* The instrumentation of a function, by its name and runtime. */
+int gr_sy_otel_flavour(const struct gr_sy_fn_def *fd);
+/* At an invocation's first attempt: its trace (continued or new). */
+void gr_sy_otel_begin(struct gr_sy_sim *s, struct gr_sy_req *rq);
+/* An Invoke call cl of caller rq passes context to the callee's request q. */
+void gr_sy_otel_pass(struct gr_sy_sim *s, const struct gr_sy_req *rq, const struct gr_sy_fn *caller,
+		  const struct gr_sy_call *cl, struct gr_sy_req *q);
+/* The spans of one attempt: SERVER (CONSUMER with links for SQS), CLIENT per call. */
+void gr_sy_otel_attempt(struct gr_sy_sim *s, struct gr_sy_fn *fn, const struct gr_sy_req *rq,
+		     const struct gr_sy_ctx *c, const struct gr_sy_attempt *a);
+/* Does the SQS record r show its producer to consumer function fn through spans? */
+bool gr_sy_otel_sqs_shown(const struct gr_sy_fn *fn, const struct gr_sy_rec *r);
+/* End of run: the rest of every file. */
+void gr_sy_otel_finish(struct gr_sy_sim *s);
+void gr_sy_otel_release(struct gr_sy_sim *s);
+/* gzip data[0..len) into out (a fixed header: the same bytes per seed). */
+int gr_sy_gzip(z_stream *z, bool *ready, int level, const char *data, size_t len, struct gr_buf *out);
 
 /* synth_truth.c */
 int gr_sy_truth_write(struct gr_sy_sim *s);

@@ -552,7 +552,7 @@ void gr_sy_log_attempt(struct gr_sy_sim *s, struct gr_sy_env *env, struct gr_sy_
 /* ---------------------------------------------------------------------------
  * Export files: gzip, inline or on compression threads (the bytes are the same).
  */
-static int gzip_buf(z_stream *z, bool *ready, int level, const char *data, size_t len,
+int gr_sy_gzip(z_stream *z, bool *ready, int level, const char *data, size_t len,
 		    struct gr_buf *out)
 {
 	int rc;
@@ -631,7 +631,7 @@ static void *compressor(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		memset(&err, 0, sizeof(err));
-		int rc = p->rc ? 0 : gzip_buf(&z, &ready, p->level, j->data, j->len, &out);
+		int rc = p->rc ? 0 : gr_sy_gzip(&z, &ready, p->level, j->data, j->len, &out);
 		if (rc)
 			gr_error_set(&err, rc, "cannot compress an export file: %s", gr_strerror(rc));
 		else if (!p->rc)
@@ -733,7 +733,7 @@ static void pool_stop(struct gr_sy_sim *s)
 	/* threads that could not start leave jobs behind: compress them here */
 	for (struct gr_sy_job *j = p->head, *n; j; j = n) {
 		n = j->next;
-		int rc = s->rc ? 0 : gzip_buf(&s->z, &s->z_ready, p->level, j->data, j->len, &s->zout);
+		int rc = s->rc ? 0 : gr_sy_gzip(&s->z, &s->z_ready, p->level, j->data, j->len, &s->zout);
 		if (!rc && !s->rc && !(rc = gr_sy_write_file(j->path, s->zout.data, s->zout.len, s->err))) {
 			p->files++;
 			p->bytes += s->zout.len;
@@ -831,7 +831,7 @@ void gr_sy_log_flush_env(struct gr_sy_sim *s, struct gr_sy_env *e)
 		char *owned = data == s->shuf.data ? gr_buf_detach(&s->shuf, &dl)
 						   : gr_buf_detach(&e->buf, &dl);
 		pool_push(s, path, owned, dl);
-	} else if ((rc = gzip_buf(&s->z, &s->z_ready, s->o->compress_level, data, len,
+	} else if ((rc = gr_sy_gzip(&s->z, &s->z_ready, s->o->compress_level, data, len,
 				  &s->zout))) {
 		gr_error_set(s->err, rc, "cannot compress an export file: %s", gr_strerror(rc));
 		gr_sy_fail(s, rc);

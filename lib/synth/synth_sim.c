@@ -160,7 +160,7 @@ static uint32_t node_new(struct gr_sy_sim *s, uint32_t fn)
 }
 
 static void edge_add(struct gr_sy_sim *s, uint32_t from, uint32_t to, int kind, bool sync,
-		     int64_t cause, bool xray)
+		     int64_t cause, bool xray, bool otel)
 {
 	struct gr_sy_edge *e = gr_sy_alloc_array(s, s->edges, &s->cap_edges, s->nedges + 1,
 					   sizeof(*e));
@@ -174,9 +174,12 @@ static void edge_add(struct gr_sy_sim *s, uint32_t from, uint32_t to, int kind, 
 	e->kind = (uint8_t)kind;
 	e->sync = sync;
 	e->xray = xray;
+	e->otel = otel && s->otel;
 	s->st->edges++;
 	if (xray)
 		s->st->xray_edges++;
+	if (e->otel)
+		s->st->otel_edges++;
 }
 
 /* ---------------------------------------------------------------------------
@@ -476,6 +479,8 @@ static struct gr_sy_call *call_new(struct gr_sy_sim *s, struct att *a, const str
 	cl->callee = SY_NONE;
 	if (a->rq->sampled)
 		cl->seg = gr_sy_rng_next(&s->xrng);
+	if (a->rq->sampled && s->otel)
+		cl->ospan = gr_sy_rng_next(&s->trng);
 	return cl;
 }
 
@@ -853,6 +858,12 @@ static void act_sqs(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 			rec_proto(s, a, &recs[i], res, t1);
 			gr_sy_rng_uuid(&s->rng, recs[i].id);
 			recs[i].xseg = cl->seg;
+			recs[i].xfn = a->rq->fn_seg;
+			recs[i].ospan = cl->ospan;
+			memcpy(recs[i].otrace, a->rq->otrace, 16);
+			recs[i].oflags = (uint8_t)((a->fn->otel == SY_O_ADOT_PY ||
+						    a->fn->otel == SY_O_ADOT_NODE ? SY_R_ADOT : 0) |
+						   (batch ? 0 : SY_R_MSGID));
 		}
 		memcpy(cl->msg, recs[0].id, 16);
 		if (s->o->markers) {
@@ -983,6 +994,7 @@ static void act_invoke(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 		q->propagate = !a->fn->def->no_caller;
 		q->t = t1 + 1 * MS + gr_sy_rng_lognorm(&s->rng, 10 * MS, 0.8);
 		trace_pass(a->rq, q, cl->seg);
+		gr_sy_otel_pass(s, a->rq, a->fn, cl, q);
 		heap_push(s, q);
 		call_done(s, a, t1);
 	}
@@ -1018,6 +1030,7 @@ static void act_invoke_sync(struct gr_sy_sim *s, struct att *a, const struct gr_
 		q->propagate = !a->fn->def->no_caller;
 		q->t = t0 + gr_sy_rng_range(&s->rng, 3 * MS, 15 * MS);
 		trace_pass(a->rq, q, cl->seg);
+		gr_sy_otel_pass(s, a->rq, a->fn, cl, q);
 		q->node = node_new(s, fn);
 		if (s->rc)
 			return;
@@ -1176,8 +1189,9 @@ static void edges_in(struct gr_sy_sim *s, struct gr_sy_req *rq, uint32_t ni)
 	if (rq->trig >= SY_T_SCHEDULE)
 		return;
 	if (rq->trig == SY_T_INVOKE || rq->trig == SY_T_INVOKE_SYNC) {
+		/* the caller's Invoke span names the callee's request id */
 		edge_add(s, rq->caller, ni, SY_K_LAMBDA, rq->trig == SY_T_INVOKE_SYNC,
-			 rq->cause_us, rq->sampled);
+			 rq->cause_us, rq->sampled, rq->sampled);
 		return;
 	}
 	/* X-Ray shows SNS and EventBridge hops of a sampled trace, and SQS span links
@@ -1192,14 +1206,17 @@ static void edges_in(struct gr_sy_sim *s, struct gr_sy_req *rq, uint32_t ni)
 			continue;
 		int64_t cause = r->cause_us;
 		bool xray = rq->sampled && (rq->trig == SY_T_SNS || rq->trig == SY_T_EVENTS);
+		bool otel = false;
 		for (struct gr_sy_rec *q = r; q; q = q->next) {
 			if (q->producer != r->producer)
 				continue;
 			if (q->cause_us > cause)
 				cause = q->cause_us;
 			xray |= q->linked != 0;
+			otel |= rq->sampled && rq->trig == SY_T_SQS &&
+				gr_sy_otel_sqs_shown(&s->fns[rq->fn], q);
 		}
-		edge_add(s, r->producer, ni, kind_of[rq->trig], false, cause, xray);
+		edge_add(s, r->producer, ni, kind_of[rq->trig], false, cause, xray, otel);
 	}
 }
 
@@ -1278,6 +1295,7 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 		if (rq->sampled)
 			rq->svc_seg = gr_sy_rng_next(&s->xrng);
 		mark_links(rq);
+		gr_sy_otel_begin(s, rq);
 	}
 
 	/* environment, init, START */
@@ -1302,6 +1320,9 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 	a.deadline = at.start + (int64_t)fd->timeout_s * SEC;
 	if (rq->sampled)
 		at.fn_seg = gr_sy_rng_next(&s->xrng);
+	rq->fn_seg = at.fn_seg;
+	if (rq->sampled && s->otel)
+		rq->oserver = gr_sy_rng_next(&s->trng);
 
 	/* will it fail? Attempts Lambda will retry fail before their first call */
 	bool retryable = async_trig(rq->trig) && rq->attempt + 1 < SY_MAX_ATTEMPTS;
@@ -1354,6 +1375,7 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 	int64_t fn_end = end + (rq->sampled ? gr_sy_rng_range(&s->xrng, 100, 600) : 0);
 	if (rq->sampled)
 		gr_sy_xray_function(s, rq->trace, fn, c, &at, fn_end);
+	gr_sy_otel_attempt(s, fn, rq, c, &at);
 	env->busy_until = end + gr_sy_rng_range(&s->rng, 500, 3000);
 	env->attempts++;
 	busy_push(s, fn, env);
@@ -1556,6 +1578,7 @@ int gr_sy_world_build(struct gr_sy_sim *s, const char *name)
 		for (size_t j = 0; j < apps[i]->nfns; j++) {
 			struct gr_sy_fn *f = &s->fns[s->nfns++];
 			f->def = &apps[i]->fns[j];
+			f->otel = (uint8_t)gr_sy_otel_flavour(f->def);
 			f->app = (uint32_t)i;
 			f->name_len = (uint32_t)strlen(f->def->name);
 			snprintf(f->arn, sizeof(f->arn), "arn:aws:lambda:%s:%s:function:%s",

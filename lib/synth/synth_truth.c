@@ -258,7 +258,10 @@ static void write_edge(struct out *o, const struct gr_sy_node *N, const struct g
 	p += gr_sy_fmt_i64(e->cause_us, p);
 	p += put(p, ",\"delay_us\":");
 	p += gr_sy_fmt_i64(N[e->to].start_us - e->cause_us, p);
-	p += put(p, e->xray ? ",\"xray\":true}\n" : ",\"xray\":false}\n");
+	p += put(p, e->xray ? ",\"xray\":true" : ",\"xray\":false");
+	if (o->s->otel) /* only with spans: the truth of --traces xray stays as it was */
+		p += put(p, e->otel ? ",\"otel\":true" : ",\"otel\":false");
+	p += put(p, "}\n");
 	gr_sy_commit(&o->b, (size_t)(p - p0));
 }
 

@@ -54,6 +54,12 @@ static void write_xpage(struct gr_sy_sim *s)
 {
 	char path[4096];
 
+	if (s->o->traces == GR_SYNTH_OTEL) {
+		/* --traces otel: the traces are simulated alike, only not written */
+		s->xpage_traces = 0;
+		gr_buf_reset(&s->xpage);
+		return;
+	}
 	if (gr_sy_path(path, sizeof(path), s->err, "%s/xray", s->dir) || gr_sy_mkdirs(path, s->err) ||
 	    gr_sy_path(path, sizeof(path), s->err, "%s/xray/traces-%04u.json", s->dir, s->xpageno)) {
 		gr_sy_fail(s, s->err->code);

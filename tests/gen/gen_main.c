@@ -61,6 +61,8 @@ static const struct gen_family families[] = {
 	{ "jaeger", "jaeger.json", GEN_ENC_JSON, GEN_FEED_FETCH, NULL, "json", true },
 	{ "jaeger-spans", "jaeger-spans.json", GEN_ENC_JSON, GEN_FEED_FETCH, NULL, "json", true },
 	{ "otlp", "otlp.json", GEN_ENC_JSON, GEN_FEED_FETCH, NULL, "json", true },
+	{ "otlp-lambda", "otlp-lambda.json", GEN_ENC_JSON, GEN_FEED_FETCH, NULL, "json", true },
+	{ "aws-spans", "aws-spans.ndjson", GEN_ENC_EXPORT, GEN_FEED_FETCH, "aws/spans", "txt", false },
 	{ "events", "events.ndjson", GEN_ENC_LINES, GEN_FEED_EVENTS, NULL, "ndjson", false },
 	{ "graph", "graph.ndjson", GEN_ENC_LINES, GEN_FEED_GRAPH, NULL, "ndjson", false },
 };

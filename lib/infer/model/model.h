@@ -47,6 +47,7 @@ enum gr_inf_tag {
 	T_SEG,        /* X-Ray trace id, (sub)segment id */
 	T_REQ,        /* a request id (the node index) */
 	T_SEEN,       /* duplicate detection */
+	T_OMSG,       /* OpenTelemetry: messaging.message.id of a send span or a link */
 };
 
 /* What a write did, or what a call was, when that tells causes apart. */
@@ -120,6 +121,8 @@ enum gr_inf_cause_flag {
 	CF_USED = 1 << 0,   /* an effect was linked to it */
 	CF_XRAY = 1 << 1,   /* from X-Ray: `node` is the call subsegment */
 	CF_GONE = 1 << 2,   /* --window: past the window, kept only until compaction */
+	CF_SPAN = 1 << 3,   /* from an OpenTelemetry CLIENT span whose invocation is not
+			     * known yet: `node` is the span's segment (gr_inf_span_causes) */
 };
 
 /* Something an invocation did that can trigger others. */
@@ -216,6 +219,7 @@ struct gr_inf_link {
 	uint64_t target;    /* fingerprint of the linked (trace, id) */
 	uint32_t seg;       /* the segment that holds the link */
 	uint32_t next;      /* next link of that segment, or next child link of that target */
+	uint64_t msg;       /* fingerprint of its messaging.message.id (T_OMSG), 0 */
 };
 
 /* An edge, made from the effect side. */
@@ -325,6 +329,7 @@ struct gr_infer {
 	int64_t rotated;                /* --window: when the remembered sets last rotated */
 	size_t compact_at;              /* --window: held items that trigger a compaction */
 	bool header_seen;               /* a stream header was read in this input */
+	bool span_causes;               /* a CF_SPAN cause was made (gr_inf_span_causes) */
 	bool written_header;            /* the graph header is out */
 	struct gr_buf out;              /* output not yet handed to o.write */
 	struct gr_jw w;                 /* writer over out */

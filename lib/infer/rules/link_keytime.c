@@ -160,7 +160,7 @@ static void group(struct gr_infer *inf, struct kt_item *items, size_t n)
 		uint32_t ci = INF_ALIAS(inf, a)->cause;
 		const struct gr_inf_cause *cs = INF_CAUSE(inf, ci);
 		if (cs->kind != kind || !gr_inf_op_fits(items[0].op, cs->op) ||
-		    (cs->flags & (CF_XRAY | CF_GONE)))
+		    (cs->flags & (CF_XRAY | CF_GONE | CF_SPAN)))
 			continue;
 		if (kind == GR_KIND_LAMBDA && cs->op == OP_SYNC)
 			continue;

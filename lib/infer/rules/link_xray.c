@@ -72,12 +72,40 @@ static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, 
 	return true;
 }
 
+/*
+ * A link whose span is not in the input, by the messaging.message.id it carries:
+ * the send span that names the same message (an upstream producer's link read from
+ * AWSTraceHeader names its Lambda segment, not its span). True when one was found.
+ */
+static bool by_message(struct gr_infer *inf, uint32_t e, uint64_t msg, struct gr_inf_cands *c)
+{
+	bool found = false;
+
+	for (uint32_t a = msg ? gr_inf_alias_first(inf, msg) : INF_NONE; a != INF_NONE;
+	     a = INF_ALIAS(inf, a)->next) {
+		struct gr_inf_cause *cs = INF_CAUSE(inf, INF_ALIAS(inf, a)->cause);
+		if (!(cs->flags & CF_XRAY) || cs->key != msg)
+			continue;
+		uint32_t from = gr_inf_seg_owner(inf, cs->node);
+		if (from == INF_NONE || from == e)
+			continue;
+		struct gr_inf_cand x = { .from = from, .conf = 1.0f, .evidence = EV_XRAY_LINK,
+				      .kind = cs->kind, .cause_us = cs->ts, .key = cs->text,
+				      .time_known = true, .sync_known = true };
+		cs->flags |= CF_USED;
+		gr_inf_cand_add(inf, c, &x);
+		found = true;
+	}
+	return found;
+}
+
 /* The span links held by segment si (reference "parent", or none). */
 static void links_of(struct gr_infer *inf, uint32_t e, uint32_t si, struct gr_inf_cands *c)
 {
 	for (uint32_t li = INF_SEG(inf, si)->links; li != INF_NONE; li = INF_LINK(inf, li)->next) {
 		uint64_t target = INF_LINK(inf, li)->target;
-		if (!chain(inf, e, target, EV_XRAY_LINK, GR_KIND_SQS, c))
+		if (!chain(inf, e, target, EV_XRAY_LINK, GR_KIND_SQS, c) &&
+		    !by_message(inf, e, INF_LINK(inf, li)->msg, c))
 			gr_inf_unm_add(inf, U_XRAY_LINK, GR_KIND_SQS, e,
 				    gr_inf_node_first(inf, INF_NODE(inf, e)), NULL, INF_SEG(inf, si)->id);
 	}
