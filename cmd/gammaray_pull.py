@@ -648,6 +648,8 @@ def dry_run(o, aws):
             aws.show(args)
             aws.show(args + ["--next-token", page], again)
     else:
+        if not (o["region"] or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
+            aws.show(["configure", "get", "region"], "the logs' region, for the bucket's")
         aws.show(["s3api", "get-bucket-location", "--bucket", o["bucket"]])
         for g in groups:
             aws.show(["logs", "create-export-task", "--log-group-name", g, "--from", str(f),
