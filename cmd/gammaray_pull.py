@@ -240,7 +240,10 @@ def parse_args(argv):
 # --- the AWS CLI -----------------------------------------------------------------
 
 def find_aws():
-    """The AWS CLI v2: `aws` on PATH when it is 2.x, else the usual v2 places."""
+    """The AWS CLI v2: $GAMMARAY_PULL_AWS as it is, else `aws` on PATH when it is
+    2.x, else the usual v2 places."""
+    if os.environ.get("GAMMARAY_PULL_AWS"):
+        return os.environ["GAMMARAY_PULL_AWS"]
     tried = []
     for cand in [shutil.which("aws"), "/usr/bin/aws", "/usr/local/bin/aws"]:
         if not cand or cand in tried or not os.access(cand, os.X_OK):

@@ -22,7 +22,8 @@ if [ ! -x /usr/bin/aws ]; then
 	echo "pull tests: skipped: /usr/bin/aws missing (apt-get install awscli)"; exit 0
 fi
 PATH=$BIN:/usr/bin:$PATH
-export PATH LC_ALL=C TZ=UTC
+GAMMARAY_PULL_AWS=/usr/bin/aws  # Debian's v2 (a v1 may come first on PATH); no version probe
+export PATH LC_ALL=C TZ=UTC GAMMARAY_PULL_AWS
 t0=$(date +%s)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gammaray-pull.XXXXXX") || exit 2
