@@ -83,17 +83,22 @@ PROG_SRC := $(sort $(wildcard cmd/gammaray_*.c))
 PROGS    := $(patsubst cmd/gammaray_%.c,$(O)/bin/gammaray-%,$(PROG_SRC))
 PROGS    := $(subst _,-,$(PROGS))
 
+# Programs that are scripts over other programs (cmd/gammaray_NAME.py; gammaray-pull runs
+# the AWS CLI): copied with the version filled in.
+SCRIPT_SRC := $(sort $(wildcard cmd/gammaray_*.py))
+SCRIPTS    := $(subst _,-,$(patsubst cmd/gammaray_%.py,$(O)/bin/gammaray-%,$(SCRIPT_SRC)))
+
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(O)/%.o)
 TEST_BIN := $(O)/tests/unit-tests
 
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all check layers-check unit-check cli-check demo bench install uninstall clean distclean help \
+.PHONY: all check pull-check layers-check unit-check cli-check demo bench install uninstall clean distclean help \
         fuzz fuzz-build fuzz-replay valgrind-check leak-check
 .DEFAULT_GOAL := all
 
-all: $(PROGS)
+all: $(PROGS) $(SCRIPTS)
 
 $(O)/lib/%.o: lib/%.c $(CONFIG)
 	$(call say,CC,$<)
@@ -126,6 +131,11 @@ $(O)/bin/$(subst _,-,$(notdir $(basename $(1)))): $(O)/$(basename $(1)).o $(CLI_
 endef
 $(foreach p,$(PROG_SRC),$(eval $(call prog_rule,$(p))))
 
+$(O)/bin/gammaray-%: cmd/gammaray_%.py Makefile
+	$(call say,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's/@VERSION@/$(VERSION)/' $< >$@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
+
 # --- tests ---------------------------------------------------------------------
 $(O)/tests/unit/%.o: tests/unit/%.c $(CONFIG) | $(O)/.deps-test
 	$(call say,CC,$<)
@@ -155,8 +165,12 @@ unit-check: $(TEST_BIN)
 layers-check: $(LIB_OBJ) $(TOOL_OBJ) | $(O)/.deps-test
 	$(Q)/usr/bin/python3 build-aux/layers.py $(O) $(LIB_OBJ) $(TOOL_OBJ)
 
-cli-check: $(PROGS) | $(O)/.deps-test
+cli-check: $(PROGS) $(SCRIPTS) | $(O)/.deps-test
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/cli/run.sh
+
+# gammaray-pull with the real AWS CLI against a local endpoint (tests/pull/run.sh).
+pull-check: $(PROGS) $(SCRIPTS) | $(O)/.deps-test
+	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/pull/run.sh
 
 $(O)/tests/leak/%.o: tests/leak/%.c $(CONFIG) | $(O)/.deps-test
 	$(call say,CC,$<)
@@ -180,6 +194,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory layers-check
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
+	$(Q)$(MAKE) --no-print-directory pull-check
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(if $(filter 1,$(SANITIZE)),$(MAKE) --no-print-directory leak-check)
@@ -269,6 +284,7 @@ valgrind-check: $(PROGS) | $(O)/.deps-test $(FZ)/.deps
 	      printf '#!/bin/sh\n# runs the real %s under valgrind (by name: argv[0] and messages stay)\nPATH=%s:$$PATH exec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=%s %s "$$@"\n' \
 	        "$$n" "$(CURDIR)/$(O)/bin" "$(CURDIR)/tests/fuzz/valgrind.supp" "$$n" >$(O)/valgrind/bin/$$n; \
 	      chmod +x $(O)/valgrind/bin/$$n; done
+	$(Q)for s in $(SCRIPTS); do ln -sf $(CURDIR)/$$s $(O)/valgrind/bin/; done
 	$(Q)BIN=$(CURDIR)/$(O)/valgrind/bin sh tests/cli/run.sh $(CASES)
 	$(Q)[ -n "$(CASES)" ] || { $(MAKE) --no-print-directory $(GEN_BIN) && \
 	      BIN=$(CURDIR)/$(O)/valgrind/bin GEN_SAMPLE=1 sh tests/gen/cli.sh $(GEN_BIN); }
@@ -301,12 +317,12 @@ gen-check: $(GEN_BIN) $(PROGS)
 # --- install -------------------------------------------------------------------
 install: all
 	$(Q)mkdir -p $(DESTDIR)$(BINDIR)
-	$(Q)for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	$(Q)for p in $(PROGS) $(SCRIPTS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
 	$(Q)for m in $(MANPAGES); do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/man$$s; \
 	      install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 uninstall:
-	$(Q)for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
+	$(Q)for p in $(PROGS) $(SCRIPTS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
 	$(Q)for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
 clean:
@@ -322,6 +338,7 @@ help:
 	@echo '  layers-check   lib/README.md'"'"'s rule on the objects: no reference up a floor, no loops'
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
+	@echo '  pull-check     gammaray-pull and the real AWS CLI against a local endpoint'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
 	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
 	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'

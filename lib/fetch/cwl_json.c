@@ -143,12 +143,20 @@ out:
 	gr_buf_release(&raw);
 }
 
-/* aws logs filter-log-events / get-log-events: {"events":[...]} */
+/* aws logs filter-log-events / get-log-events: {"events":[...]}. The API does not
+ * name the log group; gammaray-pull adds it to the page as "logGroupName", which
+ * --log-group and --export-tasks override. */
 static void events_page(struct gr_unit *u, json_t *doc)
 {
 	json_t *events = json_object_get(doc, "events"), *ev;
-	size_t i, sn;
+	size_t i, sn, gn;
 	const struct gr_unit_spec *sp = u->spec;
+	const char *group = sp->group;
+
+	if (group)
+		gn = strlen(group);
+	else
+		group = jstr(doc, "logGroupName", &gn);
 
 	json_array_foreach(events, i, ev) {
 		const char *stream = jstr(ev, "logStreamName", &sn);
@@ -156,8 +164,7 @@ static void events_page(struct gr_unit *u, json_t *doc)
 			stream = sp->stream;
 			sn = stream ? strlen(stream) : 0;
 		}
-		struct gr_stream *s = gr_unit_stream(u, sp->group, sp->group ? strlen(sp->group) : 0,
-						     stream, sn);
+		struct gr_stream *s = gr_unit_stream(u, group, gn, stream, sn);
 		if (!json_is_object(ev)) {
 			gr_unit_record(u);
 			gr_unit_lost(u, GR_LOST_UNKNOWN_DOC, "log event is not a JSON object");

@@ -31,7 +31,7 @@ static int load_export_tasks(struct gr_fetch_cfg *cfg, struct gr_arena *arena, c
 {
 	struct gr_reader r;
 	const char *doc;
-	size_t n, ngroups = 0, cap = 0;
+	size_t n;
 	uint64_t line;
 	int rc;
 
@@ -60,24 +60,25 @@ static int load_export_tasks(struct gr_fetch_cfg *cfg, struct gr_arena *arena, c
 			json_t *id = json_object_get(t, "taskId"), *g = json_object_get(t, "logGroupName");
 			if (!json_is_string(id) || !json_is_string(g))
 				continue;
-			if (ngroups == cap) {
-				cap = cap ? cap * 2 : 16;
+			if (cfg->ntask_groups == cfg->task_cap) {
+				size_t cap = cfg->task_cap ? cfg->task_cap * 2 : 16;
 				char **p = realloc(cfg->task_groups, cap * sizeof(*p));
 				if (!p)
 					goto nomem;
 				cfg->task_groups = p;
+				cfg->task_cap = cap;
 			}
 			char *k = gr_arena_strdup(arena, json_string_value(id), json_string_length(id));
 			char *v = gr_arena_strdup(arena, json_string_value(g), json_string_length(g));
 			if (!k || !v)
 				goto nomem;
 			int added;
-			uint32_t *slot = gr_strmap_put(&cfg->tasks, k, strlen(k), (uint32_t)ngroups,
-						       &added);
+			uint32_t *slot = gr_strmap_put(&cfg->tasks, k, strlen(k),
+						       (uint32_t)cfg->ntask_groups, &added);
 			if (!slot)
 				goto nomem;
 			if (added)
-				cfg->task_groups[ngroups++] = v;
+				cfg->task_groups[cfg->ntask_groups++] = v;
 			continue;
 nomem:
 			json_decref(j);
@@ -250,7 +251,8 @@ static void walk_dir(struct walker *w, const char *path, const struct stat *st)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		/* ".", "..", and hidden names (gammaray-pull's state, editors' files) */
+		if (de->d_name[0] == '.')
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -541,6 +543,17 @@ int gr_fetch(const struct gr_fetch_opts *o, const struct gr_fetch_input *in, siz
 		return err && err->code ? err->code : GR_ERR_NOMEM;
 	if (o->export_tasks && (rc = load_export_tasks(&cfg, &arena, o->export_tasks, err)))
 		goto out;
+	/* without --export-tasks, a directory operand's own export-tasks.json (as
+	 * gammaray-pull and gammaray-synth write it) names its export folders' groups */
+	for (size_t i = 0; i < nin && !o->export_tasks; i++) {
+		char tasks[4096];
+		struct stat ts;
+		if (snprintf(tasks, sizeof(tasks), "%s/export-tasks.json", in[i].path) >=
+		    (int)sizeof(tasks) || stat(tasks, &ts) || !S_ISREG(ts.st_mode))
+			continue;
+		if ((rc = load_export_tasks(&cfg, &arena, tasks, err)))
+			goto out;
+	}
 
 	if (!nin) {
 		in = &stdin_input;

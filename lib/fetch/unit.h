@@ -23,6 +23,7 @@ struct gr_fetch_cfg {
 	struct gr_fn_filter *filter;    /* compiled --function pattern, or NULL */
 	struct gr_strmap tasks;         /* export task id -> index into task_groups */
 	char **task_groups;             /* log group of each export task */
+	size_t ntask_groups, task_cap;  /* used and allocated entries of task_groups */
 };
 
 /* A diagnostic kept until the unit's output is written, so messages come out in
