@@ -109,6 +109,12 @@ for size in $sizes; do
 			"gammaray-fetch -q -j 2 $xr >/dev/null" \
 			"jq -c '.Traces[].Segments[].Document|fromjson' $xr/*.json >/dev/null" >>"$results"
 	fi
+	# CloudWatch Logs JSON: the same application as filter-log-events pages
+	fdir=$(BIN=$BIN sh bench/gen.sh "$size" --format filter-log-events --sample-rate 0.5) ||
+		die "cannot generate the $size filter-log-events workload"
+	pair "fetch filter-log-events pages, 1 job vs jparse" "<=1" \
+		"gammaray-fetch -q -j 1 $fdir/logs >/dev/null 2>&1 || [ \$? = 1 ]" \
+		"$jparse $fdir/logs/*/*.json >/dev/null 2>&1" >>"$results"
 	# the whole pipeline with default options against just reading the same input
 	# (issue 13: <= 5x), and each stage alone on the previous stage's output
 	pair "pipeline fetch | infer | critpath vs zcat + cat of the input" "<=5" \

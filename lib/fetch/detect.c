@@ -115,23 +115,34 @@ static bool validate(const char *p, size_t n, bool arr, int max_depth, struct gr
 	return rc == 0;
 }
 
-/* Jaeger JSON ({"data":[trace...]}, or one trace {"traceID","spans","processes"}) and
+/*
+ * Jaeger JSON ({"data":[trace...]}, or one trace {"traceID","spans","processes"}) and
  * OTLP/JSON ({"resourceSpans":[...]}), or an array of them, read from the text
  * p[0..n) of one JSON value: one segment record per span; false when it is none of
  * them (or not well-formed: the caller's JSON parser then says why). CloudWatch Logs
- * shapes (gr_cwl_json) are left to the caller. */
-static bool trace_text(struct gr_unit *u, const char *p, size_t n)
+ * shapes (gr_cwl_json) are left to the caller. When seen is not NULL, *valid says
+ * whether the value was validated whole (exact mode, seen[] its top-level members
+ * for an object), so that the caller need not validate it again.
+ */
+static bool trace_text(struct gr_unit *u, const char *p, size_t n, struct gr_jv *seen_top,
+		       bool *valid)
 {
 	int max_depth = u->cfg->o->max_depth;
-	struct gr_jv top[GR_TT_NTOP];
+	struct gr_jv mine[GR_TT_NTOP], *top = seen_top ? seen_top : mine;
 	struct gr_jaeger_seen seen;
 	size_t i = 0;
+	bool ok = false;
 
+	if (valid)
+		*valid = false;
 	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
 		i++;
 	if (i < n && p[i] == '{') {
 		enum kind k;
-		if (!validate(p, n, false, max_depth, top) || (k = kind_of(top, &seen)) == NEITHER)
+		ok = validate(p, n, false, max_depth, top);
+		if (valid)
+			*valid = ok;
+		if (!ok || (k = kind_of(top, &seen)) == NEITHER)
 			return false; /* malformed: jansson says why */
 		read_doc(u, k, top, &seen);
 		return true;
@@ -142,7 +153,10 @@ static bool trace_text(struct gr_unit *u, const char *p, size_t n)
 		struct gr_jv arr = { GR_JT_ARR, p + i, n - i, false }, el;
 		struct gr_js a;
 		size_t count = 0;
-		if (!validate(p, n, true, max_depth, NULL) || !gr_tt_begin(&a, &arr, true))
+		ok = validate(p, n, true, max_depth, NULL);
+		if (valid)
+			*valid = ok;
+		if (!ok || !gr_tt_begin(&a, &arr, true))
 			return false;
 		if (gr_jaeger_spans_is(&arr)) {
 			gr_jaeger_spans(u, &arr);
@@ -166,56 +180,102 @@ static bool trace_text(struct gr_unit *u, const char *p, size_t n)
 	return false;
 }
 
-/* === JSON documents as jansson trees ============================================ */
+/* === the other JSON documents, read from their text =============================== */
 
-#include "fetch/unit.h"
+/*
+ * What no reader above took is read here from the same text: CloudWatch Logs shapes
+ * (cwl_json.c), the elements of an array each for itself, or a loss that names the
+ * document's first keys. The text was validated as jansson takes it; a document the
+ * scanner refuses goes to jansson, which words the message, or, when it takes it
+ * (a NUL byte after a number), is read from jansson's own compact text, as every
+ * document was before.
+ */
 
-/* The first few keys of an object, for a message about an unknown document. */
-static void key_list(json_t *obj, char *out, size_t size)
+/* The first few keys of an object, in order and each once (the last of its
+ * duplicates is the member), for a message about an unknown document. */
+static void key_list(const struct gr_jv *obj, char *out, size_t size)
 {
-	const char *key;
-	json_t *v;
-	size_t o = 0, k = 0;
+	struct gr_js js;
+	struct gr_jv k, v;
+	struct gr_buf dec = GR_BUF_INIT; /* the keys listed, decoded, one after another */
+	size_t at[5], len[5];            /* where each listed key is in dec */
+	size_t o = 0, nk = 0;
 	char esc[64];
 
 	out[0] = '\0';
-	json_object_foreach(obj, key, v) {
-		if (k++ == 5) {
+	if (!gr_tt_begin(&js, obj, false))
+		return;
+	while (gr_js_next(&js, &k, &v) > 0) {
+		if (gr_buf_grow(&dec, k.n + 1))
+			break;
+		const char *key = dec.data + dec.len;
+		size_t kn = k.esc ? gr_js_unescape(k.p, k.n, dec.data + dec.len) : k.n;
+		if (!k.esc)
+			memcpy(dec.data + dec.len, k.p, kn);
+		size_t i = 0;
+		while (i < nk && !(len[i] == kn && !memcmp(dec.data + at[i], key, kn)))
+			i++;
+		if (i < nk)
+			continue; /* a duplicate: listed where it came first */
+		if (nk == 5) {
 			snprintf(out + o, size - o, ", ...");
-			return;
+			break;
 		}
-		int n = snprintf(out + o, size - o, "%s%s", o ? ", " : "",
-				 gr_escape_msg(key, strlen(key), 40, esc, sizeof(esc)));
-		if (n < 0 || (size_t)n >= size - o)
-			return;
-		o += (size_t)n;
+		at[nk] = dec.len;
+		len[nk++] = kn;
+		dec.len += kn;
+		int w = snprintf(out + o, size - o, "%s%s", o ? ", " : "",
+				 gr_escape_msg(key, kn, 40, esc, sizeof(esc)));
+		if (w < 0 || (size_t)w >= size - o)
+			break;
+		o += (size_t)w;
 	}
+	gr_buf_release(&dec);
 }
 
-static void document(struct gr_unit *u, json_t *doc, int depth)
+/* An element of an array that is one Lambda JSON-format record. gr_lambda_parse_json
+ * reads keys in order and skips escaped ones: it is given the text jansson writes
+ * of the element (each key once, unescaped), as it always was. */
+static bool lambda_element(struct gr_unit *u, const struct gr_jv *el)
 {
-	if (json_is_array(doc) && depth == 0) {
-		size_t i;
-		json_t *el;
-		json_array_foreach(doc, i, el)
-			document(u, el, depth + 1);
+	json_t *j = json_loadb(el->p, el->n, JSON_ALLOW_NUL, NULL);
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	bool done = text && gr_unit_lambda_json(u, text, strlen(text));
+
+	free(text);
+	json_decref(j);
+	return done;
+}
+
+/* One validated value v of a document (depth 0) or of its top-level array (depth 1);
+ * top: v's top-level members when known; tried: trace_text and gr_awsspans_record
+ * have already refused this very text. */
+static void document(struct gr_unit *u, const struct gr_jv *v, const struct gr_jv *top,
+		     int depth, bool tried)
+{
+	if (v->t == GR_JT_ARR && depth == 0) {
+		struct gr_js a;
+		struct gr_jv el;
+		gr_tt_begin(&a, v, true);
+		while (gr_js_next_elem(&a, &el) > 0)
+			document(u, &el, NULL, depth + 1, false);
 		return;
 	}
-	if (json_is_object(doc)) {
-		if (gr_cwl_json(u, doc))
+	if (v->t == GR_JT_OBJ) {
+		struct gr_jv mine[GR_TT_NTOP];
+		if (!top) {
+			gr_tt_members(v, top_keys, GR_TT_NTOP, mine);
+			top = mine;
+		}
+		if (gr_cwl_json(u, v, top))
 			return;
-		/* the other shapes are read from text: an element of an array of traces
-		 * or of Telemetry records, or a document the scanner refused but jansson
-		 * took (a NUL byte after a number) */
-		char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		bool done = text && (trace_text(u, text, strlen(text)) ||
-				     gr_awsspans_record(u, text, strlen(text), true) ||
-				     (depth > 0 && gr_unit_lambda_json(u, text, strlen(text))));
-		free(text);
-		if (done)
+		/* an element of an array of traces or of Telemetry records */
+		if ((!tried && (trace_text(u, v->p, v->n, NULL, NULL) ||
+				gr_awsspans_record(u, v->p, v->n, true))) ||
+		    (depth > 0 && lambda_element(u, v)))
 			return;
 		char keys[200];
-		key_list(doc, keys, sizeof(keys));
+		key_list(v, keys, sizeof(keys));
 		gr_unit_record(u);
 		gr_unit_lost(u, GR_LOST_UNKNOWN_DOC, "JSON document of unknown shape (keys: %s)",
 			     keys[0] ? keys : "none");
@@ -223,13 +283,50 @@ static void document(struct gr_unit *u, json_t *doc, int depth)
 	}
 	gr_unit_record(u);
 	gr_unit_lost(u, GR_LOST_UNKNOWN_DOC, "JSON %s where a document was expected",
-		     json_is_array(doc) ? "array" : "scalar");
+		     v->t == GR_JT_ARR ? "array" : "scalar");
 }
 
-/* One JSON document of any shape fetch knows. */
-static void json_document(struct gr_unit *u, json_t *doc)
+/*
+ * One JSON document doc[0..n) (an object or array, begun at line) that the readers
+ * of read_json refused, of any shape fetch knows; valid: trace_text validated it in
+ * exact mode no deeper than jansson goes, top its members.
+ */
+static void json_document(struct gr_unit *u, const char *doc, size_t n, uint64_t line,
+			  struct gr_jv *top, bool valid)
 {
-	document(u, doc, 0);
+	int max_depth = u->cfg->o->max_depth > 0 ? u->cfg->o->max_depth : 512;
+	bool arr = n && doc[0] == '[';
+	struct gr_jv v = { arr ? GR_JT_ARR : GR_JT_OBJ, doc, n, false };
+
+	if (valid && max_depth <= GR_TT_JANSSON_DEPTH) {
+		document(u, &v, arr ? NULL : top, 0, true);
+		return;
+	}
+	if (validate(doc, n, arr, GR_TT_JANSSON_DEPTH, top)) {
+		document(u, &v, arr ? NULL : top, 0, true);
+		return;
+	}
+	json_error_t jerr;
+	json_t *j = json_loadb(doc, n, JSON_ALLOW_NUL, &jerr);
+	if (!j) {
+		char esc[200];
+		gr_unit_record(u);
+		u->line = line + (jerr.line > 1 ? (uint64_t)jerr.line - 1 : 0);
+		gr_unit_lost(u, GR_LOST_JSON, "malformed JSON: %s",
+			     gr_escape_msg(jerr.text, strlen(jerr.text), 120, esc, sizeof(esc)));
+		return;
+	}
+	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	size_t tn = text ? strlen(text) : 0;
+	if (text && validate(text, tn, arr, GR_TT_JANSSON_DEPTH, top)) {
+		v.p = text;
+		v.n = tn;
+		document(u, &v, arr ? NULL : top, 0, false);
+	} else {
+		gr_unit_nomem(u); /* jansson's own text is JSON: only memory fails */
+	}
+	free(text);
 }
 
 /* === files ====================================================================== */
@@ -435,24 +532,15 @@ static void read_json(struct gr_unit *u, struct gr_reader *r)
 			break;
 		}
 		u->line = line;
+		struct gr_jv top[GR_TT_NTOP];
+		bool valid;
 		if (gr_xray_text(u, doc, n) || gr_unit_lambda_json(u, doc, n) ||
-		    trace_text(u, doc, n) || gr_awsspans_record(u, doc, n, true) ||
+		    trace_text(u, doc, n, top, &valid) || gr_awsspans_record(u, doc, n, true) ||
 		    gr_wrap_json(u, doc, n)) {
 			gr_unit_flush(u);
 			continue;
 		}
-		json_error_t jerr;
-		json_t *j = json_loadb(doc, n, JSON_ALLOW_NUL, &jerr);
-		if (!j) {
-			char esc[200];
-			gr_unit_record(u);
-			u->line = line + (jerr.line > 1 ? (uint64_t)jerr.line - 1 : 0);
-			gr_unit_lost(u, GR_LOST_JSON, "malformed JSON: %s",
-				     gr_escape_msg(jerr.text, strlen(jerr.text), 120, esc, sizeof(esc)));
-			continue;
-		}
-		json_document(u, j);
-		json_decref(j);
+		json_document(u, doc, n, line, top, valid);
 		gr_unit_flush(u);
 	}
 }

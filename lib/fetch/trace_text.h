@@ -20,6 +20,10 @@ struct gr_unit;
  * at an embedded NUL ("\u0000") as they did.
  */
 
+/* Objects and arrays nested deeper than this jansson refuses (JSON_PARSER_MAX_DEPTH):
+ * a scanner standing in for it refuses them too, and lets jansson word why. */
+#define GR_TT_JANSSON_DEPTH 2048
+
 /* A key looked for: its text and length. */
 struct gr_tt_key {
 	const char *s;  /* key */

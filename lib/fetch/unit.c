@@ -1033,6 +1033,7 @@ void gr_unit_release(struct gr_unit *u)
 	gr_buf_release(&u->xdocs);
 	gr_buf_release(&u->xdec);
 	gr_buf_release(&u->jdec);
+	gr_buf_release(&u->cdec);
 	u->streams = NULL;
 	u->deferred = NULL;
 	u->diags = NULL;

@@ -87,6 +87,7 @@ struct gr_unit {
 	struct gr_buf xdocs;             /* decoded X-Ray documents of one trace */
 	struct gr_buf xdec;              /* decoded strings of one X-Ray document */
 	struct gr_buf jdec;              /* decoded strings of one JSON-format log record */
+	struct gr_buf cdec;              /* decoded strings of one CloudWatch JSON event */
 };
 
 /* Initialise and release a unit. */
@@ -145,8 +146,12 @@ void gr_unit_log_line(struct gr_unit *u, struct gr_stream *s, int64_t ts,
 
 /* --- format modules ---------------------------------------------------------- */
 
-/* CloudWatch Logs JSON shapes; return false when doc is none of them. */
-bool gr_cwl_json(struct gr_unit *u, json_t *doc);
+struct gr_jv;
+/* CloudWatch Logs JSON shapes, read from the text of doc, an object validated as
+ * jansson takes it (exact mode), whose top-level members are top (trace_text.h's
+ * enum gr_tt_top, each the last of its duplicates); false when it is none of them
+ * (nothing counted). */
+bool gr_cwl_json(struct gr_unit *u, const struct gr_jv *doc, const struct gr_jv *top);
 /* X-Ray shapes, read from the text doc[0..n) of one JSON value; false when it is
  * none of them (or not well-formed: the caller's JSON parser then says why). */
 bool gr_xray_text(struct gr_unit *u, const char *doc, size_t n);
