@@ -68,10 +68,13 @@ CRIT_LIBS = $(shell pkg-config --libs criterion)
 # lib/README.md draws the floors. The toolkit's library is every folder of lib/ but the
 # simulator and the scorer, which are kept apart (as zstd keeps its data generator) in a
 # second archive that only gammaray-synth, gammaray-score, the tests and bench link.
-LIB_DIRS  := common stream fetch infer infer/model infer/rules critpath dot
+LIB_DIRS  := common stream fetch infer infer/model infer/rules critpath dot report
 TOOL_DIRS := synth score
 LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+# gammaray-report's page style and script, made C strings (build-aux/embed.py)
+REPORT_ASSETS := lib/report/report_page.css lib/report/report_page.js
+LIB_OBJ  += $(O)/lib/report/report_assets.o
 LIB_A    := $(O)/libgammaray.a
 TOOL_SRC := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard lib/$(d)/*.c)))
 TOOL_OBJ := $(TOOL_SRC:%.c=$(O)/%.o)
@@ -103,6 +106,16 @@ $(O)/lib/%.o: lib/%.c $(CONFIG)
 $(O)/cmd/%.o: cmd/%.c $(CONFIG)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(O)/lib/report/report_assets.c: $(REPORT_ASSETS) build-aux/embed.py
+	$(call say,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)/usr/bin/python3 build-aux/embed.py $@ gr_report_css lib/report/report_page.css \
+	    gr_report_js lib/report/report_page.js
+
+$(O)/lib/report/report_assets.o: $(O)/lib/report/report_assets.c $(CONFIG)
+	$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
