@@ -92,7 +92,7 @@ TEST_BIN := $(O)/tests/unit-tests
 
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all check layers-check unit-check cli-check demo bench install uninstall clean distclean help \
+.PHONY: all check layers-check unit-check cli-check browser-check demo bench install uninstall clean distclean help \
         fuzz fuzz-build fuzz-replay valgrind-check leak-check
 .DEFAULT_GOAL := all
 
@@ -171,6 +171,11 @@ layers-check: $(LIB_OBJ) $(TOOL_OBJ)
 cli-check: $(PROGS) | $(O)/.deps-test
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/cli/run.sh
 
+# gammaray-report's page in headless Chromium (tests/browser/run.sh): skipped without
+# chromium, failed without it under CI=true; screenshots in $(O)/tests/browser.
+browser-check: $(PROGS) | $(O)/.deps-test
+	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/browser/run.sh $(O)/tests/browser
+
 $(O)/tests/leak/%.o: tests/leak/%.c $(CONFIG) | $(O)/.deps-test
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
@@ -193,6 +198,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory layers-check
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
+	$(Q)$(MAKE) --no-print-directory browser-check
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(if $(filter 1,$(SANITIZE)),$(MAKE) --no-print-directory leak-check)
@@ -335,6 +341,7 @@ help:
 	@echo '  layers-check   lib/README.md'"'"'s rule on the objects: no reference up a floor, no loops'
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
+	@echo '  browser-check  gammaray-report'"'"'s page driven in headless Chromium (part of check)'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
 	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
 	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'
