@@ -3,23 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/numbers.h"
 #include "dot/dot.h"
 #include "report/report.h"
 
-/* (group, value) pairs, sorted to slice every group's sorted values in one pass. */
+/* (group, value) pairs: durations per map node, delays per link. */
 struct pair {
 	uint32_t group;  /* map node or link */
 	int64_t v;       /* a duration or a delay */
 };
 
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-
-	if (x->group != y->group)
-		return x->group < y->group ? -1 : 1;
-	return x->v < y->v ? -1 : x->v > y->v;
-}
 
 static uint32_t new_fn(struct gr_report *r, int type, const char *name, size_t len,
 		       enum gr_kind kind)
@@ -36,8 +29,11 @@ static uint32_t new_fn(struct gr_report *r, int type, const char *name, size_t l
 }
 
 /* A function's map node, as lib/dot's function view keys it. */
-static uint32_t fn_node(struct gr_report *r, const struct gr_node *n, uint32_t special[2])
+static uint32_t fn_node(struct gr_report *r, const struct gr_node *n, uint32_t special[2],
+		       const char **last, uint32_t *last_ix)
 {
+	if (n->fn && n->fn == *last)
+		return *last_ix;
 	if (!n->fn) {
 		int type = n->stub ? GR_REPORT_FN_NO_RECORD : GR_REPORT_FN_UNKNOWN;
 		uint32_t *s = &special[type - GR_REPORT_FN_UNKNOWN];
@@ -55,14 +51,40 @@ static uint32_t fn_node(struct gr_report *r, const struct gr_node *n, uint32_t s
 	return f;
 }
 
+/* Sort (group, value) pairs by group, then value: a counting pass by group, then each
+ * group's values sorted apart (cheaper than one sort of every pair). Fills vals with
+ * the values in that order and at[g], cnt[g] with each group's slice. */
+static int sort_by_group(const struct pair *p, size_t n, size_t ngroups, int64_t *vals,
+			 size_t *at, size_t *cnt)
+{
+	size_t *next = calloc(ngroups + 1, sizeof(*next));
+
+	if (!next)
+		return GR_ERR_NOMEM;
+	memset(cnt, 0, ngroups * sizeof(*cnt));
+	for (size_t i = 0; i < n; i++)
+		cnt[p[i].group]++;
+	for (size_t g = 0, sum = 0; g < ngroups; g++) {
+		at[g] = next[g] = sum;
+		sum += cnt[g];
+	}
+	for (size_t i = 0; i < n; i++)
+		vals[next[p[i].group]++] = p[i].v;
+	for (size_t g = 0; g < ngroups; g++)
+		if (cnt[g] > 1)
+			qsort(vals + at[g], cnt[g], sizeof(*vals), gr_cmp_i64);
+	free(next);
+	return 0;
+}
+
 /* A service resource's map node: kind + gr_dot_resource of the key. */
 static uint32_t svc_node(struct gr_report *r, enum gr_kind kind, const char *key)
 {
 	size_t len;
 	const char *res = gr_dot_resource(kind, key, &len);
-	char *k = gr_arena_alloc(&r->arena, len + 1);
+	char small[256], *k = small;
 
-	if (!k)
+	if (len + 1 > sizeof(small) && !(k = gr_arena_alloc(&r->arena, len + 1)))
 		return GR_NONE;
 	k[0] = (char)kind;
 	if (len)
@@ -70,6 +92,12 @@ static uint32_t svc_node(struct gr_report *r, enum gr_kind kind, const char *key
 	uint32_t *ix = gr_strmap_get(&r->svc_map, k, len + 1);
 	if (ix)
 		return *ix;
+	if (k == small) {
+		/* a new key: the map keeps a pointer to it */
+		if (!(k = gr_arena_alloc(&r->arena, len + 1)))
+			return GR_NONE;
+		memcpy(k, small, len + 1);
+	}
 	uint32_t f = new_fn(r, GR_REPORT_FN_SERVICE, res ? k + 1 : NULL, len, kind);
 	if (f == GR_NONE || !gr_strmap_put(&r->svc_map, k, len + 1, f, NULL))
 		return GR_NONE;
@@ -125,7 +153,9 @@ static int cmp_fns(const void *a, const void *b)
 static int build_map(struct gr_report *r)
 {
 	const struct gr_graph *g = r->g;
-	uint32_t special[2] = { GR_NONE, GR_NONE };
+	uint32_t special[2] = { GR_NONE, GR_NONE }, last_ix = GR_NONE;
+	const char *last = NULL;
+	size_t *at = NULL, *cnt = NULL;
 	struct pair *dur = malloc((g->nnodes + 1) * sizeof(*dur));
 	struct pair *del = malloc((g->nedges * 2 + 1) * sizeof(*del));
 	uint32_t *pos = NULL;
@@ -137,9 +167,11 @@ static int build_map(struct gr_report *r)
 		goto out;
 	for (size_t i = 0; i < g->nnodes; i++) {
 		const struct gr_node *n = &g->nodes[i];
-		uint32_t fi = fn_node(r, n, special);
+		uint32_t fi = fn_node(r, n, special, &last, &last_ix);
 		if (fi == GR_NONE)
 			goto out;
+		last = n->fn;
+		last_ix = fi;
 		r->fn_of[i] = fi;
 		struct gr_report_fn *f = &r->fns[fi];
 		f->count++;
@@ -197,28 +229,30 @@ static int build_map(struct gr_report *r)
 		r->links[i].from = pos[r->links[i].from];
 		r->links[i].to = pos[r->links[i].to];
 	}
-	qsort(dur, ndur, sizeof(*dur), cmp_pair);
-	qsort(del, ndel, sizeof(*del), cmp_pair);
+	size_t ng = r->nfns > r->nlinks ? r->nfns : r->nlinks;
 	if (!(r->durs = malloc((ndur + 1) * sizeof(*r->durs))) ||
-	    !(r->dels = malloc((ndel + 1) * sizeof(*r->dels))))
+	    !(r->dels = malloc((ndel + 1) * sizeof(*r->dels))) ||
+	    !(at = malloc((ng + 1) * sizeof(*at))) || !(cnt = malloc((ng + 1) * sizeof(*cnt))))
 		goto out;
-	for (size_t i = 0; i < ndur; i++) {
-		struct gr_report_fn *f = &r->fns[dur[i].group];
-		if (!f->ndur++)
-			f->dur_at = i;
-		r->durs[i] = dur[i].v;
+	if (sort_by_group(dur, ndur, r->nfns, r->durs, at, cnt))
+		goto out;
+	for (size_t i = 0; i < r->nfns; i++) {
+		r->fns[i].dur_at = at[i];
+		r->fns[i].ndur = cnt[i];
 	}
-	for (size_t i = 0; i < ndel; i++) {
-		struct gr_report_link *l = &r->links[del[i].group];
-		if (!l->ndel++)
-			l->del_at = i;
-		r->dels[i] = del[i].v;
+	if (sort_by_group(del, ndel, r->nlinks, r->dels, at, cnt))
+		goto out;
+	for (size_t i = 0; i < r->nlinks; i++) {
+		r->links[i].del_at = at[i];
+		r->links[i].ndel = cnt[i];
 	}
 	rc = 0;
 out:
 	free(dur);
 	free(del);
 	free(pos);
+	free(at);
+	free(cnt);
 	return rc;
 }
 

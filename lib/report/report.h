@@ -119,12 +119,18 @@ void gr_report_release(struct gr_report *r);
 int gr_report_json_for_html(struct gr_buf *out, const char *json, size_t n);
 
 /*
- * The page: the HTML head, style and script (report_assets.c), the data as one JSON
- * element, the function view's SVG (svg, n bytes, may be NULL) inside it. Appends to
- * out. 0 or a negative enum gr_err.
+ * The page's data: one JSON object into json, left open for gr_report_page (the map's
+ * SVG goes last). 0 or a negative enum gr_err (err says which).
  */
-int gr_report_page(struct gr_buf *out, const struct gr_report *r, const char *svg, size_t n,
-		   const struct gr_stats *st, struct gr_error *err);
+int gr_report_data(struct gr_buf *json, const struct gr_report *r, const struct gr_stats *st,
+		   struct gr_error *err);
+/*
+ * The page: the HTML head, style and script (report_assets.c), the data of
+ * gr_report_data (json, closed here with "svg": svg[0..n), null when svg is NULL) as
+ * one JSON element. Appends to out. 0 or a negative enum gr_err.
+ */
+int gr_report_page(struct gr_buf *out, struct gr_buf *json, const char *svg, size_t n,
+		   struct gr_error *err);
 
 /* The page's static parts, generated from report_page.css and report_page.js. */
 extern const char gr_report_css[];

@@ -110,13 +110,9 @@ static void pcts(struct gr_jw *w, const int64_t *v, size_t n)
 
 static const char *const fn_types[] = { "function", "unknown", "no-record", "resource" };
 
-static void write_map(struct gr_jw *w, const struct gr_report *r, const char *svg, size_t n)
+static void write_map(struct gr_jw *w, const struct gr_report *r)
 {
 	gr_jw_obj(w, "map");
-	if (svg)
-		gr_jw_str(w, "svg", svg, n);
-	else
-		gr_jw_null(w, "svg");
 	gr_jw_arr(w, "nodes");
 	for (size_t i = 0; i < r->nfns; i++) {
 		const struct gr_report_fn *f = &r->fns[i];
@@ -514,12 +510,11 @@ static void write_lost(struct gr_jw *w, const struct gr_report *r, const struct 
 	gr_jw_obj_end(w);
 }
 
-int gr_report_page(struct gr_buf *out, const struct gr_report *r, const char *svg, size_t n,
-		   const struct gr_stats *st, struct gr_error *err)
+int gr_report_data(struct gr_buf *json, const struct gr_report *r, const struct gr_stats *st,
+		   struct gr_error *err)
 {
 	const struct gr_graph *g = r->g;
 	const struct gr_cp *cp = r->cp;
-	struct gr_buf j = GR_BUF_INIT;
 	struct gr_jw w;
 	int64_t first = GR_TIME_UNKNOWN, last = GR_TIME_UNKNOWN;
 	int rc;
@@ -531,7 +526,7 @@ int gr_report_page(struct gr_buf *out, const struct gr_report *r, const char *sv
 		if (nd->end_us != GR_TIME_UNKNOWN && (last == GR_TIME_UNKNOWN || nd->end_us > last))
 			last = nd->end_us;
 	}
-	gr_jw_init(&w, &j);
+	gr_jw_init(&w, json);
 	gr_jw_begin(&w);
 	gr_jw_int(&w, "v", 1);
 	gr_jw_cstr(&w, "generator", "gammaray-report " GR_VERSION);
@@ -549,17 +544,38 @@ int gr_report_page(struct gr_buf *out, const struct gr_report *r, const char *sv
 	gr_jw_int(&w, "detailed", (int64_t)r->ndetail);
 	gr_jw_int(&w, "max_run_nodes", GR_REPORT_MAX_RUN_NODES);
 	gr_jw_obj_end(&w);
-	write_map(&w, r, svg, n);
+	write_map(&w, r);
 	write_shares(&w, r->cs);
 	write_lists(&w, r);
 	write_runs(&w, r);
 	if ((rc = write_details(&w, r)))
 		goto out;
 	write_lost(&w, r, st);
+	rc = w.err;
+out:
+	if (rc)
+		gr_error_set(err, rc, "%s", rc == GR_ERR_LIMIT ? "the report is too large"
+								  : "out of memory");
+	return rc;
+}
+
+int gr_report_page(struct gr_buf *out, struct gr_buf *json, const char *svg, size_t n,
+		   struct gr_error *err)
+{
+	struct gr_jw w;
+	int rc;
+
+	/* the map's SVG last, as it comes from the other thread */
+	gr_jw_init(&w, json);
+	w.depth = 1;
+	w.comma = true;
+	if (svg)
+		gr_jw_str(&w, "svg", svg, n);
+	else
+		gr_jw_null(&w, "svg");
 	gr_jw_end(&w);
-	if ((rc = w.err))
-		goto out;
-	if ((rc = gr_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	if ((rc = w.err) ||
+	    (rc = gr_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 			      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 			      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
 			      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -570,15 +586,11 @@ int gr_report_page(struct gr_buf *out, const struct gr_report *r, const char *sv
 			      "<div id=\"app\"></div>\n"
 			      "<script type=\"application/json\" id=\"gr-data\">")) ||
 	    /* without gr_jw_end's newline: the element is one line, for sed */
-	    (rc = gr_report_json_for_html(out, j.data, j.len - 1)) ||
+	    (rc = gr_report_json_for_html(out, json->data, json->len - 1)) ||
 	    (rc = gr_buf_adds(out, "</script>\n<script>\n")) ||
 	    (rc = gr_buf_adds(out, gr_report_js)) ||
 	    (rc = gr_buf_adds(out, "</script>\n</body>\n</html>\n")))
-		goto out;
-out:
-	if (rc)
 		gr_error_set(err, rc, "%s", rc == GR_ERR_LIMIT ? "the report is too large"
 								  : "out of memory");
-	gr_buf_release(&j);
 	return rc;
 }

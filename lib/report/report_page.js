@@ -184,8 +184,8 @@
 		});
 	}
 	var mapSvg = null;
-	if (D.map.svg) {
-		var doc = new DOMParser().parseFromString(D.map.svg, 'image/svg+xml');
+	if (D.svg) {
+		var doc = new DOMParser().parseFromString(D.svg, 'image/svg+xml');
 		if (doc.documentElement && doc.documentElement.localName === 'svg' && !doc.querySelector('parsererror')) {
 			sanitize(doc.documentElement);
 			mapSvg = document.importNode(doc.documentElement, true);

@@ -1,4 +1,5 @@
 /* report_run.c: gammaray-report's run: read the graph, find the paths, draw the map, write the page. */
+#include <pthread.h>
 #include <string.h>
 
 #include "common/input.h"
@@ -23,6 +24,14 @@ static int to_buf(void *ctx, const char *p, size_t n)
 {
 	return gr_buf_add(ctx, p, n);
 }
+
+/* The map, drawn beside the rest: gr_dot_graph only reads the indexed, marked graph. */
+struct map_job {
+	const struct gr_report_opts *o; /* diag */
+	struct gr_graph *g;             /* the graph */
+	struct gr_buf svg;              /* the SVG, empty when Graphviz failed */
+	int rc;                         /* 0 or GR_ERR_NOMEM */
+};
 
 /* The function view with the critical path in red, as SVG. Graphviz failing is not
  * fatal: the page says the map is missing. */
@@ -49,6 +58,14 @@ static int map_svg(const struct gr_report_opts *o, struct gr_graph *g, struct gr
 	return rc;
 }
 
+static void *map_thread(void *arg)
+{
+	struct map_job *j = arg;
+
+	j->rc = map_svg(j->o, j->g, &j->svg);
+	return NULL;
+}
+
 int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t npaths,
 	      struct gr_stats *st, struct gr_report_summary *sum, struct gr_error *err)
 {
@@ -60,7 +77,10 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 	struct gr_cp_opts co;
 	struct gr_cp_stats cs;
 	struct gr_report r;
-	struct gr_buf svg = GR_BUF_INIT, page = GR_BUF_INIT;
+	struct gr_buf json = GR_BUF_INIT, page = GR_BUF_INIT;
+	struct map_job job = { .o = o, .g = &g, .svg = GR_BUF_INIT };
+	pthread_t th;
+	bool threaded = false;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -78,13 +98,26 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 		goto out;
 	if ((rc = gr_cp_workflow(&g, &co, &cp, err)))
 		goto out;
+	/* the map's layout takes as long as the rest: on a second core when there is one */
+	threaded = !pthread_create(&th, NULL, map_thread, &job);
 	if ((rc = gr_cp_stats_workflow(&cs, &g, &cp)) ||
-	    (rc = gr_report_build(&r, &g, &cp, &cs, o->top, o->max_index)) ||
-	    (rc = map_svg(o, &g, &svg))) {
+	    (rc = gr_report_build(&r, &g, &cp, &cs, o->top, o->max_index))) {
 		gr_error_set(err, rc, "out of memory");
 		goto out;
 	}
-	if ((rc = gr_report_page(&page, &r, svg.len ? svg.data : NULL, svg.len, st, err)))
+	if ((rc = gr_report_data(&json, &r, st, err)))
+		goto out;
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		map_thread(&job);
+	threaded = false;
+	if ((rc = job.rc)) {
+		gr_error_set(err, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = gr_report_page(&page, &json, job.svg.len ? job.svg.data : NULL, job.svg.len,
+				 err)))
 		goto out;
 	sum->invocations = g.nnodes;
 	sum->edges = g.nedges;
@@ -92,13 +125,16 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 	sum->detailed = r.ndetail;
 	sum->indexed = r.nindex;
 	sum->unmatched = r.unmatched;
-	sum->map = svg.len > 0;
+	sum->map = job.svg.len > 0;
 	sum->bytes = page.len;
 	st->events_out = 1;
 	if ((rc = o->write(o->write_ctx, page.data, page.len)))
 		gr_error_set(err, rc, "cannot write the output");
 out:
-	gr_buf_release(&svg);
+	if (threaded)
+		pthread_join(th, NULL);
+	gr_buf_release(&job.svg);
+	gr_buf_release(&json);
 	gr_buf_release(&page);
 	gr_report_release(&r);
 	gr_cp_stats_release(&cs);

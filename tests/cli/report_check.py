@@ -160,7 +160,7 @@ def main():
         if mine != rows:
             fail("group %r rows differ:\n page   %r\n report %r" % (g["label"], mine, rows))
     # the map: every node is one of the SVG's
-    svg = d["map"]["svg"] or ""
+    svg = d["svg"] or ""
     titles = set(re.findall(r"<title>([^<]*)</title>", svg))
     missing = [n["id"] for n in d["map"]["nodes"] if n["id"] not in titles]
     if svg and missing:

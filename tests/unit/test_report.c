@@ -122,9 +122,12 @@ Test(report, model)
 	cr_assert_eq(cp.runs[r.runs[r.lists[GR_REPORT_SLOWEST][0]].cp].latency_us, 8000);
 	cr_assert_eq(r.unmatched, 1);
 
-	struct gr_buf page = GR_BUF_INIT;
-	cr_assert_eq(gr_report_page(&page, &r, NULL, 0, &st, &err), 0);
-	cr_assert_not_null(strstr(page.data, "<script type=\"application/json\" id=\"gr-data\">"));
+	struct gr_buf json = GR_BUF_INIT, page = GR_BUF_INIT;
+	cr_assert_eq(gr_report_data(&json, &r, &st, &err), 0);
+	cr_assert_eq(gr_report_page(&page, &json, "<svg>&</svg>", 12, &err), 0);
+	cr_assert_not_null(strstr(page.data, "<script type=\"application/json\" id=\"gr-data\">{"));
+	cr_assert_not_null(strstr(page.data, ",\"svg\":\"\\u003csvg\\u003e\\u0026\\u003c/svg\\u003e\"}</script>"));
+	gr_buf_release(&json);
 	gr_buf_release(&page);
 	gr_report_release(&r);
 	gr_cp_stats_release(&cs);
