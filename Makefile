@@ -174,7 +174,7 @@ cli-check: $(PROGS) | $(O)/.deps-test
 # gammaray-report's page in headless Chromium (tests/browser/run.sh): skipped without
 # chromium, failed without it under CI=true; screenshots in $(O)/tests/browser.
 browser-check: $(PROGS) | $(O)/.deps-test
-	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/browser/run.sh $(O)/tests/browser
+	$(Q)$(LSAN_ENV) BIN=$(CURDIR)/$(O)/bin sh tests/browser/run.sh $(O)/tests/browser
 
 $(O)/tests/leak/%.o: tests/leak/%.c $(CONFIG) | $(O)/.deps-test
 	$(call say,CC,$<)
