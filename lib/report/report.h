@@ -13,6 +13,9 @@
 
 /* Invocations of one detailed run shown in its timeline at most; more are counted. */
 #define GR_REPORT_MAX_RUN_NODES 2000
+/* Invocations in all the timelines of a page together at most (the page's size: about
+ * 150 bytes each); a run's critical path is shown whatever is left. */
+#define GR_REPORT_MAX_DETAIL_NODES 30000
 /* Unmatched evidence records copied into the page; the rest are only counted. */
 #define GR_REPORT_MAX_UNMATCHED 200
 

@@ -194,7 +194,7 @@ static void write_shares(struct gr_jw *w, const struct gr_cp_stats *st)
 }
 
 /* Every run of the search index: [root, fn, start_us, latency_us, trace, flags,
- * detail (-1: none), reach, sink]. */
+ * detail (-1: none), reach]. */
 static void write_runs(struct gr_jw *w, const struct gr_report *r)
 {
 	const struct gr_graph *g = r->g;
@@ -213,7 +213,6 @@ static void write_runs(struct gr_jw *w, const struct gr_report *r)
 		gr_jw_int(w, NULL, rr->flags & ~(uint32_t)GR_REPORT_F_DETAIL);
 		gr_jw_int(w, NULL, rr->detail == GR_NONE ? -1 : (int64_t)rr->detail);
 		gr_jw_int(w, NULL, run->reach);
-		gr_jw_cstr(w, NULL, g->nodes[run->sink].id);
 		gr_jw_arr_end(w);
 	}
 	gr_jw_arr_end(w);
@@ -261,8 +260,10 @@ struct members {
 };
 
 /* The reachable set of a run: the path's invocations (and synchronous callees) first,
- * then the others until the cap; returns those left out. */
-static size_t collect(struct members *m, const struct gr_report *r, const struct gr_cp_run *run)
+ * then the others until the cap (GR_REPORT_MAX_RUN_NODES, and what is left of the
+ * page's budget); returns those left out. */
+static size_t collect(struct members *m, const struct gr_report *r, const struct gr_cp_run *run,
+		      size_t *budget)
 {
 	const struct gr_graph *g = r->g;
 	const struct gr_cp *cp = r->cp;
@@ -290,7 +291,7 @@ static size_t collect(struct members *m, const struct gr_report *r, const struct
 	while (sp) {
 		uint32_t v = m->stack[--sp];
 		if (m->local[v] == GR_NONE) {
-			if (m->n < GR_REPORT_MAX_RUN_NODES) {
+			if (m->n < GR_REPORT_MAX_RUN_NODES && m->n < *budget) {
 				m->local[v] = 0;
 				m->v[m->n++] = v;
 			} else {
@@ -308,6 +309,7 @@ static size_t collect(struct members *m, const struct gr_report *r, const struct
 	}
 	for (size_t i = 0; i < nseen; i++)
 		m->seen[seenv[i]] = 0;
+	*budget = *budget > m->n ? *budget - m->n : 0;
 	qsort_r(m->v, m->n, sizeof(*m->v), cmp_nodes, (void *)g);
 	for (size_t i = 0; i < m->n; i++)
 		m->local[m->v[i]] = (uint32_t)i;
@@ -315,12 +317,12 @@ static size_t collect(struct members *m, const struct gr_report *r, const struct
 }
 
 static void write_detail(struct gr_jw *w, const struct gr_report *r, struct members *m,
-			 uint32_t ri)
+			 uint32_t ri, size_t *budget)
 {
 	const struct gr_graph *g = r->g;
 	const struct gr_cp *cp = r->cp;
 	const struct gr_cp_run *run = &cp->runs[r->runs[ri].cp];
-	size_t more = collect(m, r, run);
+	size_t more = collect(m, r, run, budget);
 
 	gr_jw_obj(w, NULL);
 	gr_jw_cstr(w, "root", g->nodes[run->root].id);
@@ -413,6 +415,7 @@ static int write_details(struct gr_jw *w, const struct gr_report *r)
 {
 	size_t nn = r->g->nnodes + 1;
 	struct members m = { 0 };
+	size_t budget = GR_REPORT_MAX_DETAIL_NODES;
 
 	m.local = malloc(nn * sizeof(*m.local));
 	m.v = malloc(nn * sizeof(*m.v));
@@ -429,7 +432,7 @@ static int write_details(struct gr_jw *w, const struct gr_report *r)
 		m.local[i] = GR_NONE;
 	gr_jw_arr(w, "details");
 	for (size_t i = 0; i < r->ndetail; i++)
-		write_detail(w, r, &m, r->detail[i]);
+		write_detail(w, r, &m, r->detail[i], &budget);
 	gr_jw_arr_end(w);
 	free(m.local);
 	free(m.v);
@@ -543,6 +546,7 @@ int gr_report_data(struct gr_buf *json, const struct gr_report *r, const struct 
 	gr_jw_int(&w, "indexed", (int64_t)r->nindex);
 	gr_jw_int(&w, "detailed", (int64_t)r->ndetail);
 	gr_jw_int(&w, "max_run_nodes", GR_REPORT_MAX_RUN_NODES);
+	gr_jw_int(&w, "max_detail_nodes", GR_REPORT_MAX_DETAIL_NODES);
 	gr_jw_obj_end(&w);
 	write_map(&w, r);
 	write_shares(&w, r->cs);

@@ -364,7 +364,8 @@
 		add(detail, el('h3', { id: 'run-title', 'class': 'mono' }, 'run ' + R.root));
 		add(detail, el('p', {}, [el('span', { id: 'run-latency', 'data-us': R.latency_us }, 'latency ' + dur(R.latency_us)),
 			', ' + R.reach + ' invocations reachable (', el('span', { id: 'run-shown' }, String(R.nodes.length)),
-			' shown' + (R.more ? ', ' + R.more + ' left out' : '') + '), sink ' + R.sink +
+			' shown' + (R.more ? ', ' + R.more + ' left out: at most ' + S.max_run_nodes + ' per run and ' +
+			S.max_detail_nodes + ' in all the timelines' : '') + '), sink ' + R.sink +
 			(R.errors ? ', ' + R.errors + ' failed' : '') + (flagText(R.flags) ? ' \u2014 ' + flagText(R.flags) : '')]));
 		add(detail, legend());
 		add(detail, timeline(R));
@@ -521,7 +522,7 @@
 		}
 		var hit = D.runs.filter(function (r) {
 			if (req) {
-				var ok = r[0] === req || r[8] === req;
+				var ok = r[0] === req;
 				if (!ok && r[6] >= 0)
 					ok = D.details[r[6]].nodes.some(function (n) { return n[0] === req; });
 				if (!ok) return false;
