@@ -8,8 +8,10 @@ console.error, CSP violations) and, after the page's own script, a test script t
 clicks each function of the map, opens the slowest run and searches a request id,
 writing what the page then shows into a <pre id="gr-test-results">; Chromium's
 --dump-dom gives it back. Expected values come from graph.ndjson and gammaray-critpath
---json, computed here. Screenshots: OUT/map.png, OUT/timeline.png. Exit 1 on a
-difference.
+--json, computed here. Screenshots: OUT/map.png, OUT/timeline.png. Then OUT/hostile/
+(names that are markup, quotes, bidi controls): alert() trapped, every map node
+clicked, the names shown must be the very text of OUT/hostile/names.json and nothing
+may run. Exit 1 on a difference.
 """
 import html
 import json
@@ -211,6 +213,49 @@ r, _ = chrome(["--window-size=1400,1100", "--virtual-time-budget=5000",
                "--screenshot=" + os.path.join(out, "timeline.png")], tl)
 check("screenshot of a timeline", os.path.exists(os.path.join(out, "timeline.png")), True)
 print("screenshots: %s/map.png %s/timeline.png" % (out, out))
+# the hostile page: names that are markup stay text, nothing they hold runs
+hostile = os.path.join(out, "hostile")
+if os.path.exists(os.path.join(hostile, "report.html")):
+    want_names = json.load(open(os.path.join(hostile, "names.json"), encoding="utf-8"))
+    hp = open(os.path.join(hostile, "report.html"), encoding="utf-8").read()
+    trap = ("<script>window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };"
+            "</script>\n")
+    hp = hp.replace("<body>\n", "<body>\n" + PRELUDE + trap, 1)
+    i = hp.rindex("</body>")
+    hp = hp[:i] + """<script>
+(function () {
+  var R = { names: [], keys: [] };
+  try {
+    Array.prototype.forEach.call(document.querySelectorAll('#map-svg g.node[data-fn]'), function (g) {
+      g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      R.names.push(document.getElementById('fn-name').textContent);
+    });
+    document.querySelector('#runs-slowest tbody tr').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    R.keys = Array.prototype.map.call(document.querySelectorAll('#unmatched-sample tbody tr td:nth-child(5)'),
+      function (td) { return td.textContent; });
+    R.injected = document.querySelectorAll('img, iframe, b, #app script, svg script').length;
+  } catch (e) { R.exception = String(e); }
+  R.alerts = window.__alerts;
+  R.errors = window.__errors;
+  var pre = document.createElement('pre'); pre.id = 'gr-test-results'; pre.textContent = JSON.stringify(R);
+  document.body.appendChild(pre);
+}());
+</script>
+""" + hp[i:]
+    hpath = os.path.join(hostile, "report-test.html")
+    with open(hpath, "w", encoding="utf-8") as f:
+        f.write(hp)
+    r, _ = chrome(["--virtual-time-budget=3000", "--dump-dom"], hpath)
+    m = re.search(r'<pre id="gr-test-results">(.*?)</pre>', r.stdout, re.S)
+    H = json.loads(html.unescape(m.group(1))) if m else {"exception": "no results"}
+    check("hostile page: no exception", H.get("exception"), None)
+    check("hostile page: nothing ran (no alert)", H["alerts"], [])
+    check("hostile page: no error", H["errors"], [])
+    check("hostile page: no element made of data", H["injected"], 0)
+    check("hostile page: function names shown as the very text", sorted(n for n in H["names"] if n in want_names["fns"]),
+          sorted(want_names["fns"]))
+    check("hostile page: unmatched keys shown as text", H["keys"], want_names["keys"])
+
 if bad:
     print("browser-check: %d failed" % len(bad))
     sys.exit(1)
