@@ -164,13 +164,29 @@ def main():
     missing = [n["id"] for n in d["map"]["nodes"] if n["id"] not in titles]
     if svg and missing:
         fail("map nodes without an SVG node: %r" % missing)
+    # and each is the SVG node of its name (lib/dot's order and naming, f1.. s1..):
+    # the first text line of a function's label is its name (plain names only)
+    import html as _html
+    first = {}
+    for m in re.finditer(r'<g id="[^"]*" class="node">\s*<title>([^<]*)</title>(.*?)</g>', svg, re.S):
+        t = re.search(r"<text[^>]*>([^<]*)</text>", m.group(2))
+        if t:
+            first[m.group(1)] = _html.unescape(t.group(1))
+    named = 0
+    for n in d["map"]["nodes"]:
+        name = n["name"]
+        if n["type"] != "function" or not re.fullmatch(r"[A-Za-z0-9_.-]{1,60}", name or ""):
+            continue
+        if svg and first.get(n["id"]) != name:
+            fail("map node %s is %r in the data, %r in the SVG" % (n["id"], name, first.get(n["id"])))
+        named += 1
     print("page: data parses, 2 script elements, nothing raw that could close them")
     print("runs: %d (critpath %d), %d with a timeline, segments and shares equal" % (
         len(d["runs"]), len(cp), detailed))
     print("tables: %d groups, %d rows equal gammaray-critpath's report" % (
         len(d["shares"]), sum(len(g["rows"]) for g in d["shares"])))
-    print("map: %d nodes, %d links, svg %s" % (len(d["map"]["nodes"]), len(d["map"]["links"]),
-                                              "drawn" if svg else "missing"))
+    print("map: %d nodes (%d named as in the SVG), %d links, svg %s" % (
+        len(d["map"]["nodes"]), named, len(d["map"]["links"]), "drawn" if svg else "missing"))
     print("lists: " + ", ".join("%s %d/%d" % (k, len(v["runs"]), v["total"])
                                 for k, v in sorted(d["lists"].items())))
     print("lost: %d stats records, %d unmatched" % (len(d["lost"]["stats"]), d["lost"]["unmatched"]))
