@@ -68,10 +68,13 @@ CRIT_LIBS = $(shell pkg-config --libs criterion)
 # lib/README.md draws the floors. The toolkit's library is every folder of lib/ but the
 # simulator and the scorer, which are kept apart (as zstd keeps its data generator) in a
 # second archive that only gammaray-synth, gammaray-score, the tests and bench link.
-LIB_DIRS  := common stream fetch infer infer/model infer/rules critpath dot
+LIB_DIRS  := common stream fetch infer infer/model infer/rules critpath dot report
 TOOL_DIRS := synth score
 LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+# gammaray-report's page style and script, made C strings (build-aux/embed.py)
+REPORT_ASSETS := lib/report/report_page.css lib/report/report_page.js
+LIB_OBJ  += $(O)/lib/report/report_assets.o
 LIB_A    := $(O)/libgammaray.a
 TOOL_SRC := $(sort $(foreach d,$(TOOL_DIRS),$(wildcard lib/$(d)/*.c)))
 TOOL_OBJ := $(TOOL_SRC:%.c=$(O)/%.o)
@@ -94,7 +97,7 @@ TEST_BIN := $(O)/tests/unit-tests
 
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all check pull-check layers-check unit-check cli-check demo bench install uninstall clean distclean help \
+.PHONY: all check pull-check layers-check unit-check cli-check browser-check demo bench install uninstall clean distclean help \
         fuzz fuzz-build fuzz-replay valgrind-check leak-check
 .DEFAULT_GOAL := all
 
@@ -108,6 +111,16 @@ $(O)/lib/%.o: lib/%.c $(CONFIG)
 $(O)/cmd/%.o: cmd/%.c $(CONFIG)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(O)/lib/report/report_assets.c: $(REPORT_ASSETS) build-aux/embed.py
+	$(call say,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)/usr/bin/python3 build-aux/embed.py $@ gr_report_css lib/report/report_page.css \
+	    gr_report_js lib/report/report_page.js
+
+$(O)/lib/report/report_assets.o: $(O)/lib/report/report_assets.c $(CONFIG)
+	$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
@@ -172,6 +185,11 @@ cli-check: $(PROGS) $(SCRIPTS) | $(O)/.deps-test
 pull-check: $(PROGS) $(SCRIPTS) | $(O)/.deps-test
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/pull/run.sh
 
+# gammaray-report's page in headless Chromium (tests/browser/run.sh): skipped without
+# chromium, failed without it under CI=true; screenshots in $(O)/tests/browser.
+browser-check: $(PROGS) | $(O)/.deps-test
+	$(Q)$(LSAN_ENV) BIN=$(CURDIR)/$(O)/bin sh tests/browser/run.sh $(O)/tests/browser
+
 $(O)/tests/leak/%.o: tests/leak/%.c $(CONFIG) | $(O)/.deps-test
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)
@@ -195,6 +213,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
 	$(Q)$(MAKE) --no-print-directory pull-check
+	$(Q)$(MAKE) --no-print-directory browser-check
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(if $(filter 1,$(SANITIZE)),$(MAKE) --no-print-directory leak-check)
@@ -339,6 +358,7 @@ help:
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
 	@echo '  pull-check     gammaray-pull and the real AWS CLI against a local endpoint'
+	@echo '  browser-check  gammaray-report'"'"'s page driven in headless Chromium (part of check)'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
 	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
 	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'

@@ -223,6 +223,17 @@ if command -v gammaray-critpath >/dev/null; then
 	} >>"$results"
 fi
 
+# gammaray-report against gammaray-critpath's report on the same graphs, the page's size,
+# the demo page's load event in headless Chromium (bench/report.sh)
+if command -v gammaray-report >/dev/null; then
+	{
+		echo
+		echo "gammaray-report on the same synthetic graphs (best of $REPEAT), its page, the demo page in a browser:"
+		echo
+		BIN=$BIN REPEAT=$REPEAT sh bench/report.sh "${CRITPATH_MAX:-1000000}"
+	} >>"$results"
+fi
+
 cat "$results"
 echo
 echo "bench: results written to bench/results.md"

@@ -33,6 +33,8 @@ if [ -n "$slowest" ]; then
 	gammaray-critpath --annotate "$out/graph.ndjson" |
 		gammaray-dot --view invocations --root "$slowest" -T svg -o "$out/slowest-run.svg"
 fi
+say "gammaray-report -o $out/report.html $out/graph.ndjson"
+gammaray-report -q -o "$out/report.html" "$out/graph.ndjson"
 gammaray-score "$out/app/truth.ndjson" "$out/graph.ndjson" >"$out/score.txt" 2>&1 || true
 
 echo
@@ -49,6 +51,7 @@ echo "inferred edges against the simulation's truth ($out/score.txt):"
 grep -E '^(kind|all)' "$out/score.txt" | sed 's/^/  /'
 echo
 echo "results are in $out/:"
+echo "  report.html        all of it in one page, self-contained (gammaray-report)"
 echo "  app.svg            the application as it ran (functions, services, critical path in red)"
 [ -n "$slowest" ] && echo "  slowest-run.svg    the slowest run, invocation by invocation"
 echo "  critpath.txt/json  critical paths of every run, and where the time went"
@@ -56,3 +59,5 @@ echo "  graph.ndjson       invocations and causal edges (gammaray-graph(5))"
 echo "  events.ndjson      the normalized event stream (gammaray-events(5))"
 echo "  score.txt          precision and recall against the ground truth in app/truth.ndjson"
 echo "  *.log              what each program read, skipped and why (--stats)"
+echo
+echo "the report: open $(pwd)/$out/report.html in a browser"

@@ -23,6 +23,7 @@ RULE = {
     "infer": ["infer/rules", "infer/model", "stream", "common"],
     "critpath": ["stream", "common"],
     "dot": ["stream", "common"],
+    "report": ["critpath", "dot", "stream", "common"],
     "synth": ["common"],
     "score": ["critpath", "stream", "common"],
 }

@@ -291,6 +291,52 @@ struct gr_dot_summary {
 int gr_dot(const struct gr_dot_opts *o, const char *const *paths, size_t npaths,
 	   struct gr_stats *st, struct gr_dot_summary *sum, struct gr_error *err);
 
+/* --- gammaray-report --- */
+/*
+ * One self-contained HTML page of a causal graph (gammaray-graph(5), annotated or not):
+ * the application map with the critical path, the critical-path shares per root
+ * function (gammaray-critpath's numbers), the slowest, failed, cold-started and
+ * retried runs with timelines, search, and what was not linked or read. See
+ * gammaray-report(1).
+ */
+#define GR_REPORT_DEFAULT_MAX_INDEX 100000
+
+struct gr_report_opts {
+	int top;                   /* runs with per-run detail in each list (50) */
+	size_t max_index;          /* runs in the search index, the slowest first (100000) */
+	int64_t tolerance_us;      /* as gr_critpath_opts (1 ms) */
+	bool strict;               /* the first lost record or file is a fatal error */
+	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
+	/* Output sink: the page, in one call. Returns 0 or a negative enum gr_err. */
+	int (*write)(void *ctx, const char *data, size_t len);
+	void *write_ctx;
+	/* Each lost record (severity 1) and each Graphviz message (severity 0); may be NULL. */
+	void (*diag)(void *ctx, int severity, const struct gr_error *e);
+	void *diag_ctx;
+	/* Progress while reading; may be NULL. */
+	void (*progress)(void *ctx, const struct gr_progress *p);
+	void *progress_ctx;
+};
+
+/* What a page holds, for messages and --stats. */
+struct gr_report_summary {
+	uint64_t invocations, edges; /* read */
+	uint64_t runs;             /* runs (roots with a critical path) */
+	uint64_t detailed;         /* runs with a timeline in the page */
+	uint64_t indexed;          /* runs in the search index */
+	uint64_t unmatched;        /* unmatched evidence records */
+	bool map;                  /* the map was drawn (Graphviz worked) */
+	size_t bytes;              /* bytes of the page */
+};
+
+/* Defaults: top 50, 100000 runs indexed, tolerance 1 ms. */
+void gr_report_opts_init(struct gr_report_opts *o);
+
+/* Read every input (none: "-") and write the page. Returns 0 when it was written (st
+ * says what was lost), else a negative enum gr_err (err says what and where). */
+int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t npaths,
+	      struct gr_stats *st, struct gr_report_summary *sum, struct gr_error *err);
+
 /* --- gammaray-synth --- */
 /*
  * A deterministic simulator of Lambda applications that writes what AWS writes

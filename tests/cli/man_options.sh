@@ -1,5 +1,5 @@
 # every long option in a program's --help is documented in its man page (mdoc "Fl -x")
-for p in fetch infer critpath dot synth score; do
+for p in fetch infer critpath dot synth score report; do
 	prog=gammaray-$p
 	$prog --help | grep -oE -- '--[a-z][a-z-]*[a-z]' | sort -u >"$TMP/$p.help"
 	grep 'Fl ' "man/$prog.1" | grep -oE -- ' -[a-z][a-z-]*[a-z]' | sed 's/^ /-/' | sort -u >"$TMP/$p.documented"

@@ -1,0 +1,142 @@
+/* report.h: gammaray-report internals: the report's model of a graph and its HTML page (lib-internal). */
+#ifndef GR_REPORT_H
+#define GR_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "critpath/critpath.h"
+#include "gammaray.h"
+#include "stream/graph.h"
+
+/* Invocations of one detailed run shown in its timeline at most; more are counted. */
+#define GR_REPORT_MAX_RUN_NODES 2000
+/* Invocations in all the timelines of a page together at most (the page's size: about
+ * 150 bytes each); a run's critical path is shown whatever is left. */
+#define GR_REPORT_MAX_DETAIL_NODES 30000
+/* Unmatched evidence records copied into the page; the rest are only counted. */
+#define GR_REPORT_MAX_UNMATCHED 200
+
+/* Lists of runs: each holds the top N of its kind, with per-run detail. */
+enum gr_report_list {
+	GR_REPORT_SLOWEST,  /* by latency, descending */
+	GR_REPORT_FAILED,   /* an invocation reachable from the root failed or timed out */
+	GR_REPORT_COLD,     /* a cold start (init or restore) on the critical path */
+	GR_REPORT_RETRY,    /* an invocation on the path was attempted more than once */
+	GR_REPORT_LIST_COUNT
+};
+
+/* Flags of a run (bits of gr_report_run.flags). */
+enum {
+	GR_REPORT_F_FAILED = 1 << 0,   /* something reachable failed or timed out */
+	GR_REPORT_F_COLD = 1 << 1,     /* a cold start or restore on the path */
+	GR_REPORT_F_RETRY = 1 << 2,    /* a retried invocation on the path */
+	GR_REPORT_F_DETAIL = 1 << 3,   /* per-run detail is in the page */
+};
+
+/* One run: a root's critical path (gr_cp.runs[cp]) and what the lists need. */
+struct gr_report_run {
+	uint32_t cp;        /* index into gr_cp.runs */
+	uint32_t errors;    /* reachable invocations that failed or timed out */
+	uint32_t flags;     /* GR_REPORT_F_* */
+	uint32_t detail;    /* index among the detailed runs, GR_NONE when none */
+};
+
+/* A node of the application map: a function or a service resource, in the order and
+ * with the names ("f1", "s1"...) of lib/dot's function view. */
+struct gr_report_fn {
+	int type;           /* GR_REPORT_FN_* */
+	const char *name;   /* function or resource (NULL: unknown, unnamed) */
+	size_t name_len;    /* bytes of name */
+	enum gr_kind kind;  /* resources: their service */
+	uint32_t count;     /* functions: invocations; resources: edges through */
+	uint32_t cold, restores, errors, timeouts; /* functions: starts and failures */
+	uint32_t critical;  /* invocations (edges) on a critical path */
+	size_t dur_at, ndur;/* durations: slice of gr_report.durs (sorted) */
+	uint32_t order;     /* display index */
+	char id[16];        /* the view's node name */
+};
+
+/* Records a graph stream carries besides nodes and edges. */
+enum { GR_REPORT_X_OTHER, GR_REPORT_X_UNMATCHED, GR_REPORT_X_STATS };
+
+enum { GR_REPORT_FN_NAMED, GR_REPORT_FN_UNKNOWN, GR_REPORT_FN_NO_RECORD, GR_REPORT_FN_SERVICE };
+
+/* Causal edges between map nodes, grouped as the function view groups them. */
+struct gr_report_link {
+	uint32_t from, to;  /* map node indices */
+	enum gr_kind kind;  /* service */
+	bool sync;          /* caller waited */
+	bool consumer;      /* ends at a function: its trigger delays are kept */
+	uint32_t count;     /* causal edges */
+	uint32_t critical;  /* of which on a critical path */
+	size_t del_at, ndel;/* delays: slice of gr_report.dels (sorted) */
+};
+
+/* Everything the page shows, built from one graph. */
+struct gr_report {
+	struct gr_graph *g;           /* the graph (not owned), indexed and marked */
+	struct gr_cp *cp;             /* its critical paths (not owned) */
+	struct gr_cp_stats *cs;       /* shares on the path (not owned) */
+	struct gr_report_run *runs;   /* one per cp run, in cp order */
+	size_t nruns;                 /* entries of runs */
+	uint32_t *lists[GR_REPORT_LIST_COUNT]; /* run indices of each list, top N */
+	size_t nlist[GR_REPORT_LIST_COUNT];    /* entries of each list */
+	uint64_t nflag[GR_REPORT_LIST_COUNT];  /* runs of each kind, listed or not */
+	uint32_t *detail;             /* run indices with detail, by latency descending */
+	size_t ndetail;               /* entries of detail */
+	uint32_t *index;              /* run indices in the search index (slowest first) */
+	size_t nindex;                /* entries of index */
+	struct gr_report_fn *fns;     /* map nodes, in display order after gr_report_build */
+	size_t nfns, cap_fns;         /* used, allocated */
+	struct gr_report_link *links; /* map edges */
+	size_t nlinks, cap_links;     /* used, allocated */
+	int64_t *durs, *dels;         /* durations and delays, sliced per node and link */
+	uint32_t *fn_of;              /* per graph node: map node */
+	struct gr_strmap fn_map, svc_map, link_map; /* name / kind+resource / key -> index */
+	struct gr_arena arena;        /* map keys */
+	uint8_t *extra_type;          /* per record of g->extra: GR_REPORT_X_* */
+	uint64_t unmatched;           /* unmatched evidence records */
+	uint64_t others;              /* other records kept verbatim (not stats, unmatched) */
+	int top;                      /* runs per list */
+	size_t max_index;             /* runs in the search index at most */
+};
+
+/* Build the model: g indexed and marked by gr_cp_workflow (opts.mark), cs finished.
+ * 0 or GR_ERR_NOMEM. */
+int gr_report_build(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp,
+		    struct gr_cp_stats *cs, int top, size_t max_index);
+void gr_report_release(struct gr_report *r);
+
+/*
+ * Append JSON text to out so that it can sit inside <script type="application/json">:
+ * '<', '>' and '&' become \u003c, \u003e, \u0026, and U+2028, U+2029 (line breaks to
+ * old JavaScript), the bidirectional controls U+202A..U+202E, U+2066..U+2069 and the
+ * zero-width U+200B..U+200F become \u escapes too. JSON has those bytes only inside
+ * strings, where the escapes mean the same characters, so the text parses to the same
+ * value, no input can end the element, and no name can reorder the file's text.
+ * 0 or GR_ERR_NOMEM/LIMIT.
+ */
+int gr_report_json_for_html(struct gr_buf *out, const char *json, size_t n);
+
+/*
+ * The page's data: one JSON object into json, left open for gr_report_page (the map's
+ * SVG goes last). 0 or a negative enum gr_err (err says which).
+ */
+int gr_report_data(struct gr_buf *json, const struct gr_report *r, const struct gr_stats *st,
+		   struct gr_error *err);
+/*
+ * The page: the HTML head, style and script (report_assets.c), the data of
+ * gr_report_data (json, closed here with "svg": svg[0..n), null when svg is NULL) as
+ * one JSON element. Appends to out. 0 or a negative enum gr_err.
+ */
+int gr_report_page(struct gr_buf *out, struct gr_buf *json, const char *svg, size_t n,
+		   struct gr_error *err);
+
+/* The page's static parts, generated from report_page.css and report_page.js. */
+extern const char gr_report_css[];
+extern const char gr_report_js[];
+
+#endif

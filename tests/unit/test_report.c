@@ -1,0 +1,136 @@
+/* test_report.c: unit tests of gammaray-report: the page's JSON escaping, the model's map, runs and lists. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/reader.h"
+#include "report/report.h"
+
+/* --- gr_report_json_for_html ------------------------------------------------------- */
+
+struct esc_case {
+	const char *in;    /* JSON text */
+	const char *want;  /* as it goes into the page */
+};
+
+static struct esc_case esc_cases[] = {
+	{ "{\"a\":1}", "{\"a\":1}" },
+	{ "\"</script>\"", "\"\\u003c/script\\u003e\"" },
+	{ "\"a&b<!--\"", "\"a\\u0026b\\u003c!--\"" },
+	{ "\"\xe2\x80\xa8\xe2\x80\xa9\"", "\"\\u2028\\u2029\"" },
+	{ "\"\xe2\x80\xae" "abc\xe2\x81\xa6\xe2\x80\x8b\"", "\"\\u202eabc\\u2066\\u200b\"" },
+	/* other characters of the same lead byte stay as they are */
+	{ "\"\xe2\x80\x94 \xe2\x82\xac\"", "\"\xe2\x80\x94 \xe2\x82\xac\"" },
+	/* a truncated sequence at the end is copied */
+	{ "\"\xe2\x80", "\"\xe2\x80" },
+};
+
+/* indices, not the cases: the parameters are copied to the test's process */
+static size_t esc_ix[] = { 0, 1, 2, 3, 4, 5, 6 };
+
+ParameterizedTestParameters(report, json_for_html)
+{
+	return cr_make_param_array(size_t, esc_ix, sizeof(esc_cases) / sizeof(esc_cases[0]));
+}
+
+ParameterizedTest(size_t *ix, report, json_for_html)
+{
+	const struct esc_case *c = &esc_cases[*ix];
+	struct gr_buf b = GR_BUF_INIT;
+
+	cr_assert_eq(gr_report_json_for_html(&b, c->in, strlen(c->in)), 0);
+	cr_assert_str_eq(b.data ? b.data : "", c->want);
+	gr_buf_release(&b);
+}
+
+Test(report, escaped_json_parses_to_the_same_value)
+{
+	const char *in = "{\"k\":\"</script><script>alert(1)</script> & \xe2\x80\xae\xe2\x80\xa8\"}";
+	struct gr_buf b = GR_BUF_INIT;
+
+	cr_assert_eq(gr_report_json_for_html(&b, in, strlen(in)), 0);
+	cr_assert_null(strchr(b.data, '<'));
+	json_t *x = json_loads(in, 0, NULL), *y = json_loads(b.data, 0, NULL);
+	cr_assert(x && y && json_equal(x, y));
+	json_decref(x);
+	json_decref(y);
+	gr_buf_release(&b);
+}
+
+/* --- the model ----------------------------------------------------------------------- */
+
+/* a -> (s3 bkt) -> b (cold, failed); c alone, retried. */
+static const char graph_text[] =
+	"{\"type\":\"gammaray-graph\",\"v\":1}\n"
+	"{\"type\":\"node\",\"id\":\"a\",\"fn\":\"up\",\"start_us\":1000,\"end_us\":3000,\"status\":\"ok\"}\n"
+	"{\"type\":\"node\",\"id\":\"b\",\"fn\":\"resize\",\"start_us\":4000,\"end_us\":9000,\"init_us\":1000,"
+	"\"cold\":true,\"start\":\"cold\",\"status\":\"error\"}\n"
+	"{\"type\":\"node\",\"id\":\"c\",\"fn\":\"up\",\"start_us\":20000,\"end_us\":21000,\"status\":\"ok\","
+	"\"attempts\":2}\n"
+	"{\"type\":\"edge\",\"from\":\"a\",\"to\":\"b\",\"kind\":\"s3\",\"evidence\":\"marker\","
+	"\"key\":\"bkt/x.jpg\",\"cause_us\":2500,\"delay_us\":1500,\"confidence\":1}\n"
+	"{\"type\":\"unmatched\",\"what\":\"trigger\",\"req\":\"c\",\"kind\":\"sqs\",\"key\":\"m\",\"ts\":20500}\n";
+
+Test(report, model)
+{
+	struct gr_graph g;
+	struct gr_reader rd;
+	struct gr_stats st = { 0 };
+	struct gr_error err = { 0 };
+	struct gr_cp cp;
+	struct gr_cp_opts co;
+	struct gr_cp_stats cs;
+	struct gr_report r;
+
+	gr_graph_init(&g);
+	gr_reader_open_mem(&rd, "test", graph_text, strlen(graph_text));
+	cr_assert_eq(gr_graph_read(&g, &rd, &st, NULL, NULL, &err), 0, "%s", err.msg);
+	gr_reader_release(&rd);
+	gr_cp_init(&cp);
+	gr_cp_opts_init(&co);
+	co.mark = true;
+	cr_assert_eq(gr_cp_workflow(&g, &co, &cp, &err), 0);
+	gr_cp_stats_init(&cs);
+	cr_assert_eq(gr_cp_stats_workflow(&cs, &g, &cp), 0);
+	cr_assert_eq(gr_report_build(&r, &g, &cp, &cs, 1, 10), 0);
+
+	/* the map: functions by name (f1 resize, f2 up), then the bucket */
+	cr_assert_eq(r.nfns, 3);
+	cr_assert_str_eq(r.fns[0].id, "f1");
+	cr_assert_eq(r.fns[0].name_len, 6);
+	cr_assert(!memcmp(r.fns[0].name, "resize", 6));
+	cr_assert_eq(r.fns[0].cold, 1);
+	cr_assert_eq(r.fns[0].errors, 1);
+	cr_assert_eq(r.fns[0].ndur, 1);
+	cr_assert_eq(r.durs[r.fns[0].dur_at], 4000); /* 9000 - 4000 - init */
+	cr_assert_str_eq(r.fns[1].id, "f2");
+	cr_assert_eq(r.fns[1].count, 2);
+	cr_assert_str_eq(r.fns[2].id, "s1");
+	cr_assert_eq(r.fns[2].type, GR_REPORT_FN_SERVICE);
+	cr_assert_eq(r.nlinks, 2);
+
+	/* runs: a's (latency 8000, failed, cold) and c's (retried); top 1 per list */
+	cr_assert_eq(r.nruns, 2);
+	cr_assert_eq(r.nlist[GR_REPORT_SLOWEST], 1);
+	cr_assert_eq(r.nflag[GR_REPORT_FAILED], 1);
+	cr_assert_eq(r.nflag[GR_REPORT_COLD], 1);
+	cr_assert_eq(r.nflag[GR_REPORT_RETRY], 1);
+	cr_assert_eq(r.ndetail, 2);
+	cr_assert_eq(cp.runs[r.runs[r.lists[GR_REPORT_SLOWEST][0]].cp].latency_us, 8000);
+	cr_assert_eq(r.unmatched, 1);
+
+	struct gr_buf json = GR_BUF_INIT, page = GR_BUF_INIT;
+	cr_assert_eq(gr_report_data(&json, &r, &st, &err), 0);
+	cr_assert_eq(gr_report_page(&page, &json, "<svg>&</svg>", 12, &err), 0);
+	cr_assert_not_null(strstr(page.data, "<script type=\"application/json\" id=\"gr-data\">{"));
+	cr_assert_not_null(strstr(page.data, ",\"svg\":\"\\u003csvg\\u003e\\u0026\\u003c/svg\\u003e\"}</script>"));
+	gr_buf_release(&json);
+	gr_buf_release(&page);
+	gr_report_release(&r);
+	gr_cp_stats_release(&cs);
+	gr_cp_release(&cp);
+	gr_graph_release(&g);
+}
