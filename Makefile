@@ -212,8 +212,10 @@ check: all
 	$(Q)$(MAKE) --no-print-directory layers-check
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
-	$(Q)$(MAKE) --no-print-directory pull-check
-	$(Q)$(MAKE) --no-print-directory browser-check
+	@# the integration tests (the AWS CLI, Chromium) run in the plain build only, not
+	@# again under the sanitizers
+	$(Q)$(if $(filter 1,$(SANITIZE)),,$(MAKE) --no-print-directory pull-check)
+	$(Q)$(if $(filter 1,$(SANITIZE)),,$(MAKE) --no-print-directory browser-check)
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(if $(filter 1,$(SANITIZE)),$(MAKE) --no-print-directory leak-check)
@@ -357,8 +359,10 @@ help:
 	@echo '  layers-check   lib/README.md'"'"'s rule on the objects: no reference up a floor, no loops'
 	@echo '  unit-check     only the Criterion unit tests'
 	@echo '  cli-check      only the CLI golden tests (UPDATE=1 rewrites the golden files)'
-	@echo '  pull-check     gammaray-pull and the real AWS CLI against a local endpoint'
-	@echo '  browser-check  gammaray-report'"'"'s page driven in headless Chromium (part of check)'
+	@echo '  pull-check     gammaray-pull and the real AWS CLI against a local endpoint (part of'
+	@echo '                 check, not under SANITIZE=1)'
+	@echo '  browser-check  gammaray-report'"'"'s page driven in headless Chromium (part of check,'
+	@echo '                 not under SANITIZE=1)'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
 	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
 	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'
