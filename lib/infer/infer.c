@@ -251,22 +251,37 @@ static bool on_fault(struct gr_infer *inf)
 	return true;
 }
 
-static bool on_init_start(struct gr_infer *inf)
+/* INIT_START or RESTORE_START of an execution environment: its stream (NULL when the
+ * record names none, counted unused, or out of memory), the function it names taken
+ * if the stream has none yet. */
+static struct gr_inf_stream *env_start(struct gr_infer *inf)
 {
 	const struct gr_event *ev = &inf->ev;
 
 	if (!ev->stream.n) {
 		inf->st.io.reason[GR_SKIP_UNUSED]++;
-		return false;
+		return NULL;
 	}
 	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
-	if (!s)
-		return false;
-	if (ev->ts != GR_TIME_UNKNOWN && (s->init_ts == GR_TIME_UNKNOWN || ev->ts > s->init_ts))
-		s->init_ts = ev->ts;
-	if (!s->fn && ev->fn.n)
+	if (s && !s->fn && ev->fn.n)
 		s->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
-	return true;
+	return s;
+}
+
+/* The newest of *ts and the record's time. */
+static void newest(int64_t *ts, int64_t t)
+{
+	if (t != GR_TIME_UNKNOWN && (*ts == GR_TIME_UNKNOWN || t > *ts))
+		*ts = t;
+}
+
+static bool on_init_start(struct gr_infer *inf)
+{
+	struct gr_inf_stream *s = env_start(inf);
+
+	if (s)
+		newest(&s->init_ts, inf->ev.ts);
+	return s != NULL;
 }
 
 static bool on_init_report(struct gr_infer *inf)
@@ -299,20 +314,11 @@ static bool on_init_report(struct gr_infer *inf)
 
 static bool on_restore_start(struct gr_infer *inf)
 {
-	const struct gr_event *ev = &inf->ev;
+	struct gr_inf_stream *s = env_start(inf);
 
-	if (!ev->stream.n) {
-		inf->st.io.reason[GR_SKIP_UNUSED]++;
-		return false;
-	}
-	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
-	if (!s)
-		return false;
-	if (ev->ts != GR_TIME_UNKNOWN && (s->restore_ts == GR_TIME_UNKNOWN || ev->ts > s->restore_ts))
-		s->restore_ts = ev->ts;
-	if (!s->fn && ev->fn.n)
-		s->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
-	return true;
+	if (s)
+		newest(&s->restore_ts, inf->ev.ts);
+	return s != NULL;
 }
 
 static bool on_restore_report(struct gr_infer *inf)
