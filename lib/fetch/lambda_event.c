@@ -67,8 +67,9 @@ bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
 			gr_jw_bool(w, "sampled", l->sampled);
 		break;
 	case GR_LINE_INIT_START:
+	case GR_LINE_RESTORE_START:
 		gr_jw_begin(w);
-		gr_jw_cstr(w, "type", "init_start");
+		gr_jw_cstr(w, "type", l->kind == GR_LINE_RESTORE_START ? "restore_start" : "init_start");
 		gr_ev_opt_ts(w, ts);
 		if (l->fn.n)
 			gr_ev_opt_str(w, "fn", l->fn);
@@ -87,18 +88,6 @@ bool gr_ev_platform(struct gr_jw *w, const struct gr_lambda_line *l, int64_t ts,
 		gr_ev_opt_str(w, "phase", l->phase);
 		gr_ev_opt_status(w, l->status);
 		gr_ev_opt_str(w, "error", l->error_type);
-		break;
-	case GR_LINE_RESTORE_START:
-		gr_jw_begin(w);
-		gr_jw_cstr(w, "type", "restore_start");
-		gr_ev_opt_ts(w, ts);
-		if (l->fn.n)
-			gr_ev_opt_str(w, "fn", l->fn);
-		else
-			gr_ev_opt_cstr(w, "fn", src->fn);
-		gr_ev_opt_cstr(w, "stream", src->stream);
-		gr_ev_opt_str(w, "runtime", l->runtime);
-		gr_ev_opt_str(w, "version", l->version);
 		break;
 	case GR_LINE_RESTORE_REPORT:
 	case GR_LINE_RESTORE_DONE:
