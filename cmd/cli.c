@@ -567,6 +567,25 @@ static void stats_json(const struct gr_stats *st, void (*more)(void *, struct cl
 	fputs("}\n", stderr);
 }
 
+int cli_status(const struct cli_common *c, int rc, const struct gr_error *err)
+{
+	int status = CLI_OK;
+
+	if (rc == GR_ERR_PIPE)
+		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
+	if (rc == GR_ERR_DATA && c->strict) {
+		if (c->msgs.quiet)
+			cli_error(err);
+		cli_msg("stopped at the first lost record (--strict)");
+		return CLI_FAIL;
+	}
+	if (rc) {
+		cli_error(err);
+		return rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
+	}
+	return status;
+}
+
 int cli_report(const struct cli_common *c, const struct gr_stats *st, const char *in_unit,
 	       const char *out_unit, void (*more)(void *ctx, struct cli_report *r), void *ctx,
 	       int status)

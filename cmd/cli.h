@@ -156,6 +156,12 @@ void cli_report_obj_end(struct cli_report *r);
 void cli_report_text(struct cli_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /*
+ * The status of a run that returned rc (err saying why): 0; on a closed pipe a quiet
+ * exit; under --strict the stop at the first lost record (shown as it was met, again
+ * here with -q); else the error, and 2 for a usage error, 1 for the rest.
+ */
+int cli_status(const struct cli_common *c, int rc, const struct gr_error *err);
+/*
  * The end of a run: messages not shown, the --stats output (text or JSON, with the
  * program's extra members from more(ctx, r) when given), the loss summary. Returns
  * status, or CLI_FAIL when anything was lost.

@@ -190,20 +190,8 @@ int main(int argc, char **argv)
 	struct gr_error err = { 0 };
 	int rc = gr_critpath(&o, (const char *const *)argv + optind, (size_t)(argc - optind), &st,
 			     &sum, &err);
-	int status = CLI_OK;
+	int status = cli_status(&cc, rc, &err);
 
-	if (rc == GR_ERR_PIPE)
-		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
-	if (rc == GR_ERR_DATA && cc.strict) {
-		/* the lost record was shown as it happened, unless -q */
-		if (cc.msgs.quiet)
-			cli_error(&err);
-		cli_msg("stopped at the first lost record (--strict)");
-		status = CLI_FAIL;
-	} else if (rc) {
-		cli_error(&err);
-		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
-	}
 	if (!rc && !cc.msgs.quiet && sum.untimed)
 		cli_msg("%llu root%s skipped: no start time, or nothing reachable has an end",
 			(unsigned long long)sum.untimed, sum.untimed == 1 ? "" : "s");

@@ -168,14 +168,7 @@ int main(int argc, char **argv)
 	struct gr_error err = { 0 };
 	int rc = gr_dot(&o, (const char *const *)argv + optind, (size_t)(argc - optind), &st, &sum,
 			&err);
-	int status = CLI_OK;
-
-	if (rc == GR_ERR_PIPE)
-		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
-	if (rc) {
-		cli_error(&err);
-		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
-	}
+	int status = cli_status(&cc, rc, &err);
 	struct picture pic = { &sum, rc == 0 };
 	status = cli_report(&cc, &st, "records", "graph elements", more_stats, &pic, status);
 	free(roots.v);

@@ -118,19 +118,9 @@ int main(int argc, char **argv)
 	struct gr_stats st;
 	struct gr_error err = { 0 };
 	int rc = gr_fetch(&o, in, nin, &st, &err);
-	int status = CLI_OK;
 
 	cli_progress_clear();
-	if (rc == GR_ERR_PIPE)
-		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
-	if (rc == GR_ERR_DATA) {
-		/* the record itself was reported as it was lost */
-		cli_msg("stopped at the first lost record (--strict)");
-		status = CLI_FAIL;
-	} else if (rc) {
-		cli_error(&err);
-		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
-	}
+	int status = cli_status(&cc, rc, &err);
 	status = cli_report(&cc, &st, "records", "events", NULL, NULL, status);
 	free(in);
 	return cli_finish(status);

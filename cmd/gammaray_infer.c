@@ -185,16 +185,7 @@ int main(int argc, char **argv)
 				  &err);
 	if (!rc)
 		rc = gr_infer_finish(inf, &err);
-	if (rc == GR_ERR_PIPE)
-		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
-	if (rc) {
-		/* under --strict the loss was shown as it happened, unless -q */
-		if (rc != GR_ERR_DATA || cc.msgs.quiet)
-			cli_error(&err);
-		if (rc == GR_ERR_DATA)
-			cli_msg("stopped at the first lost record (--strict)");
-		status = CLI_FAIL;
-	}
+	status = cli_status(&cc, rc, &err);
 	const struct gr_infer_stats *st = gr_infer_get_stats(inf);
 	status = cli_report(&cc, &st->io, "records", "graph records", more_stats, (void *)st,
 			    status);

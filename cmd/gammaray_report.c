@@ -81,19 +81,7 @@ int main(int argc, char **argv)
 	struct gr_error err = { 0 };
 	int rc = gr_report(&o, (const char *const *)argv + optind, (size_t)(argc - optind), &st,
 			   &sum, &err);
-	int status = CLI_OK;
-
-	if (rc == GR_ERR_PIPE)
-		status = cli_finish(CLI_FAIL); /* exits quietly on a closed pipe */
-	if (rc == GR_ERR_DATA && cc.strict) {
-		if (cc.msgs.quiet)
-			cli_error(&err);
-		cli_msg("stopped at the first lost record (--strict)");
-		status = CLI_FAIL;
-	} else if (rc) {
-		cli_error(&err);
-		status = rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
-	}
+	int status = cli_status(&cc, rc, &err);
 	if (!rc && !sum.map && !cc.msgs.quiet)
 		cli_msg("the application map could not be drawn; the page says so");
 	status = cli_report(&cc, &st, "records", "pages", more_stats, &sum, status);

@@ -135,13 +135,15 @@ static int expand(struct file_list *l, struct gr_input *in, const char *path, in
 void gr_input_diag(void *ctx, int severity, const struct gr_error *e)
 {
 	struct gr_input *in = ctx;
+	bool after_first = severity && in->lost;
 
 	if (severity && !in->lost) {
 		in->first = *e;
 		in->lost = true;
 	}
-	/* under strict the first loss is the run's error, reported once by the caller */
-	if (severity && in->o->strict)
+	/* under strict the first loss is the run's error: shown as it is met, as in every
+	 * program; what the rest of its file loses lies past the stop and is not */
+	if (after_first && in->o->strict)
 		return;
 	if (in->o->diag)
 		in->o->diag(in->o->diag_ctx, severity, e);

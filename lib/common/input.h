@@ -16,7 +16,7 @@ struct gr_input_opts {
 	int max_depth;      /* deepest JSON nesting (0: default) */
 	bool strict;        /* the first lost record or file stops the run */
 	/* Each lost record or file (severity 1) and notice (0), as it happens; may be
-	 * NULL. Under strict the first loss is not passed on: it is the run's error. */
+	 * NULL. Under strict only the first loss is passed on: it is the run's error. */
 	void (*diag)(void *ctx, int severity, const struct gr_error *e);
 	void *diag_ctx;
 	/* Progress after each file and whenever a reader calls gr_input_progress;
