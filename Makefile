@@ -330,7 +330,7 @@ $(GEN_BIN): $(GEN_OBJ) $(LIB_A)
 
 .PHONY: gen-check
 gen-check: $(GEN_BIN) $(PROGS)
-	$(Q)$(GEN_BIN)
+	$(Q)$(GEN_BIN) -j 2
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/gen/cli.sh $(GEN_BIN)
 
 -include $(GEN_OBJ:.o=.d)

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "fuzz_fetch.h"
@@ -18,12 +20,13 @@
 #endif
 
 static const char usage[] =
-	"usage: gen-tests [-v] [--templates DIR] [--write DIR [--sample]] [FAMILY[:INDEX]]...\n"
+	"usage: gen-tests [-v] [-j N] [--templates DIR] [--write DIR [--sample]] [FAMILY[:INDEX]]...\n"
 	"Make the grammar-driven variants of every input family (or of the named ones,\n"
 	"or one variant) and run each through fetch, infer, critpath and dot in process,\n"
 	"checking the accounting and that every output reads back. With --write, write\n"
 	"them instead, one batch per family, and list the batches: FAMILY FEED GROUP PATH.\n"
-	"GEN_DUMP=DIR also writes every variant run to DIR/FAMILY/INDEX-CLASS.EXT.\n";
+	"GEN_DUMP=DIR also writes every variant run to DIR/FAMILY/INDEX-CLASS.EXT.\n"
+	"-j N runs the families in N processes (the counts are the same).\n";
 
 /* The families, in the order they run. */
 static const struct gen_family families[] = {
@@ -433,13 +436,77 @@ static int run_family(struct run *r, const struct gen_family *f, const char *tmp
 	return rc;
 }
 
+/*
+ * -j N: the families dealt to N child processes in turn (family k to child k % N,
+ * so the big ones spread); each child runs its share as one process would and
+ * reports its counts through a pipe; the parent sums them. A child that dies
+ * (a signal the handler could not turn into a failure) fails the run.
+ */
+static int run_jobs(struct run *r0, int jobs, const char *tmpl, bool verbose, const bool *picked,
+		    const long *only, double t0)
+{
+	unsigned long long count = 0, nfail = 0;
+	int nfam = 0, bad = 0, fds[64];
+	pid_t pids[64];
+
+	fflush(NULL);
+	for (int j = 0; j < jobs; j++) {
+		int pfd[2];
+		if (pipe(pfd) < 0 || (pids[j] = fork()) < 0) {
+			fprintf(stderr, "%s: cannot start a job: %s\n", prog, strerror(errno));
+			return 2;
+		}
+		if (pids[j] == 0) {
+			struct run r = *r0;
+			unsigned long long mine[3] = { 0, 0, 0 };
+			close(pfd[0]);
+			for (size_t k = (size_t)j; k < NFAMILIES; k += (size_t)jobs) {
+				if (picked && !picked[k])
+					continue;
+				r.only = picked ? only[k] : -1;
+				if (run_family(&r, &families[k], tmpl, verbose))
+					_exit(2);
+				mine[2]++;
+			}
+			mine[0] = r.count;
+			mine[1] = failed;
+			fflush(NULL);
+			if (write(pfd[1], mine, sizeof(mine)) != (ssize_t)sizeof(mine))
+				_exit(2);
+			_exit(0);
+		}
+		close(pfd[1]);
+		fds[j] = pfd[0];
+	}
+	for (int j = 0; j < jobs; j++) {
+		unsigned long long got[3];
+		int st;
+		bool ok = read(fds[j], got, sizeof(got)) == (ssize_t)sizeof(got);
+		close(fds[j]);
+		if (waitpid(pids[j], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) == 2 || !ok) {
+			fprintf(stderr, "%s: job %d of %d failed (status %d)\n", prog, j + 1, jobs, st);
+			bad = 1;
+			continue;
+		}
+		count += got[0];
+		nfail += got[1];
+		nfam += (int)got[2];
+	}
+	if (bad)
+		return 2;
+	printf("gen-check: %llu variants in %d families, %llu failed\n", count, nfam, nfail);
+	if (verbose)
+		fprintf(stderr, "gen-check: %.1f s\n", now() - t0);
+	return nfail ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r = { .dump = getenv("GEN_DUMP"), .only = -1, .alarm = 60 };
 	const char *tmpl = "tests/gen/templates";
 	bool verbose = false, picked[NFAMILIES] = { false }, any = false;
 	long only[NFAMILIES];
-	int nfam = 0, i;
+	int nfam = 0, i, jobs = 1;
 
 	prog = argv[0];
 	main_thread = pthread_self();
@@ -452,6 +519,12 @@ int main(int argc, char **argv)
 			tmpl = argv[++i];
 		} else if (!strcmp(argv[i], "--write") && i + 1 < argc) {
 			r.write = argv[++i];
+		} else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
+			jobs = atoi(argv[++i]);
+			if (jobs < 1 || jobs > 64) {
+				fprintf(stderr, "%s: -j takes 1 to 64\n", prog);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--sample")) {
 			r.sample = true;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -480,6 +553,8 @@ int main(int argc, char **argv)
 		mkdirs(r.dump);
 	catch_signals();
 	double t0 = now();
+	if (jobs > 1 && !r.write && !r.dump)
+		return run_jobs(&r, jobs, tmpl, verbose, any ? picked : NULL, only, t0);
 	for (size_t k = 0; k < NFAMILIES; k++) {
 		if (any && !picked[k])
 			continue;
