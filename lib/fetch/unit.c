@@ -336,6 +336,16 @@ struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn
 	return s;
 }
 
+size_t gr_unit_stream_ix(const struct gr_unit *u, const struct gr_stream *s)
+{
+	return (size_t)(s - u->streams);
+}
+
+struct gr_stream *gr_unit_stream_at(struct gr_unit *u, size_t ix)
+{
+	return &u->streams[ix];
+}
+
 void gr_unit_stream_fn(struct gr_unit *u, struct gr_stream *s, const char *fn, size_t n,
 		       const char *from)
 {

@@ -124,9 +124,14 @@ void gr_unit_nomem(struct gr_unit *u);
 /* A whole file lost under reason r, e saying why (shown, and fatal with --strict). */
 void gr_unit_file_lost(struct gr_unit *u, enum gr_reason r, const struct gr_error *e);
 
-/* Find or create the log stream (group, stream); either may be NULL/empty. */
+/* Find or create the log stream (group, stream); either may be NULL/empty. Creating
+ * one may move every stream: a reader that keeps a stream across calls keeps its
+ * index (gr_unit_stream_ix), not the pointer. */
 struct gr_stream *gr_unit_stream(struct gr_unit *u, const char *group, size_t gn,
 				 const char *stream, size_t sn);
+/* The index of stream s, and the stream at index ix. */
+size_t gr_unit_stream_ix(const struct gr_unit *u, const struct gr_stream *s);
+struct gr_stream *gr_unit_stream_at(struct gr_unit *u, size_t ix);
 /* The function of stream s, as a wrapper names it (first name wins). */
 void gr_unit_stream_fn(struct gr_unit *u, struct gr_stream *s, const char *fn, size_t n,
 		       const char *from);

@@ -180,10 +180,16 @@ static struct gr_stream *bare_stream(struct gr_wrap *w)
 {
 	const struct gr_unit_spec *sp = w->u->spec;
 
-	if (!w->bare)
-		w->bare = gr_unit_stream(w->u, sp->group, sp->group ? strlen(sp->group) : 0,
-					 sp->stream, sp->stream ? strlen(sp->stream) : 0);
-	return w->bare;
+	if (!w->has_bare) {
+		struct gr_stream *s = gr_unit_stream(w->u, sp->group,
+						     sp->group ? strlen(sp->group) : 0, sp->stream,
+						     sp->stream ? strlen(sp->stream) : 0);
+		if (!s)
+			return NULL;
+		w->bare = gr_unit_stream_ix(w->u, s);
+		w->has_bare = true;
+	}
+	return gr_unit_stream_at(w->u, w->bare);
 }
 
 /* Hand one log event to the unit. A JSON record printed over several lines (a
@@ -219,7 +225,7 @@ static void finish(struct gr_wrap *w)
 		gr_unit_skip(w->u, GR_SKIP_EMPTY);
 		return;
 	}
-	emit(w, w->s, w->ts, w->line, w->msg.data, w->msg.len);
+	emit(w, gr_unit_stream_at(w->u, w->s), w->ts, w->line, w->msg.data, w->msg.len);
 }
 
 static void begin(struct gr_wrap *w, struct gr_stream *s, int64_t ts, uint64_t line,
@@ -227,7 +233,7 @@ static void begin(struct gr_wrap *w, struct gr_stream *s, int64_t ts, uint64_t l
 {
 	finish(w);
 	gr_buf_reset(&w->msg);
-	if (gr_buf_add(&w->msg, m, n)) {
+	if (!s || gr_buf_add(&w->msg, m, n)) {
 		gr_unit_nomem(w->u);
 		return;
 	}
@@ -235,7 +241,7 @@ static void begin(struct gr_wrap *w, struct gr_stream *s, int64_t ts, uint64_t l
 	w->joins = true;
 	w->console = console;
 	w->fault = false;
-	w->s = s;
+	w->s = gr_unit_stream_ix(w->u, s);
 	w->ts = ts;
 	w->line = line;
 }

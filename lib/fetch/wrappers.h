@@ -20,11 +20,14 @@ struct gr_stream;
  */
 struct gr_wrap {
 	struct gr_unit *u;         /* the unit the events go to */
-	struct gr_stream *bare;    /* stream of lines that name none (the input's own) */
+	/* Streams are held by their index in u->streams, never by pointer: a line
+	 * naming a new stream grows that array and moves every stream in it. */
+	size_t bare;               /* stream of lines that name none (the input's own) */
+	bool has_bare;             /* bare is made */
 	struct gr_buf msg;         /* message of the event being assembled */
 	struct gr_buf clean;       /* a line without its terminal colour codes */
 	struct gr_buf rw;          /* a line rewritten into the Lambda form */
-	struct gr_stream *s;       /* stream of the event being assembled */
+	size_t s;                  /* stream of the event being assembled */
 	int64_t ts;                /* its time, or GR_TIME_UNKNOWN */
 	uint64_t line;             /* the line it began on */
 	bool have;                 /* an event is being assembled */
