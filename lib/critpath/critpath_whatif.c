@@ -425,7 +425,8 @@ static int64_t delay_new(const struct rp *r, uint32_t e, int64_t d)
 		return d;
 	if (r->set[k])
 		d = r->set_us[k];
-	return scale(d, r->dmul[k]);
+	/* a negative delay is clocks disagreeing, not time to scale */
+	return d > 0 ? scale(d, r->dmul[k]) : d;
 }
 
 /* After v's step before component ci (or its start) is done: where ci starts. */
