@@ -513,6 +513,8 @@ static void change_pct(int64_t before, int64_t after, char *out, size_t size)
 {
 	if (before <= 0)
 		snprintf(out, size, "-");
+	else if (after == before)
+		snprintf(out, size, "0%%");
 	else
 		snprintf(out, size, "%+.1f%%", 100.0 * ((double)after - (double)before) / (double)before);
 }

@@ -401,6 +401,31 @@ Test(whatif, parallel_callees_the_caller_waits_for_the_last)
 	gr_graph_release(&g);
 }
 
+Test(whatif, a_call_within_the_tolerance_of_a_return_follows_it)
+{
+	struct gr_graph g, out;
+	struct gr_cp_replay_stats st;
+
+	/* api [0, 100] calls a at 10 ([12, 50]) and b at 49.5, half a millisecond
+	 * before a returns (log clocks): b [51, 60] */
+	gr_graph_init(&g);
+	uint32_t api = node(&g, "a", "api", 0, 100, 0);
+	uint32_t a = node(&g, "b", "a", 12, 50, 0);
+	uint32_t b = node(&g, "c", "b", 51, 60, 0);
+	edge(&g, api, a, GR_KIND_LAMBDA, true, 10);
+	edge(&g, api, b, GR_KIND_LAMBDA, true, 0);
+	g.edges[1].cause_us = T0 + 49500;
+	/* a 2x faster ends at 31: b is called at 30.5, runs [32, 41], api ends at 81 */
+	replay(&g, &out, &st, (const char *[]){ "faster=a:2", NULL });
+	cr_assert_eq(end_ms(&out, a), 31);
+	cr_assert_eq(out.edges[1].cause_us, T0 + 30500);
+	cr_assert_eq(start_ms(&out, b), 32);
+	cr_assert_eq(end_ms(&out, b), 41);
+	cr_assert_eq(end_ms(&out, api), 81);
+	gr_cp_replay_free(&out);
+	gr_graph_release(&g);
+}
+
 /*
  * upload [0, 100] sends to SQS at 50 (work [100, 1000]) and publishes to SNS at
  * 60 (mail [200, 800]). The path goes through work; with work 4x faster
