@@ -10,7 +10,6 @@
 
 #define MAX_FACTOR 1e6                 /* F of faster, slower and delay=KIND:xF */
 #define MAX_DELAY_US 3600000000000LL   /* delay=KIND:TIME: 1000 hours, as --tolerance */
-#define T_MIN (INT64_MIN + 1)          /* the smallest time (INT64_MIN means unknown) */
 
 static const char grammar[] = "no-cold-starts=FN, faster=FN:F, slower=FN:F, "
 			      "delay=KIND:TIME, delay=KIND:xF or remove=FN";
@@ -218,19 +217,17 @@ int gr_cp_change_check(const struct gr_graph *g, const struct gr_cp_change *ch, 
 
 /* --- the replay ------------------------------------------------------------------ */
 
-/* Saturating arithmetic: hostile times must not overflow, nor become "unknown". */
-static int64_t sat(int64_t v)
-{
-	return v == INT64_MIN ? T_MIN : v;
-}
-
+/* Saturating arithmetic for the steps of the computation (never "unknown"); the
+ * times kept are then brought within +-GR_MAX_INT (sat), the range of every number a
+ * graph stream holds: the changed graph stays one the critical path's arithmetic
+ * (end - start, sums of latencies) is made for. */
 static int64_t add(int64_t a, int64_t b)
 {
 	int64_t r;
 
 	if (__builtin_add_overflow(a, b, &r))
-		return b > 0 ? INT64_MAX : T_MIN;
-	return sat(r);
+		return b > 0 ? INT64_MAX : -INT64_MAX;
+	return r == INT64_MIN ? -INT64_MAX : r;
 }
 
 static int64_t sub(int64_t a, int64_t b)
@@ -238,8 +235,13 @@ static int64_t sub(int64_t a, int64_t b)
 	int64_t r;
 
 	if (__builtin_sub_overflow(a, b, &r))
-		return b < 0 ? INT64_MAX : T_MIN;
-	return sat(r);
+		return b < 0 ? INT64_MAX : -INT64_MAX;
+	return r == INT64_MIN ? -INT64_MAX : r;
+}
+
+static int64_t sat(int64_t v)
+{
+	return v > GR_MAX_INT ? GR_MAX_INT : v < -GR_MAX_INT ? -GR_MAX_INT : v;
 }
 
 /* d x k, rounded; exact when k is 1 (the no-op change gives the input back). */
@@ -251,7 +253,7 @@ static int64_t scale(int64_t d, double k)
 	if (v >= 9.2e18)
 		return INT64_MAX;
 	if (v <= -9.2e18)
-		return T_MIN;
+		return -INT64_MAX;
 	return (int64_t)v;
 }
 
@@ -434,7 +436,7 @@ static void comp_start(struct rp *r, uint32_t ci, int64_t from_new, int64_t from
 {
 	struct comp *c = &r->cp[ci];
 
-	c->np = add(from_new, scale(sub(c->p, from), r->k[c->node]));
+	c->np = sat(add(from_new, scale(sub(c->p, from), r->k[c->node])));
 }
 
 /* v's start step. */
@@ -468,12 +470,13 @@ static void eval_start(struct rp *r, uint32_t v, bool forced)
 	}
 	if (fixed(r, v))
 		return;
-	r->sn[v] = known(best) ? best : nd->start_us;
-	r->xn[v] = (r->flag[v] & F_NOCOLD) ? r->sn[v] : add(r->sn[v], sub(r->x[v], nd->start_us));
+	r->sn[v] = known(best) ? sat(best) : nd->start_us;
+	r->xn[v] = (r->flag[v] & F_NOCOLD) ? r->sn[v]
+						 : sat(add(r->sn[v], sub(r->x[v], nd->start_us)));
 	if (r->nc[v])
 		comp_start(r, r->c0[v], r->xn[v], r->x[v]);
 	else
-		r->en[v] = add(r->xn[v], scale(sub(nd->end_us, r->x[v]), r->k[v]));
+		r->en[v] = sat(add(r->xn[v], scale(sub(nd->end_us, r->x[v]), r->k[v])));
 }
 
 /* The end of component ci: the caller resumes when its callees are back, each moved
@@ -493,12 +496,12 @@ static void eval_comp(struct rp *r, uint32_t ci)
 			continue;
 		else
 			t = add(r->qc[e], sub(r->en[cal], r->g->nodes[cal].end_us));
-		c->nq = max64(c->nq, t);
+		c->nq = max64(c->nq, sat(t));
 	}
 	if (ci + 1 < r->c0[v] + r->nc[v])
 		comp_start(r, ci + 1, c->nq, c->q);
 	else
-		r->en[v] = add(c->nq, scale(sub(r->g->nodes[v].end_us, c->q), r->k[v]));
+		r->en[v] = sat(add(c->nq, scale(sub(r->g->nodes[v].end_us, c->q), r->k[v])));
 }
 
 static void finish(struct rp *r, uint32_t s, bool forced)
@@ -776,12 +779,12 @@ static int build(const struct rp *r, struct gr_graph *out, struct gr_cp_replay_s
 		*o = *ed;
 		o->critical = false;
 		if (known(ed->cause_us)) {
-			o->cause_us = cause_new(r, e);
+			o->cause_us = sat(cause_new(r, e));
 			/* delay_us moves with the trigger delay (start_us - cause_us) */
 			if (!fixed(r, ed->to))
-				o->delay_us = add(ed->delay_us,
+				o->delay_us = sat(add(ed->delay_us,
 						  sub(sub(r->sn[ed->to], o->cause_us),
-						      sub(g->nodes[ed->to].start_us, ed->cause_us)));
+						      sub(g->nodes[ed->to].start_us, ed->cause_us))));
 		}
 	}
 	/* the id map is g's (node indices are kept): for --root */

@@ -855,3 +855,37 @@ Test(whatif, hostile_times_saturate)
 	gr_cp_replay_free(&out);
 	gr_graph_release(&g);
 }
+
+/* Times at the ends of what a graph stream holds (+-2^60): the changed graph stays
+ * within it, so its latencies and their sums are what critpath computes on any graph. */
+Test(whatif, the_changed_graph_stays_within_the_stream_s_range)
+{
+	struct gr_graph g;
+	struct gr_cp_whatif w;
+	char id[16];
+
+	gr_graph_init(&g);
+	for (int i = 0; i < 6; i++) {
+		snprintf(id, sizeof(id), "r%d", i);
+		uint32_t r = node(&g, id, "f", 0, 0, 0);
+		snprintf(id, sizeof(id), "s%d", i);
+		uint32_t c = node(&g, id, "g", 0, 0, 0);
+		g.nodes[r].start_us = -GR_MAX_INT;
+		g.nodes[r].end_us = GR_MAX_INT;
+		g.nodes[c].start_us = GR_MAX_INT - 10;
+		g.nodes[c].end_us = GR_MAX_INT;
+		struct gr_edge e = { .from = r, .to = c, .kind = GR_KIND_SQS,
+				     .cause_us = GR_MAX_INT - 20 };
+		gr_graph_add_edge(&g, &e);
+	}
+	whatif(&g, &w, (const char *[]){ "slower=f:1000", "slower=g:1000000", "delay=sqs:x1000",
+					 NULL });
+	for (size_t v = 0; v < g.nnodes; v++) {
+		cr_assert_leq(w.g.nodes[v].end_us, GR_MAX_INT);
+		cr_assert_geq(w.g.nodes[v].start_us, -GR_MAX_INT);
+	}
+	cr_assert_eq(w.after.nruns, 6);
+	cr_assert_eq(w.groups[0].after[3], 2 * GR_MAX_INT);
+	gr_cp_whatif_release(&w);
+	gr_graph_release(&g);
+}
