@@ -184,6 +184,14 @@ for size in $sizes; do
 			pair "critpath vs bare jansson parse of the graph" "<=0.6" \
 				"gammaray-critpath --json $tmp/graph.ndjson >/dev/null" \
 				"$jparse $tmp/graph.ndjson 2>/dev/null" >>"$results"
+			# --what-if (issue 19): the function most often on the critical paths
+			# twice as fast, against the plain run on the same graph
+			wfn=$(gammaray-critpath "$tmp/graph.ndjson" 2>/dev/null | awk '/^every run/ { on = 1; next }
+				/^$/ { on = 0 } on && $2 == "function" && $3 > best { best = $3; fn = $1 }
+				END { print fn }')
+			[ -n "$wfn" ] && pair "critpath --what-if faster=$wfn:2 vs plain critpath, both --json" "<=2" \
+				"gammaray-critpath --json --what-if faster=$wfn:2 $tmp/graph.ndjson >/dev/null" \
+				"gammaray-critpath --json $tmp/graph.ndjson >/dev/null" >>"$results"
 		fi
 		if command -v gammaray-dot >/dev/null; then
 			pair "dot function view vs bare jansson parse" "<=0.6" \

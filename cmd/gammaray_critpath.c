@@ -25,6 +25,12 @@ static const char usage[] =
 	"      --annotate          the graph stream again with \"critical\":true on the\n"
 	"                          paths' nodes and edges (for gammaray-dot)\n"
 	"\n"
+	"      --what-if CHANGE    replay the graph with CHANGE (repeatable): latency\n"
+	"                          before and after per root function, the runs that\n"
+	"                          change most, the new shares (text or --json). CHANGE:\n"
+	"                          no-cold-starts=FN, faster=FN:F, slower=FN:F,\n"
+	"                          delay=KIND:TIME, delay=KIND:xF or remove=FN\n"
+	"                          (FN a function of the graph, F > 0)\n"
 	"  -r, --request           span trees of the event stream's segment records\n"
 	"      --root ID           only this root (a request id; a span id with --request)\n"
 	"      --since TIME        only runs whose root starts at or after TIME\n"
@@ -34,7 +40,8 @@ static const char usage[] =
 	"                          PATTERN (the whole name)\n"
 	"      --slack             --json: how much later each invocation off the path could\n"
 	"                          end without moving the sink\n"
-	"      --top N             slowest runs listed in the report (5)\n"
+	"      --top N             slowest runs listed in the report, runs that change\n"
+	"                          most with --what-if (5)\n"
 	"      --tolerance TIME    a synchronous callee may end this much after its caller\n"
 	"                          moves on (1ms; TIME: N, Nus, Nms or Ns)\n"
 	"      --overlap FRACTION  --request: sibling overlap taken as clock skew, as a\n"
@@ -49,7 +56,7 @@ static const char usage[] =
 
 enum {
 	OPT_JSON = 256, OPT_FOLDED, OPT_CHROME, OPT_ANNOTATE, OPT_ROOT, OPT_SLACK, OPT_TOP,
-	OPT_TOLERANCE, OPT_OVERLAP, OPT_LENGTHENING,
+	OPT_TOLERANCE, OPT_OVERLAP, OPT_LENGTHENING, OPT_WHAT_IF,
 };
 
 static const struct option longopts[] = {
@@ -64,6 +71,7 @@ static const struct option longopts[] = {
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "overlap", required_argument, NULL, OPT_OVERLAP },
 	{ "lengthening", required_argument, NULL, OPT_LENGTHENING },
+	{ "what-if", required_argument, NULL, OPT_WHAT_IF },
 	CLI_FILTER_LONGOPTS,
 	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
@@ -135,10 +143,17 @@ int main(int argc, char **argv)
 	struct cli_common cc;
 	bool chosen = false;
 	int c;
+	/* --what-if CHANGEs: at most one per argument */
+	const char **what_if = calloc((size_t)argc + 1, sizeof(*what_if));
 
 	cli_init("gammaray-critpath");
+	if (!what_if) {
+		cli_msg("out of memory");
+		return CLI_FAIL;
+	}
 	cli_common_init(&cc);
 	gr_critpath_opts_init(&o);
+	o.what_if = what_if;
 	while ((c = getopt_long(argc, argv, "ro:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: set_format(&o, GR_CRITPATH_JSON, &chosen); break;
@@ -155,6 +170,11 @@ int main(int argc, char **argv)
 		case OPT_TOP: o.top = (int)cli_long("--top", optarg, 0, 1000000); break;
 		case OPT_TOLERANCE: o.tolerance_us = parse_time("--tolerance", optarg); break;
 		case OPT_OVERLAP: o.overlap = parse_double("--overlap", optarg, 0, 0.5); break;
+		case OPT_WHAT_IF:
+			/* parsed by the library (before reading), checked against the
+			 * graph's functions (after) */
+			what_if[o.nwhat_if++] = optarg;
+			break;
 		case OPT_LENGTHENING:
 			o.lengthening = parse_double("--lengthening", optarg, 1, 10);
 			break;
@@ -169,6 +189,12 @@ int main(int argc, char **argv)
 		cli_usage_error("--slack goes with --json (or --chrome-trace)");
 	if (o.slack && o.request)
 		cli_usage_error("--slack is for workflow paths, not --request");
+	if (o.nwhat_if && o.request)
+		cli_usage_error("--what-if replays workflow paths; not with --request");
+	if (o.nwhat_if && o.format != GR_CRITPATH_TEXT && o.format != GR_CRITPATH_JSON)
+		cli_usage_error("--what-if reports in text or with --json");
+	if (o.nwhat_if && o.slack)
+		cli_usage_error("--slack does not go with --what-if");
 	if (o.request && (cc.function || cc.since_us != GR_TIME_UNKNOWN ||
 			  cc.until_us != GR_TIME_UNKNOWN))
 		cli_usage_error("--since, --until and --function select workflow runs; "
@@ -198,7 +224,15 @@ int main(int argc, char **argv)
 	if (!rc && !cc.msgs.quiet && sum.fallbacks)
 		cli_msg("%llu path%s met a cycle in the graph and follow the search tree",
 			(unsigned long long)sum.fallbacks, sum.fallbacks == 1 ? "" : "s");
+	if (!rc && !cc.msgs.quiet && sum.wi_unmoved)
+		cli_msg("what-if: %llu invocation%s without a start or an end kept as they were",
+			(unsigned long long)sum.wi_unmoved, sum.wi_unmoved == 1 ? "" : "s");
+	if (!rc && !cc.msgs.quiet && sum.wi_forced)
+		cli_msg("what-if: %llu invocation%s replayed out of causal order (a cycle, or "
+			"times that contradict the edges)", (unsigned long long)sum.wi_forced,
+			sum.wi_forced == 1 ? "" : "s");
 	struct found f = { &sum, o.request };
 	status = cli_report(&cc, &st, "records", "runs", more_stats, &f, status);
+	free(what_if);
 	return cli_finish(status);
 }

@@ -578,6 +578,10 @@ struct gr_critpath_opts {
 	int64_t until_us;          /* ... and before (GR_TIME_UNKNOWN: no bound) */
 	const char *function;      /* workflow: only runs whose root's function matches the
 				    * PCRE2 pattern (whole name), or NULL */
+	const char *const *what_if;/* workflow, text or JSON: changes to replay (CHANGE of
+				    * --what-if, gammaray-critpath(1)); latencies before and
+				    * after per root function instead of the paths */
+	size_t nwhat_if;           /* their number (0: no what-if) */
 	bool strict;               /* the first lost record or file is a fatal error */
 	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
 	/* Output sink (whole lines); returns 0 or a negative enum gr_err, which stops. */
@@ -599,6 +603,9 @@ struct gr_critpath_summary {
 	uint64_t filtered;         /* roots left out by since, until or function */
 	uint64_t fallbacks;        /* paths that met a cycle (see gammaray-critpath(1)) */
 	uint64_t nodes, edges;     /* invocations and edges read (spans with request) */
+	uint64_t wi_removed;       /* what-if: invocations removed */
+	uint64_t wi_unmoved;       /* what-if: invocations without times, kept as they were */
+	uint64_t wi_forced;        /* what-if: invocations replayed out of causal order */
 };
 
 /* Defaults: text, top 5, tolerance 1 ms, overlap 0.01, lengthening 1.01. */

@@ -117,6 +117,102 @@ int gr_cp_workflow(struct gr_graph *g, const struct gr_cp_opts *o, struct gr_cp 
 		   struct gr_error *err);
 
 /* ---------------------------------------------------------------------------
+ * What if (gammaray-critpath --what-if, gammaray-critpath(1) WHAT IF): a change to
+ * functions or hops replayed through the graph in causal order, then the workflow
+ * critical paths found again on the changed graph.
+ */
+
+enum gr_cp_change_op {
+	GR_CP_NO_COLD,      /* no-cold-starts=FN: init and restore of FN's invocations gone */
+	GR_CP_SPEED,        /* faster=FN:F, slower=FN:F: FN's own execution time x factor */
+	GR_CP_DELAY_SET,    /* delay=KIND:TIME: the trigger delay of KIND's edges set */
+	GR_CP_DELAY_SCALE,  /* delay=KIND:xF: ... multiplied by factor */
+	GR_CP_REMOVE,       /* remove=FN: FN's invocations, and what only they reach, gone */
+};
+
+/* One parsed CHANGE. */
+struct gr_cp_change {
+	const char *spec;   /* the text given (not owned) */
+	enum gr_cp_change_op op;
+	const char *fn;     /* the function (into spec), NULL for delay changes */
+	size_t fn_len;      /* its length */
+	enum gr_kind kind;  /* delay changes: the edge kind */
+	double factor;      /* GR_CP_SPEED: multiplies own execution time (faster=FN:2:
+			     * 0.5); GR_CP_DELAY_SCALE: multiplies the delay */
+	int64_t us;         /* GR_CP_DELAY_SET: the delay */
+};
+
+/* Parse one CHANGE (the grammar in gammaray-critpath(1)). 0, or GR_ERR_USAGE with
+ * err naming what is wrong. c->spec and c->fn point into spec. */
+int gr_cp_change_parse(const char *spec, struct gr_cp_change *c, struct gr_error *err);
+
+/* GR_ERR_USAGE, naming the graph's functions, when a change names a function no
+ * invocation of g has; else 0 (or GR_ERR_NOMEM). */
+int gr_cp_change_check(const struct gr_graph *g, const struct gr_cp_change *ch, size_t nch,
+		       struct gr_error *err);
+
+/* What a replay did beyond the plain change. */
+struct gr_cp_replay_stats {
+	uint64_t removed;   /* invocations removed (remove=FN and what only they reach) */
+	uint64_t unmoved;   /* invocations without a start or an end, or ending before they
+			     * start: kept as they were (what they caused moves only by its
+			     * other causes) */
+	uint64_t forced;    /* invocations replayed out of causal order: a cycle, or times
+			     * that contradict the edges (the missing inputs taken as kept) */
+};
+
+/*
+ * The changed graph: out gets g's nodes (same indices, the changed times; a removed
+ * invocation keeps its slot without times) and g's edges between live invocations
+ * (same order, the changed cause_us and delay_us), indexed. Strings and the id map
+ * are g's, shared: out lives no longer than g and is freed with gr_cp_replay_free,
+ * never gr_graph_release. tolerance_us: calls to synchronous callees this much
+ * before the previous one returned are taken as made one after the other (log clocks).
+ * Linear in g's size (sorting each caller's callees aside). 0 or GR_ERR_NOMEM.
+ */
+int gr_cp_replay(const struct gr_graph *g, const struct gr_cp_change *ch, size_t nch,
+		 int64_t tolerance_us, struct gr_graph *out, struct gr_cp_replay_stats *st);
+void gr_cp_replay_free(struct gr_graph *out);
+
+/* Latency before and after of one run. */
+struct gr_cp_wi_run {
+	uint32_t before;    /* run in gr_cp_whatif.before */
+	uint32_t after;     /* run in gr_cp_whatif.after, GR_NONE when its root is removed */
+	int64_t delta_us;   /* after - before latency (0 when removed) */
+};
+
+/* Runs of one root function (label ""; every run). */
+struct gr_cp_wi_group {
+	const char *label;  /* the root's function (gr_cp_node_fn), "" for every run */
+	uint64_t runs;      /* runs before */
+	uint64_t removed;   /* of which gone after (their root removed) */
+	int64_t before[4];  /* latency p50, p95, p99 (gr_pct_i64), max */
+	int64_t after[4];   /* the same over the runs left (0 when none is) */
+	uint32_t *moved;    /* runs (gr_cp_whatif.runs) whose latency changed: by |change|
+			     * descending, then run order */
+	size_t nmoved;      /* their number */
+};
+
+struct gr_cp_whatif {
+	struct gr_graph g;           /* the changed graph (gr_cp_replay) */
+	struct gr_cp before, after;  /* critical paths of the input graph and of g */
+	struct gr_cp_replay_stats st;/* what the replay did */
+	struct gr_cp_wi_run *runs;   /* one per run before, in its order */
+	size_t nruns;                /* their number */
+	struct gr_cp_wi_group *groups; /* every run, then root functions by runs, name */
+	size_t ngroups;              /* their number */
+	uint32_t *moved;             /* the groups' moved lists, one after the other */
+};
+
+void gr_cp_whatif_init(struct gr_cp_whatif *w);
+void gr_cp_whatif_release(struct gr_cp_whatif *w);
+
+/* Critical paths of g (options o, as gr_cp_workflow) before and after the changes,
+ * run by run. Returns 0, GR_ERR_NOMEM, or GR_ERR_USAGE (an unknown o->root). */
+int gr_cp_whatif(struct gr_graph *g, const struct gr_cp_opts *o, const struct gr_cp_change *ch,
+		 size_t nch, struct gr_cp_whatif *w, struct gr_error *err);
+
+/* ---------------------------------------------------------------------------
  * Request critical path (gammaray-critpath --request): per span tree, synchronous
  * children only, CRISP semantics with Jaeger's clipping (see gammaray-critpath(1)).
  */
@@ -344,6 +440,16 @@ int gr_cp_write_text(const struct gr_cp_render *o, const struct gr_graph *g, con
 int gr_cp_write_folded(const struct gr_cp_render *o, const struct gr_graph *g, const struct gr_cp *cp);
 int gr_cp_write_chrome(const struct gr_cp_render *o, const struct gr_graph *g, const struct gr_cp *cp,
 		       struct gr_error *err);
+
+/* --what-if: the report (per root function: latency before and after, the runs that
+ * changed most with their new path, the new shares), or one JSON object per root
+ * function. st: gr_cp_stats_workflow over w->g and w->after. */
+int gr_cp_write_whatif_text(const struct gr_cp_render *o, const struct gr_graph *g,
+			    const struct gr_cp_whatif *w, const struct gr_cp_stats *st,
+			    const struct gr_cp_change *ch, size_t nch);
+int gr_cp_write_whatif_json(const struct gr_cp_render *o, const struct gr_graph *g,
+			    const struct gr_cp_whatif *w, const struct gr_cp_stats *st,
+			    const struct gr_cp_change *ch, size_t nch);
 
 int gr_cp_req_write_json(const struct gr_cp_render *o, const struct gr_spans *s,
 			 const struct gr_cp_req *r);

@@ -382,9 +382,32 @@ static void hop_text(struct out *x, const struct gr_graph *g, const struct gr_cp
 	putf(x, " %s", b);
 }
 
+static const char *const row_kinds[] = { "function", "init", "hop", "operation", "restore" };
+
+/* The header of the rows of shares on the path. */
+static void stat_head(struct out *x, const char *what)
+{
+	putf(x, "  %-32s %-10s %8s %7s %7s %7s %7s %7s\n", what, "as", "runs", "%runs", "p50",
+	     "p95", "p99", "time");
+}
+
+/* One row of shares on the path, of group g. */
+static void stat_row(struct out *x, const struct gr_cp_stat_row *rw, const struct gr_cp_stat_group *g)
+{
+	put(x, "  ");
+	put_label(x, rw->label, 32);
+	putf(x, " %-10s %8llu %6.1f%% %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n", row_kinds[rw->row],
+	     (unsigned long long)rw->runs,
+	     g->runs ? 100.0 * (double)rw->runs / (double)g->runs : 0.0,
+	     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.50),
+	     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.95),
+	     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.99),
+	     g->total_us ? 100.0 * (double)rw->total_us / (double)g->total_us : 0.0);
+	out_flush(x, false);
+}
+
 static void stats_table(struct out *x, const struct gr_cp_stats *st, bool request)
 {
-	static const char *const kinds[] = { "function", "init", "hop", "operation", "restore" };
 	char p50[32], p95[32], p99[32], mx[32];
 
 	for (size_t gi = 0, ri = 0; gi < st->ngroups; gi++) {
@@ -402,21 +425,9 @@ static void stats_table(struct out *x, const struct gr_cp_stats *st, bool reques
 		}
 		putf(x, "%s: %llu run%s, latency p50 %s, p95 %s, p99 %s, max %s\n", plain(x),
 		     (unsigned long long)g->runs, g->runs == 1 ? "" : "s", p50, p95, p99, mx);
-		putf(x, "  %-32s %-10s %8s %7s %7s %7s %7s %7s\n", "on the critical path", "as",
-		     "runs", "%runs", "p50", "p95", "p99", "time");
-		for (; ri < st->nrows && st->rows[ri].group == gi; ri++) {
-			const struct gr_cp_stat_row *rw = &st->rows[ri];
-			put(x, "  ");
-			put_label(x, rw->label, 32);
-			putf(x, " %-10s %8llu %6.1f%% %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n",
-			     kinds[rw->row], (unsigned long long)rw->runs,
-			     g->runs ? 100.0 * (double)rw->runs / (double)g->runs : 0.0,
-			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.50),
-			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.95),
-			     100.0 * gr_pct_f(rw->shares, rw->nshares, 0.99),
-			     g->total_us ? 100.0 * (double)rw->total_us / (double)g->total_us : 0.0);
-			out_flush(x, false);
-		}
+		stat_head(x, "on the critical path");
+		for (; ri < st->nrows && st->rows[ri].group == gi; ri++)
+			stat_row(x, &st->rows[ri], g);
 	}
 }
 
@@ -483,6 +494,193 @@ int gr_cp_write_text(const struct gr_cp_render *o, const struct gr_graph *g, con
 	}
 	free(lat);
 	free(idx);
+	return out_end(&x);
+}
+
+/* --- what if ------------------------------------------------------------------ */
+
+/* The group of st labelled label, or SIZE_MAX. */
+static size_t stat_group(const struct gr_cp_stats *st, const char *label)
+{
+	for (size_t gi = 0; gi < st->ngroups; gi++)
+		if (!strcmp(st->groups[gi].label, label))
+			return gi;
+	return SIZE_MAX;
+}
+
+/* The change of a latency, as a percentage of before. */
+static void change_pct(int64_t before, int64_t after, char *out, size_t size)
+{
+	if (before <= 0)
+		snprintf(out, size, "-");
+	else if (after == before)
+		snprintf(out, size, "0%%");
+	else
+		snprintf(out, size, "%+.1f%%", 100.0 * ((double)after - (double)before) / (double)before);
+}
+
+int gr_cp_write_whatif_text(const struct gr_cp_render *o, const struct gr_graph *g,
+			    const struct gr_cp_whatif *w, const struct gr_cp_stats *st,
+			    const struct gr_cp_change *ch, size_t nch)
+{
+	static const char *const cols[] = { "p50", "p95", "p99", "max" };
+	struct out x;
+	size_t top = o->top > 0 ? (size_t)o->top : 0;
+	char a[32], b[32];
+
+	out_init(&x, o);
+	putf(&x, "%swhat if%s: ", bold(&x), plain(&x));
+	for (size_t i = 0; i < nch; i++) {
+		put(&x, i ? ", " : "");
+		put_label(&x, ch[i].spec, 0);
+	}
+	putf(&x, "\n%sworkflow critical paths%s: %llu root%s, %zu run%s", bold(&x), plain(&x),
+	     (unsigned long long)w->before.roots, w->before.roots == 1 ? "" : "s", w->nruns,
+	     w->nruns == 1 ? "" : "s");
+	if (w->st.removed)
+		putf(&x, ", %llu invocation%s removed", (unsigned long long)w->st.removed,
+		     w->st.removed == 1 ? "" : "s");
+	put(&x, "\n");
+	for (size_t gi = 0; gi < w->ngroups; gi++) {
+		const struct gr_cp_wi_group *gp = &w->groups[gi];
+		putf(&x, "\n%s", bold(&x));
+		if (!*gp->label)
+			put(&x, "every run");
+		else {
+			put(&x, "root function ");
+			put_label(&x, gp->label, 0);
+		}
+		putf(&x, "%s: %llu run%s", plain(&x), (unsigned long long)gp->runs,
+		     gp->runs == 1 ? "" : "s");
+		if (gp->removed)
+			putf(&x, ", %llu gone (the root removed)", (unsigned long long)gp->removed);
+		putf(&x, "\n  %-8s", "latency");
+		for (int i = 0; i < 4; i++)
+			putf(&x, " %9s", cols[i]);
+		putf(&x, "\n  %-8s", "before");
+		for (int i = 0; i < 4; i++) {
+			gr_cp_human_us(gp->before[i], a, sizeof(a));
+			putf(&x, " %9s", a);
+		}
+		putf(&x, "\n  %-8s", "after");
+		for (int i = 0; i < 4; i++) {
+			gr_cp_human_us(gp->removed == gp->runs ? -1 : gp->after[i], a, sizeof(a));
+			putf(&x, " %9s", a);
+		}
+		putf(&x, "\n  %-8s", "change");
+		for (int i = 0; i < 4; i++) {
+			change_pct(gp->before[i], gp->removed == gp->runs ? -1 : gp->after[i], a,
+				   sizeof(a));
+			putf(&x, " %9s", gp->removed == gp->runs ? "-" : a);
+		}
+		put(&x, "\n");
+		size_t k = gp->nmoved < top ? gp->nmoved : top;
+		if (k)
+			putf(&x, "  changed most (%zu of %llu run%s changed)\n", gp->nmoved,
+			     (unsigned long long)gp->runs, gp->runs == 1 ? "" : "s");
+		else if (top)
+			put(&x, "  no run changed\n");
+		for (size_t i = 0; i < k; i++) {
+			const struct gr_cp_wi_run *r = &w->runs[gp->moved[i]];
+			const struct gr_cp_run *rb = &w->before.runs[r->before];
+			const struct gr_cp_run *ra = &w->after.runs[r->after];
+			gr_cp_human_us(rb->latency_us, a, sizeof(a));
+			gr_cp_human_us(ra->latency_us, b, sizeof(b));
+			putf(&x, "  %s%9s -> %9s%s  root %s, sink %s\n           ", red(&x), a, b,
+			     plain(&x), g->nodes[rb->root].id, w->g.nodes[ra->sink].id);
+			for (size_t h = 0; h < ra->nhop; h++)
+				hop_text(&x, &w->g, &w->after, &w->after.hops[ra->hop0 + h]);
+			put(&x, "\n");
+			out_flush(&x, false);
+		}
+		size_t si = stat_group(st, gp->label);
+		if (si == SIZE_MAX)
+			continue;
+		stat_head(&x, "on the critical path after");
+		for (size_t ri = 0; ri < st->nrows; ri++)
+			if (st->rows[ri].group == si)
+				stat_row(&x, &st->rows[ri], &st->groups[si]);
+	}
+	return out_end(&x);
+}
+
+/* A fraction (0 to 1) with four decimals. */
+static void frac(struct gr_jw *w, const char *key, double v)
+{
+	char tmp[32];
+
+	if (!(v > 0))
+		v = 0;
+	int n = snprintf(tmp, sizeof(tmp), "%.4f", v);
+	gr_jw_raw(w, key, tmp, (size_t)n);
+}
+
+static void pct_obj(struct gr_jw *w, const char *key, const int64_t v[4])
+{
+	gr_jw_obj(w, key);
+	gr_jw_int(w, "p50_us", v[0]);
+	gr_jw_int(w, "p95_us", v[1]);
+	gr_jw_int(w, "p99_us", v[2]);
+	gr_jw_int(w, "max_us", v[3]);
+	gr_jw_obj_end(w);
+}
+
+int gr_cp_write_whatif_json(const struct gr_cp_render *o, const struct gr_graph *g,
+			    const struct gr_cp_whatif *w, const struct gr_cp_stats *st,
+			    const struct gr_cp_change *ch, size_t nch)
+{
+	struct out x;
+	size_t top = o->top > 0 ? (size_t)o->top : 0;
+
+	out_init(&x, o);
+	for (size_t gi = 0; gi < w->ngroups && !x.err; gi++) {
+		const struct gr_cp_wi_group *gp = &w->groups[gi];
+		struct gr_jw *j = &x.w;
+		if (!*gp->label)
+			continue;
+		gr_jw_begin(j);
+		gr_jw_cstr(j, "type", "what-if");
+		gr_jw_cstr(j, "function", gp->label);
+		gr_jw_int(j, "runs", (int64_t)gp->runs);
+		if (gp->removed)
+			gr_jw_int(j, "runs_removed", (int64_t)gp->removed);
+		gr_jw_arr(j, "changes");
+		for (size_t i = 0; i < nch; i++)
+			gr_jw_cstr(j, NULL, ch[i].spec);
+		gr_jw_arr_end(j);
+		pct_obj(j, "before", gp->before);
+		pct_obj(j, "after", gp->after);
+		gr_jw_arr(j, "changed_most");
+		for (size_t i = 0; i < gp->nmoved && i < top; i++) {
+			const struct gr_cp_wi_run *r = &w->runs[gp->moved[i]];
+			gr_jw_obj(j, NULL);
+			gr_jw_cstr(j, "root", g->nodes[w->before.runs[r->before].root].id);
+			gr_jw_int(j, "before_us", w->before.runs[r->before].latency_us);
+			gr_jw_int(j, "after_us", w->after.runs[r->after].latency_us);
+			gr_jw_obj_end(j);
+		}
+		gr_jw_arr_end(j);
+		gr_jw_arr(j, "shares");
+		size_t si = stat_group(st, gp->label);
+		for (size_t ri = 0; si != SIZE_MAX && ri < st->nrows; ri++) {
+			const struct gr_cp_stat_row *rw = &st->rows[ri];
+			const struct gr_cp_stat_group *sg = &st->groups[si];
+			if (rw->group != si)
+				continue;
+			gr_jw_obj(j, NULL);
+			gr_jw_cstr(j, "name", rw->label);
+			gr_jw_cstr(j, "as", row_kinds[rw->row]);
+			gr_jw_int(j, "runs", (int64_t)rw->runs);
+			frac(j, "p50", gr_pct_f(rw->shares, rw->nshares, 0.50));
+			frac(j, "p95", gr_pct_f(rw->shares, rw->nshares, 0.95));
+			frac(j, "p99", gr_pct_f(rw->shares, rw->nshares, 0.99));
+			frac(j, "time", sg->total_us ? (double)rw->total_us / (double)sg->total_us : 0);
+			gr_jw_obj_end(j);
+		}
+		gr_jw_arr_end(j);
+		gr_jw_end(j);
+		out_flush(&x, false);
+	}
 	return out_end(&x);
 }
 

@@ -1,4 +1,5 @@
 /* critpath_run.c: gammaray-critpath's run: read the graph (or the event stream), find the paths, write them. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "critpath/critpath.h"
@@ -42,9 +43,52 @@ static int read_spans(void *ctx, struct gr_input *in, struct gr_error *err)
 	return gr_spans_read(ctx, &in->r, in->st, gr_input_diag, in, err);
 }
 
+/* --what-if: the graph, then before and after. ch: the parsed changes. */
+static int what_if(const struct gr_critpath_opts *o, const struct gr_cp_change *ch,
+		   struct gr_graph *g, const struct gr_cp_opts *co,
+		   struct gr_critpath_summary *sum, struct gr_error *err)
+{
+	struct gr_cp_whatif w;
+	struct gr_cp_stats cs;
+	struct gr_cp_render ro = { .write = o->write, .ctx = o->write_ctx, .color = o->color,
+				   .top = o->top };
+	int rc;
+
+	gr_cp_whatif_init(&w);
+	gr_cp_stats_init(&cs);
+	/* the functions are known now: an unknown one is still a usage error */
+	if ((rc = gr_cp_change_check(g, ch, o->nwhat_if, err)) ||
+	    (rc = gr_cp_whatif(g, co, ch, o->nwhat_if, &w, err)))
+		goto out;
+	sum->roots = w.before.roots;
+	sum->runs = w.before.nruns;
+	sum->untimed = w.before.roots_untimed;
+	sum->filtered = w.before.roots_filtered;
+	sum->fallbacks = w.before.fallbacks;
+	sum->wi_removed = w.st.removed;
+	sum->wi_unmoved = w.st.unmoved;
+	sum->wi_forced = w.st.forced;
+	if ((rc = gr_cp_stats_workflow(&cs, &w.g, &w.after))) {
+		gr_error_set(err, rc, "out of memory");
+		goto out;
+	}
+	rc = o->format == GR_CRITPATH_JSON
+		     ? gr_cp_write_whatif_json(&ro, g, &w, &cs, ch, o->nwhat_if)
+		     : gr_cp_write_whatif_text(&ro, g, &w, &cs, ch, o->nwhat_if);
+	if (rc == GR_ERR_NOMEM)
+		gr_error_set(err, rc, "out of memory");
+	else if (rc == GR_ERR_IO || rc == GR_ERR_PIPE)
+		gr_error_set(err, rc, "cannot write the output");
+out:
+	gr_cp_stats_release(&cs);
+	gr_cp_whatif_release(&w);
+	return rc;
+}
+
 static int workflow(const struct gr_critpath_opts *o, const char *const *paths, size_t npaths,
 		    struct gr_stats *st, struct gr_critpath_summary *sum, struct gr_error *err)
 {
+	struct gr_cp_change *ch = NULL;
 	struct gr_graph g;
 	struct gr_cp cp;
 	struct gr_cp_opts co;
@@ -67,10 +111,24 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 		rc = err && err->code ? err->code : GR_ERR_NOMEM;
 		goto out;
 	}
+	/* the changes' syntax before any input is read */
+	if (o->nwhat_if) {
+		if (!(ch = calloc(o->nwhat_if, sizeof(*ch)))) {
+			rc = gr_error_set(err, GR_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < o->nwhat_if; i++)
+			if ((rc = gr_cp_change_parse(o->what_if[i], &ch[i], err)))
+				goto out;
+	}
 	if ((rc = gr_critpath_read_graph(o, paths, npaths, &g, st, err)))
 		goto out;
 	sum->nodes = g.nnodes;
 	sum->edges = g.nedges;
+	if (o->nwhat_if) {
+		rc = what_if(o, ch, &g, &co, sum, err);
+		goto out;
+	}
 	if ((rc = gr_cp_workflow(&g, &co, &cp, err)))
 		goto out;
 	sum->roots = cp.roots;
@@ -105,6 +163,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	else if (rc == GR_ERR_IO || rc == GR_ERR_PIPE)
 		gr_error_set(err, rc, "cannot write the output");
 out:
+	free(ch);
 	gr_fn_filter_free(co.fn);
 	gr_cp_stats_release(&cs);
 	gr_cp_release(&cp);
@@ -194,6 +253,10 @@ int gr_critpath(const struct gr_critpath_opts *o, const char *const *paths, size
 		return gr_error_set(err, GR_ERR_USAGE, "no output");
 	if (o->overlap < 0 || o->overlap >= 1 || o->lengthening < 1 || o->tolerance_us < 0)
 		return gr_error_set(err, GR_ERR_USAGE, "tolerances out of range");
+	if (o->nwhat_if && (o->request || o->slack || (o->format != GR_CRITPATH_TEXT &&
+							o->format != GR_CRITPATH_JSON)))
+		return gr_error_set(err, GR_ERR_USAGE, "--what-if reports in text or --json, "
+				    "of workflow paths without --slack");
 	if (o->request && (o->function || o->since_us != GR_TIME_UNKNOWN ||
 			   o->until_us != GR_TIME_UNKNOWN))
 		return gr_error_set(err, GR_ERR_USAGE, "--since, --until and --function select "

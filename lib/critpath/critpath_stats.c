@@ -69,6 +69,14 @@ static uint32_t row(struct gr_cp_stats *s, uint32_t grp, enum gr_cp_row r, const
 	return (uint32_t)s->nrows++;
 }
 
+/* t + us, saturating: latencies of hostile graphs (each within 2^61) add up past int64. */
+static int64_t add_total(int64_t t, int64_t us)
+{
+	int64_t r;
+
+	return __builtin_add_overflow(t, us, &r) ? (us > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
 static void add_lat(struct gr_cp_stats *s, uint32_t gi, int64_t lat)
 {
 	struct gr_cp_stat_group *g = &s->groups[gi];
@@ -79,7 +87,7 @@ static void add_lat(struct gr_cp_stats *s, uint32_t gi, int64_t lat)
 	}
 	g->lat[g->nlat++] = lat;
 	g->runs++;
-	g->total_us += lat;
+	g->total_us = add_total(g->total_us, lat);
 }
 
 void gr_cp_stats_begin(struct gr_cp_stats *s, const char *root_label, int64_t latency_us)
@@ -130,7 +138,7 @@ static void push_share(struct gr_cp_stats *s, uint32_t ri, int64_t us)
 	}
 	rw->shares[rw->nshares++] = s->cur_lat > 0 ? (float)((double)us / (double)s->cur_lat) : 0;
 	rw->runs++;
-	rw->total_us += us;
+	rw->total_us = add_total(rw->total_us, us);
 }
 
 void gr_cp_stats_end(struct gr_cp_stats *s)

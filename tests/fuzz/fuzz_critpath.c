@@ -5,8 +5,11 @@
 /*
  * The input is a graph stream (workflow critical paths) or an event stream of
  * segment records (--request: span trees), chosen by the size, in every output
- * format. Cycles, self parents, missing times and clock skew must end in a path,
- * a counted skip or a clear stop; JSON outputs must be JSON, one object per line.
+ * format, and for some sizes the workflow report or JSON with --what-if (changes of
+ * hop kinds, or of functions the fixtures' graphs name: naming one the input does not
+ * have is a usage error). Cycles, self parents, missing times and clock skew must end
+ * in a path, a counted skip or a clear stop; JSON outputs must be JSON, one object per
+ * line.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
@@ -30,6 +33,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	o.top = 1 + (int)(n % 4);
 	o.tolerance_us = n % 5 ? 1000 : 0;
 	o.max_line = n % 7 ? 0 : 200;
+	static const char *const kinds[] = { "delay=sqs:x2", "delay=lambda:0", "delay=s3:x0.5" };
+	static const char *const fns[] = { "faster=resize:2", "no-cold-starts=upload",
+					   "remove=auth", "slower=index:3", "delay=sns:1ms" };
+	bool by_fn = false;
+	if (!o.request && !o.slack && n % 11 < 4 &&
+	    (o.format == GR_CRITPATH_TEXT || o.format == GR_CRITPATH_JSON)) {
+		by_fn = n % 11 >= 2;
+		o.what_if = by_fn ? fns : kinds;
+		o.nwhat_if = by_fn ? 5 : 3;
+	}
 	o.write = fuzz_sink_write;
 	o.write_ctx = &sink;
 	o.diag = fuzz_diag;
@@ -39,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		/* the wrong stream for the mode, or another version; corrupt compressed data;
 		 * or a trace of one run when there is none: documented stops */
 		FUZZ_CHECK(rc == GR_ERR_FORMAT || rc == GR_ERR_COMPRESS ||
-			   (rc == GR_ERR_DATA && o.format == GR_CRITPATH_CHROME),
+			   (rc == GR_ERR_DATA && o.format == GR_CRITPATH_CHROME) ||
+			   (rc == GR_ERR_USAGE && by_fn),
 			   "gr_critpath stopped on input data");
 	}
 	fuzz_check_stats(&st);

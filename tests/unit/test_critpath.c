@@ -519,3 +519,22 @@ Test(critpath, truth_graph_reproduces_the_truth_paths)
 		cr_assert_eq(system(cmd), 0);
 	}
 }
+
+Test(critpath, stats_totals_of_huge_latencies_saturate)
+{
+	struct gr_cp_stats s;
+	const int64_t lat = (int64_t)1 << 61; /* end - start of times within +-2^60 */
+
+	gr_cp_stats_init(&s);
+	for (int i = 0; i < 5; i++) {
+		gr_cp_stats_begin(&s, "f", lat);
+		gr_cp_stats_add(&s, GR_CP_ROW_FN, "f", lat);
+		gr_cp_stats_end(&s);
+	}
+	cr_assert_eq(gr_cp_stats_finish(&s), 0);
+	cr_assert_eq(s.ngroups, 2);
+	cr_assert_eq(s.groups[0].total_us, INT64_MAX);
+	cr_assert_eq(s.groups[0].runs, 5);
+	cr_assert_eq(s.rows[0].total_us, INT64_MAX);
+	gr_cp_stats_release(&s);
+}
