@@ -5,8 +5,9 @@
 #
 # Prints the directory. Sizes are about 10 MB, 100 MB and 1 GB of uncompressed
 # logs (the mixed application writes about 1.26 KB of log text per invocation).
-# The directory is reused while its parameters (size, SEED, options, synth version)
-# are unchanged; extra options get a directory of their own, <size>-<checksum>.
+# The directory is reused while its parameters (size, SEED, options, synth version
+# and workload version, both in its --version) are unchanged; extra options get a
+# directory of their own, <size>-<checksum>.
 # BIN (default build/bin) names where gammaray-synth is; SEED defaults to 1.
 set -u
 

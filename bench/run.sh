@@ -231,6 +231,19 @@ if command -v gammaray-critpath >/dev/null; then
 	} >>"$results"
 fi
 
+# gammaray-critpath --what-if against the truth gammaray-synth --what-if simulates, on
+# the medium workload (bench/whatif.sh)
+case " $sizes " in
+*" medium "*)
+	{
+		echo
+		echo "What if (issue 19): latencies predicted by gammaray-critpath --what-if against the truth re-simulated by gammaray-synth --what-if (medium):"
+		echo
+		BIN=$BIN sh bench/whatif.sh medium
+	} >>"$results"
+	;;
+esac
+
 # gammaray-report against gammaray-critpath's report on the same graphs, the page's size,
 # the demo page's load event in headless Chromium (bench/report.sh)
 if command -v gammaray-report >/dev/null; then

@@ -38,6 +38,13 @@ static const char usage_text[] =
 	"                           (default 64M; K, M, G suffixes)\n"
 	"  -j, --jobs N             threads (default: one per CPU, at most 8); those\n"
 	"                           beyond the first compress; the output is the same\n"
+	"      --what-if CHANGE     re-simulate the same workload (same seed and -n,\n"
+	"                           same random decisions) with CHANGE; repeatable:\n"
+	"                           no-cold-starts=FN, faster=FN:F, slower=FN:F (handler\n"
+	"                           time divided or multiplied by F), delay=KIND:TIME or\n"
+	"                           delay=KIND:xF (trigger delay of s3, dynamodb, sns,\n"
+	"                           sqs, kinesis, lambda, events or sfn hops set or\n"
+	"                           scaled; TIME: N, Nus, Nms or Ns), remove=FN\n"
 	"  -f, --force              write into a non-empty directory\n"
 	"      --list-apps          list the applications and exit\n"
 	"  -q, --quiet              no summary on standard error\n"
@@ -47,7 +54,7 @@ static const char usage_text[] =
 enum {
 	OPT_START = 256, OPT_RATE, OPT_SAMPLE, OPT_RESERVOIR, OPT_ERRORS, OPT_TIMEOUTS,
 	OPT_NO_MARKERS, OPT_FORMAT, OPT_CHUNK, OPT_ORDERED, OPT_PAGE, OPT_LEVEL, OPT_MEMORY,
-	OPT_LIST, OPT_VERSION, OPT_TRACES,
+	OPT_LIST, OPT_VERSION, OPT_TRACES, OPT_WHAT_IF,
 };
 
 static const struct option longopts[] = {
@@ -71,6 +78,7 @@ static const struct option longopts[] = {
 	{ "compress-level", required_argument, NULL, OPT_LEVEL },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "what-if", required_argument, NULL, OPT_WHAT_IF },
 	{ "force", no_argument, NULL, 'f' },
 	{ "list-apps", no_argument, NULL, OPT_LIST },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -91,6 +99,9 @@ static double real_arg(const char *opt, const char *s, double min, double max)
 		cli_usage_error("invalid value '%s' for %s (expected %g..%g)", s, opt, min, max);
 	return v;
 }
+
+/* The --what-if changes (gr_synth_change_parse). */
+static struct gr_synth_change *changes;
 
 static void progress(void *ctx, const struct gr_synth_stats *st)
 {
@@ -140,8 +151,15 @@ int main(int argc, char **argv)
 	struct gr_synth_stats st;
 	struct gr_error err;
 	bool quiet = false, runs_set = false;
+	size_t nchanges = 0;
 	int c;
 
+	/* --what-if changes: at most one per argument (a global: the usage errors exit) */
+	changes = calloc((size_t)argc, sizeof(*changes));
+	if (!changes) {
+		fprintf(stderr, "gammaray-synth: out of memory\n");
+		return CLI_FAIL;
+	}
 	cli_init("gammaray-synth");
 	gr_synth_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "o:a:n:N:s:j:fqh", longopts, NULL)) != -1) {
@@ -205,14 +223,20 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MEMORY: o.memory = cli_size("--memory", optarg, 1 << 20, (size_t)1 << 40); break;
 		case 'j': o.jobs = (int)cli_long("--jobs", optarg, 1, GR_MAX_JOBS); break;
+		case OPT_WHAT_IF:
+			if (gr_synth_change_parse(optarg, &changes[nchanges++], &err))
+				cli_usage_error("%s", err.msg);
+			break;
 		case 'f': o.force = true; break;
 		case OPT_LIST:
 			for (size_t i = 0; i < gr_synth_app_count(); i++)
 				printf("%-12s %s\n", gr_synth_app_name(i), gr_synth_app_summary(i));
 			return cli_finish(CLI_OK);
 		case 'q': quiet = true; break;
-		case OPT_VERSION: /* long only: synth has no -V */
-			cli_std_option('V', usage_text);
+		case OPT_VERSION: /* long only: synth has no -V; the workload version keys caches */
+			printf("%s %s (event stream v%d, workload v%d)\n", cli_name(), GR_VERSION,
+			       GR_EVENTS_VERSION, GR_SYNTH_WORKLOAD);
+			return cli_finish(CLI_OK);
 		default:
 			cli_std_option(c, usage_text);
 		}
@@ -223,6 +247,8 @@ int main(int argc, char **argv)
 		cli_usage_error("no output directory (-o DIR)");
 	if (o.max_invocations && !runs_set)
 		o.runs = 0;
+	o.changes = changes;
+	o.nchanges = nchanges;
 
 	if (!quiet && cli_stderr_tty()) {
 		o.progress = progress;
@@ -230,6 +256,8 @@ int main(int argc, char **argv)
 	double t0 = now_s();
 	int rc = gr_synth_run(&o, &st, &err);
 	double secs = now_s() - t0;
+	free(changes);
+	changes = NULL;
 	cli_progress_clear();
 	if (rc == GR_ERR_USAGE) {
 		cli_error(&err);

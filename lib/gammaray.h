@@ -357,6 +357,29 @@ enum gr_synth_traces {
 
 struct gr_synth_stats;
 
+/* What a --what-if CHANGE does (gammaray-synth(1)). */
+enum gr_synth_change_kind {
+	GR_SYNTH_NO_COLD = 1, /* no-cold-starts=FN: environments come initialised */
+	GR_SYNTH_FASTER,      /* faster=FN:F: handler durations divided by F */
+	GR_SYNTH_SLOWER,      /* slower=FN:F: ...multiplied by F */
+	GR_SYNTH_DELAY_SET,   /* delay=KIND:TIME: trigger delay of KIND hops set */
+	GR_SYNTH_DELAY_SCALE, /* delay=KIND:xF: ...multiplied by F */
+	GR_SYNTH_REMOVE,      /* remove=FN: never invoked */
+};
+
+/* Number of hop kinds a delay= change may name (s3 ... sfn). */
+#define GR_SYNTH_HOP_KINDS 8
+
+/* One --what-if CHANGE, parsed (gr_synth_change_parse). */
+struct gr_synth_change {
+	enum gr_synth_change_kind kind;
+	const char *text;   /* the CHANGE as given (not owned) */
+	char fn[128];       /* the function (no-cold-starts, faster, slower, remove) */
+	int hop;            /* delay: index of the kind, gr_synth_hop_name(hop) */
+	double factor;      /* faster, slower, delay=KIND:xF */
+	int64_t delay_us;   /* delay=KIND:TIME */
+};
+
 struct gr_synth_opts {
 	const char *out_dir;       /* output directory (created) */
 	const char *app;           /* application (gr_synth_app_name); NULL: "mixed" */
@@ -380,6 +403,12 @@ struct gr_synth_opts {
 	size_t memory;             /* log text buffered before files are written early */
 	int jobs;                  /* threads: 1 compresses inline, N adds N-1 compressors;
 				      0 picks from the CPUs. The output is the same */
+	/* Changes to re-simulate the same workload with (--what-if): same seed, same
+	 * random decisions, the changes applied (order matters only between changes of
+	 * one function or kind). A function the application does not have is a usage
+	 * error naming its functions. Needs runs (not max_invocations alone). */
+	const struct gr_synth_change *changes;
+	size_t nchanges;
 	/* Progress, every 50,000 invocations; may be NULL. */
 	void (*progress)(void *ctx, const struct gr_synth_stats *st);
 	void *progress_ctx;
@@ -416,6 +445,15 @@ void gr_synth_opts_init(struct gr_synth_opts *o);
 size_t gr_synth_app_count(void);
 const char *gr_synth_app_name(size_t i);
 const char *gr_synth_app_summary(size_t i);
+/* Parse a --what-if CHANGE: no-cold-starts=FN, faster=FN:F, slower=FN:F,
+ * delay=KIND:TIME (N, Nus, Nms, Ns; a bare N is microseconds), delay=KIND:xF,
+ * remove=FN. The function is checked by gr_synth_run, against the application.
+ * 0 or GR_ERR_USAGE (err says what is wrong). */
+int gr_synth_change_parse(const char *text, struct gr_synth_change *c, struct gr_error *err);
+/* Hop kinds of delay=, i < GR_SYNTH_HOP_KINDS: "s3", "dynamodb", ... "sfn". */
+const char *gr_synth_hop_name(int i);
+/* The workload version: it changes whenever a seed stops giving the same workload. */
+#define GR_SYNTH_WORKLOAD 2
 /* Simulate and write everything into o->out_dir. 0 or a negative enum gr_err. */
 int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
 		 struct gr_error *err);

@@ -62,6 +62,13 @@ static int check_opts(const struct gr_synth_opts *o, struct gr_error *err)
 		return gr_error_set(err, GR_ERR_USAGE, "compression level must be in 1..9");
 	if (o->max_invocations > UINT32_MAX / 2 || o->runs > UINT32_MAX / 2)
 		return gr_error_set(err, GR_ERR_USAGE, "too many runs or invocations");
+	if (o->nchanges && (!o->runs || o->max_invocations))
+		/* the runs -N starts depend on the invocations, which a change changes:
+		 * the same workload is the same number of runs */
+		return gr_error_set(err, GR_ERR_USAGE,
+				    "--what-if takes the number of runs (-n), not -N: that of the "
+				    "simulation without the change (its truth has one critpath "
+				    "record per run)");
 	if (o->start_us < 1000000000000000 || o->start_us > 4000000000000000)
 		return gr_error_set(err, GR_ERR_USAGE, "start time must be between 2001 and 2096");
 	return 0;
@@ -151,9 +158,10 @@ int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
 		free(s);
 		return GR_ERR_LIMIT;
 	}
-	/* three independent streams: the workload does not change with the sampling
-	 * rate, the markers or the output format */
-	gr_sy_rng_seed(&s->rng, o->seed);
+	/* the workload's decisions come from streams keyed from the seed (see synth.h),
+	 * output details from three sequential streams: the workload does not change
+	 * with the sampling rate, the markers or the output format */
+	s->key = gr_sy_key(o->seed, 0x7768617469660a01ull);
 	gr_sy_rng_seed(&s->xrng, o->seed ^ 0x5851f42d4c957f2dull);
 	gr_sy_rng_seed(&s->orng, o->seed ^ 0x14057b7ef767814full);
 	/* a fourth, for OpenTelemetry only: the rest is the same with or without it */
@@ -162,7 +170,8 @@ int gr_synth_run(const struct gr_synth_opts *o, struct gr_synth_stats *st,
 	if (s->otel)
 		gr_sy_rng_uuid(&s->trng, s->span_task);
 	s->res_second = INT64_MIN;
-	if ((rc = gr_sy_world_build(s, o->app ? o->app : "mixed"))) {
+	if ((rc = gr_sy_world_build(s, o->app ? o->app : "mixed")) ||
+	    (rc = gr_sy_whatif_apply(s))) {
 		release(s);
 		return rc;
 	}

@@ -19,14 +19,26 @@
 #define SY_ACCOUNT "123456789012"
 
 /* ---------------------------------------------------------------------------
- * Random numbers: xoshiro256** seeded through splitmix64, and distributions built
- * only from + - * / so that a seed gives the same output on every IEEE machine.
+ * Random numbers: splitmix64 streams, and distributions built only from + - * / so
+ * that a seed gives the same output on every IEEE machine.
+ *
+ * The workload draws each decision from a stream of its own, keyed by what the
+ * decision is about (a run, an invocation, an attempt, an action, a call) and not by
+ * how many draws came before it: a run re-simulated with a change (--what-if) makes
+ * every decision the change does not reach exactly as before (request ids, trace
+ * ids and the segment ids logs show included). Only output details come from
+ * sequential streams: the ids the X-Ray writer and OpenTelemetry spans add, file
+ * order, ingestion times.
  */
 struct gr_sy_rng {
-	uint64_t s[4]; /* xoshiro256** state */
+	uint64_t s; /* splitmix64 state: the next draw is mix(s + golden gamma) */
 };
 
+/* A key derived from key k and value v (different v, different keys). */
+uint64_t gr_sy_key(uint64_t k, uint64_t v);
 void gr_sy_rng_seed(struct gr_sy_rng *r, uint64_t seed);
+/* Set r to the stream of decision v of key k; returns r. */
+struct gr_sy_rng *gr_sy_rng_keyed(struct gr_sy_rng *r, uint64_t k, uint64_t v);
 uint64_t gr_sy_rng_next(struct gr_sy_rng *r);
 /* Uniform in [0, 1). */
 double gr_sy_rng_unit(struct gr_sy_rng *r);
@@ -324,6 +336,9 @@ struct gr_sy_fn {
 	uint64_t attempts;             /* attempts run */
 	uint64_t envs;                 /* environments created */
 	uint32_t target[SY_MAX_ACTS];  /* resolved resource or function of each action */
+	double speed;                  /* --what-if: handler time divided by this (1) */
+	bool no_cold;                  /* --what-if: environments start initialised */
+	bool removed;                  /* --what-if: never invoked */
 	int64_t first_ms, last_ms;     /* first and last event (export task range) */
 	struct gr_buf page;            /* filter-log-events: the page being filled */
 	uint32_t page_events;          /* events in page */
@@ -341,9 +356,9 @@ struct gr_sy_rec {
 	int64_t cause_us;    /* when the producer's call completed */
 	uint32_t producer;   /* node of the producer */
 	uint32_t res;        /* resource */
-	uint32_t run;        /* key material: run, argument, unique counter, depth */
+	uint32_t run;        /* key material: run, argument, unique number, depth */
 	uint32_t arg;
-	uint32_t uniq;
+	uint64_t uniq;       /* 53 bits of the record's identity, or the image's */
 	uint16_t depth;
 	uint8_t sampled;     /* the producer's trace is sampled */
 	uint8_t modify;      /* DynamoDB: the item existed (MODIFY) */
@@ -358,6 +373,7 @@ struct gr_sy_rec {
 	uint8_t otrace[16];  /* OpenTelemetry: the producer's trace */
 	uint64_t ospan;      /* ...and its send span */
 	uint8_t oflags;      /* SY_R_ADOT, SY_R_MSGID */
+	uint64_t key;        /* identity: the producer's call, the item, the subscriber */
 };
 
 enum gr_sy_rec_flag {
@@ -378,6 +394,7 @@ struct gr_sy_trace {
 /* A request for an invocation (or a retry of one) waiting for its time. */
 struct gr_sy_req {
 	int64_t t;                  /* when the Lambda service has it */
+	uint64_t key;               /* identity of the invocation: its decisions' streams */
 	int64_t arrive;             /* first arrival (X-Ray dwell start) */
 	int64_t cause_us;           /* Invoke: call end (Event) or call start (sync) */
 	uint32_t node;              /* the invocation, SY_NONE until first processed */
@@ -453,8 +470,9 @@ struct gr_sy_sim {
 	struct gr_synth_stats *st;       /* counters */
 	struct gr_error *err;            /* first error */
 	int rc;                          /* sticky error code, 0 while all is well */
-	struct gr_sy_rng rng;               /* the workload: times, counts, failures, ids */
-	struct gr_sy_rng xrng;              /* X-Ray only: sampling, trace and segment ids */
+	uint64_t key;                    /* the workload: every decision's stream derives
+					    from it (times, counts, failures, request ids) */
+	struct gr_sy_rng xrng;              /* X-Ray writer: the segment ids it adds */
 	struct gr_sy_rng orng;              /* output cosmetics: chunk order, ingestion times */
 	struct gr_sy_rng trng;              /* OpenTelemetry only: span and new trace ids */
 	bool otel;                       /* write OpenTelemetry spans */
@@ -484,7 +502,8 @@ struct gr_sy_sim {
 	uint16_t *run_seen;              /* per run: completions seen */
 	uint8_t *run_depth;              /* per run: recursion depth allowed */
 	size_t cap_runs;
-	uint32_t uniq;                   /* unique key counter */
+	int64_t hop_set[GR_SYNTH_HOP_KINDS]; /* --what-if: delay=KIND:TIME, -1 when unset */
+	double hop_mul[GR_SYNTH_HOP_KINDS];  /* --what-if: delay=KIND:xF (1) */
 	int64_t res_second;              /* X-Ray reservoir: current second... */
 	uint32_t res_used;               /* ...and traces taken from it */
 
@@ -583,7 +602,8 @@ void gr_sy_log_finish(struct gr_sy_sim *s);
 void gr_sy_log_release(struct gr_sy_sim *s);
 
 /* synth_xray.c */
-struct gr_sy_trace *gr_sy_trace_new(struct gr_sy_sim *s, int64_t t);
+/* A new trace at time t, its random bits from key. */
+struct gr_sy_trace *gr_sy_trace_new(struct gr_sy_sim *s, int64_t t, uint64_t key);
 void gr_sy_trace_ref(struct gr_sy_trace *t);
 void gr_sy_trace_unref(struct gr_sy_sim *s, struct gr_sy_trace *t);
 /* Add a segment document (s->tmp holds it) with the given id and time span. */
@@ -621,6 +641,9 @@ void gr_sy_otel_finish(struct gr_sy_sim *s);
 void gr_sy_otel_release(struct gr_sy_sim *s);
 /* gzip data[0..len) into out (a fixed header: the same bytes per seed). */
 int gr_sy_gzip(z_stream *z, bool *ready, int level, const char *data, size_t len, struct gr_buf *out);
+
+/* synth_whatif.c: the --what-if changes set on the world (after gr_sy_world_build) */
+int gr_sy_whatif_apply(struct gr_sy_sim *s);
 
 /* synth_truth.c */
 int gr_sy_truth_write(struct gr_sy_sim *s);

@@ -5,9 +5,6 @@
 
 static const char *const labels[] = { "Dog", "Cat", "Car", "Tree", "Person", "Bicycle",
 				      "Beach", "Mountain" };
-
-
-
 size_t gr_sy_s3_key(const struct gr_sy_sim *s, const struct gr_sy_rec *r, char *out, size_t size)
 {
 	char *p = out;
@@ -26,14 +23,14 @@ size_t gr_sy_s3_key(const struct gr_sy_sim *s, const struct gr_sy_rec *r, char *
 		*p++ = 'd';
 		p += gr_sy_fmt_u64(r->depth, p);
 		*p++ = '/';
-		p += gr_sy_fmt_hex32(r->uniq, p);
+		p += gr_sy_fmt_id64(r->uniq, p);
 		memcpy(p, ".html", 5);
 		p += 5;
 		break;
 	default:
 		memcpy(p, "o/", 2);
 		p += 2;
-		p += gr_sy_fmt_hex32(r->uniq, p);
+		p += gr_sy_fmt_id64(r->uniq, p);
 		memcpy(p, ".json", 5);
 		p += 5;
 		break;
@@ -83,7 +80,7 @@ void gr_sy_ddb_keys(struct gr_buf *b, const struct gr_sy_sim *s, const struct gr
 		break;
 	case SY_KEY_IMAGE:
 		memcpy(v, "img-", 4);
-		vn = 4 + gr_sy_fmt_hex32(r->uniq, v + 4);
+		vn = 4 + gr_sy_fmt_id64(r->uniq, v + 4);
 		p = put_attr(p, "ImageId", "S", v, vn, typed);
 		*p++ = ',';
 		{

@@ -1,41 +1,35 @@
-/* synth_rng.c: gammaray-synth's seeded random numbers (xoshiro256**), bit-reproducible. */
+/* synth_rng.c: gammaray-synth's seeded random numbers (splitmix64 streams keyed by decision), bit-reproducible. */
 #include "synth/synth.h"
 
-static uint64_t splitmix64(uint64_t *x)
+/* The finaliser of splitmix64 (Stafford's mix13): a bijection of 64-bit words. */
+static inline uint64_t mix64(uint64_t z)
 {
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
 }
 
-void gr_sy_rng_seed(struct gr_sy_rng *r, uint64_t seed)
+uint64_t gr_sy_key(uint64_t k, uint64_t v)
 {
-	uint64_t x = seed;
-
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
+	/* v -> v * odd + c is a bijection, so is xor with k, so is the finaliser: for a
+	 * given k, different v never give the same key */
+	return mix64(k ^ (v * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull));
 }
 
-static inline uint64_t rotl(uint64_t x, int k)
+void gr_sy_rng_seed(struct gr_sy_rng *r, uint64_t seed)
 {
-	return (x << k) | (x >> (64 - k));
+	r->s = mix64(seed);
+}
+
+struct gr_sy_rng *gr_sy_rng_keyed(struct gr_sy_rng *r, uint64_t k, uint64_t v)
+{
+	r->s = gr_sy_key(k, v);
+	return r;
 }
 
 uint64_t gr_sy_rng_next(struct gr_sy_rng *r)
 {
-	uint64_t *s = r->s;
-	uint64_t out = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return out;
+	return mix64(r->s += 0x9e3779b97f4a7c15ull);
 }
 
 double gr_sy_rng_unit(struct gr_sy_rng *r)

@@ -9,6 +9,48 @@
 #define MS 1000
 #define SEC 1000000
 
+/*
+ * What a stream of draws decides. Each decision's stream is keyed by what it is
+ * about: a run (the workload's key and the run's number), an invocation (its cause's
+ * call, item and subscriber), an attempt (the invocation and the attempt's number),
+ * an action (the attempt and the action's place in the handler), a call (the action
+ * and the call's number in it). A change that removes, delays or speeds some
+ * invocations leaves every other decision as it was.
+ */
+enum draw {
+	D_RUN = 1, /* run: its root, recursion depth, API Gateway request id, next root */
+	D_ID,      /* invocation: its request id */
+	D_SAMPLE,  /* invocation: sampled by X-Ray beyond the reservoir */
+	D_TRACE,   /* invocation: the trace it starts */
+	D_DELAY,   /* invocation: the trigger delay of the hop that brings it */
+	D_WINDOW,  /* record: the batch window of the batch it opens */
+	D_ATTEMPT, /* invocation: one attempt (with its number) */
+	D_ENV,     /* attempt: the environment it starts (lifetime, log stream name) */
+	D_INIT,    /* attempt: cold start */
+	D_WARM,    /* attempt: warm start */
+	D_FAIL,    /* attempt: failure */
+	D_HANDLER, /* attempt: first line, compute before the first action */
+	D_NOISE,   /* attempt: application lines */
+	D_ACT,     /* attempt: one action (count, skipping, compute before it) */
+	D_CALL,    /* attempt: one call of one action (latency, ids, items, pause) */
+	D_END,     /* attempt: after the last call */
+	D_MEM,     /* attempt: memory used */
+	D_BUSY,    /* attempt: the environment's time after the end */
+	D_RETRY,   /* attempt: wait before the retry */
+	D_CHILD,   /* call: what it causes (item, subscriber) */
+	D_XRAY,    /* invocation, attempt or call: its X-Ray and OpenTelemetry ids */
+};
+
+/* A hop's trigger delay d of kind k, with the --what-if delay= changes applied. */
+static int64_t hop(const struct gr_sy_sim *s, int k, int64_t d)
+{
+	if (s->hop_set[k] >= 0)
+		d = s->hop_set[k];
+	if (s->hop_mul[k] != 1)
+		d = (int64_t)((double)d * s->hop_mul[k]);
+	return d;
+}
+
 /* ---------------------------------------------------------------------------
  * Pools: requests, records and traces come from slabs and go back to free lists.
  */
@@ -145,8 +187,10 @@ static struct gr_sy_req *heap_pop(struct gr_sy_sim *s)
 /* ---------------------------------------------------------------------------
  * Nodes and edges of the truth.
  */
-static uint32_t node_new(struct gr_sy_sim *s, uint32_t fn)
+static uint32_t node_new(struct gr_sy_sim *s, uint32_t fn, uint64_t key)
 {
+	struct gr_sy_rng r;
+
 	struct gr_sy_node *n = gr_sy_alloc_array(s, s->nodes, &s->cap_nodes, s->nnodes + 1,
 					   sizeof(*n));
 	if (!n)
@@ -154,7 +198,7 @@ static uint32_t node_new(struct gr_sy_sim *s, uint32_t fn)
 	s->nodes = n;
 	n = &s->nodes[s->nnodes];
 	memset(n, 0, sizeof(*n));
-	gr_sy_rng_uuid(&s->rng, n->id);
+	gr_sy_rng_uuid(gr_sy_rng_keyed(&r, key, D_ID), n->id);
 	n->fn = (uint16_t)fn;
 	return (uint32_t)s->nnodes++;
 }
@@ -186,10 +230,12 @@ static void edge_add(struct gr_sy_sim *s, uint32_t from, uint32_t to, int kind, 
  * Execution environments: one log stream each. Idle ones are reused, most recently
  * freed first; Lambda reclaims those idle for longer than their ttl.
  */
-static struct gr_sy_env *env_new(struct gr_sy_sim *s, struct gr_sy_fn *fn, int64_t t)
+static struct gr_sy_env *env_new(struct gr_sy_sim *s, struct gr_sy_fn *fn, int64_t t,
+			       uint64_t key)
 {
 	struct gr_sy_env *e = calloc(1, sizeof(*e));
 	uint8_t hex[16];
+	struct gr_sy_rng r;
 
 	if (!e) {
 		gr_sy_fail(s, GR_ERR_NOMEM);
@@ -197,11 +243,12 @@ static struct gr_sy_env *env_new(struct gr_sy_sim *s, struct gr_sy_fn *fn, int64
 	}
 	e->fn = (uint32_t)(fn - s->fns);
 	e->live = SY_NONE;
-	e->ttl_us = gr_sy_rng_range(&s->rng, 5 * 60, 20 * 60) * (int64_t)SEC;
+	gr_sy_rng_keyed(&r, key, D_ENV);
+	e->ttl_us = gr_sy_rng_range(&r, 5 * 60, 20 * 60) * (int64_t)SEC;
 	size_t n = gr_sy_fmt_date_slash(t, e->name);
 	memcpy(e->name + n, "/[$LATEST]", 10);
 	n += 10;
-	gr_sy_rng_bytes(&s->rng, hex, 16);
+	gr_sy_rng_bytes(&r, hex, 16);
 	n += gr_sy_fmt_hex(hex, 16, e->name + n);
 	e->name[n] = '\0';
 	e->name_len = (uint8_t)n;
@@ -263,7 +310,7 @@ static struct gr_sy_env *busy_pop(struct gr_sy_fn *fn)
  * environment ever overlap.
  */
 static struct gr_sy_env *env_pick(struct gr_sy_sim *s, struct gr_sy_fn *fn, int64_t t, bool drain,
-			       bool *cold)
+			       uint64_t key, bool *cold)
 {
 	while (drain && fn->nbusy && fn->busy[0]->busy_until <= t) {
 		struct gr_sy_env *e = busy_pop(fn);
@@ -289,7 +336,7 @@ static struct gr_sy_env *env_pick(struct gr_sy_sim *s, struct gr_sy_fn *fn, int6
 		return e;
 	}
 	*cold = true;
-	return env_new(s, fn, t);
+	return env_new(s, fn, t, key);
 }
 
 /* ---------------------------------------------------------------------------
@@ -455,6 +502,14 @@ struct att {
 	int depth;                /* nesting level */
 	uint32_t ni;              /* node */
 	uint8_t reqid[16];        /* its request id */
+	uint64_t key;             /* the attempt's identity */
+	double speed;             /* handler time is divided by this (--what-if) */
+	int act;                  /* the action being done */
+	uint32_t callno;          /* calls begun by that action */
+	struct gr_sy_rng arng;    /* the action's draws */
+	uint64_t ckey;            /* the call being made: its identity... */
+	struct gr_sy_rng crng;    /* ...and its draws */
+	struct gr_sy_rng cxrng;   /* ...and its trace ids (sampled only) */
 	int64_t cur;              /* simulated clock inside the handler */
 	int64_t deadline;         /* START + timeout */
 	int calls;                /* trigger-capable calls made */
@@ -477,15 +532,37 @@ static struct gr_sy_call *call_new(struct gr_sy_sim *s, struct att *a, const str
 	cl->act = act;
 	cl->target = target;
 	cl->callee = SY_NONE;
-	if (a->rq->sampled)
-		cl->seg = gr_sy_rng_next(&s->xrng);
-	if (a->rq->sampled && s->otel)
-		cl->ospan = gr_sy_rng_next(&s->trng);
+	if (a->rq->sampled) {
+		gr_sy_rng_keyed(&a->cxrng, a->ckey, D_XRAY);
+		cl->seg = gr_sy_rng_next(&a->cxrng);
+		cl->ospan = gr_sy_rng_next(&a->cxrng);
+		if (!s->otel)
+			cl->ospan = 0;
+	}
 	return cl;
 }
 
-/* Median latency of an SDK call, us. */
-static int64_t latency(struct gr_sy_sim *s, const struct gr_sy_act_def *act, uint32_t n)
+/* Time d spent in the handler, at the function's speed. */
+static int64_t sc(const struct att *a, int64_t d)
+{
+	return a->speed == 1 ? d : (int64_t)((double)d / a->speed);
+}
+
+/* The next call of the action being done: its identity and its stream. */
+static void call_begin(struct att *a)
+{
+	a->ckey = gr_sy_key(gr_sy_key(gr_sy_key(a->key, D_CALL), (uint64_t)a->act), a->callno++);
+	gr_sy_rng_keyed(&a->crng, a->ckey, 0);
+}
+
+/* Identity of what the current call causes: item i, for subscriber k. */
+static uint64_t child_key(const struct att *a, uint32_t i, uint32_t k)
+{
+	return gr_sy_key(gr_sy_key(gr_sy_key(a->ckey, D_CHILD), i), k);
+}
+
+/* Latency of the current call (its first draw), us. */
+static int64_t latency(struct att *a, const struct gr_sy_act_def *act, uint32_t n)
 {
 	int64_t med;
 
@@ -503,7 +580,7 @@ static int64_t latency(struct gr_sy_sim *s, const struct gr_sy_act_def *act, uin
 	case SY_A_OTHER: med = (int64_t)act->lat_ms * MS; break;
 	default: med = 10 * MS; break;
 	}
-	return 200 + gr_sy_rng_lognorm(&s->rng, med, 0.4);
+	return sc(a, 200 + gr_sy_rng_lognorm(&a->crng, med, 0.4));
 }
 
 /* Before a call: may the handler make it? Returns the call's end time, or -1 when
@@ -526,8 +603,9 @@ static int64_t call_window(struct gr_sy_sim *s, struct att *a, int64_t lat)
 
 static void call_done(struct gr_sy_sim *s, struct att *a, int64_t t1)
 {
+	(void)s;
 	a->calls++;
-	a->cur = t1 + gr_sy_rng_range(&s->rng, 100, 800);
+	a->cur = t1 + sc(a, gr_sy_rng_range(&a->crng, 100, 800));
 }
 
 static void trace_pass(struct gr_sy_req *from, struct gr_sy_req *to, uint64_t parent)
@@ -543,6 +621,7 @@ static void trace_pass(struct gr_sy_req *from, struct gr_sy_req *to, uint64_t pa
 static void batch_add(struct gr_sy_sim *s, struct gr_sy_sub *sb, struct gr_sy_rec *r, int trig)
 {
 	const struct gr_sy_res_def *rd = s->res[sb->res].def;
+	struct gr_sy_rng rr;
 
 	if (sb->open && r->cause_us < sb->fire && sb->open->nrec < rd->batch) {
 		req_add_rec(sb->open, r);
@@ -553,7 +632,11 @@ static void batch_add(struct gr_sy_sim *s, struct gr_sy_sub *sb, struct gr_sy_re
 		return;
 	q->fn = sb->fn;
 	q->trig = (uint8_t)trig;
-	q->t = r->cause_us + gr_sy_rng_range(&s->rng, rd->win_min_ms, rd->win_max_ms) * MS;
+	/* the batch is the invocation of the record that opened it */
+	q->key = r->key;
+	gr_sy_rng_keyed(&rr, r->key, D_WINDOW);
+	q->t = r->cause_us + hop(s, rd->kind,
+				 gr_sy_rng_range(&rr, rd->win_min_ms, rd->win_max_ms) * MS);
 	q->run = r->run;
 	q->acc = sb;
 	sb->open = q;
@@ -569,11 +652,15 @@ static void fan_records(struct gr_sy_sim *s, const struct gr_sy_rec *proto, int 
 
 	for (uint32_t k = 0; k < res->nsub; k++) {
 		struct gr_sy_sub *sb = &s->subs[res->sub0 + k];
+		if (s->fns[sb->fn].removed)
+			continue;
 		struct gr_sy_rec *r = gr_sy_rec_new(s);
+		struct gr_sy_rng rr;
 		if (!r)
 			return;
 		*r = *proto;
 		r->next = NULL;
+		r->key = gr_sy_key(proto->key, k);
 		if (trig == SY_T_DDB || trig == SY_T_SQS || trig == SY_T_KIN) {
 			batch_add(s, sb, r, trig);
 			continue;
@@ -586,11 +673,15 @@ static void fan_records(struct gr_sy_sim *s, const struct gr_sy_rec *proto, int 
 		q->run = r->run;
 		q->arg = r->arg;
 		q->depth = r->depth;
+		q->key = r->key;
+		gr_sy_rng_keyed(&rr, q->key, D_DELAY);
 		int64_t d;
 		switch (trig) {
-		case SY_T_S3: d = 15 * MS + gr_sy_rng_lognorm(&s->rng, 75 * MS, 0.6); break;
-		case SY_T_SNS: d = 5 * MS + gr_sy_rng_lognorm(&s->rng, 30 * MS, 0.5); break;
-		default: d = 10 * MS + gr_sy_rng_lognorm(&s->rng, 110 * MS, 0.6); break;
+		case SY_T_S3: d = hop(s, SY_K_S3, 15 * MS + gr_sy_rng_lognorm(&rr, 75 * MS, 0.6)); break;
+		case SY_T_SNS: d = hop(s, SY_K_SNS, 5 * MS + gr_sy_rng_lognorm(&rr, 30 * MS, 0.5)); break;
+		default:
+			d = hop(s, SY_K_EVENTS, 10 * MS + gr_sy_rng_lognorm(&rr, 110 * MS, 0.6));
+			break;
 		}
 		q->t = r->cause_us + d;
 		req_add_rec(q, r);
@@ -598,17 +689,19 @@ static void fan_records(struct gr_sy_sim *s, const struct gr_sy_rec *proto, int 
 	}
 }
 
-static void rec_proto(struct gr_sy_sim *s, struct att *a, struct gr_sy_rec *r, uint32_t res,
-		      int64_t t1)
+/* Record item i of the current call (fan_records keys it per subscriber). */
+static void rec_proto(struct att *a, struct gr_sy_rec *r, uint32_t res, int64_t t1,
+		      uint32_t i)
 {
 	memset(r, 0, sizeof(*r));
+	r->key = child_key(a, i, 0);
 	r->producer = a->ni;
 	r->res = res;
 	r->run = a->rq->run;
 	r->arg = a->rq->arg;
 	r->depth = (uint16_t)(a->rq->depth + 1);
 	r->cause_us = t1;
-	r->uniq = ++s->uniq;
+	r->uniq = r->key >> 11; /* unique (53 bits, exact as a JSON number), and keyed */
 	r->sampled = a->rq->sampled;
 	if (a->rq->trace)
 		memcpy(r->xtrace, a->rq->trace->id, 16);
@@ -621,7 +714,8 @@ static void act_s3_put(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 	char b[256];
 
 	for (uint32_t i = 0; i < n && !s->rc; i++) {
-		int64_t t1 = call_window(s, a, latency(s, act, 1));
+		call_begin(a);
+		int64_t t1 = call_window(s, a, latency(a, act, 1));
 		if (t1 < 0)
 			return;
 		struct gr_sy_call *cl = call_new(s, a, act, res);
@@ -629,12 +723,12 @@ static void act_s3_put(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
-		gr_sy_rng_bytes(&s->rng, cl->reqid, 8);
+		gr_sy_rng_bytes(&a->crng, cl->reqid, 8);
 		struct gr_sy_rec r;
-		rec_proto(s, a, &r, res, t1);
-		gr_sy_rng_bytes(&s->rng, r.id, 16);
+		rec_proto(a, &r, res, t1, 0);
+		gr_sy_rng_bytes(&a->crng, r.id, 16);
 		if (rs->def->versioned)
-			gr_sy_rng_bytes(&s->rng, r.ver, 16);
+			gr_sy_rng_bytes(&a->crng, r.ver, 16);
 		r.seq = ((uint64_t)t1 << 8) | (++rs->seq & 0xff);
 		cl->key = r;
 		if (s->o->markers) {
@@ -658,14 +752,14 @@ static void act_s3_put(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 }
 
 static void ddb_item(struct gr_sy_sim *s, struct att *a, struct gr_sy_rec *r, uint32_t res,
-		     int64_t t1, uint32_t i, uint32_t image)
+		     int64_t t1, uint32_t i, uint64_t image)
 {
 	struct gr_sy_res *rs = &s->res[res];
 
-	rec_proto(s, a, r, res, t1);
+	rec_proto(a, r, res, t1, i);
 	switch (rs->def->keyfmt) {
 	case SY_KEY_POOL: {
-		uint32_t k = (uint32_t)gr_sy_rng_range(&s->rng, 0, 63);
+		uint32_t k = (uint32_t)gr_sy_rng_range(&a->crng, 0, 63);
 		r->arg = k;
 		r->modify = (rs->pool_seen[k / 8] >> (k % 8)) & 1;
 		rs->pool_seen[k / 8] |= (uint8_t)(1u << (k % 8));
@@ -686,12 +780,14 @@ static void act_ddb(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 {
 	struct gr_sy_res *rs = &s->res[res];
 	bool batch = act->kind == SY_A_DDB_BATCH;
-	uint32_t image = ++s->uniq, done = 0;
+	uint64_t image = gr_sy_rng_next(&a->arng) >> 11;
+	uint32_t done = 0;
 	struct gr_sy_rec items[25];
 
 	while (done < n && !s->rc) {
 		uint32_t k = batch ? (n - done > 25 ? 25 : n - done) : 1;
-		int64_t t1 = call_window(s, a, latency(s, act, k));
+		call_begin(a);
+		int64_t t1 = call_window(s, a, latency(a, act, k));
 		if (t1 < 0)
 			return;
 		struct gr_sy_call *cl = call_new(s, a, act, res);
@@ -700,7 +796,7 @@ static void act_ddb(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 		cl->t0 = a->cur;
 		cl->t1 = t1;
 		cl->n = k;
-		gr_sy_rng_bytes(&s->rng, cl->reqid, 26);
+		gr_sy_rng_bytes(&a->crng, cl->reqid, 26);
 		for (uint32_t i = 0; i < k; i++)
 			ddb_item(s, a, &items[i], res, t1, done + i, image);
 		if (s->o->markers) {
@@ -737,7 +833,8 @@ static void act_sns(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 	struct gr_sy_res *rs = &s->res[res];
 
 	for (uint32_t i = 0; i < n && !s->rc; i++) {
-		int64_t t1 = call_window(s, a, latency(s, act, 1));
+		call_begin(a);
+		int64_t t1 = call_window(s, a, latency(a, act, 1));
 		if (t1 < 0)
 			return;
 		struct gr_sy_call *cl = call_new(s, a, act, res);
@@ -745,12 +842,12 @@ static void act_sns(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
-		gr_sy_rng_uuid(&s->rng, cl->reqid);
+		gr_sy_rng_uuid(&a->crng, cl->reqid);
 		if (a->rq->sampled)
-			cl->inferred = gr_sy_rng_next(&s->xrng);
+			cl->inferred = gr_sy_rng_next(&a->cxrng);
 		struct gr_sy_rec r;
-		rec_proto(s, a, &r, res, t1);
-		gr_sy_rng_uuid(&s->rng, r.id);
+		rec_proto(a, &r, res, t1, 0);
+		gr_sy_rng_uuid(&a->crng, r.id);
 		if (s->o->markers) {
 			struct gr_jw w;
 			marker_begin(s, &w, "call");
@@ -762,15 +859,21 @@ static void act_sns(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 		}
 		/* SNS delivers to Lambda asynchronously and carries the trace on */
 		for (uint32_t k = 0; k < rs->nsub && !s->rc; k++) {
+			if (s->fns[s->subs[rs->sub0 + k].fn].removed)
+				continue;
 			struct gr_sy_req *q = req_new(s);
 			struct gr_sy_rec *rr = gr_sy_rec_new(s);
+			struct gr_sy_rng dr;
 			if (!q || !rr)
 				return;
 			*rr = r;
+			rr->key = gr_sy_key(r.key, k);
+			q->key = rr->key;
 			q->fn = s->subs[rs->sub0 + k].fn;
 			q->trig = SY_T_SNS;
 			q->run = r.run;
-			q->t = t1 + 5 * MS + gr_sy_rng_lognorm(&s->rng, 30 * MS, 0.5);
+			gr_sy_rng_keyed(&dr, q->key, D_DELAY);
+			q->t = t1 + hop(s, SY_K_SNS, 5 * MS + gr_sy_rng_lognorm(&dr, 30 * MS, 0.5));
 			req_add_rec(q, rr);
 			trace_pass(a->rq, q, cl->inferred);
 			heap_push(s, q);
@@ -787,7 +890,8 @@ static void act_events(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 
 	if (n > 10)
 		n = 10; /* PutEvents takes at most 10 entries */
-	int64_t t1 = call_window(s, a, latency(s, act, n));
+	call_begin(a);
+	int64_t t1 = call_window(s, a, latency(a, act, n));
 	if (t1 < 0)
 		return;
 	struct gr_sy_call *cl = call_new(s, a, act, res);
@@ -796,11 +900,11 @@ static void act_events(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 	cl->t0 = a->cur;
 	cl->t1 = t1;
 	cl->n = n;
-	gr_sy_rng_uuid(&s->rng, cl->reqid);
+	gr_sy_rng_uuid(&a->crng, cl->reqid);
 	if (a->rq->sampled)
-		cl->inferred = gr_sy_rng_next(&s->xrng);
+		cl->inferred = gr_sy_rng_next(&a->cxrng);
 	for (uint32_t i = 0; i < n; i++)
-		gr_sy_rng_uuid(&s->rng, ids[i]);
+		gr_sy_rng_uuid(&a->crng, ids[i]);
 	if (s->o->markers) {
 		struct gr_jw w;
 		marker_begin(s, &w, "call");
@@ -814,18 +918,25 @@ static void act_events(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 	}
 	for (uint32_t i = 0; i < n && !s->rc; i++) {
 		struct gr_sy_rec r;
-		rec_proto(s, a, &r, res, t1);
+		rec_proto(a, &r, res, t1, i);
 		memcpy(r.id, ids[i], 16);
 		for (uint32_t k = 0; k < rs->nsub && !s->rc; k++) {
+			if (s->fns[s->subs[rs->sub0 + k].fn].removed)
+				continue;
 			struct gr_sy_req *q = req_new(s);
 			struct gr_sy_rec *rr = gr_sy_rec_new(s);
+			struct gr_sy_rng dr;
 			if (!q || !rr)
 				return;
 			*rr = r;
+			rr->key = gr_sy_key(r.key, k);
+			q->key = rr->key;
 			q->fn = s->subs[rs->sub0 + k].fn;
 			q->trig = SY_T_EVENTS;
 			q->run = r.run;
-			q->t = t1 + 10 * MS + gr_sy_rng_lognorm(&s->rng, 110 * MS, 0.6);
+			gr_sy_rng_keyed(&dr, q->key, D_DELAY);
+			q->t = t1 + hop(s, SY_K_EVENTS,
+					10 * MS + gr_sy_rng_lognorm(&dr, 110 * MS, 0.6));
 			req_add_rec(q, rr);
 			trace_pass(a->rq, q, cl->inferred);
 			heap_push(s, q);
@@ -844,7 +955,8 @@ static void act_sqs(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 
 	while (done < n && !s->rc) {
 		uint32_t k = batch ? (n - done > 10 ? 10 : n - done) : 1;
-		int64_t t1 = call_window(s, a, latency(s, act, k));
+		call_begin(a);
+		int64_t t1 = call_window(s, a, latency(a, act, k));
 		if (t1 < 0)
 			return;
 		struct gr_sy_call *cl = call_new(s, a, act, res);
@@ -853,10 +965,10 @@ static void act_sqs(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_d
 		cl->t0 = a->cur;
 		cl->t1 = t1;
 		cl->n = k;
-		gr_sy_rng_uuid(&s->rng, cl->reqid);
+		gr_sy_rng_uuid(&a->crng, cl->reqid);
 		for (uint32_t i = 0; i < k; i++) {
-			rec_proto(s, a, &recs[i], res, t1);
-			gr_sy_rng_uuid(&s->rng, recs[i].id);
+			rec_proto(a, &recs[i], res, t1, i);
+			gr_sy_rng_uuid(&a->crng, recs[i].id);
 			recs[i].xseg = cl->seg;
 			recs[i].xfn = a->rq->fn_seg;
 			recs[i].ospan = cl->ospan;
@@ -900,7 +1012,8 @@ static void act_kinesis(struct gr_sy_sim *s, struct att *a, const struct gr_sy_a
 
 	while (done < n && !s->rc) {
 		uint32_t k = batch ? (n - done > 50 ? 50 : n - done) : 1;
-		int64_t t1 = call_window(s, a, latency(s, act, k));
+		call_begin(a);
+		int64_t t1 = call_window(s, a, latency(a, act, k));
 		if (t1 < 0)
 			return;
 		struct gr_sy_call *cl = call_new(s, a, act, res);
@@ -909,9 +1022,9 @@ static void act_kinesis(struct gr_sy_sim *s, struct att *a, const struct gr_sy_a
 		cl->t0 = a->cur;
 		cl->t1 = t1;
 		cl->n = k;
-		gr_sy_rng_uuid(&s->rng, cl->reqid);
+		gr_sy_rng_uuid(&a->crng, cl->reqid);
 		for (uint32_t i = 0; i < k; i++) {
-			rec_proto(s, a, &recs[i], res, t1);
+			rec_proto(a, &recs[i], res, t1, i);
 			recs[i].seq = ++rs->seq;
 		}
 		if (s->o->markers) {
@@ -960,29 +1073,38 @@ static void act_invoke(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 {
 	uint32_t backup = SY_NONE;
 
-	if ((act->flags & SY_F_BACKUP) && gr_sy_rng_chance(&s->rng, 0.25))
-		backup = (uint32_t)gr_sy_rng_range(&s->rng, 0, n - 1);
+	if ((act->flags & SY_F_BACKUP) && gr_sy_rng_chance(&a->arng, 0.25))
+		backup = (uint32_t)gr_sy_rng_range(&a->arng, 0, n - 1);
 	if (act->flags & SY_F_SET_EXPECT)
 		s->run_expect[a->rq->run] = (uint16_t)(n + (backup != SY_NONE));
 	for (uint32_t i = 0; i < n + (backup != SY_NONE) && !s->rc; i++) {
-		int64_t t1 = call_window(s, a, latency(s, act, 1));
+		call_begin(a);
+		int64_t t1 = call_window(s, a, latency(a, act, 1));
 		if (t1 < 0)
 			return;
+		if (s->fns[fn].removed) {
+			/* --what-if remove: the call takes its time, nothing runs */
+			call_done(s, a, t1);
+			continue;
+		}
 		struct gr_sy_call *cl = call_new(s, a, act, fn);
 		if (!cl)
 			return;
 		cl->t0 = a->cur;
 		cl->t1 = t1;
 		/* the request id is known when the call returns: Lambda assigns it */
-		uint32_t callee = node_new(s, fn);
+		uint64_t key = child_key(a, 0, 0);
+		uint32_t callee = node_new(s, fn, key);
 		if (s->rc)
 			return;
 		cl->callee = callee;
 		memcpy(cl->reqid, s->nodes[callee].id, 16);
 		invoke_marker(s, a, fn, false, callee, t1);
 		struct gr_sy_req *q = req_new(s);
+		struct gr_sy_rng dr;
 		if (!q)
 			return;
+		q->key = key;
 		q->fn = fn;
 		q->node = callee;
 		q->trig = SY_T_INVOKE;
@@ -992,7 +1114,8 @@ static void act_invoke(struct gr_sy_sim *s, struct att *a, const struct gr_sy_ac
 		q->depth = a->rq->depth;
 		q->arg = (act->flags & SY_F_PASS_INDEX) ? (i < n ? i : backup) : a->rq->arg;
 		q->propagate = !a->fn->def->no_caller;
-		q->t = t1 + 1 * MS + gr_sy_rng_lognorm(&s->rng, 10 * MS, 0.8);
+		gr_sy_rng_keyed(&dr, key, D_DELAY);
+		q->t = t1 + hop(s, SY_K_LAMBDA, 1 * MS + gr_sy_rng_lognorm(&dr, 10 * MS, 0.8));
 		trace_pass(a->rq, q, cl->seg);
 		gr_sy_otel_pass(s, a->rq, a->fn, cl, q);
 		heap_push(s, q);
@@ -1012,51 +1135,71 @@ static void act_invoke_sync(struct gr_sy_sim *s, struct att *a, const struct gr_
 		}
 		if (a->depth + 1 >= SY_MAX_DEPTH)
 			return; /* deeper synchronous chains are not simulated */
-		struct gr_sy_call *cl = call_new(s, a, act, fn);
-		if (!cl)
-			return;
-		int64_t t0 = a->cur;
-		cl->t0 = t0;
-		struct gr_sy_req *q = req_new(s);
-		if (!q)
-			return;
-		q->fn = fn;
-		q->trig = SY_T_INVOKE_SYNC;
-		q->caller = a->ni;
-		q->cause_us = t0;
-		q->run = a->rq->run;
-		q->depth = a->rq->depth;
-		q->arg = (act->flags & SY_F_REC_COUNT) ? a->rq->nrec : a->rq->arg;
-		q->propagate = !a->fn->def->no_caller;
-		q->t = t0 + gr_sy_rng_range(&s->rng, 3 * MS, 15 * MS);
-		trace_pass(a->rq, q, cl->seg);
-		gr_sy_otel_pass(s, a->rq, a->fn, cl, q);
-		q->node = node_new(s, fn);
-		if (s->rc)
-			return;
-		uint32_t callee = q->node;
-		cl->callee = callee;
-		memcpy(cl->reqid, s->nodes[callee].id, 16);
-		int64_t end = process(s, q, a->depth + 1); /* frees q */
-		int64_t t1 = end + gr_sy_rng_range(&s->rng, 1 * MS, 5 * MS);
-		cl->callee_err = s->nodes[callee].status != SY_OK;
+		call_begin(a);
+		/* the Lambda service's time: to the callee's arrival, and back from its end */
+		uint64_t key = child_key(a, 0, 0);
+		struct gr_sy_rng dr;
+		gr_sy_rng_keyed(&dr, key, D_DELAY);
+		int64_t there = hop(s, SY_K_LAMBDA, gr_sy_rng_range(&dr, 3 * MS, 15 * MS));
+		int64_t back = gr_sy_rng_range(&dr, 1 * MS, 5 * MS);
+		int64_t t0 = a->cur, t1;
+		struct gr_sy_call *cl = NULL;
+		uint32_t callee = SY_NONE;
+		if (s->fns[fn].removed) {
+			/* --what-if remove: the round trip, no callee to wait for */
+			t1 = t0 + there + back;
+		} else {
+			cl = call_new(s, a, act, fn);
+			if (!cl)
+				return;
+			cl->t0 = t0;
+			struct gr_sy_req *q = req_new(s);
+			if (!q)
+				return;
+			q->key = key;
+			q->fn = fn;
+			q->trig = SY_T_INVOKE_SYNC;
+			q->caller = a->ni;
+			q->cause_us = t0;
+			q->run = a->rq->run;
+			q->depth = a->rq->depth;
+			q->arg = (act->flags & SY_F_REC_COUNT) ? a->rq->nrec : a->rq->arg;
+			q->propagate = !a->fn->def->no_caller;
+			q->t = t0 + there;
+			trace_pass(a->rq, q, cl->seg);
+			gr_sy_otel_pass(s, a->rq, a->fn, cl, q);
+			q->node = node_new(s, fn, key);
+			if (s->rc)
+				return;
+			callee = q->node;
+			cl->callee = callee;
+			memcpy(cl->reqid, s->nodes[callee].id, 16);
+			int64_t end = process(s, q, a->depth + 1); /* frees q */
+			t1 = end + back;
+			cl->callee_err = s->nodes[callee].status != SY_OK;
+		}
 		if (t1 > a->deadline) {
 			/* the caller timed out waiting */
-			cl->t1 = a->deadline;
-			cl->fault = 1;
+			if (cl) {
+				cl->t1 = a->deadline;
+				cl->fault = 1;
+			}
 			a->cur = a->deadline;
 			a->stop = a->timed_out = true;
 			return;
 		}
-		cl->t1 = t1;
-		invoke_marker(s, a, fn, true, callee, t1);
+		if (cl) {
+			cl->t1 = t1;
+			invoke_marker(s, a, fn, true, callee, t1);
+		}
 		call_done(s, a, t1);
 	}
 }
 
 static void act_other(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act_def *act)
 {
-	int64_t lat = latency(s, act, 1);
+	call_begin(a);
+	int64_t lat = latency(a, act, 1);
 
 	if (a->stop || a->cur + lat > a->deadline)
 		return;
@@ -1065,10 +1208,10 @@ static void act_other(struct gr_sy_sim *s, struct att *a, const struct gr_sy_act
 		return;
 	cl->t0 = a->cur;
 	cl->t1 = a->cur + lat;
-	gr_sy_rng_uuid(&s->rng, cl->reqid);
+	gr_sy_rng_uuid(&a->crng, cl->reqid);
 	if (a->rq->sampled)
-		cl->inferred = gr_sy_rng_next(&s->xrng);
-	a->cur = cl->t1 + gr_sy_rng_range(&s->rng, 100, 800);
+		cl->inferred = gr_sy_rng_next(&a->cxrng);
+	a->cur = cl->t1 + sc(a, gr_sy_rng_range(&a->crng, 100, 800));
 }
 
 static void run_actions(struct gr_sy_sim *s, struct att *a)
@@ -1079,13 +1222,16 @@ static void run_actions(struct gr_sy_sim *s, struct att *a)
 	for (int i = 0; i < SY_MAX_ACTS && fd->acts[i].kind != SY_A_END && !a->stop; i++) {
 		const struct gr_sy_act_def *act = &fd->acts[i];
 		uint32_t target = a->fn->target[i];
-		uint32_t n = (uint32_t)gr_sy_rng_range(&s->rng, act->min, act->max);
+		a->act = i;
+		a->callno = 0;
+		gr_sy_rng_keyed(&a->arng, gr_sy_key(a->key, D_ACT), (uint64_t)i);
+		uint32_t n = (uint32_t)gr_sy_rng_range(&a->arng, act->min, act->max);
 
 		if (a->calls == a->fail_at) {
 			a->stop = true;
 			break;
 		}
-		if ((act->flags & SY_F_SOMETIMES) && gr_sy_rng_chance(&s->rng, 0.5))
+		if ((act->flags & SY_F_SOMETIMES) && gr_sy_rng_chance(&a->arng, 0.5))
 			continue;
 		if ((act->flags & SY_F_DEPTH) && rq->depth >= s->run_depth[rq->run])
 			continue;
@@ -1097,7 +1243,7 @@ static void run_actions(struct gr_sy_sim *s, struct att *a)
 		if (act->flags & SY_F_ARG_COUNT)
 			n = rq->arg < act->min ? act->min : rq->arg;
 		if (act->ms)
-			a->cur += gr_sy_rng_lognorm(&s->rng, (int64_t)act->ms * MS, 0.5);
+			a->cur += sc(a, gr_sy_rng_lognorm(&a->arng, (int64_t)act->ms * MS, 0.5));
 		switch (act->kind) {
 		case SY_A_S3_PUT: act_s3_put(s, a, act, target, n); break;
 		case SY_A_DDB_PUT:
@@ -1127,9 +1273,10 @@ static bool continues_trace(int trig)
 	       trig == SY_T_EVENTS;
 }
 
-static bool sample(struct gr_sy_sim *s, int64_t t)
+static bool sample(struct gr_sy_sim *s, const struct gr_sy_req *rq, int64_t t)
 {
 	int64_t sec = t / SEC;
+	struct gr_sy_rng r;
 
 	if (sec != s->res_second) {
 		s->res_second = sec;
@@ -1139,7 +1286,7 @@ static bool sample(struct gr_sy_sim *s, int64_t t)
 		s->res_used++;
 		return true;
 	}
-	return gr_sy_rng_chance(&s->xrng, s->o->sample_rate);
+	return gr_sy_rng_chance(gr_sy_rng_keyed(&r, rq->key, D_SAMPLE), s->o->sample_rate);
 }
 
 static int64_t ceil_ms(int64_t us)
@@ -1155,6 +1302,7 @@ static int64_t round10(int64_t us)
 static void noise(struct gr_sy_sim *s, struct att *a, int64_t t)
 {
 	char b[96], *p = b;
+	struct gr_sy_rng r;
 
 	if (a->rq->nrec > 1) {
 		p = gr_sy_put_lit(p, "processing ");
@@ -1166,14 +1314,16 @@ static void noise(struct gr_sy_sim *s, struct att *a, int64_t t)
 		*p++ = ')';
 	}
 	gr_sy_log_app(s, a->c, a->fn, a->reqid, t, "INFO", b, (size_t)(p - b));
-	if (gr_sy_rng_chance(&s->rng, 0.3)) {
-		p = gr_sy_put_lit(b, gr_sy_rng_chance(&s->rng, 0.5) ? "cache hit for key "
-							    : "cache miss for key ");
-		p += gr_sy_fmt_hex32((uint32_t)gr_sy_rng_next(&s->rng), p);
+	gr_sy_rng_keyed(&r, a->key, D_NOISE);
+	if (gr_sy_rng_chance(&r, 0.3)) {
+		p = gr_sy_put_lit(b, gr_sy_rng_chance(&r, 0.5) ? "cache hit for key "
+							: "cache miss for key ");
+		p += gr_sy_fmt_hex32((uint32_t)gr_sy_rng_next(&r), p);
 		if (a->fn->def->runtime == SY_PY)
-			gr_sy_log_raw(s, a->c, t + 50, b, (size_t)(p - b));
+			gr_sy_log_raw(s, a->c, t + sc(a, 50), b, (size_t)(p - b));
 		else
-			gr_sy_log_app(s, a->c, a->fn, a->reqid, t + 50, "INFO", b, (size_t)(p - b));
+			gr_sy_log_app(s, a->c, a->fn, a->reqid, t + sc(a, 50), "INFO", b,
+				      (size_t)(p - b));
 	}
 }
 
@@ -1276,74 +1426,84 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 	struct gr_sy_fn *fn = &s->fns[rq->fn];
 	const struct gr_sy_fn_def *fd = fn->def;
 	struct att a = { .rq = rq, .fn = fn, .c = &s->ctx[depth], .depth = depth,
-			 .fail_at = INT32_MAX };
+			 .fail_at = INT32_MAX, .speed = fn->speed };
+	struct gr_sy_rng r, xr = { 0 }; /* xr: the attempt's trace ids, sampled only */
 	int64_t t = rq->t;
 
 	if (rq->node == SY_NONE)
-		rq->node = node_new(s, rq->fn);
+		rq->node = node_new(s, rq->fn, rq->key);
 	if (s->rc)
 		return t;
 	a.ni = rq->node;
+	a.key = gr_sy_key(gr_sy_key(rq->key, D_ATTEMPT), rq->attempt);
 	memcpy(a.reqid, s->nodes[a.ni].id, 16);
 	if (rq->attempt == 0) {
 		rq->arrive = t;
 		sort_recs(rq);
-		if (!continues_trace(rq->trig) && sample(s, t)) {
-			rq->trace = gr_sy_trace_new(s, t);
+		if (!continues_trace(rq->trig) && sample(s, rq, t)) {
+			rq->trace = gr_sy_trace_new(s, t, gr_sy_key(rq->key, D_TRACE));
 			rq->sampled = rq->trace != NULL;
 		}
 		if (rq->sampled)
-			rq->svc_seg = gr_sy_rng_next(&s->xrng);
+			rq->svc_seg = gr_sy_rng_next(gr_sy_rng_keyed(&r, rq->key, D_XRAY));
 		mark_links(rq);
 		gr_sy_otel_begin(s, rq);
 	}
 
 	/* environment, init, START */
 	bool cold;
-	struct gr_sy_env *env = env_pick(s, fn, t, depth == 0, &cold);
+	struct gr_sy_env *env = env_pick(s, fn, t, depth == 0, a.key, &cold);
 	if (!env)
 		return t;
+	if (fn->no_cold)
+		cold = false; /* --what-if: provisioned, initialised before it was needed */
 	struct gr_sy_attempt at = { .reqid = a.reqid, .sampled = rq->sampled,
 				 .trace = rq->trace ? rq->trace->id : NULL,
 				 .svc_seg = rq->svc_seg };
 	int64_t start_us;
 	if (cold) {
-		at.init_start = t + gr_sy_rng_range(&s->rng, 300, 2000);
-		at.init_us = (int32_t)round10(gr_sy_rng_lognorm(&s->rng, (int64_t)fd->init_ms * MS,
-							     0.35));
+		gr_sy_rng_keyed(&r, a.key, D_INIT);
+		at.init_start = t + gr_sy_rng_range(&r, 300, 2000);
+		at.init_us = (int32_t)round10(gr_sy_rng_lognorm(&r, (int64_t)fd->init_ms * MS, 0.35));
 		at.start = ceil_ms(at.init_start + at.init_us);
 		start_us = at.start - at.init_us;
 	} else {
-		at.start = ceil_ms(t + gr_sy_rng_range(&s->rng, 200, 1500));
+		at.start = ceil_ms(t + gr_sy_rng_range(gr_sy_rng_keyed(&r, a.key, D_WARM), 200, 1500));
 		start_us = at.start;
 	}
 	a.deadline = at.start + (int64_t)fd->timeout_s * SEC;
-	if (rq->sampled)
-		at.fn_seg = gr_sy_rng_next(&s->xrng);
+	if (rq->sampled) {
+		/* drawn with or without spans: X-Ray's ids stay the same */
+		at.fn_seg = gr_sy_rng_next(gr_sy_rng_keyed(&xr, a.key, D_XRAY));
+		uint64_t server = gr_sy_rng_next(&xr);
+		if (s->otel)
+			rq->oserver = server;
+	}
 	rq->fn_seg = at.fn_seg;
-	if (rq->sampled && s->otel)
-		rq->oserver = gr_sy_rng_next(&s->trng);
 
 	/* will it fail? Attempts Lambda will retry fail before their first call */
 	bool retryable = async_trig(rq->trig) && rq->attempt + 1 < SY_MAX_ATTEMPTS;
 	int fail = SY_OK;
-	if (gr_sy_rng_chance(&s->rng, s->o->error_rate))
+	gr_sy_rng_keyed(&r, a.key, D_FAIL);
+	if (gr_sy_rng_chance(&r, s->o->error_rate))
 		fail = SY_ERROR;
-	else if (gr_sy_rng_chance(&s->rng, s->o->timeout_rate))
+	else if (gr_sy_rng_chance(&r, s->o->timeout_rate))
 		fail = SY_TIMEOUT;
 	if (fail != SY_OK)
-		a.fail_at = retryable ? 0 : (int)gr_sy_rng_range(&s->rng, 0, 3);
+		a.fail_at = retryable ? 0 : (int)gr_sy_rng_range(&r, 0, 3);
 
 	/* the handler */
 	struct gr_sy_ctx *c = a.c;
 	gr_buf_reset(&c->text);
 	c->nlines = 0;
 	c->ncalls = 0;
-	a.cur = at.start + gr_sy_rng_range(&s->rng, 300, 1500);
+	gr_sy_rng_keyed(&r, a.key, D_HANDLER);
+	a.cur = at.start + sc(&a, gr_sy_rng_range(&r, 300, 1500));
+	int64_t work = sc(&a, 200 + gr_sy_rng_lognorm(&r, (int64_t)fd->work_ms * MS, 0.5));
 	if (s->o->markers)
 		entry_marker(s, c, fn, rq, a.reqid, a.cur);
-	noise(s, &a, a.cur + 100);
-	a.cur += 200 + gr_sy_rng_lognorm(&s->rng, (int64_t)fd->work_ms * MS, 0.5);
+	noise(s, &a, a.cur + sc(&a, 100));
+	a.cur += work;
 	if (a.cur > a.deadline) {
 		a.cur = a.deadline;
 		a.stop = a.timed_out = true;
@@ -1354,29 +1514,32 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 
 	uint8_t status = SY_OK;
 	int64_t end;
+	gr_sy_rng_keyed(&r, a.key, D_END);
 	if (a.timed_out || fail == SY_TIMEOUT) {
+		/* a hang or a cut lasts to the deadline, at any speed */
 		status = SY_TIMEOUT;
-		end = a.deadline + gr_sy_rng_range(&s->rng, 50, 3000);
+		end = a.deadline + gr_sy_rng_range(&r, 50, 3000);
 	} else if (fail == SY_ERROR) {
 		status = SY_ERROR;
-		a.cur += gr_sy_rng_range(&s->rng, 200, 3000);
+		a.cur += sc(&a, gr_sy_rng_range(&r, 200, 3000));
 		gr_sy_log_error(s, c, fn, a.reqid, a.cur);
-		end = a.cur + gr_sy_rng_range(&s->rng, 300, 2000);
+		end = a.cur + sc(&a, gr_sy_rng_range(&r, 300, 2000));
 	} else {
-		end = a.cur + gr_sy_rng_lognorm(&s->rng, 2 * MS, 0.5);
+		end = a.cur + sc(&a, gr_sy_rng_lognorm(&r, 2 * MS, 0.5));
 	}
 	end = at.start + round10(end - at.start);
 	at.end = end;
 	at.status = status;
-	at.mem_used = (int32_t)gr_sy_rng_range(&s->rng, fd->mem_mb / 5 + 30, fd->mem_mb * 3 / 4);
+	at.mem_used = (int32_t)gr_sy_rng_range(gr_sy_rng_keyed(&r, a.key, D_MEM),
+					       fd->mem_mb / 5 + 30, fd->mem_mb * 3 / 4);
 
 	/* logs, X-Ray, environment */
 	gr_sy_log_attempt(s, env, c, &at);
-	int64_t fn_end = end + (rq->sampled ? gr_sy_rng_range(&s->xrng, 100, 600) : 0);
+	int64_t fn_end = end + (rq->sampled ? gr_sy_rng_range(&xr, 100, 600) : 0);
 	if (rq->sampled)
 		gr_sy_xray_function(s, rq->trace, fn, c, &at, fn_end);
 	gr_sy_otel_attempt(s, fn, rq, c, &at);
-	env->busy_until = end + gr_sy_rng_range(&s->rng, 500, 3000);
+	env->busy_until = end + gr_sy_rng_range(gr_sy_rng_keyed(&r, a.key, D_BUSY), 500, 3000);
 	env->attempts++;
 	busy_push(s, fn, env);
 	fn->attempts++;
@@ -1390,7 +1553,8 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 		/* Lambda retries an async event after about 1 and 2 more minutes, with
 		 * the same request id */
 		rq->attempt++;
-		rq->t = end + (int64_t)rq->attempt * 60 * SEC + gr_sy_rng_range(&s->rng, 0, 5 * SEC);
+		rq->t = end + (int64_t)rq->attempt * 60 * SEC +
+			gr_sy_rng_range(gr_sy_rng_keyed(&r, a.key, D_RETRY), 0, 5 * SEC);
 		s->st->retries++;
 		heap_push(s, rq);
 		return end;
@@ -1412,11 +1576,11 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
 	s->st->timeouts += status == SY_TIMEOUT;
 	edges_in(s, rq, a.ni);
 	if (rq->sampled && rq->trig == SY_T_APIGW) {
-		uint64_t seg = gr_sy_rng_next(&s->xrng), sub = gr_sy_rng_next(&s->xrng);
+		uint64_t seg = gr_sy_rng_next(&xr), sub = gr_sy_rng_next(&xr);
 		rq->parent_seg = sub;
 		gr_sy_xray_apigw(s, rq->trace, fn, rq, seg, sub, rq->arrive - 2 * MS, fn_end + 2 * MS);
 	} else if (rq->sampled && rq->trig == SY_T_SNS_EXT) {
-		uint64_t seg = gr_sy_rng_next(&s->xrng);
+		uint64_t seg = gr_sy_rng_next(&xr);
 		rq->parent_seg = seg;
 		gr_sy_xray_sns_ext(s, rq->trace, &s->res[rq->recs->res], seg, rq->arrive - 30 * MS,
 				rq->arrive - 25 * MS);
@@ -1435,12 +1599,24 @@ static int64_t process(struct gr_sy_sim *s, struct gr_sy_req *rq, int depth)
  */
 static void start_root(struct gr_sy_sim *s)
 {
+	uint32_t run = (uint32_t)s->runs_started++;
+	uint64_t key = gr_sy_key(gr_sy_key(s->key, D_RUN), run);
+	struct gr_sy_rng r;
+	uint8_t ext[16];
+
+	/* every draw of the run, whatever becomes of it */
+	gr_sy_rng_keyed(&r, key, D_RUN);
 	uint32_t total = s->root_cum[s->nroots - 1];
-	uint32_t pick = (uint32_t)gr_sy_rng_range(&s->rng, 0, total - 1), k = 0;
+	uint32_t pick = (uint32_t)gr_sy_rng_range(&r, 0, total - 1), k = 0;
 	while (s->root_cum[k] <= pick)
 		k++;
+	uint8_t depth = (uint8_t)gr_sy_rng_range(&r, 1, 4);
+	gr_sy_rng_uuid(&r, ext);
+	int64_t t = s->next_root;
+	double mean = 1e6 / s->o->rate;
+	s->next_root += 1 + gr_sy_rng_exp(&r, mean);
+	s->now = t;
 
-	uint32_t run = (uint32_t)s->runs_started++;
 	size_t cap = s->cap_runs;
 	uint16_t *ex = gr_sy_alloc_array(s, s->run_expect, &cap, run + 1, sizeof(*ex));
 	if (!ex)
@@ -1459,29 +1635,30 @@ static void start_root(struct gr_sy_sim *s)
 	s->cap_runs = cap;
 	s->run_expect[run] = 0;
 	s->run_seen[run] = 0;
-	s->run_depth[run] = (uint8_t)gr_sy_rng_range(&s->rng, 1, 4);
+	s->run_depth[run] = depth;
+	if (s->fns[s->root_fn[k]].removed)
+		return; /* --what-if remove: the run has nothing to do */
 
 	struct gr_sy_req *q = req_new(s);
 	if (!q)
 		return;
+	q->key = key;
 	q->fn = s->root_fn[k];
 	q->trig = s->roots[k]->trig;
-	q->t = s->next_root;
+	q->t = t;
 	q->run = run;
-	gr_sy_rng_uuid(&s->rng, q->ext);
+	memcpy(q->ext, ext, 16);
 	if (q->trig == SY_T_SNS_EXT) {
-		struct gr_sy_rec *r = gr_sy_rec_new(s);
-		if (!r)
+		struct gr_sy_rec *rr = gr_sy_rec_new(s);
+		if (!rr)
 			return;
-		r->res = s->root_res[k];
-		r->cause_us = q->t;
-		memcpy(r->id, q->ext, 16);
-		req_add_rec(q, r);
+		rr->res = s->root_res[k];
+		rr->cause_us = q->t;
+		rr->key = key;
+		memcpy(rr->id, q->ext, 16);
+		req_add_rec(q, rr);
 	}
 	s->st->runs++;
-	double mean = 1e6 / s->o->rate;
-	s->next_root += 1 + gr_sy_rng_exp(&s->rng, mean);
-	s->now = q->t;
 	process(s, q, 0);
 }
 

@@ -326,7 +326,8 @@ int gr_sy_truth_write(struct gr_sy_sim *s)
 		s->edges[i].from = rank[s->edges[i].from];
 		s->edges[i].to = rank[s->edges[i].to];
 	}
-	qsort(s->edges, ne, sizeof(*s->edges), edge_order);
+	if (ne) /* none (--what-if remove of every root) leaves edges NULL */
+		qsort(s->edges, ne, sizeof(*s->edges), edge_order);
 
 	if (gr_sy_path(fpath, sizeof(fpath), s->err, "%s/truth.ndjson", s->dir)) {
 		gr_sy_fail(s, s->err->code);

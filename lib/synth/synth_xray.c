@@ -11,7 +11,7 @@
 /* ---------------------------------------------------------------------------
  * Traces: collected while any request may still add to them, then written out.
  */
-struct gr_sy_trace *gr_sy_trace_new(struct gr_sy_sim *s, int64_t t)
+struct gr_sy_trace *gr_sy_trace_new(struct gr_sy_sim *s, int64_t t, uint64_t key)
 {
 	struct gr_sy_trace *tr = s->free_traces;
 
@@ -34,7 +34,8 @@ struct gr_sy_trace *gr_sy_trace_new(struct gr_sy_sim *s, int64_t t)
 	tr->id[1] = (uint8_t)(epoch >> 16);
 	tr->id[2] = (uint8_t)(epoch >> 8);
 	tr->id[3] = (uint8_t)epoch;
-	gr_sy_rng_bytes(&s->xrng, tr->id + 4, 12);
+	struct gr_sy_rng r;
+	gr_sy_rng_bytes(gr_sy_rng_keyed(&r, key, 0), tr->id + 4, 12);
 	tr->refs = 1;
 	tr->tmin = INT64_MAX;
 	tr->tmax = INT64_MIN;

@@ -1523,3 +1523,481 @@ Test(synth_rng, reproducible_and_close_to_libm)
 	}
 	cr_assert_float_eq(sum / 20000, 1000, 40, "exponential mean %g", sum / 20000);
 }
+
+/* --- --what-if ---------------------------------------------------------------- */
+/* A truth's nodes by request id (borrowed references into t). */
+static json_t *by_id(struct truth *t)
+{
+	json_t *m = json_object();
+	for (size_t i = 0; i < t->nn; i++)
+		json_object_set(m, jstr(t->nodes[i], "id"), t->nodes[i]);
+	return m;
+}
+
+/* The handler's time: end - start - init. */
+static int64_t handler_us(json_t *n)
+{
+	return jint(n, "end_us") - jint(n, "start_us") - jint(n, "init_us");
+}
+
+static bool same_times(json_t *a, json_t *b)
+{
+	return jint(a, "start_us") == jint(b, "start_us") && jint(a, "end_us") == jint(b, "end_us") &&
+	       jint(a, "init_us") == jint(b, "init_us");
+}
+
+static bool node_is(json_t *n, const char *fn)
+{
+	return !strcmp(jstr(n, "fn"), fn);
+}
+
+/* Mark (value true in the map) every node reachable from a node of fn in t. */
+static json_t *downstream(struct truth *t, const char *fn)
+{
+	json_t *m = json_object();
+	for (size_t i = 0; i < t->nn; i++)
+		if (node_is(t->nodes[i], fn))
+			json_object_set_new(m, jstr(t->nodes[i], "id"), json_true());
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < t->ne; i++) {
+			const char *to = jstr(t->edges[i], "to");
+			if (json_object_get(m, jstr(t->edges[i], "from")) && !json_object_get(m, to)) {
+				json_object_set_new(m, to, json_true());
+				more = true;
+			}
+		}
+	}
+	return m;
+}
+
+/* Generate o with the changes texts[0..n) into r. */
+static void gen_what_if(struct run *r, struct gr_synth_opts *o, const char *const *texts, size_t n,
+			struct gr_synth_change *ch)
+{
+	struct gr_error err;
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(gr_synth_change_parse(texts[i], &ch[i], &err), 0, "%s", err.msg);
+	o->changes = ch;
+	o->nchanges = n;
+	gen(r, o);
+	o->changes = NULL;
+	o->nchanges = 0;
+}
+
+static void same_tree(const char *a, const char *b)
+{
+	struct files fa = list_files(a), fb = list_files(b);
+	cr_assert_eq(fa.n, fb.n, "different file counts");
+	for (size_t i = 0; i < fa.n; i++) {
+		cr_assert_str_eq(fa.p[i], fb.p[i]);
+		cr_assert(files_equal(a, b, fa.p[i]), "%s differs", fa.p[i]);
+	}
+	files_free(&fa);
+	files_free(&fb);
+}
+
+/* Every log line naming a request id: id -> the sorted "time message" lines. */
+static json_t *lines_by_id(const char *dir)
+{
+	struct evs v = load_export(dir);
+	json_t *m = json_object();
+	for (size_t i = 0; i < v.n; i++) {
+		if (!v.e[i].reqid[0])
+			continue;
+		json_t *a = json_object_get(m, v.e[i].reqid);
+		if (!a)
+			json_object_set_new(m, v.e[i].reqid, a = json_array());
+		char *line = NULL;
+		cr_assert_gt(asprintf(&line, "%020lld %s", (long long)v.e[i].ts_us, v.e[i].msg), 0);
+		json_array_append_new(a, json_string(line));
+		free(line);
+	}
+	const char *k;
+	json_t *a;
+	json_object_foreach(m, k, a) {
+		/* sort: insertion, the arrays are short */
+		for (size_t i = 1; i < json_array_size(a); i++)
+			for (size_t j = i; j > 0 && strcmp(json_string_value(json_array_get(a, j - 1)),
+						    json_string_value(json_array_get(a, j))) > 0; j--) {
+				json_t *x = json_incref(json_array_get(a, j - 1));
+				json_array_set(a, j - 1, json_array_get(a, j));
+				json_array_set_new(a, j, x);
+			}
+	}
+	evs_free(&v);
+	return m;
+}
+
+Test(synth_whatif, no_op_change_same_bytes)
+{
+	struct gr_synth_opts o;
+	struct gr_synth_change ch[2];
+	static const char *const noop[] = { "faster=web-process:1", "delay=sqs:x1" };
+	struct run a, b;
+
+	opts_small(&o, "mixed", 60);
+	gen(&a, &o);
+	o.jobs = 3;
+	gen_what_if(&b, &o, noop, 2, ch);
+	same_tree(a.dir, b.dir);
+	rm_rf(a.dir);
+	rm_rf(b.dir);
+}
+
+Test(synth_whatif, deterministic_across_jobs)
+{
+	struct gr_synth_opts o;
+	struct gr_synth_change ch[3];
+	static const char *const c[] = { "faster=mr-mapper:2", "no-cold-starts=img-recognize",
+					 "delay=sns:20ms" };
+	struct run a, b, base;
+
+	opts_small(&o, "mixed", 60);
+	gen(&base, &o);
+	gen_what_if(&a, &o, c, 3, ch);
+	o.jobs = 3;
+	gen_what_if(&b, &o, c, 3, ch);
+	same_tree(a.dir, b.dir);
+	cr_assert_not(files_equal(a.dir, base.dir, "truth.ndjson"), "the changes changed nothing");
+	rm_rf(a.dir);
+	rm_rf(b.dir);
+	rm_rf(base.dir);
+}
+
+/* -N stops at some number of runs R; -n R is the same workload (what --what-if takes). */
+Test(synth_whatif, runs_of_invocations_same_workload)
+{
+	struct gr_synth_opts o;
+	struct run a, b;
+
+	opts_small(&o, "mixed", 0);
+	o.max_invocations = 500;
+	gen(&a, &o);
+	cr_assert_gt(a.st.runs, 20);
+	o.max_invocations = 0;
+	o.runs = a.st.runs;
+	gen(&b, &o);
+	same_tree(a.dir, b.dir);
+	rm_rf(a.dir);
+	rm_rf(b.dir);
+}
+
+Test(synth_whatif, faster_halves_the_handler_keeps_other_draws)
+{
+	struct gr_synth_opts o;
+	struct gr_synth_change ch[1];
+	static const char *const c[] = { "faster=web-process:2" };
+	struct run a, b;
+	struct truth ta, tb;
+
+	opts_small(&o, "mixed", 120);
+	o.rate = 40;      /* environments in demand: warm and cold starts can move */
+	o.reservoir = 0;  /* X-Ray's first trace each second: order, not a draw */
+	gen(&a, &o);
+	gen_what_if(&b, &o, c, 1, ch);
+	truth_load(a.dir, &ta);
+	truth_load(b.dir, &tb);
+	json_t *ib = by_id(&tb), *down = downstream(&ta, "web-process");
+	json_t *la = lines_by_id(a.dir), *lb = lines_by_id(b.dir);
+	size_t fn = 0, others = 0, moved = 0;
+	for (size_t i = 0; i < ta.nn; i++) {
+		json_t *x = ta.nodes[i], *y = json_object_get(ib, jstr(x, "id"));
+		if (node_is(x, "web-process")) {
+			/* the same invocation, its handler at half the time: each piece of it
+			 * rounds down by under 1 us, the end to 10 us */
+			cr_assert_not_null(y, "web-process %s gone", jstr(x, "id"));
+			int64_t want = handler_us(x) / 2, got = handler_us(y);
+			if (!strcmp(jstr(x, "status"), "timeout"))
+				continue; /* a hang lasts to the deadline at any speed */
+			cr_assert(got >= want - 40 && got <= want + 10,
+				  "%s: handler %lld us, was %lld", jstr(x, "id"), (long long)got,
+				  (long long)handler_us(x));
+			fn++;
+		} else if (!json_object_get(down, jstr(x, "id"))) {
+			/* not downstream: the same invocation, the same draws */
+			cr_assert_not_null(y, "%s %s gone", jstr(x, "fn"), jstr(x, "id"));
+			cr_assert_eq(handler_us(x), handler_us(y), "%s %s: handler changed",
+				     jstr(x, "fn"), jstr(x, "id"));
+			cr_assert_str_eq(jstr(x, "status"), jstr(y, "status"));
+			/* here nothing it depends on moved: the same log lines, every id,
+			 * key and time in them */
+			json_t *xa = json_object_get(la, jstr(x, "id"));
+			cr_assert_not_null(xa);
+			json_t *ya = json_object_get(lb, jstr(x, "id"));
+			cr_assert(json_equal(xa, ya), "%s %s: other log lines\n%s\n%s", jstr(x, "fn"),
+				  jstr(x, "id"), json_dumps(xa, JSON_INDENT(1)),
+				  ya ? json_dumps(ya, JSON_INDENT(1)) : "none");
+			others++;
+		} else {
+			moved += !y || !same_times(x, y);
+		}
+	}
+	cr_assert_gt(fn, 10);
+	cr_assert_gt(others, ta.nn / 2);
+	cr_assert_gt(moved, 10, "nothing downstream moved");
+	json_decref(la);
+	json_decref(lb);
+	json_decref(ib);
+	json_decref(down);
+	truth_free(&ta);
+	truth_free(&tb);
+	rm_rf(a.dir);
+	rm_rf(b.dir);
+}
+
+/*
+ * Removed: fn's invocations and those only they cause, i.e. every invocation all of
+ * whose causes are removed. Nothing else changes here: the removed functions are
+ * reached by asynchronous calls and triggers, which their callers still make.
+ */
+static void removes_exactly(const char *app, const char *fn, bool others_same)
+{
+	struct gr_synth_opts o;
+	struct gr_synth_change ch[1];
+	char text[128];
+	const char *c[] = { text };
+	struct run a, b;
+	struct truth ta, tb;
+
+	snprintf(text, sizeof(text), "remove=%s", fn);
+	opts_small(&o, app, 100);
+	gen(&a, &o);
+	gen_what_if(&b, &o, c, 1, ch);
+	truth_load(a.dir, &ta);
+	truth_load(b.dir, &tb);
+	json_t *gone = json_object(), *ib = by_id(&tb);
+	for (size_t i = 0; i < ta.nn; i++)
+		if (node_is(ta.nodes[i], fn))
+			json_object_set_new(gone, jstr(ta.nodes[i], "id"), json_true());
+	cr_assert_gt(json_object_size(gone), 5);
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < ta.nn; i++) {
+			const char *id = jstr(ta.nodes[i], "id");
+			bool any = false, all = true;
+			if (json_object_get(gone, id))
+				continue;
+			for (size_t k = 0; k < ta.ne; k++) {
+				if (strcmp(jstr(ta.edges[k], "to"), id))
+					continue;
+				any = true;
+				all &= json_object_get(gone, jstr(ta.edges[k], "from")) != NULL;
+			}
+			if (any && all) {
+				json_object_set_new(gone, id, json_true());
+				more = true;
+			}
+		}
+	}
+	cr_assert_eq(tb.nn, ta.nn - json_object_size(gone), "%zu invocations, expected %zu",
+		     tb.nn, ta.nn - json_object_size(gone));
+	for (size_t i = 0; i < ta.nn; i++) {
+		json_t *x = ta.nodes[i], *y = json_object_get(ib, jstr(x, "id"));
+		bool g = json_object_get(gone, jstr(x, "id")) != NULL;
+		cr_assert_eq(y == NULL, g, "%s %s: %s", jstr(x, "fn"), jstr(x, "id"),
+			     g ? "should be gone" : "missing");
+		if (y && others_same)
+			cr_assert(same_times(x, y), "%s %s moved", jstr(x, "fn"), jstr(x, "id"));
+	}
+	json_decref(gone);
+	json_decref(ib);
+	truth_free(&ta);
+	truth_free(&tb);
+	rm_rf(a.dir);
+	rm_rf(b.dir);
+}
+
+Test(synth_whatif, remove_takes_what_only_it_causes)
+{
+	removes_exactly("webapp", "web-notify", true);   /* and web-audit behind a stream */
+	removes_exactly("webapp", "web-process", true);  /* an S3 subscriber, and after it */
+	removes_exactly("sns-fanout", "fan-email", true); /* one SNS subscriber of three */
+	removes_exactly("eventbridge", "eb-billing", true); /* one rule target of two */
+	removes_exactly("mapreduce", "mr-driver", true); /* a root: its runs are empty */
+	removes_exactly("imagepipe", "img-replicate", false); /* a synchronous callee */
+}
+
+Test(synth_whatif, no_cold_starts)
+{
+	struct gr_synth_opts o;
+	struct gr_synth_change ch[1];
+	static const char *const c[] = { "no-cold-starts=img-recognize" };
+	struct run a, b;
+	struct truth ta, tb;
+
+	opts_small(&o, "imagepipe", 100);
+	o.rate = 40;
+	gen(&a, &o);
+	gen_what_if(&b, &o, c, 1, ch);
+	truth_load(a.dir, &ta);
+	truth_load(b.dir, &tb);
+	json_t *ib = by_id(&tb);
+	size_t cold = 0, n = 0;
+	for (size_t i = 0; i < ta.nn; i++) {
+		json_t *x = ta.nodes[i], *y = json_object_get(ib, jstr(x, "id"));
+		if (!node_is(x, "img-recognize"))
+			continue;
+		cr_assert_not_null(y);
+		cold += jint(x, "init_us") > 0;
+		cr_assert_eq(jint(y, "init_us"), 0);
+		cr_assert(json_is_false(json_object_get(y, "cold")));
+		cr_assert_eq(handler_us(x), handler_us(y));
+		n++;
+	}
+	cr_assert_gt(cold, 3, "no cold start to remove");
+	/* and no INIT_START line in its log streams */
+	struct evs v = load_export(b.dir);
+	for (size_t i = 0; i < v.n; i++)
+		cr_assert(!(v.e[i].kind == 'I' && strstr(v.e[i].stream, "img-recognize")),
+			  "INIT_START in %s", v.e[i].stream);
+	cr_assert_gt(n, 20);
+	evs_free(&v);
+	json_decref(ib);
+	truth_free(&ta);
+	truth_free(&tb);
+	rm_rf(a.dir);
+	rm_rf(b.dir);
+}
+
+Test(synth_whatif, delay_set_and_scaled)
+{
+	struct gr_synth_opts o;
+	struct gr_synth_change ch[2];
+	static const char *const c[] = { "delay=sns:50ms", "delay=events:x0.5" };
+	struct run a, b;
+	struct truth ta, tb;
+
+	opts_small(&o, "mixed", 80);
+	o.error_rate = 0; /* no retries: a hop's delay is the delivery's alone */
+	o.timeout_rate = 0;
+	gen(&a, &o);
+	gen_what_if(&b, &o, c, 2, ch);
+	truth_load(a.dir, &ta);
+	truth_load(b.dir, &tb);
+	json_t *ia = by_id(&ta), *ib = by_id(&tb);
+	size_t sns = 0, ev = 0;
+	double before = 0, after = 0;
+	for (size_t i = 0; i < tb.ne; i++) {
+		json_t *e = tb.edges[i];
+		/* the delay runs to the start, init included, after the platform's own
+		 * 0.2 to 3 ms */
+		int64_t d = jint(e, "delay_us");
+		if (!strcmp(jstr(e, "kind"), "sns")) {
+			cr_assert(d >= 50200 && d < 53000, "sns delay %lld", (long long)d);
+			sns++;
+		} else if (!strcmp(jstr(e, "kind"), "events")) {
+			json_t *x = json_object_get(ia, jstr(e, "to"));
+			cr_assert_not_null(x);
+			after += (double)d;
+			ev++;
+		}
+	}
+	for (size_t i = 0; i < ta.ne; i++)
+		if (!strcmp(jstr(ta.edges[i], "kind"), "events"))
+			before += (double)jint(ta.edges[i], "delay_us");
+	cr_assert_gt(sns, 10);
+	cr_assert_gt(ev, 10);
+	cr_assert(after < 0.6 * before && after > 0.4 * before, "events delays %g -> %g", before,
+		  after);
+	json_decref(ia);
+	json_decref(ib);
+	truth_free(&ta);
+	truth_free(&tb);
+	rm_rf(a.dir);
+	rm_rf(b.dir);
+}
+
+Test(synth_whatif, unknown_function_and_runs)
+{
+	struct gr_synth_opts o;
+	struct gr_synth_change ch;
+	struct gr_synth_stats st;
+	struct gr_error err;
+	char dir[] = "/tmp/gr-synth-test-XXXXXX";
+
+	cr_assert_not_null(mkdtemp(dir));
+	opts_small(&o, "webapp", 5);
+	o.out_dir = dir;
+	cr_assert_eq(gr_synth_change_parse("remove=nope", &ch, &err), 0);
+	o.changes = &ch;
+	o.nchanges = 1;
+	cr_assert_eq(gr_synth_run(&o, &st, &err), GR_ERR_USAGE);
+	cr_assert_not_null(strstr(err.msg, "'nope'"), "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "web-frontend, web-process, web-notify, web-audit"), "%s",
+			   err.msg);
+	cr_assert_eq(gr_synth_change_parse("remove=web-audit", &ch, &err), 0);
+	o.runs = 0;
+	o.max_invocations = 100;
+	cr_assert_eq(gr_synth_run(&o, &st, &err), GR_ERR_USAGE);
+	cr_assert_not_null(strstr(err.msg, "-n"), "%s", err.msg);
+	o.runs = 5;
+	o.max_invocations = 0;
+	cr_assert_eq(gr_synth_run(&o, &st, &err), 0, "%s", err.msg);
+	rm_rf(dir);
+}
+
+/* No pointers in parameters (another process runs each case). */
+struct change_case {
+	char text[32];     /* --what-if argument */
+	int rc;            /* 0 or GR_ERR_USAGE */
+	int kind;          /* enum gr_synth_change_kind when 0 */
+	char fn[16];       /* function, or "" */
+	int hop;           /* delay: hop kind index */
+	double factor;     /* factor */
+	int64_t delay_us;  /* delay=KIND:TIME */
+};
+
+ParameterizedTestParameters(synth_whatif, change_grammar)
+{
+	static struct change_case cases[] = {
+		{ "no-cold-starts=resize", 0, GR_SYNTH_NO_COLD, "resize", 0, 1, 0 },
+		{ "faster=resize:2", 0, GR_SYNTH_FASTER, "resize", 0, 2, 0 },
+		{ "slower=my_fn-1:1.5", 0, GR_SYNTH_SLOWER, "my_fn-1", 0, 1.5, 0 },
+		{ "faster=a:.5", 0, GR_SYNTH_FASTER, "a", 0, 0.5, 0 },
+		{ "delay=sqs:50ms", 0, GR_SYNTH_DELAY_SET, "", 3, 1, 50000 },
+		{ "delay=s3:250", 0, GR_SYNTH_DELAY_SET, "", 0, 1, 250 },
+		{ "delay=lambda:1.5s", 0, GR_SYNTH_DELAY_SET, "", 5, 1, 1500000 },
+		{ "delay=sfn:0us", 0, GR_SYNTH_DELAY_SET, "", 7, 1, 0 },
+		{ "delay=events:x0.25", 0, GR_SYNTH_DELAY_SCALE, "", 6, 0.25, 0 },
+		{ "remove=audit", 0, GR_SYNTH_REMOVE, "audit", 0, 1, 0 },
+		{ "faster=resize", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "faster=resize:0", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "faster=resize:-2", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "faster=resize:inf", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "faster=resize:2x", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "faster=:2", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "remove=", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "delay=sqs", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "delay=queue:1s", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "delay=sqs:5m", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "delay=sqs:2d", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "delay=sqs:x", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "warmer=resize", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "resize", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+		{ "", GR_ERR_USAGE, 0, "", 0, 0, 0 },
+	};
+	return cr_make_param_array(struct change_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct change_case *c, synth_whatif, change_grammar)
+{
+	struct gr_synth_change ch;
+	struct gr_error err;
+
+	memset(&err, 0, sizeof(err));
+	int rc = gr_synth_change_parse(c->text, &ch, &err);
+	cr_assert_eq(rc, c->rc, "%s: %d (%s)", c->text, rc, err.msg);
+	if (rc) {
+		cr_assert_not_null(strstr(err.msg, "--what-if"), "%s", err.msg);
+		return;
+	}
+	cr_assert_eq((int)ch.kind, c->kind, "%s", c->text);
+	cr_assert_eq(ch.text, c->text);
+	if (c->fn[0])
+		cr_assert_str_eq(ch.fn, c->fn);
+	if (ch.kind == GR_SYNTH_DELAY_SET || ch.kind == GR_SYNTH_DELAY_SCALE)
+		cr_assert_eq(ch.hop, c->hop, "%s", c->text);
+	cr_assert_float_eq(ch.factor, c->factor, 1e-12, "%s", c->text);
+	cr_assert_eq(ch.delay_us, c->delay_us, "%s", c->text);
+}
