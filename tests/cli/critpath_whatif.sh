@@ -5,7 +5,7 @@ cd "$TMP"
 top=$OLDPWD
 g=$top/fixtures/critpath/basic.graph.ndjson
 run() {
-	echo "== $*"
+	echo "== $*" | sed "s|$top/||g"
 	gammaray-critpath "$@" >out.txt 2>err.txt
 	echo "status $?"
 	cat err.txt
