@@ -58,6 +58,8 @@ struct gr_node {
 	enum gr_start start;    /* how its environment started */
 	int64_t mem_mb;         /* memory size, -1 unknown */
 	int64_t billed_us;      /* billed duration, -1 unknown */
+	int64_t billed_restore_us; /* SnapStart billed restore duration (within billed_us),
+				    * -1 unknown */
 	enum gr_status status;  /* ok, error, timeout (NONE: unknown) */
 	uint32_t attempts;      /* invocations seen with this request id (async retries) */
 	bool cold;              /* first invocation of its execution environment */
