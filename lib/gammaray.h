@@ -160,6 +160,31 @@ void gr_time_format_iso(int64_t us, char *out, size_t size);
 int gr_time_parse_user(const char *s, int64_t now_us, int64_t *us);
 
 /* ---------------------------------------------------------------------------
+ * Lambda prices (gammaray-prices(5)): what an invocation costs, in integer
+ * pico-dollars, from its billed duration, memory, architecture and region. The
+ * compiled-in table holds the public AWS prices of GR_PRICES_DATE and prices every
+ * function as x86_64 in us-east-1; a price file read over it sets architectures,
+ * regions and prices. gammaray-critpath, gammaray-dot and gammaray-report take one
+ * in their options (NULL: no cost shown).
+ */
+#define GR_PRICES_DATE "2025-10-01"
+
+struct gr_prices;
+
+/* The compiled-in table; NULL when out of memory. */
+struct gr_prices *gr_prices_new(void);
+/* Read a price file over p (later lines win). 0, or GR_ERR_IO (it cannot be read),
+ * GR_ERR_LIMIT (over 1 MiB), GR_ERR_FORMAT (a bad line: err names the file and line),
+ * GR_ERR_NOMEM. After an error p holds the lines before the bad one. */
+int gr_prices_load(struct gr_prices *p, const char *path, struct gr_error *err);
+/* The same from memory; name is the file named in messages. */
+int gr_prices_load_mem(struct gr_prices *p, const char *name, const char *text, size_t n,
+		       struct gr_error *err);
+/* Was a file read (else every price is the compiled-in guess)? */
+bool gr_prices_from_file(const struct gr_prices *p);
+void gr_prices_free(struct gr_prices *p);
+
+/* ---------------------------------------------------------------------------
  * gammaray-fetch: read log and trace inputs, write the event stream.
  */
 
