@@ -524,13 +524,14 @@ void gr_pico_dollars(gr_u128 pico, char *out, size_t size)
 	char frac[13];
 	gr_u128 units = pico / 1000000000000ull;
 	uint64_t rest = (uint64_t)(pico % 1000000000000ull);
-	int keep = 12;
 
+	if (!pico) {
+		snprintf(out, size, "$0");
+		return;
+	}
 	gr_u128_dec(units, whole, sizeof(whole));
 	for (int i = 11; i >= 0; i--, rest /= 10)
 		frac[i] = (char)('0' + (int)(rest % 10));
 	frac[12] = '\0';
-	while (keep > 2 && frac[keep - 1] == '0')
-		keep--;
-	snprintf(out, size, "$%s.%.*s", whole, keep, frac);
+	snprintf(out, size, "$%s.%s", whole, frac);
 }

@@ -44,8 +44,8 @@ bool gr_prices_cost(struct gr_prices *p, const struct gr_bill *b, int64_t *pico)
 
 /* v in decimal into out (at least 40 bytes); returns its length. */
 size_t gr_u128_dec(gr_u128 v, char *out, size_t size);
-/* pico-dollars as dollars, exactly: "$0.000002083334", "$12.50" (trailing zeros cut,
- * two decimals kept). out at least 48 bytes. */
+/* pico-dollars as dollars, exactly, with the 12 decimals (columns align):
+ * "$0.000002083334", "$12.500000000000"; "$0" for nothing. out at least 48 bytes. */
 void gr_pico_dollars(gr_u128 pico, char *out, size_t size);
 
 #endif
