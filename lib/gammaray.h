@@ -267,6 +267,8 @@ struct gr_dot_opts {
 	size_t max_nodes;             /* invocation view: most invocations drawn (0: no limit) */
 	const char *rankdir;          /* "LR" (default), "TB", "RL", "BT" */
 	bool legend;                  /* draw the legend (default true) */
+	struct gr_prices *prices;     /* each function's cost beside its time (and each
+				       * invocation's in its tooltip); NULL: none */
 	bool strict;                  /* the first lost record is a fatal error */
 	size_t max_line;              /* longest graph record (0: GR_DEFAULT_MAX_LINE) */
 
@@ -330,6 +332,8 @@ struct gr_report_opts {
 	int top;                   /* runs with per-run detail in each list (50) */
 	size_t max_index;          /* runs in the search index, the slowest first (100000) */
 	int64_t tolerance_us;      /* as gr_critpath_opts (1 ms) */
+	struct gr_prices *prices;  /* cost per function and per run beside the times
+				    * (gammaray-prices(5)); NULL: none */
 	bool strict;               /* the first lost record or file is a fatal error */
 	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
 	/* Output sink: the page, in one call. Returns 0 or a negative enum gr_err. */
@@ -352,6 +356,8 @@ struct gr_report_summary {
 	uint64_t unmatched;        /* unmatched evidence records */
 	bool map;                  /* the map was drawn (Graphviz worked) */
 	size_t bytes;              /* bytes of the page */
+	uint64_t cost_known;       /* with prices: invocations priced */
+	uint64_t cost_unknown;     /* ...and of unknown cost (no billing fields) */
 };
 
 /* Defaults: top 50, 100000 runs indexed, tolerance 1 ms. */
@@ -603,6 +609,8 @@ struct gr_critpath_opts {
 	int64_t until_us;          /* ... and before (GR_TIME_UNKNOWN: no bound) */
 	const char *function;      /* workflow: only runs whose root's function matches the
 				    * PCRE2 pattern (whole name), or NULL */
+	struct gr_prices *prices;  /* workflow, text or JSON: what the runs cost, on their
+				    * paths and off them (gammaray-prices(5)); NULL: no cost */
 	bool strict;               /* the first lost record or file is a fatal error */
 	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
 	/* Output sink (whole lines); returns 0 or a negative enum gr_err, which stops. */
@@ -624,6 +632,8 @@ struct gr_critpath_summary {
 	uint64_t filtered;         /* roots left out by since, until or function */
 	uint64_t fallbacks;        /* paths that met a cycle (see gammaray-critpath(1)) */
 	uint64_t nodes, edges;     /* invocations and edges read (spans with request) */
+	uint64_t cost_known;       /* with prices: invocations of the graph priced */
+	uint64_t cost_unknown;     /* ...and of unknown cost (no billing fields) */
 };
 
 /* Defaults: text, top 5, tolerance 1 ms, overlap 0.01, lengthening 1.01. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "stream/events.h"
+#include "common/prices.h"
 #include "common/stage.h"
 #include "common/reader.h"
 
@@ -733,4 +734,12 @@ int gr_graph_write(const struct gr_graph *g, int (*write)(void *ctx, const char 
 	gr_buf_release(&b);
 	free(order);
 	return rc;
+}
+
+bool gr_node_cost(struct gr_prices *p, const struct gr_node *n, int64_t *pico)
+{
+	struct gr_bill b = { n->fn, n->fn ? strlen(n->fn) : 0, n->billed_us, n->mem_mb,
+			     n->start == GR_START_RESTORE };
+
+	return !n->stub && gr_prices_cost(p, &b, pico);
 }

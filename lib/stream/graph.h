@@ -126,6 +126,11 @@ int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 		  void (*diag)(void *ctx, int severity, const struct gr_error *e), void *ctx,
 		  struct gr_error *err);
 
+/* The cost of invocation n in pico-dollars (common/prices.h: its function, billed_us,
+ * mem_mb, and a SnapStart restore when it started from one) into *pico; false when it
+ * is unknown: a node without billing fields (X-Ray or spans only) or a stub. */
+bool gr_node_cost(struct gr_prices *p, const struct gr_node *n, int64_t *pico);
+
 /* Writers of each record; the header is {"type":"gammaray-graph","v":1}. */
 void gr_graph_write_header(struct gr_jw *w);
 void gr_graph_write_node(struct gr_jw *w, const struct gr_node *n);
