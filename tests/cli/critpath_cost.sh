@@ -42,3 +42,11 @@ gammaray-critpath --cost --folded fixtures/critpath/cost.graph.ndjson 2>&1
 echo "status $?"
 gammaray-critpath --cost --request fixtures/critpath/otlp.json 2>&1
 echo "status $?"
+echo "== the real SnapStart sample (corpus 09, fixtures/logs/snapstart-export.txt), through"
+echo "== the pipeline: Billed Duration 175 ms (76 ms of restore in it), 3538 MB, x86_64:"
+echo "== 16,666,700 * 0.175 * 3538/1024 + 200,000 = 10,277,331.35 -> 10,277,331 (restore=free:"
+echo "== Java); charged (Python, .NET): + 139,799,800 * 3538/1024 -> 493,296,562"
+gammaray-fetch -q fixtures/logs/snapstart-export.txt | gammaray-infer -q >"$TMP/snap.graph"
+echo 'default restore=free' >"$TMP/java.prices"
+gammaray-critpath -q --json --prices "$TMP/java.prices" "$TMP/snap.graph" | grep -o '"cost":{"pico":[0-9]*'
+gammaray-critpath -q --json --cost "$TMP/snap.graph" | grep -o '"cost":{"pico":[0-9]*'
