@@ -189,11 +189,11 @@ int gr_cp_cost_text_graph(struct gr_buf *b, const struct gr_cp_cost *c)
 	char d[64];
 
 	if (!c->known && c->unknown)
-		return gr_buf_addf(b, "cost unknown: %llu invocation%s, none with a Billed Duration "
-				   "and Memory Size (X-Ray or spans only)\n",
+		return gr_buf_addf(b, "cost of the graph unknown: %llu invocation%s, none with a "
+				   "Billed Duration and Memory Size (X-Ray or spans only)\n",
 				   (unsigned long long)c->unknown, c->unknown == 1 ? "" : "s");
 	gr_pico_dollars(c->total, d, sizeof(d));
-	int rc = gr_buf_addf(b, "cost: %s for the %llu invocation%s of known cost", d,
+	int rc = gr_buf_addf(b, "cost of the graph: %s for its %llu invocation%s of known cost", d,
 			     (unsigned long long)c->known, c->known == 1 ? "" : "s");
 	if (!rc && c->unknown)
 		rc = gr_buf_addf(b, "; %llu of unknown cost (no Billed Duration or Memory Size: "
