@@ -384,6 +384,38 @@ bool cli_common_option(struct cli_common *c, int opt, const char *arg, const cha
 	}
 }
 
+bool cli_cost_option(struct cli_cost *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case CLI_OPT_COST: c->on = true; return true;
+	case CLI_OPT_PRICES: c->on = true; c->file = arg; return true;
+	default: return false;
+	}
+}
+
+struct gr_prices *cli_cost_prices(const struct cli_cost *c, struct cli_msgs *msgs)
+{
+	struct gr_error err = { 0 };
+	struct gr_prices *p;
+
+	if (!c->on)
+		return NULL;
+	if (!(p = gr_prices_new()))
+		cli_die(CLI_FAIL, "out of memory");
+	if (c->file) {
+		if (gr_prices_load(p, c->file, &err)) {
+			gr_prices_free(p);
+			cli_error(&err);
+			exit(CLI_USAGE);
+		}
+		return p;
+	}
+	gr_error_set(&err, 0, "no --prices file: every function priced as x86_64 in us-east-1 "
+		     "at the public AWS prices of %s (gammaray-prices(5))", GR_PRICES_DATE);
+	cli_on_diag(msgs, 0, &err);
+	return p;
+}
+
 /* auto: colour where a person looks at it (a terminal), unless NO_COLOR or TERM=dumb. */
 static bool want_color(const char *when, int fd)
 {

@@ -90,7 +90,7 @@ struct cli_common {
 enum {
 	CLI_OPT_STRICT = 1000, CLI_OPT_STATS, CLI_OPT_MAX_MESSAGES, CLI_OPT_PROGRESS,
 	CLI_OPT_NO_PROGRESS, CLI_OPT_COLOR, CLI_OPT_MAX_LINE, CLI_OPT_SINCE, CLI_OPT_UNTIL,
-	CLI_OPT_FUNCTION,
+	CLI_OPT_FUNCTION, CLI_OPT_COST, CLI_OPT_PRICES,
 };
 
 /* The shared long options, for the end of a program's table (before its terminator). */
@@ -129,6 +129,28 @@ enum {
 	"      --max-line SIZE     longest input line (8M; suffix K, M, G)\n"                 \
 	"  -h, --help              show this help and exit\n"                                  \
 	"  -V, --version           show the version and exit\n"
+
+/* --cost and --prices FILE: gammaray-critpath, gammaray-dot and gammaray-report. */
+struct cli_cost {
+	bool on;                  /* --cost, or --prices */
+	const char *file;         /* --prices FILE; NULL: the compiled-in prices */
+};
+#define CLI_COST_LONGOPTS                                                         \
+	{ "cost", no_argument, NULL, CLI_OPT_COST },                              \
+	{ "prices", required_argument, NULL, CLI_OPT_PRICES }
+#define CLI_COST_HELP                                                                      \
+	"      --cost              what the invocations cost, from their Billed Duration\n"   \
+	"                          and memory: integer pico-dollars, exact; those without\n" \
+	"                          them (X-Ray or spans only) are counted as of unknown cost\n"\
+	"      --prices FILE       architectures, regions and prices (gammaray-prices(5));\n" \
+	"                          implies --cost. Without it: x86_64 in us-east-1 at the\n"  \
+	"                          public prices of " GR_PRICES_DATE ", and a warning\n"
+/* Handle --cost or --prices: true when opt was one. */
+bool cli_cost_option(struct cli_cost *c, int opt, const char *arg);
+/* After the options: the price table, NULL without --cost. A price file that cannot be
+ * read, or a bad line in it, is named (file:line) and exits 2; without a file, one
+ * notice through msgs says what is assumed. The caller frees it (gr_prices_free). */
+struct gr_prices *cli_cost_prices(const struct cli_cost *c, struct cli_msgs *msgs);
 
 /* Defaults: stdout, no bounds, messages as CLI_MSGS_INIT, progress on a terminal. */
 void cli_common_init(struct cli_common *c);

@@ -7,6 +7,9 @@
 
 #include "cli.h"
 
+/* longer than the 4095 bytes C99 promises; every compiler we build with takes it */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverlength-strings"
 static const char usage[] =
 	"Usage: gammaray-critpath [OPTION]... [FILE]...\n"
 	"Read the causal graph (gammaray-graph(5), from gammaray-infer; FILEs, directories\n"
@@ -48,11 +51,17 @@ static const char usage[] =
 	"                          fraction of the parent's duration (0.01)\n"
 	"      --lengthening F     --request: a server span up to F times its client's\n"
 	"                          duration is moved into it, not cut (1.01)\n"
+	"\n"
+	"Cost (the report and --json): per run, per root function and per function, and\n"
+	"how much of it is off the critical path (money that buys no latency):\n"
+	CLI_COST_HELP
+	"\n"
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 when every record read was used or deliberately skipped, 1 when\n"
 	"records were lost (see --stats) or on a runtime error, 2 on bad usage.\n"
 	"Example: gammaray-fetch logs/ | gammaray-infer | gammaray-critpath --top 3\n";
+#pragma GCC diagnostic pop
 
 enum {
 	OPT_JSON = 256, OPT_FOLDED, OPT_CHROME, OPT_ANNOTATE, OPT_ROOT, OPT_SLACK, OPT_TOP,
@@ -73,6 +82,7 @@ static const struct option longopts[] = {
 	{ "lengthening", required_argument, NULL, OPT_LENGTHENING },
 	{ "what-if", required_argument, NULL, OPT_WHAT_IF },
 	CLI_FILTER_LONGOPTS,
+	CLI_COST_LONGOPTS,
 	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -119,6 +129,7 @@ static void set_format(struct gr_critpath_opts *o, enum gr_critpath_format f, bo
 struct found {
 	const struct gr_critpath_summary *sum;  /* the run's summary */
 	bool request;                           /* spans, not invocations */
+	bool cost;                              /* --cost */
 };
 
 static void more_stats(void *ctx, struct cli_report *r)
@@ -132,6 +143,10 @@ static void more_stats(void *ctx, struct cli_report *r)
 	cli_report_u64(r, "untimed", sum->untimed);
 	cli_report_u64(r, "filtered", sum->filtered);
 	cli_report_u64(r, "fallbacks", sum->fallbacks);
+	if (f->cost) {
+		cli_report_u64(r, "cost_known", sum->cost_known);
+		cli_report_u64(r, "cost_unknown", sum->cost_unknown);
+	}
 	cli_report_text(r, "%llu %s, %llu root%s", (unsigned long long)sum->nodes,
 			f->request ? "spans" : "invocations", (unsigned long long)sum->roots,
 			sum->roots == 1 ? "" : "s");
@@ -141,6 +156,7 @@ int main(int argc, char **argv)
 {
 	struct gr_critpath_opts o;
 	struct cli_common cc;
+	struct cli_cost cost = { false, NULL };
 	bool chosen = false;
 	int c;
 	/* --what-if CHANGEs: at most one per argument */
@@ -179,7 +195,8 @@ int main(int argc, char **argv)
 			o.lengthening = parse_double("--lengthening", optarg, 1, 10);
 			break;
 		default:
-			if (!cli_common_option(&cc, c, optarg, usage))
+			if (!cli_cost_option(&cost, c, optarg) &&
+			    !cli_common_option(&cc, c, optarg, usage))
 				cli_std_option('?', usage);
 		}
 	}
@@ -199,7 +216,12 @@ int main(int argc, char **argv)
 			  cc.until_us != GR_TIME_UNKNOWN))
 		cli_usage_error("--since, --until and --function select workflow runs; "
 				"with --request use --root");
+	if (cost.on && o.request)
+		cli_usage_error("--cost prices the invocations of a graph; not with --request");
+	if (cost.on && o.format != GR_CRITPATH_TEXT && o.format != GR_CRITPATH_JSON)
+		cli_usage_error("--cost goes with the report or --json");
 	o.color = cli_common_done(&cc) && o.format == GR_CRITPATH_TEXT;
+	o.prices = cli_cost_prices(&cost, &cc.msgs);
 	o.since_us = cc.since_us;
 	o.until_us = cc.until_us;
 	o.function = cc.function;
@@ -231,8 +253,13 @@ int main(int argc, char **argv)
 		cli_msg("what-if: %llu invocation%s replayed out of causal order (a cycle, or "
 			"times that contradict the edges)", (unsigned long long)sum.wi_forced,
 			sum.wi_forced == 1 ? "" : "s");
-	struct found f = { &sum, o.request };
+	if (!rc && !cc.msgs.quiet && o.prices && sum.cost_unknown)
+		cli_msg("%llu invocation%s of unknown cost (no Billed Duration or Memory Size: "
+			"X-Ray or spans only), not counted as free",
+			(unsigned long long)sum.cost_unknown, sum.cost_unknown == 1 ? "" : "s");
+	struct found f = { &sum, o.request, o.prices != NULL };
 	status = cli_report(&cc, &st, "records", "runs", more_stats, &f, status);
 	free(what_if);
+	gr_prices_free(o.prices);
 	return cli_finish(status);
 }

@@ -27,6 +27,11 @@ static const char usage[] =
 	"                          note what was left out (300; 0: no limit)\n"
 	"      --rankdir DIR       LR (default: time flows left to right), TB, RL or BT\n"
 	"      --no-legend         leave the legend out\n"
+	"\n"
+	"Cost: beside each function's time in the function view (each invocation's in its\n"
+	"tooltip in the invocation view):\n"
+	CLI_COST_HELP
+	"\n"
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 when the picture was written and no record was lost, 1 when records\n"
@@ -44,6 +49,7 @@ static const struct option longopts[] = {
 	{ "rankdir", required_argument, NULL, OPT_RANKDIR },
 	{ "no-legend", no_argument, NULL, OPT_NO_LEGEND },
 	CLI_FILTER_LONGOPTS,
+	CLI_COST_LONGOPTS,
 	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -93,6 +99,7 @@ int main(int argc, char **argv)
 	struct gr_dot_opts o;
 	struct list roots = { 0 }, traces = { 0 }, fns = { 0 };
 	struct cli_common cc;
+	struct cli_cost cost = { false, NULL };
 	int c;
 
 	cli_init("gammaray-dot");
@@ -138,7 +145,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_LEGEND: o.legend = false; break;
 		default:
-			if (!cli_common_option(&cc, c, optarg, usage))
+			if (!cli_cost_option(&cost, c, optarg) &&
+			    !cli_common_option(&cc, c, optarg, usage))
 				cli_std_option('?', usage);
 		}
 	}
@@ -147,6 +155,7 @@ int main(int argc, char **argv)
 		cli_usage_error("refusing to write a binary picture to a terminal "
 				"(use -o FILE or a pipe)");
 	cli_common_done(&cc);
+	o.prices = cli_cost_prices(&cost, &cc.msgs);
 	o.since_us = cc.since_us;
 	o.until_us = cc.until_us;
 	o.strict = cc.strict;
@@ -174,5 +183,6 @@ int main(int argc, char **argv)
 	free(roots.v);
 	free(traces.v);
 	free(fns.v);
+	gr_prices_free(o.prices);
 	return cli_finish(status);
 }

@@ -17,6 +17,11 @@ static const char usage[] =
 	"\n"
 	"      --top N             runs with a timeline in each list (50)\n"
 	"      --max-index N       runs in the search index, the slowest first (100000)\n"
+	"\n"
+	"Cost: per function, per run and per root function beside the times, and what is\n"
+	"off the critical path (money that buys no latency):\n"
+	CLI_COST_HELP
+	"\n"
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 when every record read was used or deliberately skipped, 1 when\n"
@@ -28,13 +33,21 @@ enum { OPT_TOP = 256, OPT_MAX_INDEX };
 static const struct option longopts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "max-index", required_argument, NULL, OPT_MAX_INDEX },
+	CLI_COST_LONGOPTS,
 	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
+/* What --stats adds: the page. */
+struct page {
+	const struct gr_report_summary *sum;  /* what gr_report wrote */
+	bool cost;                            /* --cost */
+};
+
 static void more_stats(void *ctx, struct cli_report *r)
 {
-	const struct gr_report_summary *s = ctx;
+	const struct page *pg = ctx;
+	const struct gr_report_summary *s = pg->sum;
 
 	cli_report_u64(r, "invocations", s->invocations);
 	cli_report_u64(r, "runs", s->runs);
@@ -42,6 +55,10 @@ static void more_stats(void *ctx, struct cli_report *r)
 	cli_report_u64(r, "indexed", s->indexed);
 	cli_report_u64(r, "unmatched", s->unmatched);
 	cli_report_u64(r, "page_bytes", s->bytes);
+	if (pg->cost) {
+		cli_report_u64(r, "cost_known", s->cost_known);
+		cli_report_u64(r, "cost_unknown", s->cost_unknown);
+	}
 	cli_report_text(r, "%llu invocations, %llu runs (%llu with a timeline), %zu bytes",
 			(unsigned long long)s->invocations, (unsigned long long)s->runs,
 			(unsigned long long)s->detailed, s->bytes);
@@ -51,6 +68,7 @@ int main(int argc, char **argv)
 {
 	struct gr_report_opts o;
 	struct cli_common cc;
+	struct cli_cost cost = { false, NULL };
 	int c;
 
 	cli_init("gammaray-report");
@@ -63,11 +81,13 @@ int main(int argc, char **argv)
 			o.max_index = (size_t)cli_long("--max-index", optarg, 0, 100000000);
 			break;
 		default:
-			if (!cli_common_option(&cc, c, optarg, usage))
+			if (!cli_cost_option(&cost, c, optarg) &&
+			    !cli_common_option(&cc, c, optarg, usage))
 				cli_std_option('?', usage);
 		}
 	}
 	cli_common_done(&cc);
+	o.prices = cli_cost_prices(&cost, &cc.msgs);
 	o.strict = cc.strict;
 	o.max_line = cc.max_line;
 	o.write = cli_write;
@@ -84,6 +104,12 @@ int main(int argc, char **argv)
 	int status = cli_status(&cc, rc, &err);
 	if (!rc && !sum.map && !cc.msgs.quiet)
 		cli_msg("the application map could not be drawn; the page says so");
-	status = cli_report(&cc, &st, "records", "pages", more_stats, &sum, status);
+	if (!rc && !cc.msgs.quiet && o.prices && sum.cost_unknown)
+		cli_msg("%llu invocation%s of unknown cost (no Billed Duration or Memory Size: "
+			"X-Ray or spans only), not counted as free",
+			(unsigned long long)sum.cost_unknown, sum.cost_unknown == 1 ? "" : "s");
+	struct page pg = { &sum, o.prices != NULL };
+	status = cli_report(&cc, &st, "records", "pages", more_stats, &pg, status);
+	gr_prices_free(o.prices);
 	return cli_finish(status);
 }

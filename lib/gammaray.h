@@ -160,6 +160,31 @@ void gr_time_format_iso(int64_t us, char *out, size_t size);
 int gr_time_parse_user(const char *s, int64_t now_us, int64_t *us);
 
 /* ---------------------------------------------------------------------------
+ * Lambda prices (gammaray-prices(5)): what an invocation costs, in integer
+ * pico-dollars, from its billed duration, memory, architecture and region. The
+ * compiled-in table holds the public AWS prices of GR_PRICES_DATE and prices every
+ * function as x86_64 in us-east-1; a price file read over it sets architectures,
+ * regions and prices. gammaray-critpath, gammaray-dot and gammaray-report take one
+ * in their options (NULL: no cost shown).
+ */
+#define GR_PRICES_DATE "2025-10-01"
+
+struct gr_prices;
+
+/* The compiled-in table; NULL when out of memory. */
+struct gr_prices *gr_prices_new(void);
+/* Read a price file over p (later lines win). 0, or GR_ERR_IO (it cannot be read),
+ * GR_ERR_LIMIT (over 1 MiB), GR_ERR_FORMAT (a bad line: err names the file and line),
+ * GR_ERR_NOMEM. After an error p holds the lines before the bad one. */
+int gr_prices_load(struct gr_prices *p, const char *path, struct gr_error *err);
+/* The same from memory; name is the file named in messages. */
+int gr_prices_load_mem(struct gr_prices *p, const char *name, const char *text, size_t n,
+		       struct gr_error *err);
+/* Was a file read (else every price is the compiled-in guess)? */
+bool gr_prices_from_file(const struct gr_prices *p);
+void gr_prices_free(struct gr_prices *p);
+
+/* ---------------------------------------------------------------------------
  * gammaray-fetch: read log and trace inputs, write the event stream.
  */
 
@@ -242,6 +267,8 @@ struct gr_dot_opts {
 	size_t max_nodes;             /* invocation view: most invocations drawn (0: no limit) */
 	const char *rankdir;          /* "LR" (default), "TB", "RL", "BT" */
 	bool legend;                  /* draw the legend (default true) */
+	struct gr_prices *prices;     /* each function's cost beside its time (and each
+				       * invocation's in its tooltip); NULL: none */
 	bool strict;                  /* the first lost record is a fatal error */
 	size_t max_line;              /* longest graph record (0: GR_DEFAULT_MAX_LINE) */
 
@@ -305,6 +332,8 @@ struct gr_report_opts {
 	int top;                   /* runs with per-run detail in each list (50) */
 	size_t max_index;          /* runs in the search index, the slowest first (100000) */
 	int64_t tolerance_us;      /* as gr_critpath_opts (1 ms) */
+	struct gr_prices *prices;  /* cost per function and per run beside the times
+				    * (gammaray-prices(5)); NULL: none */
 	bool strict;               /* the first lost record or file is a fatal error */
 	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
 	/* Output sink: the page, in one call. Returns 0 or a negative enum gr_err. */
@@ -327,6 +356,8 @@ struct gr_report_summary {
 	uint64_t unmatched;        /* unmatched evidence records */
 	bool map;                  /* the map was drawn (Graphviz worked) */
 	size_t bytes;              /* bytes of the page */
+	uint64_t cost_known;       /* with prices: invocations priced */
+	uint64_t cost_unknown;     /* ...and of unknown cost (no billing fields) */
 };
 
 /* Defaults: top 50, 100000 runs indexed, tolerance 1 ms. */
@@ -620,6 +651,8 @@ struct gr_critpath_opts {
 				    * --what-if, gammaray-critpath(1)); latencies before and
 				    * after per root function instead of the paths */
 	size_t nwhat_if;           /* their number (0: no what-if) */
+	struct gr_prices *prices;  /* workflow, text or JSON: what the runs cost, on their
+				    * paths and off them (gammaray-prices(5)); NULL: no cost */
 	bool strict;               /* the first lost record or file is a fatal error */
 	size_t max_line;           /* longest input line (0: GR_DEFAULT_MAX_LINE) */
 	/* Output sink (whole lines); returns 0 or a negative enum gr_err, which stops. */
@@ -644,6 +677,8 @@ struct gr_critpath_summary {
 	uint64_t wi_removed;       /* what-if: invocations removed */
 	uint64_t wi_unmoved;       /* what-if: invocations without times, kept as they were */
 	uint64_t wi_forced;        /* what-if: invocations replayed out of causal order */
+	uint64_t cost_known;       /* with prices: invocations of the graph priced */
+	uint64_t cost_unknown;     /* ...and of unknown cost (no billing fields) */
 };
 
 /* Defaults: text, top 5, tolerance 1 ms, overlap 0.01, lengthening 1.01. */

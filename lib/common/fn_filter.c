@@ -13,6 +13,12 @@ struct gr_fn_filter {
 
 struct gr_fn_filter *gr_fn_filter_new(const char *pattern, struct gr_error *err)
 {
+	return gr_fn_filter_compile(pattern, "--function", err);
+}
+
+struct gr_fn_filter *gr_fn_filter_compile(const char *pattern, const char *what,
+					  struct gr_error *err)
+{
 	int code;
 	PCRE2_SIZE off;
 	struct gr_fn_filter *f = calloc(1, sizeof(*f));
@@ -25,7 +31,7 @@ struct gr_fn_filter *gr_fn_filter_new(const char *pattern, struct gr_error *err)
 	if (!f->re) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		gr_error_set(err, GR_ERR_USAGE, "invalid --function pattern at offset %zu: %s",
+		gr_error_set(err, GR_ERR_USAGE, "invalid %s pattern at offset %zu: %s", what,
 			     (size_t)off, (const char *)msg);
 		free(f);
 		return NULL;

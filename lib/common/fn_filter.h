@@ -13,6 +13,9 @@ struct gr_fn_filter;
  * err set (GR_ERR_USAGE) when it does not compile, or NULL and err untouched when out
  * of memory. */
 struct gr_fn_filter *gr_fn_filter_new(const char *pattern, struct gr_error *err);
+/* The same with the pattern's origin named in the message ("invalid WHAT pattern..."). */
+struct gr_fn_filter *gr_fn_filter_compile(const char *pattern, const char *what,
+					  struct gr_error *err);
 void gr_fn_filter_free(struct gr_fn_filter *f);
 /* Does fn[0..n) match the whole pattern? A NULL filter matches everything.
  * Thread-safe. */

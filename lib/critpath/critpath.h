@@ -9,6 +9,7 @@
 #include "gammaray.h"
 #include "common/fn_filter.h"
 #include "common/numbers.h"
+#include "common/prices.h"
 #include "stream/graph.h"
 #include "common/strmap.h"
 
@@ -415,6 +416,64 @@ int gr_critpath_read_graph(const struct gr_critpath_opts *o, const char *const *
 			   struct gr_error *err);
 
 /* ---------------------------------------------------------------------------
+ * Money (gammaray-critpath --cost, critpath_cost.c): each invocation's cost
+ * (gr_node_cost), summed per run, per root function and per function. A run holds
+ * R, every invocation its root reaches; those on its critical path (the path's
+ * invocations and the synchronous callees it descends into) are "on the path", the
+ * others "off it": their money buys no latency. An invocation reached from two roots
+ * counts in both runs. Invocations of unknown cost are counted, never priced at 0.
+ */
+struct gr_cp_money {
+	gr_u128 path;           /* pico-dollars on the critical path (known costs) */
+	gr_u128 off;            /* ...off it */
+	uint64_t n_path, n_off; /* invocations on it and off it */
+	uint64_t unknown_path;  /* of which of unknown cost, on it */
+	uint64_t unknown_off;   /* ...off it */
+};
+
+/* A root function's runs ("" for every run), or a function's invocations. */
+struct gr_cp_cost_row {
+	const char *label;      /* root function, function or "" (arena) */
+	uint64_t runs;          /* groups: runs */
+	struct gr_cp_money m;   /* their money */
+};
+
+struct gr_cp_cost {
+	int64_t *node;          /* per graph node: pico-dollars, -1 unknown */
+	struct gr_cp_money *runs; /* per run of the gr_cp */
+	gr_u128 total;          /* every invocation of the graph once: known costs */
+	uint64_t known, unknown;/* invocations of the graph of known and unknown cost */
+	struct gr_cp_cost_row *groups; /* every run (""), then root functions as met */
+	size_t ngroups, cap_groups;    /* used, allocated */
+	struct gr_cp_cost_row *fns;    /* functions, by cost over the runs descending */
+	size_t nfns, cap_fns;          /* used, allocated */
+	struct gr_strmap map;   /* "g" + root function / "f" + function -> index */
+	struct gr_arena arena;  /* keys and labels */
+};
+
+void gr_cp_cost_init(struct gr_cp_cost *c);
+void gr_cp_cost_release(struct gr_cp_cost *c);
+/* Price every node of g and sum over the runs of cp. 0 or GR_ERR_NOMEM. */
+int gr_cp_cost_build(struct gr_cp_cost *c, const struct gr_graph *g, const struct gr_cp *cp,
+		     struct gr_prices *p);
+/* The group of a root function label (gr_cp_stats' labels; "" every run), or NULL. */
+const struct gr_cp_cost_row *gr_cp_cost_group(const struct gr_cp_cost *c, const char *label);
+/* Text for the report (appended to b): the graph's line; a group's line (indented,
+ * after the group's header); a run's ", cost $X ($Y off the path)"; the table of cost
+ * by function. Return 0 or GR_ERR_NOMEM. */
+int gr_cp_cost_text_graph(struct gr_buf *b, const struct gr_cp_cost *c);
+int gr_cp_cost_text_group(struct gr_buf *b, const struct gr_cp_cost_row *g);
+int gr_cp_cost_text_run(struct gr_buf *b, const struct gr_cp_cost *c, size_t run);
+int gr_cp_cost_text_fns(struct gr_buf *b, const struct gr_cp_cost *c, bool bold);
+/* JSON: a run's "cost" object; a path hop's "cost_pico" (null when unknown). */
+void gr_cp_cost_json_run(struct gr_jw *w, const struct gr_cp_cost *c, size_t run);
+/* The same object for any sum (a run, a group). */
+void gr_cp_cost_json_money(struct gr_jw *w, const char *key, const struct gr_cp_money *m);
+void gr_cp_cost_json_node(struct gr_jw *w, const struct gr_cp_cost *c, uint32_t node);
+/* A u128 number as a JSON member (exact, beyond 64 bits too). */
+void gr_cp_cost_json_u128(struct gr_jw *w, const char *key, gr_u128 v);
+
+/* ---------------------------------------------------------------------------
  * Renderers: write whole lines through write(ctx, p, n); return 0 or its error.
  */
 struct gr_cp_render {
@@ -424,6 +483,7 @@ struct gr_cp_render {
 	bool slack;             /* JSON: slack entries */
 	int top;                /* text: slowest runs listed */
 	const char *root;       /* chrome trace: this root; NULL: the slowest run */
+	const struct gr_cp_cost *cost; /* text and JSON: money too, or NULL */
 };
 
 /* A duration as gr_duration_format writes it; "-" when negative (unknown). */

@@ -105,6 +105,13 @@ void gr_cp_human_us(int64_t us, char *out, size_t size)
 		gr_duration_format(us, out, size);
 }
 
+/* A piece of text from critpath_cost.c: its error is the output's. */
+static void took(struct out *x, int rc)
+{
+	if (rc && !x->err)
+		x->err = rc;
+}
+
 static const char *bold(const struct out *x)
 {
 	return x->o->color ? "\033[1m" : "";
@@ -290,6 +297,8 @@ int gr_cp_write_json(const struct gr_cp_render *o, const struct gr_graph *g, con
 		gr_jw_int(w, "reach", run->reach);
 		if (run->fallback)
 			gr_jw_bool(w, "fallback", true);
+		if (o->cost)
+			gr_cp_cost_json_run(w, o->cost, r);
 		gr_jw_arr(w, "path");
 		for (size_t h = 0; h < run->nhop; h++) {
 			const struct gr_cp_hop *hop = &cp->hops[run->hop0 + h];
@@ -317,6 +326,8 @@ int gr_cp_write_json(const struct gr_cp_render *o, const struct gr_graph *g, con
 				gr_jw_int(w, "init_us", nd->init_us);
 			if (nd->restore_us > 0)
 				gr_jw_int(w, "restore_us", nd->restore_us);
+			if (o->cost)
+				gr_cp_cost_json_node(w, o->cost, hop->node);
 			gr_jw_arr(w, "segments");
 			uint32_t open = 0;
 			for (uint32_t i = 0; i < hop->nseg; i++) {
@@ -425,6 +436,10 @@ static void stats_table(struct out *x, const struct gr_cp_stats *st, bool reques
 		}
 		putf(x, "%s: %llu run%s, latency p50 %s, p95 %s, p99 %s, max %s\n", plain(x),
 		     (unsigned long long)g->runs, g->runs == 1 ? "" : "s", p50, p95, p99, mx);
+		const struct gr_cp_cost_row *cg = x->o->cost ? gr_cp_cost_group(x->o->cost, g->label)
+							     : NULL;
+		if (cg)
+			took(x, gr_cp_cost_text_group(&x->b, cg));
 		stat_head(x, "on the critical path");
 		for (; ri < st->nrows && st->rows[ri].group == gi; ri++)
 			stat_row(x, &st->rows[ri], g);
@@ -476,6 +491,8 @@ int gr_cp_write_text(const struct gr_cp_render *o, const struct gr_graph *g, con
 		putf(&x, ", %llu root%s without times", (unsigned long long)cp->roots_untimed,
 		     cp->roots_untimed == 1 ? "" : "s");
 	put(&x, "\n");
+	if (o->cost)
+		took(&x, gr_cp_cost_text_graph(&x.b, o->cost));
 	stats_table(&x, st, false);
 	for (size_t i = 0; i < cp->nruns; i++)
 		lat[i] = cp->runs[i].latency_us;
@@ -485,13 +502,18 @@ int gr_cp_write_text(const struct gr_cp_render *o, const struct gr_graph *g, con
 	for (size_t i = 0; i < k; i++) {
 		const struct gr_cp_run *run = &cp->runs[idx[i]];
 		gr_cp_human_us(run->latency_us, a, sizeof(a));
-		putf(&x, "  %s%9s%s  root %s, sink %s\n           ", red(&x), a, plain(&x),
+		putf(&x, "  %s%9s%s  root %s, sink %s", red(&x), a, plain(&x),
 		     g->nodes[run->root].id, g->nodes[run->sink].id);
+		if (o->cost)
+			took(&x, gr_cp_cost_text_run(&x.b, o->cost, idx[i]));
+		put(&x, "\n           ");
 		for (size_t h = 0; h < run->nhop; h++)
 			hop_text(&x, g, cp, &cp->hops[run->hop0 + h]);
 		put(&x, "\n");
 		out_flush(&x, false);
 	}
+	if (o->cost)
+		took(&x, gr_cp_cost_text_fns(&x.b, o->cost, o->color));
 	free(lat);
 	free(idx);
 	return out_end(&x);

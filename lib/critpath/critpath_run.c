@@ -93,6 +93,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	struct gr_cp cp;
 	struct gr_cp_opts co;
 	struct gr_cp_stats cs;
+	struct gr_cp_cost cost;
 	struct gr_cp_render ro = { .write = o->write, .ctx = o->write_ctx, .color = o->color,
 				   .slack = o->slack, .top = o->top, .root = o->root };
 	int rc;
@@ -100,6 +101,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	gr_graph_init(&g);
 	gr_cp_init(&cp);
 	gr_cp_stats_init(&cs);
+	gr_cp_cost_init(&cost);
 	gr_cp_opts_init(&co);
 	co.slack = o->slack || o->format == GR_CRITPATH_CHROME;
 	co.mark = o->format == GR_CRITPATH_ANNOTATE;
@@ -136,6 +138,15 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 	sum->untimed = cp.roots_untimed;
 	sum->filtered = cp.roots_filtered;
 	sum->fallbacks = cp.fallbacks;
+	if (o->prices) {
+		if ((rc = gr_cp_cost_build(&cost, &g, &cp, o->prices))) {
+			gr_error_set(err, rc, "out of memory");
+			goto out;
+		}
+		sum->cost_known = cost.known;
+		sum->cost_unknown = cost.unknown;
+		ro.cost = &cost;
+	}
 	switch (o->format) {
 	case GR_CRITPATH_TEXT:
 		if ((rc = gr_cp_stats_workflow(&cs, &g, &cp))) {
@@ -165,6 +176,7 @@ static int workflow(const struct gr_critpath_opts *o, const char *const *paths, 
 out:
 	free(ch);
 	gr_fn_filter_free(co.fn);
+	gr_cp_cost_release(&cost);
 	gr_cp_stats_release(&cs);
 	gr_cp_release(&cp);
 	gr_graph_release(&g);
@@ -261,6 +273,10 @@ int gr_critpath(const struct gr_critpath_opts *o, const char *const *paths, size
 			   o->until_us != GR_TIME_UNKNOWN))
 		return gr_error_set(err, GR_ERR_USAGE, "--since, --until and --function select "
 				    "workflow runs; with --request use --root");
+	if (o->prices && (o->request || (o->format != GR_CRITPATH_TEXT &&
+					 o->format != GR_CRITPATH_JSON)))
+		return gr_error_set(err, GR_ERR_USAGE, "--cost prices the invocations of a graph "
+				    "in the report or --json");
 	int rc = o->request ? request(o, paths, npaths, st, sum, err)
 			    : workflow(o, paths, npaths, st, sum, err);
 	st->events_out = sum->runs;

@@ -79,7 +79,9 @@ void gr_dot_legend(struct gr_dot_build *b, bool functions)
 	gr_dot_set(b, lg, "color", "#999999");
 	if (functions) {
 		legend_node(b, lg, "legend_fn",
-			    "function\\ninvocations\\nduration p50, p95\\ncold starts, errors");
+			    b->o->prices ? "function\\ninvocations\\nduration p50, p95\\n"
+					   "cold starts, errors\\ncost (gammaray-prices(5))"
+					 : "function\\ninvocations\\nduration p50, p95\\ncold starts, errors");
 		n = legend_node(b, lg, "legend_svc", "service resource\\n(bucket, table, queue...)");
 		gr_dot_set(b, n, "shape", "cylinder");
 		gr_dot_set(b, n, "fillcolor", "#e8f0e0");

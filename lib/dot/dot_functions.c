@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/prices.h"
 #include "dot/dot.h"
 
 #define COLOR_CRITICAL "#d00000"
@@ -29,6 +30,8 @@ struct fnode {
 	int64_t first_us;      /* earliest start */
 	int64_t last_us;       /* latest end */
 	size_t dur_at, ndur;   /* durations: slice of the sorted (node, duration) pairs */
+	gr_u128 cost;          /* with prices: pico-dollars of its invocations of known cost */
+	uint32_t unpriced;     /* ...and its invocations of unknown cost */
 	uint32_t order;        /* display index */
 	void *an;              /* Agnode_t */
 };
@@ -367,6 +370,21 @@ static void name_text(struct gr_buf *t, enum gr_dot_text mode, const struct fnod
 		gr_buf_adds(t, "(unknown function)");
 }
 
+/* "cost $X", "cost $X (+2 unknown)", "cost unknown": what its invocations cost. */
+static void cost_text(struct gr_buf *t, const struct fnode *f)
+{
+	char d[64];
+
+	if (f->unpriced == f->count) {
+		gr_buf_adds(t, "cost unknown");
+		return;
+	}
+	gr_pico_dollars(f->cost, d, sizeof(d));
+	gr_buf_addf(t, "cost %s", d);
+	if (f->unpriced)
+		gr_buf_addf(t, " (+%u unknown)", f->unpriced);
+}
+
 static void function_attrs(struct fview *v, struct fnode *f, const int64_t *dur)
 {
 	struct gr_dot_build *b = v->b;
@@ -388,6 +406,10 @@ static void function_attrs(struct fview *v, struct fnode *f, const int64_t *dur)
 		rate(t, ", errors", f->errors, f->count);
 		if (f->timeouts)
 			rate(t, ", timeouts", f->timeouts, f->count);
+	}
+	if (b->o->prices) {
+		gr_dot_newline(t);
+		cost_text(t, f);
 	}
 	gr_dot_set_text(b, f->an, "label");
 
@@ -418,6 +440,19 @@ static void function_attrs(struct fview *v, struct fnode *f, const int64_t *dur)
 	}
 	gr_dot_newline(t);
 	gr_buf_addf(t, "cold starts: %u, errors: %u, timeouts: %u", f->cold, f->errors, f->timeouts);
+	if (b->o->prices) {
+		char money[48];
+		gr_pico_dollars(f->cost, money, sizeof(money));
+		gr_dot_newline(t);
+		if (f->unpriced == f->count)
+			gr_buf_addf(t, "cost: unknown (no Billed Duration or Memory Size)");
+		else
+			gr_buf_addf(t, "cost: %s for %u invocation%s", money, f->count - f->unpriced,
+				    f->count - f->unpriced == 1 ? "" : "s");
+		if (f->unpriced && f->unpriced != f->count)
+			gr_buf_addf(t, "; %u of unknown cost (no Billed Duration or Memory Size)",
+				    f->unpriced);
+	}
 	if (f->first_error != GR_NONE) {
 		gr_dot_newline(t);
 		gr_buf_adds(t, "first failure: ");
@@ -580,6 +615,13 @@ static int build(struct fview *v)
 			    (f->first_error == GR_NONE || gr_dot_node_cmp(g, i, f->first_error) < 0))
 				f->first_error = i;
 			f->critical += n->critical;
+			if (b->o->prices) {
+				int64_t pico;
+				if (gr_node_cost(b->o->prices, n, &pico))
+					f->cost += (gr_u128)pico;
+				else
+					f->unpriced++;
+			}
 			if (n->start_us != GR_TIME_UNKNOWN && n->start_us < f->first_us)
 				f->first_us = n->start_us;
 			if (n->end_us != GR_TIME_UNKNOWN && n->end_us > f->last_us)

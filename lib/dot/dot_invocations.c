@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/prices.h"
 #include "dot/dot.h"
 
 #define COLOR_CRITICAL "#d00000"
@@ -132,6 +133,17 @@ static void node_attrs(struct gr_dot_build *b, Agnode_t *an, const struct gr_nod
 		gr_duration_format(n->billed_us, d, sizeof(d));
 		gr_dot_newline(t);
 		gr_buf_addf(t, "billed: %s", d);
+	}
+	if (b->o->prices) {
+		int64_t pico;
+		char money[48];
+		gr_dot_newline(t);
+		if (gr_node_cost(b->o->prices, n, &pico)) {
+			gr_pico_dollars((gr_u128)pico, money, sizeof(money));
+			gr_buf_addf(t, "cost: %s", money);
+		} else {
+			gr_buf_adds(t, "cost: unknown (no Billed Duration or Memory Size)");
+		}
 	}
 	if (n->attempts > 1) {
 		gr_dot_newline(t);

@@ -208,6 +208,7 @@ static bool on_report(struct gr_infer *inf)
 		n->init_us = clamp32(ev->init_us);
 		n->restore_us = clamp32(ev->restore_us);
 		n->billed_us = clamp32(ev->billed_us);
+		n->billed_restore_us = clamp32(ev->billed_restore_us);
 		n->mem_mb = clamp32(ev->mem_mb);
 		n->report_status = (uint8_t)ev->status;
 		if (ev->init_us > 0)

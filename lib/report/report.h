@@ -102,6 +102,8 @@ struct gr_report {
 	uint64_t others;              /* other records kept verbatim (not stats, unmatched) */
 	int top;                      /* runs per list */
 	size_t max_index;             /* runs in the search index at most */
+	const struct gr_cp_cost *cost;/* what the runs cost (not owned), or NULL */
+	bool prices_from_file;        /* the prices came from a file, not the defaults */
 };
 
 /* Build the model: g indexed and marked by gr_cp_workflow (opts.mark), cs finished.

@@ -110,8 +110,65 @@ static void pcts(struct gr_jw *w, const int64_t *v, size_t n)
 
 static const char *const fn_types[] = { "function", "unknown", "no-record", "resource" };
 
-static void write_map(struct gr_jw *w, const struct gr_report *r)
+/* Money for the page: exact dollars as text ("$0.000011883384") to show, and the
+ * pico-dollars as a number to sort by (a double past 2^53: sorting only); null both
+ * when nothing was priced. */
+static void money(struct gr_jw *w, const char *key, const char *key_pico, gr_u128 pico,
+		  bool known)
 {
+	char d[64];
+
+	if (!known) {
+		gr_jw_null(w, key);
+		if (key_pico)
+			gr_jw_null(w, key_pico);
+		return;
+	}
+	gr_pico_dollars(pico, d, sizeof(d));
+	gr_jw_cstr(w, key, d);
+	if (key_pico)
+		gr_cp_cost_json_u128(w, key_pico, pico);
+}
+
+/* A sum of money: the total, on the path and off it, and what is unknown. */
+static void money_obj(struct gr_jw *w, const struct gr_cp_money *m)
+{
+	uint64_t unknown = m->unknown_path + m->unknown_off;
+	bool known = m->n_path + m->n_off > unknown;
+	gr_u128 all = m->path + m->off;
+
+	gr_jw_obj(w, "cost");
+	money(w, "total", "total_pico", all, known);
+	money(w, "path", NULL, m->path, known);
+	money(w, "off", NULL, m->off, known);
+	pct1(w, "off_pct", known && all ? (double)m->off / (double)all : 0.0);
+	gr_jw_int(w, "invocations", (int64_t)(m->n_path + m->n_off));
+	gr_jw_int(w, "unknown", (int64_t)unknown);
+	gr_jw_int(w, "unknown_on_path", (int64_t)m->unknown_path);
+	gr_jw_obj_end(w);
+}
+
+static int write_map(struct gr_jw *w, const struct gr_report *r)
+{
+	gr_u128 *cost = NULL;
+	uint32_t *unpriced = NULL;
+
+	if (r->cost) {
+		/* each map node's invocations, once each */
+		cost = calloc(r->nfns + 1, sizeof(*cost));
+		unpriced = calloc(r->nfns + 1, sizeof(*unpriced));
+		if (!cost || !unpriced) {
+			free(cost);
+			free(unpriced);
+			return GR_ERR_NOMEM;
+		}
+		for (size_t i = 0; i < r->g->nnodes; i++) {
+			if (r->cost->node[i] < 0)
+				unpriced[r->fn_of[i]]++;
+			else
+				cost[r->fn_of[i]] += (gr_u128)r->cost->node[i];
+		}
+	}
 	gr_jw_obj(w, "map");
 	gr_jw_arr(w, "nodes");
 	for (size_t i = 0; i < r->nfns; i++) {
@@ -134,6 +191,10 @@ static void write_map(struct gr_jw *w, const struct gr_report *r)
 			gr_jw_int(w, "timeouts", f->timeouts);
 			gr_jw_int(w, "timed", (int64_t)f->ndur);
 			pcts(w, r->durs + f->dur_at, f->ndur);
+			if (cost) {
+				money(w, "cost", "cost_pico", cost[i], unpriced[i] < f->count);
+				gr_jw_int(w, "unpriced", unpriced[i]);
+			}
 		}
 		gr_jw_obj_end(w);
 	}
@@ -157,10 +218,13 @@ static void write_map(struct gr_jw *w, const struct gr_report *r)
 	}
 	gr_jw_arr_end(w);
 	gr_jw_obj_end(w);
+	free(cost);
+	free(unpriced);
+	return 0;
 }
 
 /* The per-root-function tables of gammaray-critpath's report, from the same stats. */
-static void write_shares(struct gr_jw *w, const struct gr_cp_stats *st)
+static void write_shares(struct gr_jw *w, const struct gr_cp_stats *st, const struct gr_cp_cost *c)
 {
 	static const char *const as[] = { "function", "init", "hop", "operation", "restore" };
 
@@ -172,6 +236,9 @@ static void write_shares(struct gr_jw *w, const struct gr_cp_stats *st)
 		gr_jw_int(w, "runs", (int64_t)g->runs);
 		gr_jw_int(w, "total_us", g->total_us);
 		pcts(w, g->lat, g->nlat);
+		const struct gr_cp_cost_row *cg = c ? gr_cp_cost_group(c, g->label) : NULL;
+		if (cg)
+			money_obj(w, &cg->m);
 		gr_jw_arr(w, "rows");
 		for (; ri < st->nrows && st->rows[ri].group == gi; ri++) {
 			const struct gr_cp_stat_row *rw = &st->rows[ri];
@@ -194,7 +261,8 @@ static void write_shares(struct gr_jw *w, const struct gr_cp_stats *st)
 }
 
 /* Every run of the search index: [root, fn, start_us, latency_us, trace, flags,
- * detail (-1: none), reach]. */
+ * detail (-1: none), reach], and with prices [cost_pico, cost, off the path] (null
+ * when none of its invocations was priced). */
 static void write_runs(struct gr_jw *w, const struct gr_report *r)
 {
 	const struct gr_graph *g = r->g;
@@ -213,6 +281,22 @@ static void write_runs(struct gr_jw *w, const struct gr_report *r)
 		gr_jw_int(w, NULL, rr->flags & ~(uint32_t)GR_REPORT_F_DETAIL);
 		gr_jw_int(w, NULL, rr->detail == GR_NONE ? -1 : (int64_t)rr->detail);
 		gr_jw_int(w, NULL, run->reach);
+		if (r->cost) {
+			const struct gr_cp_money *m = &r->cost->runs[rr->cp];
+			bool known = m->n_path + m->n_off > m->unknown_path + m->unknown_off;
+			char d[64];
+			if (known) {
+				gr_cp_cost_json_u128(w, NULL, m->path + m->off);
+				gr_pico_dollars(m->path + m->off, d, sizeof(d));
+				gr_jw_cstr(w, NULL, d);
+				gr_pico_dollars(m->off, d, sizeof(d));
+				gr_jw_cstr(w, NULL, d);
+			} else {
+				gr_jw_null(w, NULL);
+				gr_jw_null(w, NULL);
+				gr_jw_null(w, NULL);
+			}
+		}
 		gr_jw_arr_end(w);
 	}
 	gr_jw_arr_end(w);
@@ -333,6 +417,8 @@ static void write_detail(struct gr_jw *w, const struct gr_report *r, struct memb
 	gr_jw_int(w, "errors", r->runs[ri].errors);
 	gr_jw_int(w, "flags", r->runs[ri].flags & ~(uint32_t)GR_REPORT_F_DETAIL);
 	gr_jw_int(w, "more", (int64_t)more);
+	if (r->cost)
+		money_obj(w, &r->cost->runs[r->runs[ri].cp]);
 	/* nodes: [id, fn, start_us, end_us, init_us, restore_us, status, start, attempts,
 	 * trace, on the path] */
 	gr_jw_arr(w, "nodes");
@@ -548,8 +634,18 @@ int gr_report_data(struct gr_buf *json, const struct gr_report *r, const struct 
 	gr_jw_int(&w, "max_run_nodes", GR_REPORT_MAX_RUN_NODES);
 	gr_jw_int(&w, "max_detail_nodes", GR_REPORT_MAX_DETAIL_NODES);
 	gr_jw_obj_end(&w);
-	write_map(&w, r);
-	write_shares(&w, r->cs);
+	if (r->cost) {
+		gr_jw_obj(&w, "cost");
+		money(&w, "total", "total_pico", r->cost->total, r->cost->known > 0);
+		gr_jw_int(&w, "known", (int64_t)r->cost->known);
+		gr_jw_int(&w, "unknown", (int64_t)r->cost->unknown);
+		gr_jw_bool(&w, "from_file", r->prices_from_file);
+		gr_jw_cstr(&w, "prices_of", GR_PRICES_DATE);
+		gr_jw_obj_end(&w);
+	}
+	if ((rc = write_map(&w, r)))
+		goto out;
+	write_shares(&w, r->cs, r->cost);
 	write_lists(&w, r);
 	write_runs(&w, r);
 	if ((rc = write_details(&w, r)))

@@ -123,6 +123,16 @@
 	function cell(t, v, us) { return { t: t, v: v === undefined ? t : v, us: us }; }
 	function pcell(p) { return cell(p.toFixed(1) + '%', p); }
 	function durCell(us) { return cell(dur(us), us, us); }
+	/* Money: exact dollars as gammaray writes them, sorted by pico-dollars; '-' unknown. */
+	var C = D.cost || null;
+	function moneyCell(text, pico) { return text === null || text === undefined ? cell('unknown', null) : cell(text, pico); }
+	function costLine(c) {
+		if (!c || c.total === null)
+			return 'cost unknown: ' + (c ? c.invocations : 0) + ' invocations, none with a Billed Duration and Memory Size';
+		return 'cost ' + c.total + '; on the critical path ' + c.path + ', off it ' + c.off + ' (' + c.off_pct +
+			'%): money that buys no latency' + (c.unknown ? '; ' + c.unknown + ' invocations of unknown cost (' +
+			c.unknown_on_path + ' on the path) not in these sums' : '');
+	}
 
 	var S = D.summary;
 	var nodes = D.map.nodes;
@@ -153,6 +163,12 @@
 			D.lost.unmatched + ' pieces of evidence left unlinked. See "not linked or read".'));
 	if (!D.lost.stats.length)
 		add(warns, el('div', { 'class': 'warn' }, 'The graph carries no stats records: what fetch and infer lost is not known.'));
+	if (C)
+		add(warns, el('div', { 'class': C.unknown || !C.from_file ? 'warn' : 'note', id: 'cost' },
+			(C.total === null ? 'Cost unknown' : 'Cost: ' + C.total + ' for the ' + C.known + ' invocations of known cost') +
+			(C.unknown ? '; ' + C.unknown + ' invocations of unknown cost (no Billed Duration or Memory Size: X-Ray or spans only), not counted as free' : '') +
+			(C.from_file ? '. Prices from a price file (gammaray-prices(5)).' :
+				'. No price file: every function priced as x86_64 in us-east-1 at the public AWS prices of ' + C.prices_of + ' (gammaray-prices(5)).')));
 	add(warns, el('div', { 'class': 'note', id: 'scope' },
 		'Aggregates (map, shares) cover every run. Per-run timelines are in this page for the top ' + S.top +
 		' runs of each list (' + S.detailed + ' runs); the search index holds ' + S.indexed + ' of ' +
@@ -250,6 +266,10 @@
 			facts.push(['errors', n.errors, 'fn-errors']);
 			facts.push(['timeouts', n.timeouts, 'fn-timeouts']);
 			facts.push(['on a critical path', n.critical, 'fn-critical']);
+			if (C) {
+				facts.push(['cost', n.cost === null ? 'unknown' : n.cost, 'fn-cost']);
+				facts.push(['of unknown cost', n.unpriced, 'fn-unpriced']);
+			}
 		}
 		var t = el('table');
 		facts.forEach(function (f) {
@@ -271,14 +291,16 @@
 	add(mapSec, el('h3', {}, 'every node of the map'));
 	add(mapSec, table([{ label: 'node' }, { label: 'type' }, { label: 'invocations or edges', num: 1 },
 		{ label: 'p50', num: 1 }, { label: 'p95', num: 1 }, { label: 'cold starts', num: 1 },
-		{ label: 'errors', num: 1 }, { label: 'timeouts', num: 1 }, { label: 'critical', num: 1 }],
+		{ label: 'errors', num: 1 }, { label: 'timeouts', num: 1 }, { label: 'critical', num: 1 }].concat(
+		C ? [{ label: 'cost', num: 1 }] : []),
 	nodes.map(function (n) {
 		var f = n.type !== 'resource';
 		return {
 			cells: [cell(fnName(n.name)), cell(f ? n.type : n.kind + ' resource'), cell(n.count, n.count),
 				f ? durCell(n.p50_us) : cell('-', null), f ? durCell(n.p95_us) : cell('-', null),
 				cell(f ? n.cold : '-', f ? n.cold : null), cell(f ? n.errors : '-', f ? n.errors : null),
-				cell(f ? n.timeouts : '-', f ? n.timeouts : null), cell(n.critical, n.critical)],
+				cell(f ? n.timeouts : '-', f ? n.timeouts : null), cell(n.critical, n.critical)].concat(
+				C ? [f ? moneyCell(n.cost, n.cost_pico) : cell('-', null)] : []),
 			attrs: { 'data-fn': n.id },
 			onclick: function () { showFn(n.id); }
 		};
@@ -291,6 +313,8 @@
 		add(shareSec, el('h3', { 'class': 'name' }, (g.label === '' ? 'every run' : 'root function ' + g.label) + ': ' +
 			g.runs + ' runs, latency p50 ' + dur(g.p50_us) + ', p95 ' + dur(g.p95_us) + ', p99 ' +
 			dur(g.p99_us) + ', max ' + dur(g.max_us)));
+		if (C)
+			add(shareSec, el('p', { 'class': 'cost', id: 'shares-cost-' + gi }, costLine(g.cost)));
 		add(shareSec, table([{ label: 'on the critical path' }, { label: 'as' }, { label: 'runs', num: 1 },
 			{ label: '%runs', num: 1 }, { label: 'p50', num: 1 }, { label: 'p95', num: 1 },
 			{ label: 'p99', num: 1 }, { label: 'time', num: 1 }],
@@ -315,14 +339,16 @@
 		return list.map(function (r) {
 			return {
 				cells: [cell(r[0]), cell(fnName(r[1])), cell(iso(r[2]), r[2]), durCell(r[3]), cell(r[7], r[7]),
-					cell(flagText(r[5])), cell(r[6] >= 0 ? 'timeline' : '-')],
+					cell(flagText(r[5])), cell(r[6] >= 0 ? 'timeline' : '-')].concat(
+					C ? [moneyCell(r[9], r[8]), moneyCell(r[10], r[10])] : []),
 				attrs: { 'data-root': r[0] },
 				onclick: r[6] >= 0 ? function () { openRun(r[6]); } : undefined
 			};
 		});
 	}
 	var runCols = [{ label: 'root request id', mono: 1 }, { label: 'root function' }, { label: 'start' },
-		{ label: 'latency', num: 1 }, { label: 'invocations', num: 1 }, { label: 'flags' }, { label: 'detail' }];
+		{ label: 'latency', num: 1 }, { label: 'invocations', num: 1 }, { label: 'flags' }, { label: 'detail' }].concat(
+		C ? [{ label: 'cost', num: 1 }, { label: 'off the path', num: 1 }] : []);
 	var runSec = el('section', { id: 'runs' }, el('h2', {}, 'Runs'));
 	var tabs = el('div', { 'class': 'tabs' });
 	var listBox = el('div', { id: 'run-list' });
@@ -367,6 +393,8 @@
 			' shown' + (R.more ? ', ' + R.more + ' left out: at most ' + S.max_run_nodes + ' per run and ' +
 			S.max_detail_nodes + ' in all the timelines' : '') + '), sink ' + R.sink +
 			(R.errors ? ', ' + R.errors + ' failed' : '') + (flagText(R.flags) ? ' \u2014 ' + flagText(R.flags) : '')]));
+		if (C)
+			add(detail, el('p', { id: 'run-cost' }, costLine(R.cost)));
 		add(detail, legend());
 		add(detail, timeline(R));
 		add(detail, el('h3', {}, 'invocation graph'));

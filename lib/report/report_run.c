@@ -45,6 +45,7 @@ static int map_svg(const struct gr_report_opts *o, struct gr_graph *g, struct gr
 	gr_dot_opts_init(&d);
 	d.view = GR_DOT_VIEW_FUNCTIONS;
 	d.format = GR_DOT_FORMAT_SVG;
+	d.prices = o->prices; /* every function priced already: the cache is only read here */
 	d.write = to_buf;
 	d.write_ctx = svg;
 	d.diag = o->diag;
@@ -76,6 +77,7 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 	struct gr_cp cp;
 	struct gr_cp_opts co;
 	struct gr_cp_stats cs;
+	struct gr_cp_cost cost;
 	struct gr_report r;
 	struct gr_buf json = GR_BUF_INIT, page = GR_BUF_INIT;
 	struct map_job job = { .o = o, .g = &g, .svg = GR_BUF_INIT };
@@ -91,6 +93,7 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 	gr_graph_init(&g);
 	gr_cp_init(&cp);
 	gr_cp_stats_init(&cs);
+	gr_cp_cost_init(&cost);
 	gr_cp_opts_init(&co);
 	co.mark = true; /* the map's critical path, whether the input was annotated or not */
 	co.tolerance_us = o->tolerance_us;
@@ -98,12 +101,24 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 		goto out;
 	if ((rc = gr_cp_workflow(&g, &co, &cp, err)))
 		goto out;
+	/* before the map's thread starts: the price table caches each function's prices
+	 * as it first meets it, and every function is met here */
+	if (o->prices && (rc = gr_cp_cost_build(&cost, &g, &cp, o->prices))) {
+		gr_error_set(err, rc, "out of memory");
+		goto out;
+	}
 	/* the map's layout takes as long as the rest: on a second core when there is one */
 	threaded = !pthread_create(&th, NULL, map_thread, &job);
 	if ((rc = gr_cp_stats_workflow(&cs, &g, &cp)) ||
 	    (rc = gr_report_build(&r, &g, &cp, &cs, o->top, o->max_index))) {
 		gr_error_set(err, rc, "out of memory");
 		goto out;
+	}
+	if (o->prices) {
+		r.cost = &cost;
+		r.prices_from_file = gr_prices_from_file(o->prices);
+		sum->cost_known = cost.known;
+		sum->cost_unknown = cost.unknown;
 	}
 	if ((rc = gr_report_data(&json, &r, st, err)))
 		goto out;
@@ -137,6 +152,7 @@ out:
 	gr_buf_release(&json);
 	gr_buf_release(&page);
 	gr_report_release(&r);
+	gr_cp_cost_release(&cost);
 	gr_cp_stats_release(&cs);
 	gr_cp_release(&cp);
 	gr_graph_release(&g);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "stream/events.h"
+#include "common/prices.h"
 #include "common/stage.h"
 #include "common/reader.h"
 
@@ -87,7 +88,7 @@ uint32_t gr_graph_node(struct gr_graph *g, const char *id, size_t n)
 	memset(nd, 0, sizeof(*nd));
 	nd->id = key;
 	nd->start_us = nd->end_us = GR_TIME_UNKNOWN;
-	nd->mem_mb = nd->billed_us = -1;
+	nd->mem_mb = nd->billed_us = nd->billed_restore_us = -1;
 	nd->stub = true;
 	nd->in = nd->out = GR_NONE;
 	g->indexed = false;
@@ -141,7 +142,8 @@ int gr_graph_index(struct gr_graph *g)
 enum rkey {
 	K_TYPE, K_V, K_ID, K_FN, K_TRACE, K_STREAM, K_START, K_END, K_INIT, K_MEM,
 	K_BILLED, K_ATTEMPTS, K_STATUS, K_COLD, K_CRITICAL, K_FROM, K_TO, K_KIND, K_SYNC,
-	K_EVIDENCE, K_KEY, K_CONFIDENCE, K_CAUSE, K_DELAY, K_RESTORE, K_BOOT, K_COUNT
+	K_EVIDENCE, K_KEY, K_CONFIDENCE, K_CAUSE, K_DELAY, K_RESTORE, K_BOOT, K_BILLED_RESTORE,
+	K_COUNT
 };
 
 /* One record's known members (t == GR_JT_NONE: absent). */
@@ -168,16 +170,17 @@ static enum rkey rkey_find(const char *p, size_t n)
 		break;
 	case 9: IS("billed_us", K_BILLED); break;
 	case 10: IS("confidence", K_CONFIDENCE); IS("restore_us", K_RESTORE); break;
+	case 17: IS("billed_restore_us", K_BILLED_RESTORE); break;
 	}
 #undef IS
 	return K_COUNT;
 }
 
 /* An escaped key, decoded (jansson matches keys after decoding). No key the reader
- * knows is longer than 10 bytes, so 6 bytes of escape each at most. */
+ * knows is longer than 17 bytes, so 6 bytes of escape each at most. */
 static enum rkey rkey_find_esc(const char *p, size_t n)
 {
-	char d[64];
+	char d[17 * 6];
 
 	if (n > sizeof(d))
 		return K_COUNT;
@@ -318,6 +321,7 @@ static const char *read_node(struct gr_graph *g, const struct rec *r, struct gr_
 	int64_t init = rint64(r, K_INIT, 0, &range), mem = rint64(r, K_MEM, -1, &range);
 	int64_t billed = rint64(r, K_BILLED, -1, &range), att = rint64(r, K_ATTEMPTS, 1, &range);
 	int64_t restore = rint64(r, K_RESTORE, 0, &range);
+	int64_t billed_restore = rint64(r, K_BILLED_RESTORE, -1, &range);
 	if (range)
 		return "node with a number beyond +-2^60";
 	uint32_t ix = gr_graph_node(g, id, n);
@@ -336,6 +340,7 @@ static const char *read_node(struct gr_graph *g, const struct rec *r, struct gr_
 	nd->init_us = init;
 	nd->mem_mb = mem;
 	nd->billed_us = billed;
+	nd->billed_restore_us = billed_restore;
 	nd->attempts = (uint32_t)att;
 	s = rstr(r, K_STATUS, scratch, &n);
 	nd->status = status_parse(s, n);
@@ -627,6 +632,8 @@ void gr_graph_write_node(struct gr_jw *w, const struct gr_node *n)
 		gr_jw_int(w, "mem_mb", n->mem_mb);
 	if (n->billed_us >= 0)
 		gr_jw_int(w, "billed_us", n->billed_us);
+	if (n->billed_restore_us >= 0)
+		gr_jw_int(w, "billed_restore_us", n->billed_restore_us);
 	if (n->attempts > 1)
 		gr_jw_int(w, "attempts", n->attempts);
 	if (n->critical)
@@ -727,4 +734,12 @@ int gr_graph_write(const struct gr_graph *g, int (*write)(void *ctx, const char 
 	gr_buf_release(&b);
 	free(order);
 	return rc;
+}
+
+bool gr_node_cost(struct gr_prices *p, const struct gr_node *n, int64_t *pico)
+{
+	struct gr_bill b = { n->fn, n->fn ? strlen(n->fn) : 0, n->billed_us, n->mem_mb,
+			     n->start == GR_START_RESTORE };
+
+	return !n->stub && gr_prices_cost(p, &b, pico);
 }

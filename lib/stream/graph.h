@@ -58,6 +58,8 @@ struct gr_node {
 	enum gr_start start;    /* how its environment started */
 	int64_t mem_mb;         /* memory size, -1 unknown */
 	int64_t billed_us;      /* billed duration, -1 unknown */
+	int64_t billed_restore_us; /* SnapStart billed restore duration (within billed_us),
+				    * -1 unknown */
 	enum gr_status status;  /* ok, error, timeout (NONE: unknown) */
 	uint32_t attempts;      /* invocations seen with this request id (async retries) */
 	bool cold;              /* first invocation of its execution environment */
@@ -123,6 +125,11 @@ struct gr_reader;
 int gr_graph_read(struct gr_graph *g, struct gr_reader *r, struct gr_stats *st,
 		  void (*diag)(void *ctx, int severity, const struct gr_error *e), void *ctx,
 		  struct gr_error *err);
+
+/* The cost of invocation n in pico-dollars (common/prices.h: its function, billed_us,
+ * mem_mb, and a SnapStart restore when it started from one) into *pico; false when it
+ * is unknown: a node without billing fields (X-Ray or spans only) or a stub. */
+bool gr_node_cost(struct gr_prices *p, const struct gr_node *n, int64_t *pico);
 
 /* Writers of each record; the header is {"type":"gammaray-graph","v":1}. */
 void gr_graph_write_header(struct gr_jw *w);

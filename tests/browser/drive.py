@@ -11,7 +11,9 @@ writing what the page then shows into a <pre id="gr-test-results">; Chromium's
 --json, computed here. Screenshots: OUT/map.png, OUT/timeline.png. Then OUT/hostile/
 (names that are markup, quotes, bidi controls): alert() trapped, every map node
 clicked, the names shown must be the very text of OUT/hostile/names.json and nothing
-may run. Exit 1 on a difference.
+may run. Then OUT/cost.html (--cost): every function's cost shown, the slowest run's
+cost and the money off its path as gammaray-critpath --cost --json says. Exit 1 on a
+difference.
 """
 import html
 import json
@@ -255,6 +257,53 @@ if os.path.exists(os.path.join(hostile, "report.html")):
     check("hostile page: function names shown as the very text", sorted(n for n in H["names"] if n in want_names["fns"]),
           sorted(want_names["fns"]))
     check("hostile page: unmatched keys shown as text", H["keys"], want_names["keys"])
+
+# the page with costs: what each function and the slowest run cost, as critpath says
+cost_page = os.path.join(out, "cost.html")
+if os.path.exists(cost_page):
+    def dollars(pico):
+        return "$0" if not pico else "$%d.%012d" % (pico // 10**12, pico % 10**12)
+    cc = {c["root"]: c["cost"] for c in map(json.loads, subprocess.run(
+        ["gammaray-critpath", "-q", "--cost", "--json", graph], capture_output=True, text=True,
+        check=True).stdout.split("\n")[:-1])}
+    want = cc[slowest["root"]]
+    cp_page = open(cost_page, encoding="utf-8").read().replace("<body>\n", "<body>\n" + PRELUDE, 1)
+    i = cp_page.rindex("</body>")
+    cp_page = cp_page[:i] + """<script>
+(function () {
+  var R = { fns: [] };
+  try {
+    Array.prototype.forEach.call(document.querySelectorAll('#map-svg g.node[data-fn]'), function (g) {
+      g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      var c = document.getElementById('fn-cost');
+      if (c) R.fns.push(c.textContent);
+    });
+    document.querySelector('#runs-slowest tbody tr').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    R.run = document.getElementById('run-cost').textContent;
+    R.note = document.getElementById('cost').textContent;
+  } catch (e) { R.exception = String(e); }
+  R.errors = window.__errors;
+  var pre = document.createElement('pre'); pre.id = 'gr-test-results'; pre.textContent = JSON.stringify(R);
+  document.body.appendChild(pre);
+}());
+</script>
+""" + cp_page[i:]
+    cpath = os.path.join(out, "cost-test.html")
+    with open(cpath, "w", encoding="utf-8") as f:
+        f.write(cp_page)
+    r, _ = chrome(["--virtual-time-budget=3000", "--dump-dom"], cpath)
+    m = re.search(r'<pre id="gr-test-results">(.*?)</pre>', r.stdout, re.S)
+    K = json.loads(html.unescape(m.group(1))) if m else {"exception": "no results"}
+    check("cost page: no exception", K.get("exception"), None)
+    check("cost page: no error", K.get("errors"), [])
+    check("cost page: every function's cost shown", len(K["fns"]) > 0 and all(
+        f.startswith("$") or f == "unknown" for f in K["fns"]), True)
+    check("cost page: the slowest run's cost and money off its path (gammaray-critpath --cost --json)",
+          K["run"].startswith("cost " + dollars(want["pico"]) + "; on the critical path " +
+                              dollars(want["path_pico"]) + ", off it " + dollars(want["off_path_pico"]) +
+                              " ("),
+          True)
+    check("cost page: it says the prices were assumed", "No price file" in K["note"], True)
 
 if bad:
     print("browser-check: %d failed" % len(bad))

@@ -29,6 +29,8 @@ gammaray-synth -q -o "$out/app" --app webapp --runs 30 --seed 7 --sample-rate 0.
 gammaray-fetch -q --export-tasks "$out/app/export-tasks.json" "$out/app/export" "$out/app/xray" |
 	gammaray-infer -q >"$out/graph.ndjson"
 gammaray-report -q -o "$out/report.html" "$out/graph.ndjson"
+# the same page with what the invocations cost (the compiled-in prices)
+gammaray-report -q --cost -o "$out/cost.html" "$out/graph.ndjson"
 # a page of hostile names: markup, quotes, bidi controls, a line separator
 mkdir -p "$out/hostile"
 s='</script><script>alert(1)</script>'

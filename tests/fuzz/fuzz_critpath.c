@@ -43,6 +43,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		o.what_if = by_fn ? fns : kinds;
 		o.nwhat_if = by_fn ? 5 : 3;
 	}
+	/* --cost on most workflow reports and --json: one table for the whole run */
+	static struct gr_prices *prices;
+	if (!prices)
+		prices = gr_prices_new();
+	if (!o.request && !o.nwhat_if && (o.format == GR_CRITPATH_TEXT || o.format == GR_CRITPATH_JSON) && n % 5 != 4)
+		o.prices = prices;
 	o.write = fuzz_sink_write;
 	o.write_ctx = &sink;
 	o.diag = fuzz_diag;

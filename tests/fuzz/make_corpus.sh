@@ -23,7 +23,7 @@ iatk=$fx/corpus/awslabs+aws-iatk
 
 rm -rf "$c"
 for t in reader export lambda_line json_log subscription xray marker events infer graph dot \
-	 critpath dot_text json_scan; do mkdir -p "$c/$t"; done
+	 critpath dot_text json_scan prices; do mkdir -p "$c/$t"; done
 
 # --- reader: compression layers and framings --------------------------------------
 i=0
@@ -129,7 +129,8 @@ cp "$c/infer/"* "$c/events/"
 
 # --- graph, dot, critpath: graph streams (and span streams for --request) ------------
 for t in graph dot critpath; do
-	cp $fx/critpath/basic.graph.ndjson $fx/dot/small.ndjson $fx/dot/hostile.ndjson "$c/$t/"
+	cp $fx/critpath/basic.graph.ndjson $fx/critpath/cost.graph.ndjson $fx/dot/small.ndjson \
+	   $fx/dot/hostile.ndjson "$c/$t/"
 	"$bin/gammaray-infer" $fx/infer/markers.ndjson >"$c/$t/infer-markers.ndjson" 2>/dev/null || true
 	"$bin/gammaray-infer" $fx/infer/xray.ndjson >"$c/$t/infer-xray.ndjson" 2>/dev/null || true
 done
@@ -137,6 +138,15 @@ cp $fx/infer/xray.ndjson "$c/critpath/spans-xray.ndjson"
 ev $fx/critpath/crisp/15.json >"$c/critpath/spans-crisp-15.ndjson"
 ev $fx/critpath/jaeger-api.json >"$c/critpath/spans-jaeger.ndjson"
 ev $fx/critpath/otlp.json >"$c/critpath/spans-otlp.ndjson"
+
+# --- prices: price files (gammaray-prices(5)) -------------------------------------------
+cp $fx/critpath/cost.prices "$c/prices/"
+printf '%s\n' 'default arch=arm64' 'function /img-.*/ region=eu-south-1' \
+	'function /.*-java/ restore=free   # java' 'function legacy-report arch=x86_64' \
+	'price * x86_64 duration=0.000015 request=0.00000018' \
+	'price sa-east-1 arm64 restore=0.000000000001' >"$c/prices/man-examples.prices"
+printf '%s\n' 'function resize arch=arm64' \
+	'price us-east-1 x86_64 duration=0.00001666671234567' >"$c/prices/bad-line-2.prices"
 
 # --- dot_text: names a log can hold -----------------------------------------------------
 i=0

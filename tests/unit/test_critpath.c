@@ -537,4 +537,73 @@ Test(critpath, stats_totals_of_huge_latencies_saturate)
 	cr_assert_eq(s.groups[0].runs, 5);
 	cr_assert_eq(s.rows[0].total_us, INT64_MAX);
 	gr_cp_stats_release(&s);
+/*
+ * Money on the path and off it (critpath_cost.c). Prices chosen so that a cost reads
+ * off the bill: $0.000001024 per GB-s (1,024,000 pico) and no request charge, 1000 MB:
+ * 1,024,000 * billed_us / 10^6 * 1000 / 1024 = billed_us pico-dollars.
+ *   front (r1) -> work (async, the sink) -> db (sync callee of work: on the path)
+ *   front -> side (async, ends early: off the path) -> trace-only (no billing: unknown)
+ *   cron (r2) -> work (fan-in: work and db count in both runs)
+ */
+Test(critpath, cost_on_and_off_the_path)
+{
+	struct gr_graph g;
+	struct gr_cp cp;
+	struct gr_cp_cost c;
+	struct gr_error err = { 0 };
+	struct gr_prices *p = gr_prices_new();
+	const char *file = "price * x86_64 duration=0.000001024 request=0\n";
+
+	cr_assert_eq(gr_prices_load_mem(p, "t", file, strlen(file), &err), 0, "%s", err.msg);
+	gr_graph_init(&g);
+	uint32_t r1 = node(&g, "r1", "front", 0, 100000, 0);
+	uint32_t a = node(&g, "a", "work", 200000, 1000000, 0);
+	uint32_t s = node(&g, "s", "db", 310000, 500000, 0);
+	uint32_t b = node(&g, "b", "side", 100000, 300000, 0);
+	uint32_t z = node(&g, "z", "trace-only", 260000, 400000, 0);
+	uint32_t r2 = node(&g, "r2", "cron", 150000, 180000, 0);
+	const int64_t billed[] = { 100000, 800000, 190000, 200000, -1, 30000 };
+	for (uint32_t i = 0; i < 6; i++) {
+		g.nodes[i].billed_us = billed[i];
+		g.nodes[i].mem_mb = billed[i] < 0 ? -1 : 1000;
+	}
+	edge(&g, r1, a, GR_KIND_S3, false, 50000);
+	edge(&g, a, s, GR_KIND_LAMBDA, true, 300000);
+	edge(&g, r1, b, GR_KIND_SNS, false, 60000);
+	edge(&g, b, z, GR_KIND_SQS, false, 250000);
+	edge(&g, r2, a, GR_KIND_SQS, false, 170000);
+	run(&g, &cp, false);
+	cr_assert_eq(cp.nruns, 2);
+	cr_assert_eq(gr_cp_cost_build(&c, &g, &cp, p), 0);
+
+	cr_assert(c.total == 1320000, "every invocation once");
+	cr_assert_eq(c.known, 5);
+	cr_assert_eq(c.unknown, 1);
+	cr_assert_eq(c.node[z], -1);
+	const struct gr_cp_money *m1 = &c.runs[run_of(&g, &cp, "r1") - cp.runs];
+	const struct gr_cp_money *m2 = &c.runs[run_of(&g, &cp, "r2") - cp.runs];
+	cr_assert(m1->path == 1090000, "front, work, db");
+	cr_assert(m1->off == 200000, "side; trace-only is unknown, not 0");
+	cr_assert_eq(m1->n_path, 3);
+	cr_assert_eq(m1->n_off, 2);
+	cr_assert_eq(m1->unknown_off, 1);
+	cr_assert_eq(m1->unknown_path, 0);
+	cr_assert(m2->path == 1020000 && m2->off == 0, "cron, work, db");
+	const struct gr_cp_cost_row *all = gr_cp_cost_group(&c, "");
+	cr_assert_not_null(all);
+	cr_assert_eq(all->runs, 2);
+	cr_assert(all->m.path == 2110000 && all->m.off == 200000);
+	const struct gr_cp_cost_row *cron = gr_cp_cost_group(&c, "cron");
+	cr_assert(cron && cron->runs == 1 && cron->m.path == 1020000);
+	cr_assert_null(gr_cp_cost_group(&c, "work"), "not a root function");
+	/* by function, the dearest first: work in both runs */
+	cr_assert_str_eq(c.fns[0].label, "work");
+	cr_assert(c.fns[0].m.path == 1600000 && c.fns[0].m.n_path == 2);
+	cr_assert_str_eq(c.fns[c.nfns - 1].label, "trace-only");
+	(void)b;
+	(void)s;
+	gr_cp_cost_release(&c);
+	gr_cp_release(&cp);
+	gr_graph_release(&g);
+	gr_prices_free(p);
 }

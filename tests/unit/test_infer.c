@@ -143,6 +143,31 @@ Test(infer, joins_an_invocation)
 	free(r.out);
 }
 
+/* SnapStart: REPORT's Billed Restore Duration reaches the node (it is priced: the
+ * restore's billing lies inside Billed Duration, 99 ms + 76 ms = 175 ms here). */
+Test(infer, billed_restore_reaches_the_node)
+{
+	struct run r = run(HDR
+		"{\"type\":\"start\",\"ts\":1714564800400000,\"req\":\"" R1 "\",\"fn\":\"snap\"}\n"
+		"{\"type\":\"report\",\"ts\":1714564800500000,\"req\":\"" R1 "\",\"dur_us\":98350,"
+		"\"billed_us\":175000,\"mem_mb\":3538,\"restore_us\":422920,"
+		"\"billed_restore_us\":76000}\n"
+		START(R2, 1714564801000000, "plain")
+		"{\"type\":\"report\",\"ts\":1714564801100000,\"req\":\"" R2 "\",\"dur_us\":1000,"
+		"\"billed_us\":1000,\"mem_mb\":128}\n");
+	const char *n = node(&r, R1), *m = node(&r, R2);
+
+	cr_assert_not_null(n, "%s", r.out);
+	cr_assert(line_has(n, "\"start\":\"restore\""), "%s", n);
+	cr_assert(line_has(n, "\"mem_mb\":3538,\"billed_us\":175000,\"billed_restore_us\":76000}"),
+		  "%s", n);
+	/* written only when REPORT gave it */
+	cr_assert_not_null(m);
+	cr_assert(!line_has(m, "billed_restore_us"), "%s", m);
+	cr_assert(balanced(&r));
+	free(r.out);
+}
+
 Test(infer, retries_keep_the_request_id)
 {
 	/* attempt 1 times out, attempt 2 (warm) succeeds: the node is attempt 2 */

@@ -234,6 +234,7 @@ uint32_t gr_inf_node_get(struct gr_infer *inf, const char *id, size_t n)
 	nd->start_ts = nd->first_ts = nd->report_ts = nd->end_ts = nd->fault_ts = GR_TIME_UNKNOWN;
 	nd->mark_ts = GR_TIME_UNKNOWN;
 	nd->dur_us = nd->end_dur_us = nd->init_us = nd->restore_us = nd->billed_us = nd->mem_mb = -1;
+	nd->billed_restore_us = -1;
 	nd->src = nd->xsvc = INF_NONE;
 	return *v;
 }
@@ -474,6 +475,7 @@ void gr_inf_node_out(const struct gr_infer *inf, const struct gr_inf_node *n, st
 	g->cold = b.start != GR_START_WARM;
 	g->mem_mb = n->mem_mb;
 	g->billed_us = n->billed_us;
+	g->billed_restore_us = n->billed_restore_us;
 	g->attempts = n->attempts;
 	/* the status of the last attempt: records from its START on */
 	enum gr_status st = GR_STATUS_NONE;

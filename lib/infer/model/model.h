@@ -107,6 +107,7 @@ struct gr_inf_node {
 	int32_t init_us;        /* REPORT init duration, -1 */
 	int32_t restore_us;     /* REPORT restore duration (SnapStart), -1 */
 	int32_t billed_us;      /* -1 unknown */
+	int32_t billed_restore_us; /* REPORT billed restore duration (SnapStart), -1 */
 	int32_t mem_mb;         /* -1 unknown */
 	uint32_t src;           /* first trigger record, INF_NONE */
 	uint32_t xsvc;          /* its AWS::Lambda segment, INF_NONE */
