@@ -220,6 +220,8 @@ int main(int argc, char **argv)
 		cli_usage_error("--cost prices the invocations of a graph; not with --request");
 	if (cost.on && o.format != GR_CRITPATH_TEXT && o.format != GR_CRITPATH_JSON)
 		cli_usage_error("--cost goes with the report or --json");
+	if (cost.on && o.nwhat_if)
+		cli_usage_error("--cost prices the runs as they were; not with --what-if");
 	o.color = cli_common_done(&cc) && o.format == GR_CRITPATH_TEXT;
 	o.prices = cli_cost_prices(&cost, &cc.msgs);
 	o.since_us = cc.since_us;

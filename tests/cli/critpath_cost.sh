@@ -42,6 +42,8 @@ gammaray-critpath --cost --folded fixtures/critpath/cost.graph.ndjson 2>&1
 echo "status $?"
 gammaray-critpath --cost --request fixtures/critpath/otlp.json 2>&1
 echo "status $?"
+gammaray-critpath --cost --what-if faster=work:2 fixtures/critpath/cost.graph.ndjson 2>&1
+echo "status $?"
 echo "== the real SnapStart sample (corpus 09, fixtures/logs/snapstart-export.txt), through"
 echo "== the pipeline: Billed Duration 175 ms (76 ms of restore in it), 3538 MB, x86_64:"
 echo "== 16,666,700 * 0.175 * 3538/1024 + 200,000 = 10,277,331.35 -> 10,277,331 (restore=free:"
