@@ -42,6 +42,15 @@ static struct gr_str send_op(struct gr_str msys)
 	return (struct gr_str){ NULL, 0 };
 }
 
+/* Segment si is on the chain of function segments and link carriers from head. */
+static bool in_chain(const struct gr_infer *inf, uint32_t head, uint32_t si)
+{
+	for (uint32_t i = head; i != INF_NONE; i = INF_SEG(inf, i)->next)
+		if (i == si)
+			return true;
+	return false;
+}
+
 bool gr_inf_span(struct gr_infer *inf)
 {
 	struct gr_event *ev = &inf->ev;
@@ -102,7 +111,9 @@ bool gr_inf_span(struct gr_infer *inf)
 		}
 		s = INF_SEG(inf, si);
 		s->role = XR_LINKS;
-		if (!added) {
+		if (!added && !in_chain(inf, *head, si)) {
+			/* a complete copy of an in-progress span comes here again: linking
+			 * it twice made it its own successor, and the walks never ended */
 			s->next = *head;
 			*head = si;
 		}
