@@ -50,9 +50,45 @@ struct gr_js {
 	bool exact;         /* also refuse what jansson refuses beyond the grammar:
 			     * integers beyond int64_t, reals beyond a double, "\u0000"
 			     * in a key (set after begin) */
+	bool nested;        /* started by gr_js_enter: ends at its closing bracket */
+	bool at_value;      /* gr_js_key or gr_js_elem stopped before a value not yet
+			     * read (the next member skips it) */
 	const char *err;    /* what was wrong (static text), NULL while all is well */
 	size_t err_off;     /* byte offset of the error in the input */
 };
+
+/* The index of the first byte flagged (its high bit set) in m, a mask of bytes of
+ * eight read with memcpy; 0 where that order is not known, and the caller's byte
+ * loop finds it. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GR_JS_FIRST_FLAGGED(m) ((size_t)__builtin_ctzll(m) >> 3)
+#else
+#define GR_JS_FIRST_FLAGGED(m) ((size_t)0)
+#endif
+
+/*
+ * The first '"' or '\\' in p[0..end), or end: eight bytes at a time (a zero byte
+ * of w ^ '"' or of w ^ '\\' found with the carry trick; the lowest flag is exact).
+ */
+static inline const char *gr_js_quote_or_backslash(const char *p, const char *end)
+{
+	while (end - p >= 8) {
+		uint64_t w, q, b, m;
+		memcpy(&w, p, 8);
+		q = w ^ 0x2222222222222222ull;
+		b = w ^ 0x5c5c5c5c5c5c5c5cull;
+		m = (((q - 0x0101010101010101ull) & ~q) | ((b - 0x0101010101010101ull) & ~b)) &
+		    0x8080808080808080ull;
+		if (m) {
+			p += GR_JS_FIRST_FLAGGED(m);
+			break;
+		}
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
 
 /*
  * Start on s[0..n), which must hold one object (arr false) or array (arr true) with
@@ -67,6 +103,26 @@ bool gr_js_begin(struct gr_js *s, const char *p, size_t n, bool arr, int max_dep
 int gr_js_next(struct gr_js *s, struct gr_jv *key, struct gr_jv *val);
 /* Next element of an array: 1, 0 at the end, -1 on error. */
 int gr_js_next_elem(struct gr_js *s, struct gr_jv *val);
+
+/*
+ * Descent: reading a nested object or array with a scanner of its own instead of
+ * having the parent skip it first and scanning its slice again, so each byte is
+ * passed once however deep the value that holds it. gr_js_key reads the next
+ * member's key (1, 0 at the end, -1) and stops before its value; gr_js_elem does the
+ * same for the next element of an array. Then either gr_js_value reads the value
+ * (gr_js_next and gr_js_next_elem are key or elem, then value; a value left unread
+ * is skipped by the next gr_js_key or gr_js_elem), or gr_js_enter
+ * starts child on it when it is an object (arr false) or array (arr true): false,
+ * with nothing read, when it is not. A child reads its members like any scanner
+ * and stops after its closing bracket; gr_js_leave then reads whatever the child
+ * left unread and moves the parent past the value (1, or -1 with the child's error
+ * now the parent's). Child and parent share the input, its offsets and its flags.
+ */
+int gr_js_key(struct gr_js *s, struct gr_jv *key);
+int gr_js_elem(struct gr_js *s);
+int gr_js_value(struct gr_js *s, struct gr_jv *val);
+bool gr_js_enter(struct gr_js *s, bool arr, struct gr_js *child);
+int gr_js_leave(struct gr_js *s, struct gr_js *child);
 
 /*
  * Validate a whole object or array at once (the way gr_js_next would, to the end).
