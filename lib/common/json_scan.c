@@ -682,6 +682,9 @@ bool gr_jv_int(const struct gr_jv *v, int64_t *out)
 
 	if (neg)
 		p++;
+	/* up to 19 digits cannot overflow 64 bits: no check (and no division) per digit */
+	for (const char *safe = end - p > 19 ? p + 19 : end; p < safe && *p >= '0' && *p <= '9'; p++)
+		acc = acc * 10 + (unsigned)(*p - '0');
 	while (p < end && *p >= '0' && *p <= '9') {
 		unsigned d = (unsigned)(*p - '0');
 		if (acc > (UINT64_MAX - d) / 10)

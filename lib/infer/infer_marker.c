@@ -57,7 +57,7 @@ static int entry(struct gr_infer *inf, uint32_t node, const struct gr_jv *fnv,
 	if (src->t == GR_JT_ARR) {
 		struct gr_js js;
 		struct gr_jv el;
-		gr_js_begin(&js, src->p, src->n, true, 0);
+		gr_inf_js_begin(&js, src->p, src->n, true);
 		while (gr_js_next_elem(&js, &el) > 0) {
 			if (el.t != GR_JT_OBJ) {
 				*why = "an element of \"src\" is not an object";

@@ -282,8 +282,9 @@ static const struct ev_field *ev_field_find(const char *k, size_t n)
 
 	if (n < 1 || n > 17)
 		return NULL;
+	/* the first byte tells most keys of one length apart: memcmp only on a match */
 	for (unsigned i = first[n]; i < first[n + 1]; i++)
-		if (!memcmp(ev_fields[i].name, k, n))
+		if (ev_fields[i].name[0] == k[0] && !memcmp(ev_fields[i].name + 1, k + 1, n - 1))
 			return &ev_fields[i];
 	return NULL;
 }
@@ -434,7 +435,8 @@ bad_type:
 		return gr_error_set(err, GR_ERR_FORMAT, "record without a \"type\"");
 	ev->type = GR_EV_OTHER;
 	for (size_t i = 0; i < sizeof(ev_types) / sizeof(ev_types[0]); i++)
-		if (strlen(ev_types[i].name) == ev->type_name.n &&
+		if (ev_types[i].name[0] == ev->type_name.p[0] &&
+		    strlen(ev_types[i].name) == ev->type_name.n &&
 		    !memcmp(ev_types[i].name, ev->type_name.p, ev->type_name.n)) {
 			ev->type = ev_types[i].type;
 			break;

@@ -569,6 +569,14 @@ struct gr_inf_src *gr_inf_src_add(struct gr_infer *inf, uint32_t node, int kind,
 
 /* --- what the rules and the driver share ------------------------------------ */
 
+bool gr_inf_js_begin(struct gr_js *js, const char *p, size_t n, bool arr)
+{
+	if (!gr_js_begin(js, p, n, arr, 0))
+		return false;
+	js->trusted = true;
+	return true;
+}
+
 bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out)
 {
 	struct gr_js js;
@@ -576,13 +584,14 @@ bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, st
 
 	for (size_t i = 0; i < n; i++)
 		out[i].t = GR_JT_NONE;
-	if (!gr_js_begin(&js, obj.p, obj.n, false, 0))
+	if (!gr_inf_js_begin(&js, obj.p, obj.n, false))
 		return false;
 	while (gr_js_next(&js, &k, &v) > 0) {
-		if (k.esc)
+		if (k.esc || !k.n)
 			continue;
 		for (size_t i = 0; i < n; i++)
-			if (strlen(names[i]) == k.n && !memcmp(names[i], k.p, k.n)) {
+			if (names[i][0] == k.p[0] && strlen(names[i]) == k.n &&
+			    !memcmp(names[i], k.p, k.n)) {
 				out[i] = v;
 				break;
 			}

@@ -423,8 +423,14 @@ static inline void gr_inf_src_assign(struct gr_inf_src *s, uint32_t cause, float
 
 /* --- invocations.c: what the rules and the driver share -------------------- */
 
-/* Find the named members of a JSON object: out[i] gets the value of names[i]
- * (t == GR_JT_NONE when absent). False when obj is not an object. */
+/* Start a scanner on a value nested in an event record (a marker, its src, keys):
+ * gr_ev_parse validated the whole line, so it is read as trusted text (nested
+ * values skipped by bracket matching, not checked a second time). False when it
+ * is not an object (arr false) or an array (arr true). */
+bool gr_inf_js_begin(struct gr_js *js, const char *p, size_t n, bool arr);
+
+/* Find the named members of a JSON object of an event record: out[i] gets the
+ * value of names[i] (t == GR_JT_NONE when absent). False when obj is not an object. */
 bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out);
 
 /* The last path element of an ARN-like name after sep ("arn:...:table/T/stream/x" ->

@@ -36,7 +36,7 @@ static bool attr_value(struct gr_infer *inf, const struct gr_jv *v, struct gr_st
 		struct gr_js js;
 		struct gr_jv k, t;
 		int members = 0;
-		gr_js_begin(&js, v->p, v->n, false, 0);
+		gr_inf_js_begin(&js, v->p, v->n, false);
 		while (gr_js_next(&js, &k, &t) > 0) {
 			if (++members > 1)
 				break;
@@ -61,7 +61,7 @@ bool gr_inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_b
 	struct gr_js js;
 	struct gr_jv k, v;
 
-	if (keys->t != GR_JT_OBJ || !gr_js_begin(&js, keys->p, keys->n, false, 0))
+	if (keys->t != GR_JT_OBJ || !gr_inf_js_begin(&js, keys->p, keys->n, false))
 		return false;
 	while (gr_js_next(&js, &k, &v) > 0) {
 		if (n == MAX_KEY_ATTRS || !gr_inf_jstr(inf, &k, &a[n].name) ||
@@ -145,7 +145,7 @@ int gr_inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_s
 		*why = "BatchWriteItem without \"items\"";
 		return -1;
 	}
-	gr_js_begin(&js, v[0].p, v[0].n, true, 0);
+	gr_inf_js_begin(&js, v[0].p, v[0].n, true);
 	while (gr_js_next_elem(&js, &el) > 0) {
 		if (el.t != GR_JT_OBJ) {
 			*why = "an element of \"items\" is not an object";

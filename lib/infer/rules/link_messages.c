@@ -156,7 +156,7 @@ int gr_inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, s
 	}
 	struct gr_js js;
 	struct gr_jv el;
-	gr_js_begin(&js, many->p, many->n, true, 0);
+	gr_inf_js_begin(&js, many->p, many->n, true);
 	while (gr_js_next_elem(&js, &el) > 0)
 		if (!sent(inf, node, ts, kind, stream, &el)) {
 			*why = "an id of the batch is not a string";
