@@ -83,23 +83,7 @@ static bool scan_string(struct gr_js *s, const char *p, struct gr_jv *v, const c
 	bool esc = false;
 
 	for (;;) {
-		/* eight plain bytes at a time: none is '"', '\\', a control or >= 0x80 */
-		while (end - p >= 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			uint64_t ctl = (w - 0x2020202020202020ull) & ~w;
-			uint64_t q = w ^ 0x2222222222222222ull, bs = w ^ 0x5c5c5c5c5c5c5c5cull;
-			q = (q - 0x0101010101010101ull) & ~q;
-			bs = (bs - 0x0101010101010101ull) & ~bs;
-			uint64_t m = (ctl | q | bs | w) & 0x8080808080808080ull;
-			if (m) {
-				p += GR_JS_FIRST_FLAGGED(m); /* the loop below confirms it */
-				break;
-			}
-			p += 8;
-		}
-		while (p < end && str_class[(unsigned char)*p] == 0)
-			p++;
+		p = gr_json_plain_end(p, end);
 		if (p >= end)
 			return fail(s, p, "unterminated string");
 		switch (str_class[(unsigned char)*p]) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/jsonw.h"
 
 /*
  * Reads one JSON object (or array) member by member without building a tree: each
@@ -57,15 +58,6 @@ struct gr_js {
 	size_t err_off;     /* byte offset of the error in the input */
 };
 
-/* The index of the first byte flagged (its high bit set) in m, a mask of bytes of
- * eight read with memcpy; 0 where that order is not known, and the caller's byte
- * loop finds it. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define GR_JS_FIRST_FLAGGED(m) ((size_t)__builtin_ctzll(m) >> 3)
-#else
-#define GR_JS_FIRST_FLAGGED(m) ((size_t)0)
-#endif
-
 /*
  * The first '"' or '\\' in p[0..end), or end: eight bytes at a time (a zero byte
  * of w ^ '"' or of w ^ '\\' found with the carry trick; the lowest flag is exact).
@@ -80,7 +72,7 @@ static inline const char *gr_js_quote_or_backslash(const char *p, const char *en
 		m = (((q - 0x0101010101010101ull) & ~q) | ((b - 0x0101010101010101ull) & ~b)) &
 		    0x8080808080808080ull;
 		if (m) {
-			p += GR_JS_FIRST_FLAGGED(m);
+			p += GR_FIRST_FLAGGED(m);
 			break;
 		}
 		p += 8;

@@ -5,8 +5,7 @@
 
 #include "gammaray.h"
 
-/* 1 for bytes that cannot be copied verbatim into a JSON string */
-static const unsigned char special[256] = {
+const unsigned char gr_json_special[256] = {
 	['\0'] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
 	[8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
 	[16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
@@ -48,35 +47,31 @@ size_t gr_utf8_len(const unsigned char *s, size_t n)
 
 int gr_json_escape(struct gr_buf *b, const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	const char *s = str, *end = str + n;
 	int rc;
 
-	/* worst case: every byte becomes \u00XX (6) or U+FFFD (3 bytes for 1) */
+	/* room for the text as it is and its quotes; an escape asks for more */
 	if ((rc = gr_buf_grow(b, n + 2)))
 		return rc;
 	b->data[b->len++] = '"';
-	while (i < n) {
-		run = i;
-		while (i < n && !special[s[i]])
-			i++;
-		if (i > run) {
-			if ((rc = gr_buf_grow(b, i - run + 1)))
-				return rc;
-			gr_buf_put(b, s + run, i - run);
+	for (;;) {
+		const char *run = s;
+		s = gr_json_plain_end(s, end);
+		if (s > run) {
+			memcpy(b->data + b->len, run, (size_t)(s - run));
+			b->len += (size_t)(s - run);
 		}
-		if (i >= n)
+		if (s == end)
 			break;
-		unsigned c = s[i];
+		unsigned c = (unsigned char)*s;
 		char esc[8];
 		size_t el = 0;
 		if (c >= 0x80) {
-			size_t ul = gr_utf8_len(s + i, n - i);
+			size_t ul = gr_utf8_len((const unsigned char *)s, (size_t)(end - s));
 			if (ul) {
-				if ((rc = gr_buf_grow(b, ul)))
-					return rc;
-				gr_buf_put(b, s + i, ul);
-				i += ul;
+				memcpy(b->data + b->len, s, ul);
+				b->len += ul;
+				s += ul;
 				continue;
 			}
 			memcpy(esc, "\xef\xbf\xbd", 3); /* U+FFFD */
@@ -101,14 +96,15 @@ int gr_json_escape(struct gr_buf *b, const char *str, size_t n)
 			esc[5] = hex[c & 15];
 			el = 6;
 		}
-		if ((rc = gr_buf_grow(b, el)))
+		s++;
+		/* this escape, the rest as it is, the closing quote */
+		if ((rc = gr_buf_grow(b, el + (size_t)(end - s) + 1)))
 			return rc;
-		gr_buf_put(b, esc, el);
-		i++;
+		memcpy(b->data + b->len, esc, el);
+		b->len += el;
 	}
-	if ((rc = gr_buf_grow(b, 1)))
-		return rc;
-	gr_buf_put(b, "\"", 1);
+	b->data[b->len++] = '"';
+	b->data[b->len] = '\0';
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/buf.h"
 
@@ -37,6 +38,47 @@ void gr_jw_obj(struct gr_jw *w, const char *key);
 void gr_jw_obj_end(struct gr_jw *w);
 void gr_jw_arr(struct gr_jw *w, const char *key);
 void gr_jw_arr_end(struct gr_jw *w);
+
+/* The index of the first byte flagged (its high bit set) in m, a mask over eight
+ * bytes read with memcpy; 0 where that order is not known, and the caller's byte
+ * loop finds it. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GR_FIRST_FLAGGED(m) ((size_t)__builtin_ctzll(m) >> 3)
+#else
+#define GR_FIRST_FLAGGED(m) ((size_t)0)
+#endif
+
+/* 1 for the bytes a JSON string cannot hold as they are (controls, '"', '\\') and
+ * for those that need a UTF-8 check (>= 0x80), else 0. */
+extern const unsigned char gr_json_special[256];
+
+/*
+ * Where the plain ASCII of a JSON string ends: the first byte of p[0..end) that is
+ * a control, '"', '\\' or not ASCII (>= 0x80), or end. Eight bytes at a time: the
+ * carry trick flags a byte below 0x20, and zero bytes of w ^ '"' and w ^ '\\'; the
+ * lowest flag is always exact.
+ */
+static inline const char *gr_json_plain_end(const char *p, const char *end)
+{
+	while (end - p >= 8) {
+		uint64_t w, ctl, q, bs, m;
+		memcpy(&w, p, 8);
+		ctl = (w - 0x2020202020202020ull) & ~w;
+		q = w ^ 0x2222222222222222ull;
+		bs = w ^ 0x5c5c5c5c5c5c5c5cull;
+		q = (q - 0x0101010101010101ull) & ~q;
+		bs = (bs - 0x0101010101010101ull) & ~bs;
+		m = (ctl | q | bs | w) & 0x8080808080808080ull;
+		if (m) {
+			p += GR_FIRST_FLAGGED(m);
+			break;
+		}
+		p += 8;
+	}
+	while (p < end && !gr_json_special[(unsigned char)*p])
+		p++;
+	return p;
+}
 
 /* Length of the valid UTF-8 sequence at s (1..4, n >= 1), or 0 if invalid. */
 size_t gr_utf8_len(const unsigned char *s, size_t n);
