@@ -491,33 +491,53 @@ static bool segment_text(struct gr_unit *u, const struct seg_ref *r, struct seg_
 	return false;
 }
 
-/* One trace (js: on it): {"Id","Duration","Segments"|"Spans":[{"Id","Document"}]} */
-static void trace(struct gr_unit *u, struct gr_js *js)
+/* A trace as found while its page is read: its elements are refs[first..first+n)
+ * of the page. */
+struct xtrace {
+	struct gr_str id;   /* "Id" (the last unescaped string), or none */
+	size_t first, n;    /* its elements among the page's refs */
+	bool segs;          /* it has a Segments (or Spans) array */
+	bool nomem;         /* its elements could not all be noted */
+};
+
+/* The traces of a page (or of one trace object), noted in one pass. */
+struct xpage {
+	struct xtrace *t;
+	size_t nt, tcap;
+	struct seg_ref *refs;
+	size_t nrefs, rcap;
+	size_t lost;        /* traces that could not be noted (out of memory) */
+};
+
+static void xpage_release(struct xpage *pg)
+{
+	free(pg->t);
+	free(pg->refs);
+	memset(pg, 0, sizeof(*pg));
+}
+
+/* Note one trace (js: entered on it, validating or trusted; every member is read
+ * so that a validating scan checks it all):
+ * {"Id","Duration","Segments"|"Spans":[{"Id","Document"}]} */
+static void collect_trace(struct xpage *pg, struct gr_js *js)
 {
 	struct gr_js a;
 	struct gr_jv k, v;
-	struct gr_str id = { NULL, 0 };
-	size_t nrefs = 0, rcap = 0, k_docs = 0;
-	struct seg_ref *refs = NULL;
-	struct seg_text *docs = NULL;
-	bool segs = false, nomem = false;
+	struct xtrace t = { { NULL, 0 }, pg->nrefs, 0, false, false };
 
 	while (gr_js_key(js, &k) > 0) {
 		if ((KEY(k, "Segments") || KEY(k, "Spans")) && gr_js_enter(js, true, &a)) {
-			segs = true;
-			nrefs = 0; /* the last array counts */
-			while (!nomem && gr_js_elem(&a) > 0) {
-				if (nrefs == rcap) {
-					size_t cap = rcap ? rcap * 2 : 16;
-					struct seg_ref *np = realloc(refs, cap * sizeof(*np));
-					if (!np) {
-						nomem = true;
-						break;
-					}
-					refs = np;
-					rcap = cap;
-				}
-				seg_ref(&a, &refs[nrefs++]);
+			t.segs = true;
+			pg->nrefs = t.first; /* the last array counts */
+			t.n = 0;
+			while (gr_js_elem(&a) > 0) {
+				if (!t.nomem && pg->nrefs == pg->rcap &&
+				    GR_GROW(pg->refs, pg->nrefs, pg->rcap))
+					t.nomem = true;
+				if (t.nomem)
+					continue; /* the next element skips (and checks) it */
+				seg_ref(&a, &pg->refs[pg->nrefs++]);
+				t.n++;
 			}
 			gr_js_leave(js, &a);
 			continue;
@@ -525,18 +545,33 @@ static void trace(struct gr_unit *u, struct gr_js *js)
 		if (gr_js_value(js, &v) <= 0)
 			break;
 		if (KEY(k, "Id") && v.t == GR_JT_STR && !v.esc)
-			id = (struct gr_str){ v.p, v.n };
+			t.id = (struct gr_str){ v.p, v.n };
 	}
-	if (!segs)
-		goto out;
-	if (nomem || (nrefs && !(docs = malloc(nrefs * sizeof(*docs))))) {
+	if (pg->nt == pg->tcap && GR_GROW(pg->t, pg->nt, pg->tcap)) {
+		pg->nrefs = t.first;
+		pg->lost++;
+		return;
+	}
+	pg->t[pg->nt++] = t;
+}
+
+/* Decode, count and write one noted trace. */
+static void emit_trace(struct gr_unit *u, const struct xpage *pg, const struct xtrace *t)
+{
+	const struct seg_ref *refs = pg->refs + t->first;
+	struct seg_text *docs = NULL;
+	size_t k_docs = 0;
+
+	if (!t->segs)
+		return;
+	if (t->nomem || (t->n && !(docs = malloc(t->n * sizeof(*docs))))) {
 		gr_unit_record(u);
 		gr_unit_lost(u, GR_LOST_BAD_SEGMENT, "out of memory");
-		goto out;
+		return;
 	}
 	/* decode every document first: --function keeps or drops a trace as a whole */
 	gr_buf_reset(&u->xdocs);
-	for (size_t i = 0; i < nrefs; i++)
+	for (size_t i = 0; i < t->n; i++)
 		if (segment_text(u, &refs[i], &docs[k_docs]))
 			k_docs++;
 	/* the buffer no longer moves: turn offsets into pointers */
@@ -549,32 +584,57 @@ static void trace(struct gr_unit *u, struct gr_js *js)
 	for (size_t i = 0; i < k_docs && !u->fatal; i++) {
 		gr_unit_record(u);
 		if (keep)
-			segment_doc(u, docs[i].p, docs[i].n, id);
+			segment_doc(u, docs[i].p, docs[i].n, t->id);
 		else
 			gr_unit_skip(u, GR_SKIP_FILTERED);
 	}
-out:
 	free(docs);
-	free(refs);
+}
+
+static void emit_page(struct gr_unit *u, const struct xpage *pg)
+{
+	for (size_t i = 0; i < pg->lost; i++) {
+		gr_unit_record(u);
+		gr_unit_lost(u, GR_LOST_BAD_SEGMENT, "out of memory");
+	}
+	for (size_t i = 0; i < pg->nt; i++)
+		emit_trace(u, pg, &pg->t[i]);
 }
 
 /* Which X-Ray shape is this object (its top-level keys)? */
 enum shape { NOT_XRAY, PAGE, TRACE, SEGMENT, HEADER, NO_EVENTS };
 
-static enum shape shape_of(const char *p, size_t n, int max_depth)
+/*
+ * Validate the object p[0..n) and tell its shape. The traces of a page are noted
+ * into pg on the way (descending into Traces[] with the validating scanner), so a
+ * page is passed once before its documents are decoded; they count only when the
+ * whole object proves valid.
+ */
+static enum shape shape_of(const char *p, size_t n, int max_depth, struct xpage *pg)
 {
-	struct gr_js js;
+	struct gr_js js, a, t;
 	struct gr_jv k, v;
 	bool id = false, ID = false, start = false, segs = false, trace_id = false;
 	bool fmt = false, version = false, name = false, parent = false;
 	bool traces = false, summaries = false;
 	int rc;
 
-	/* one pass over the members validates the whole value */
+	pg->nt = pg->nrefs = pg->lost = 0;
 	if (!gr_js_begin(&js, p, n, false, max_depth))
 		return NOT_XRAY;
-	while ((rc = gr_js_next(&js, &k, &v)) > 0) {
-		traces |= KEY(k, "Traces") && v.t == GR_JT_ARR;
+	while ((rc = gr_js_key(&js, &k)) > 0) {
+		if (KEY(k, "Traces") && gr_js_enter(&js, true, &a)) {
+			traces = true;
+			while (gr_js_elem(&a) > 0)
+				if (gr_js_enter(&a, false, &t)) {
+					collect_trace(pg, &t);
+					gr_js_leave(&a, &t);
+				}
+			gr_js_leave(&js, &a);
+			continue;
+		}
+		if ((rc = gr_js_value(&js, &v)) < 0)
+			break;
 		summaries |= KEY(k, "TraceSummaries") || KEY(k, "Services") || KEY(k, "TraceIds");
 		id |= KEY(k, "id") && v.t == GR_JT_STR;
 		ID |= KEY(k, "Id") && v.t == GR_JT_STR;
@@ -601,31 +661,21 @@ static enum shape shape_of(const char *p, size_t n, int max_depth)
 	return NOT_XRAY;
 }
 
-static void object(struct gr_unit *u, const char *p, size_t n, enum shape sh)
+/* Write the object p[0..n) of shape sh (a page's traces noted in pg). */
+static void object(struct gr_unit *u, const char *p, size_t n, enum shape sh, struct xpage *pg)
 {
-	struct gr_js js, a, t;
-	struct gr_jv k;
+	struct gr_js js;
 
 	switch (sh) {
 	case PAGE:
-		/* descending: the page is passed once, not once per level */
-		if (!begin(&js, p, n, false))
-			return;
-		while (gr_js_key(&js, &k) > 0) {
-			if (!KEY(k, "Traces") || !gr_js_enter(&js, true, &a))
-				continue;
-			while (gr_js_elem(&a) > 0) {
-				if (!gr_js_enter(&a, false, &t))
-					continue;
-				trace(u, &t);
-				gr_js_leave(&a, &t);
-			}
-			gr_js_leave(&js, &a);
-		}
+		emit_page(u, pg);
 		return;
 	case TRACE:
-		if (begin(&js, p, n, false))
-			trace(u, &js);
+		if (!begin(&js, p, n, false))
+			return;
+		pg->nt = pg->nrefs = pg->lost = 0;
+		collect_trace(pg, &js);
+		emit_page(u, pg);
 		return;
 	case SEGMENT:
 		gr_unit_record(u);
@@ -650,37 +700,40 @@ static void object(struct gr_unit *u, const char *p, size_t n, enum shape sh)
 bool gr_xray_text(struct gr_unit *u, const char *p, size_t n)
 {
 	int max_depth = u->cfg->o->max_depth;
+	struct xpage pg = { 0 };
+	bool xray = false;
 	size_t i = 0;
 
 	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
 		i++;
 	if (i < n && p[i] == '{') {
-		enum shape sh = shape_of(p, n, max_depth);
-		if (sh == NOT_XRAY)
-			return false;
-		object(u, p, n, sh);
-		return true;
-	}
-	if (i < n && p[i] == '[') {
+		enum shape sh = shape_of(p, n, max_depth, &pg);
+		if (sh != NOT_XRAY) {
+			object(u, p, n, sh, &pg);
+			xray = true;
+		}
+	} else if (i < n && p[i] == '[') {
 		/* an array of X-Ray objects (segment documents, traces) */
 		struct gr_js a;
 		struct gr_jv el;
-		if (!gr_js_valid(p, n, true, max_depth, NULL) || !begin(&a, p, n, true) ||
-		    gr_js_next_elem(&a, &el) <= 0 || el.t != GR_JT_OBJ ||
-		    shape_of(el.p, el.n, max_depth) == NOT_XRAY)
-			return false;
-		begin(&a, p, n, true);
-		while (gr_js_next_elem(&a, &el) > 0) {
-			enum shape sh = el.t == GR_JT_OBJ ? shape_of(el.p, el.n, max_depth) : NOT_XRAY;
-			if (sh == NOT_XRAY) {
-				gr_unit_record(u);
-				gr_unit_lost(u, GR_LOST_UNKNOWN_DOC,
-					     "array element that is not an X-Ray document");
-				continue;
+		if (gr_js_valid(p, n, true, max_depth, NULL) && begin(&a, p, n, true) &&
+		    gr_js_next_elem(&a, &el) > 0 && el.t == GR_JT_OBJ &&
+		    shape_of(el.p, el.n, max_depth, &pg) != NOT_XRAY) {
+			xray = true;
+			begin(&a, p, n, true);
+			while (gr_js_next_elem(&a, &el) > 0) {
+				enum shape sh = el.t == GR_JT_OBJ ? shape_of(el.p, el.n, max_depth, &pg)
+								  : NOT_XRAY;
+				if (sh == NOT_XRAY) {
+					gr_unit_record(u);
+					gr_unit_lost(u, GR_LOST_UNKNOWN_DOC,
+						     "array element that is not an X-Ray document");
+					continue;
+				}
+				object(u, el.p, el.n, sh, &pg);
 			}
-			object(u, el.p, el.n, sh);
 		}
-		return true;
 	}
-	return false;
+	xpage_release(&pg);
+	return xray;
 }
