@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "gammaray.h"
+#include "common/numbers.h"
 
 const unsigned char gr_json_special[256] = {
 	['\0'] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
@@ -177,17 +178,11 @@ void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s)
 
 void gr_jw_int(struct gr_jw *w, const char *key, int64_t v)
 {
-	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char tmp[24];
+	size_t n = gr_i64_dec(v, tmp);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
 	gr_jw_key(w, key);
-	put(w, p, (size_t)(e - p));
+	put(w, tmp, n);
 }
 
 void gr_jw_bool(struct gr_jw *w, const char *key, bool v)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "infer/model/model.h"
 #include "gammaray.h"
 #include "stats_line.h"
 
@@ -576,4 +577,33 @@ Test(infer, xray_parent_chains_links_and_roots)
 	cr_assert(balanced(&r));
 	free(in);
 	free(r.out);
+}
+
+/* X-Ray and W3C trace ids, and span ids, compared in one form: lower-case hex. */
+Test(infer, trace_and_id_normal_forms)
+{
+	char out[33];
+	struct gr_str t;
+
+	t = gr_inf_trace_norm((struct gr_str){ "1-66322EC0-2fe2a02ab9e5e0148cf2D3EF", 35 }, out);
+	cr_assert_eq(t.n, 32);
+	cr_assert_str_eq(t.p, "66322ec02fe2a02ab9e5e0148cf2d3ef");
+	t = gr_inf_trace_norm((struct gr_str){ "66322EC02fe2a02ab9e5e0148cf2D3EF", 32 }, out);
+	cr_assert_str_eq(t.p, "66322ec02fe2a02ab9e5e0148cf2d3ef");
+	const char *bad[] = { "1-66322ec0-2fe2a02ab9e5e0148cf2d3eg", "66322ec02fe2a02ab9e5e0148cf2d3e-",
+			      "2-66322ec0-2fe2a02ab9e5e0148cf2d3ef", "abc" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct gr_str in = { bad[i], strlen(bad[i]) };
+		t = gr_inf_trace_norm(in, out);
+		cr_assert(t.p == in.p && t.n == in.n, "%s", bad[i]);
+	}
+	struct gr_str low = { "40342a61cace34ce", 16 };
+	t = gr_inf_id_norm(low, out);
+	cr_assert(t.p == low.p, "already lower case: kept");
+	t = gr_inf_id_norm((struct gr_str){ "40342A61CACE34CE", 16 }, out);
+	cr_assert(t.p == out && t.n == 16);
+	cr_assert_str_eq(out, "40342a61cace34ce");
+	struct gr_str notid = { "40342A61CACE34CX", 16 };
+	t = gr_inf_id_norm(notid, out);
+	cr_assert(t.p == notid.p, "not hex: kept as it is");
 }

@@ -606,49 +606,51 @@ uint32_t gr_inf_seg_find(const struct gr_infer *inf, uint64_t key)
 	return v ? *v : INF_NONE;
 }
 
+/* A hex digit in lower case, for each byte ('A' -> 'a', '7' -> '7'); 0 for others. */
+static const char hex_lower[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+	['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['a'] = 'a', ['b'] = 'b',
+	['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['A'] = 'a', ['B'] = 'b',
+	['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+};
+
 struct gr_str gr_inf_trace_norm(struct gr_str t, char out[33])
 {
-	const char *p = t.p;
-	size_t k = 0;
+	const unsigned char *p = (const unsigned char *)t.p;
+	bool hex = true;
 
 	if (t.n == 35 && p[0] == '1' && p[1] == '-' && p[10] == '-') {
-		for (size_t i = 2; i < 35; i++)
-			if (i != 10)
-				out[k++] = p[i];
+		for (size_t i = 0; i < 8; i++)
+			hex &= (out[i] = hex_lower[p[2 + i]]) != 0;
+		for (size_t i = 8; i < 32; i++)
+			hex &= (out[i] = hex_lower[p[3 + i]]) != 0;
 	} else if (t.n == 32) {
-		memcpy(out, p, 32);
-		k = 32;
+		for (size_t i = 0; i < 32; i++)
+			hex &= (out[i] = hex_lower[p[i]]) != 0;
 	} else {
 		return t;
 	}
-	for (size_t i = 0; i < 32; i++) {
-		char c = out[i];
-		if (c >= 'A' && c <= 'F')
-			out[i] = (char)(c - 'A' + 'a');
-		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return t;
-	}
+	if (!hex)
+		return t;
 	out[32] = '\0';
 	return (struct gr_str){ out, 32 };
 }
 
 struct gr_str gr_inf_id_norm(struct gr_str s, char out[33])
 {
-	bool upper = false;
+	const unsigned char *p = (const unsigned char *)s.p;
+	bool hex = true, upper = false;
 
 	if (s.n > 32)
 		return s;
 	for (size_t i = 0; i < s.n; i++) {
-		char c = s.p[i];
-		if (c >= 'A' && c <= 'F')
-			upper = true;
-		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return s;
+		char c = hex_lower[p[i]];
+		hex &= c != 0;
+		upper |= c != (char)p[i];
+		out[i] = c;
 	}
-	if (!upper)
+	if (!hex || !upper)
 		return s;
-	for (size_t i = 0; i < s.n; i++)
-		out[i] = s.p[i] >= 'A' && s.p[i] <= 'F' ? (char)(s.p[i] - 'A' + 'a') : s.p[i];
 	out[s.n] = '\0';
 	return (struct gr_str){ out, s.n };
 }
