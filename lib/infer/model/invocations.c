@@ -639,17 +639,18 @@ struct gr_str gr_inf_trace_norm(struct gr_str t, char out[33])
 struct gr_str gr_inf_id_norm(struct gr_str s, char out[33])
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	bool hex = true, upper = false;
+	bool upper = false;
 
 	if (s.n > 32)
 		return s;
 	for (size_t i = 0; i < s.n; i++) {
 		char c = hex_lower[p[i]];
-		hex &= c != 0;
+		if (!c)
+			return s; /* not hex (a request id, a name): as it is */
 		upper |= c != (char)p[i];
 		out[i] = c;
 	}
-	if (!hex || !upper)
+	if (!upper)
 		return s;
 	out[s.n] = '\0';
 	return (struct gr_str){ out, s.n };
