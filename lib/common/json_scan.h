@@ -64,6 +64,17 @@ struct gr_js {
  */
 static inline const char *gr_js_quote_or_backslash(const char *p, const char *end)
 {
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned bits = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+				     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
 	while (end - p >= 8) {
 		uint64_t w, q, b, m;
 		memcpy(&w, p, 8);
