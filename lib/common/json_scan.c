@@ -270,27 +270,17 @@ static bool scan_container(struct gr_js *s, const char *p, int depth, const char
 }
 
 /* Trusted text: the closing quote of the string whose body starts at p, NULL if
- * none; *esc (when not NULL) says whether a backslash escape came before it. One
- * forward pass that steps over each escape, so strings dense with escapes (a
- * JSON document held in a string) cost no more than plain ones. */
+ * none; *esc (when not NULL) says whether a backslash escape came before it. */
 static const char *string_close(const char *p, const char *end, bool *esc)
 {
-	bool e = false;
+	bool in_escape = false, any = false;
+	const char *q = gr_js_string_end(p, end, &in_escape, &any);
 
-	for (;;) {
-		p = gr_js_quote_or_backslash(p, end);
-		if (p == end)
-			return NULL;
-		if (*p == '"')
-			break;
-		e = true;
-		if (end - p < 2)
-			return NULL;
-		p += 2;
-	}
+	if (q == end)
+		return NULL;
 	if (esc)
-		*esc = e;
-	return p;
+		*esc = any;
+	return q;
 }
 
 /* Trusted text: the end of the string after p (past its opening quote). */
@@ -620,6 +610,20 @@ size_t gr_js_unescape(const char *p, size_t n, char *out)
 	size_t o = 0;
 
 	while (p < end) {
+#ifdef __SSE2__
+		/* sixteen bytes copied as they are, kept up to the first backslash:
+		 * out never runs ahead of the input, so the room for n bytes holds them */
+		if (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+			size_t run = b ? (size_t)__builtin_ctz(b) : 16;
+			_mm_storeu_si128((__m128i *)(void *)(out + o), v);
+			o += run;
+			p += run;
+			if (run == 16)
+				continue;
+		}
+#endif
 		if (*p != '\\') {
 			out[o++] = *p++;
 			continue;

@@ -449,16 +449,13 @@ static bool scan_value(const char *s, size_t n, struct scan *st)
 			continue;
 		}
 		if (st->in_str) {
-			/* jump to the next quote or backslash: a quote closes the string,
-			 * a backslash escapes the byte after it */
-			const char *q = gr_js_quote_or_backslash(s + i, s + n);
+			/* to the closing quote, escapes and all; an escape cut by the end
+			 * of the buffer is carried to the next one in st->esc */
+			const char *q = gr_js_string_end(s + i, s + n, &st->esc, NULL);
 			i = (size_t)(q - s);
 			if (i == n)
 				break;
-			if (*q == '"')
-				st->in_str = false;
-			else
-				st->esc = true; /* the next byte, maybe in the next buffer */
+			st->in_str = false;
 			i++;
 			continue;
 		}

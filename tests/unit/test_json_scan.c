@@ -369,3 +369,52 @@ Test(json_scan, reals_agree_with_strtod)
 				  text, got, want);
 	}
 }
+
+/* Escaped strings of every length, escapes at every offset (sixteen bytes are
+ * copied at a time): decoded as jansson decodes them, into exactly n bytes of room
+ * (the sanitizer run catches a write past them), and their end found by the
+ * trusted scan as by the validating one. */
+Test(json_scan, unescape_and_skip_long_strings)
+{
+	static const char *const parts[] = { "a", "bc", "\\\"", "\\\\", "\\/", "\\n", "\\t",
+					     "\\u00e9", "\\ud83d\\ude00", "\xc3\xa9", "0123456789abcdef" };
+	uint64_t seed = 5;
+	char text[600], quoted[700];
+
+	for (int round = 0; round < 3000; round++) {
+		size_t n = 0;
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		int count = (int)((seed >> 33) % 40);
+		for (int i = 0; i < count; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			const char *pt = parts[(seed >> 33) % (sizeof(parts) / sizeof(parts[0]))];
+			memcpy(text + n, pt, strlen(pt));
+			n += strlen(pt);
+		}
+		char *out = malloc(n ? n : 1);
+		size_t got = gr_js_unescape(text, n, out);
+		int qn = snprintf(quoted, sizeof(quoted), "[\"%.*s\"]", (int)n, text);
+		json_error_t e;
+		json_t *j = json_loadb(quoted, (size_t)qn, 0, &e);
+		cr_assert_not_null(j, "%s: %s", quoted, e.text);
+		const char *want = json_string_value(json_array_get(j, 0));
+		size_t wn = json_string_length(json_array_get(j, 0));
+		cr_assert_eq(got, wn, "%s", quoted);
+		cr_assert(!memcmp(out, want, wn), "%s", quoted);
+		json_decref(j);
+		free(out);
+
+		/* the same string as a member: trusted and validating scans agree */
+		struct gr_js a, b;
+		struct gr_jv ka, va, kb, vb;
+		int on = snprintf(quoted, sizeof(quoted), "{\"s\":\"%.*s\",\"n\":1}", (int)n, text);
+		cr_assert(gr_js_begin(&a, quoted, (size_t)on, false, 64));
+		cr_assert(gr_js_begin(&b, quoted, (size_t)on, false, 64));
+		b.trusted = true;
+		cr_assert_eq(gr_js_next(&a, &ka, &va), 1);
+		cr_assert_eq(gr_js_next(&b, &kb, &vb), 1, "%s", quoted);
+		cr_assert(va.p == vb.p && va.n == vb.n && va.esc == vb.esc, "%s", quoted);
+		cr_assert_eq(gr_js_next(&b, &kb, &vb), 1);
+		cr_assert(gr_jv_is(&kb, "n", 1));
+	}
+}
