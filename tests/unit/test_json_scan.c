@@ -418,3 +418,60 @@ Test(json_scan, unescape_and_skip_long_strings)
 		cr_assert(gr_jv_is(&kb, "n", 1));
 	}
 }
+
+/* Strings dense with escapes, with now and then something the sixteen-byte steps
+ * leave to the byte loop (\u, UTF-8, a control, a bad escape, bad UTF-8): the
+ * verdict is jansson's, and the error and its offset do not depend on where the
+ * steps fall (the same text shifted by 0..16 bytes). */
+Test(json_scan, validating_strings_at_every_alignment)
+{
+	static const char *const good[] = { "ab", "\\\"", "\\\\", "\\/", "\\n", "x\\\"y",
+					    "0123456789", "\\u00e9", "\\ud83d\\ude00", "\xc3\xa9" };
+	static const char *const bad[] = { "\\x", "\x01", "\xff", "\\u12G4", "\\udc00", "\\ud800x",
+					   "\xc0\xaf" };
+	uint64_t seed = 9;
+	char text[400], doc[480];
+
+	for (int round = 0; round < 2000; round++) {
+		size_t n = 0;
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		int count = (int)((seed >> 33) % 30);
+		bool spoil = (seed >> 20) % 3 == 0;
+		int at = count ? (int)((seed >> 40) % (unsigned)count) : 0;
+		for (int i = 0; i < count; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			const char *pt = spoil && i == at ? bad[(seed >> 33) % (sizeof(bad) / sizeof(bad[0]))]
+							  : good[(seed >> 33) % (sizeof(good) / sizeof(good[0]))];
+			memcpy(text + n, pt, strlen(pt));
+			n += strlen(pt);
+		}
+		const char *err0 = NULL;
+		size_t off0 = 0;
+		bool ok0 = false;
+		for (int pad = 0; pad <= 16; pad++) {
+			int dn = snprintf(doc, sizeof(doc), "%*s{\"s\":\"%.*s\",\"t\":\"\\\"%.*s\"}", pad, "",
+					  (int)n, text, (int)n, text);
+			struct gr_js js;
+			struct gr_jv k, v;
+			int rc;
+			cr_assert(gr_js_begin(&js, doc, (size_t)dn, false, 64));
+			while ((rc = gr_js_next(&js, &k, &v)) > 0)
+				cr_assert_eq(v.esc, memchr(v.p, '\\', v.n) != NULL, "%s", doc);
+			if (pad == 0) {
+				ok0 = rc == 0;
+				err0 = js.err;
+				off0 = js.err_off;
+				json_error_t e;
+				json_t *j = json_loadb(doc, (size_t)dn, 0, &e);
+				cr_assert_eq(ok0, j != NULL, "%s: scanner %s, jansson %s", doc,
+					     err0 ? err0 : "ok", j ? "ok" : e.text);
+				json_decref(j);
+			} else {
+				cr_assert_eq(rc == 0, ok0, "%s", doc);
+				cr_assert(err0 == js.err || (err0 && js.err && !strcmp(err0, js.err)),
+					  "pad %d: %s", pad, doc);
+				cr_assert_eq(js.err_off, off0 + (size_t)(js.err ? pad : 0), "pad %d: %s", pad, doc);
+			}
+		}
+	}
+}
