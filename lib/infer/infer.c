@@ -432,6 +432,7 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 	bool used = false;
 
 	inf->st.io.records_in++;
+	gr_inf_objs_clear(inf);
 	int rc = gr_ev_parse(line, n, ev, &inf->scratch, inf->o.max_depth, &e);
 	if (rc == GR_ERR_NOMEM) {
 		gr_inf_fail(inf, rc, "out of memory");
@@ -667,6 +668,7 @@ int gr_infer_finish(struct gr_infer *inf, struct gr_error *err)
 	inf->err = err;
 	inf->file = NULL;
 	inf->line = 0;
+	gr_inf_objs_clear(inf); /* the last record's text is gone */
 	if (inf->fatal)
 		return inf->fatal;
 	if (inf->o.window_us) {

@@ -607,3 +607,51 @@ Test(infer, trace_and_id_normal_forms)
 	t = gr_inf_id_norm(notid, out);
 	cr_assert(t.p == notid.p, "not hex: kept as it is");
 }
+
+/* Members of a record's objects: read once, asked for many times; the last of a
+ * repeated key counts; members past those remembered are still found. */
+Test(infer, object_members_read_once)
+{
+	struct gr_infer_opts o;
+	struct gr_infer *inf;
+	struct gr_error err = { 0 };
+	struct gr_buf big = GR_BUF_INIT;
+	static const char *const names[] = { "svc", "op", "far", "none" };
+	struct gr_jv v[4];
+
+	gr_infer_opts_init(&o);
+	o.write = to_buf;
+	o.write_ctx = &big;
+	cr_assert_eq(gr_infer_new(&inf, &o, &err), 0);
+	gr_buf_adds(&big, "{\"svc\":\"s3\",\"op\":\"Get\"");
+	/* members 2..23, then "far" first past the 24 remembered, then more */
+	for (int i = 2; i < 24; i++)
+		gr_buf_addf(&big, ",\"k%d\":[%d,{\"x\":\"y\"}]", i, i);
+	gr_buf_adds(&big, ",\"far\":7");
+	for (int i = 25; i < 40; i++)
+		gr_buf_addf(&big, ",\"k%d\":%d", i, i);
+	gr_buf_adds(&big, ",\"op\":\"Put\"}");
+	const char *small = "{\"svc\":\"sns\",\"op\":\"Publish\"}", *other = "{\"far\":1}";
+	struct gr_str objs[] = { { big.data, big.len }, { small, strlen(small) },
+				 { other, strlen(other) } };
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < 3; i++) {
+			cr_assert(gr_inf_obj_fields(inf, objs[i], names, 4, v));
+			cr_assert_eq(v[3].t, GR_JT_NONE);
+			if (i == 0) {
+				cr_assert(gr_jv_is(&v[0], "s3", 2));
+				cr_assert(gr_jv_is(&v[1], "Put", 3), "the last op counts");
+				cr_assert(v[2].t == GR_JT_NUM && v[2].n == 1 && v[2].p[0] == '7');
+			} else if (i == 1) {
+				cr_assert(gr_jv_is(&v[0], "sns", 3) && gr_jv_is(&v[1], "Publish", 7));
+				cr_assert_eq(v[2].t, GR_JT_NONE);
+			} else {
+				cr_assert(v[0].t == GR_JT_NONE && v[2].t == GR_JT_NUM);
+			}
+		}
+		gr_inf_objs_clear(inf);
+	}
+	cr_assert(!gr_inf_obj_fields(inf, (struct gr_str){ "[1]", 3 }, names, 4, v));
+	gr_buf_release(&big);
+	gr_infer_free(inf);
+}

@@ -577,24 +577,60 @@ bool gr_inf_js_begin(struct gr_js *js, const char *p, size_t n, bool arr)
 	return true;
 }
 
-bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out)
+/* Does key k name names[i]? */
+static bool name_is(const struct gr_jv *k, const char *name)
 {
+	return !k->esc && k->n && name[0] == k->p[0] && strlen(name) == k->n &&
+	       !memcmp(name, k->p, k->n);
+}
+
+bool gr_inf_obj_fields(struct gr_infer *inf, struct gr_str obj, const char *const *names, size_t n,
+		       struct gr_jv *out)
+{
+	struct gr_inf_obj *o = NULL;
 	struct gr_js js;
 	struct gr_jv k, v;
 
 	for (size_t i = 0; i < n; i++)
 		out[i].t = GR_JT_NONE;
-	if (!gr_inf_js_begin(&js, obj.p, obj.n, false))
-		return false;
-	while (gr_js_next(&js, &k, &v) > 0) {
-		if (k.esc || !k.n)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (names[i][0] == k.p[0] && strlen(names[i]) == k.n &&
-			    !memcmp(names[i], k.p, k.n)) {
-				out[i] = v;
+	for (size_t c = 0; c < 2 && !o; c++)
+		if (inf->objs[c].p == obj.p && inf->objs[c].n == obj.n && obj.p)
+			o = &inf->objs[c];
+	if (!o) {
+		if (!gr_inf_js_begin(&js, obj.p, obj.n, false))
+			return false;
+		o = &inf->objs[inf->obj_next++ & 1];
+		o->p = obj.p;
+		o->n = obj.n;
+		o->nm = 0;
+		o->all = true;
+		while (gr_js_next(&js, &k, &v) > 0) {
+			if (o->nm == INF_OBJ_MEMBERS) {
+				o->all = false;
 				break;
 			}
+			o->k[o->nm] = k;
+			o->v[o->nm++] = v;
+		}
+	}
+	/* in order, so that the last of a repeated key counts */
+	for (size_t m = 0; m < o->nm; m++)
+		for (size_t i = 0; i < n; i++)
+			if (name_is(&o->k[m], names[i])) {
+				out[i] = o->v[m];
+				break;
+			}
+	if (!o->all) {
+		/* a big object: the members past those remembered, read again */
+		gr_inf_js_begin(&js, obj.p, obj.n, false);
+		for (size_t m = 0; m < o->nm && gr_js_next(&js, &k, &v) > 0; m++)
+			;
+		while (gr_js_next(&js, &k, &v) > 0)
+			for (size_t i = 0; i < n; i++)
+				if (name_is(&k, names[i])) {
+					out[i] = v;
+					break;
+				}
 	}
 	return true;
 }

@@ -107,7 +107,7 @@ static bool add_write(struct gr_infer *inf, uint32_t node, int64_t ts, int op, s
 	struct gr_str table, iop;
 	uint64_t fp;
 
-	gr_inf_obj_fields(obj, names, 3, v);
+	gr_inf_obj_fields(inf, obj, names, 3, v);
 	if (!gr_inf_jstr(inf, &v[0], &table) || !table.n) {
 		*why = "DynamoDB write without \"table\"";
 		return false;
@@ -140,7 +140,7 @@ int gr_inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_s
 	struct gr_jv v[1];
 	struct gr_js js;
 	struct gr_jv el;
-	gr_inf_obj_fields(obj, names, 1, v);
+	gr_inf_obj_fields(inf, obj, names, 1, v);
 	if (v[0].t != GR_JT_ARR) {
 		*why = "BatchWriteItem without \"items\"";
 		return -1;
@@ -164,7 +164,7 @@ int gr_inf_ddb_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const
 	struct gr_str table, seq = { NULL, 0 }, ev = { NULL, 0 };
 	uint64_t fp;
 
-	gr_inf_obj_fields(obj, names, 4, v);
+	gr_inf_obj_fields(inf, obj, names, 4, v);
 	if (!gr_inf_jstr(inf, &v[0], &table) || !table.n) {
 		*why = "DynamoDB src without \"table\"";
 		return -1;
