@@ -127,25 +127,29 @@ static void put(struct gr_jw *w, const char *s, size_t n)
 		w->err = rc;
 }
 
-void gr_jw_key(struct gr_jw *w, const char *key)
+void gr_jw_key_n(struct gr_jw *w, const char *key, size_t n)
 {
-	if (w->comma)
-		put(w, ",", 1);
-	w->comma = true;
-	if (!key)
-		return;
-	char tmp[64];
-	size_t n = strlen(key);
-	if (n + 3 <= sizeof(tmp)) {
-		tmp[0] = '"';
-		memcpy(tmp + 1, key, n);
-		memcpy(tmp + 1 + n, "\":", 2);
-		put(w, tmp, n + 3);
-		return;
+	struct gr_buf *b = w->b;
+	size_t need = (w->comma ? 1 : 0) + (key ? n + 3 : 0);
+	int rc;
+
+	if (!w->err && (rc = gr_buf_grow(b, need)))
+		w->err = rc;
+	if (!w->err) {
+		char *o = b->data + b->len;
+		if (w->comma)
+			*o++ = ',';
+		if (key) {
+			*o++ = '"';
+			memcpy(o, key, n);
+			o += n;
+			*o++ = '"';
+			*o++ = ':';
+		}
+		b->len = (size_t)(o - b->data);
+		b->data[b->len] = '\0';
 	}
-	put(w, "\"", 1);
-	put(w, key, n);
-	put(w, "\":", 2);
+	w->comma = true;
 }
 
 void gr_jw_begin(struct gr_jw *w)
@@ -162,59 +166,59 @@ void gr_jw_end(struct gr_jw *w)
 	w->comma = false;
 }
 
-void gr_jw_str(struct gr_jw *w, const char *key, const char *s, size_t n)
+void gr_jw_str_n(struct gr_jw *w, const char *key, size_t kn, const char *s, size_t n)
 {
 	int rc;
 
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	if (!w->err && (rc = gr_json_escape(w->b, s, n)))
 		w->err = rc;
 }
 
-void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s)
+void gr_jw_cstr_n(struct gr_jw *w, const char *key, size_t kn, const char *s)
 {
-	gr_jw_str(w, key, s, strlen(s));
+	gr_jw_str_n(w, key, kn, s, strlen(s));
 }
 
-void gr_jw_int(struct gr_jw *w, const char *key, int64_t v)
+void gr_jw_int_n(struct gr_jw *w, const char *key, size_t kn, int64_t v)
 {
 	char tmp[24];
 	size_t n = gr_i64_dec(v, tmp);
 
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, tmp, n);
 }
 
-void gr_jw_bool(struct gr_jw *w, const char *key, bool v)
+void gr_jw_bool_n(struct gr_jw *w, const char *key, size_t kn, bool v)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
-void gr_jw_double(struct gr_jw *w, const char *key, double v)
+void gr_jw_double_n(struct gr_jw *w, const char *key, size_t kn, double v)
 {
 	char tmp[32];
 	int n = snprintf(tmp, sizeof(tmp), "%.17g", v);
 
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, tmp, (size_t)n);
 }
 
-void gr_jw_null(struct gr_jw *w, const char *key)
+void gr_jw_null_n(struct gr_jw *w, const char *key, size_t kn)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, "null", 4);
 }
 
-void gr_jw_raw(struct gr_jw *w, const char *key, const char *json, size_t n)
+void gr_jw_raw_n(struct gr_jw *w, const char *key, size_t kn, const char *json, size_t n)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, json, n);
 }
 
-void gr_jw_obj(struct gr_jw *w, const char *key)
+void gr_jw_obj_n(struct gr_jw *w, const char *key, size_t kn)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, "{", 1);
 	w->depth++;
 	w->comma = false;
@@ -227,9 +231,9 @@ void gr_jw_obj_end(struct gr_jw *w)
 	w->comma = true;
 }
 
-void gr_jw_arr(struct gr_jw *w, const char *key)
+void gr_jw_arr_n(struct gr_jw *w, const char *key, size_t kn)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, "[", 1);
 	w->depth++;
 	w->comma = false;

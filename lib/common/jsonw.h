@@ -27,19 +27,69 @@ struct gr_jw {
 void gr_jw_init(struct gr_jw *w, struct gr_buf *b);
 void gr_jw_begin(struct gr_jw *w);                 /* { */
 void gr_jw_end(struct gr_jw *w);                   /* } and, at depth 0, a newline */
-void gr_jw_key(struct gr_jw *w, const char *key);  /* "key": (key is trusted ASCII) */
-void gr_jw_str(struct gr_jw *w, const char *key, const char *s, size_t n);
-void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s);
-void gr_jw_int(struct gr_jw *w, const char *key, int64_t v);
-void gr_jw_bool(struct gr_jw *w, const char *key, bool v);
-void gr_jw_double(struct gr_jw *w, const char *key, double v);
-void gr_jw_null(struct gr_jw *w, const char *key);
+
+/*
+ * The members: key (trusted ASCII; NULL inside arrays) and value. Each is an inline
+ * wrapper around a function taking the key's length, so that the length of a
+ * literal key is counted by the compiler, not by strlen at every record.
+ */
+void gr_jw_key_n(struct gr_jw *w, const char *key, size_t kn);
+void gr_jw_str_n(struct gr_jw *w, const char *key, size_t kn, const char *s, size_t n);
+void gr_jw_cstr_n(struct gr_jw *w, const char *key, size_t kn, const char *s);
+void gr_jw_int_n(struct gr_jw *w, const char *key, size_t kn, int64_t v);
+void gr_jw_bool_n(struct gr_jw *w, const char *key, size_t kn, bool v);
+void gr_jw_double_n(struct gr_jw *w, const char *key, size_t kn, double v);
+void gr_jw_null_n(struct gr_jw *w, const char *key, size_t kn);
+void gr_jw_raw_n(struct gr_jw *w, const char *key, size_t kn, const char *json, size_t n);
+void gr_jw_obj_n(struct gr_jw *w, const char *key, size_t kn);
+void gr_jw_arr_n(struct gr_jw *w, const char *key, size_t kn);
+
+#define GR_JW_KEYLEN(key) ((key) ? strlen(key) : 0)
+
+/* "key": */
+static inline void gr_jw_key(struct gr_jw *w, const char *key)
+{
+	gr_jw_key_n(w, key, GR_JW_KEYLEN(key));
+}
+static inline void gr_jw_str(struct gr_jw *w, const char *key, const char *s, size_t n)
+{
+	gr_jw_str_n(w, key, GR_JW_KEYLEN(key), s, n);
+}
+static inline void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s)
+{
+	gr_jw_cstr_n(w, key, GR_JW_KEYLEN(key), s);
+}
+static inline void gr_jw_int(struct gr_jw *w, const char *key, int64_t v)
+{
+	gr_jw_int_n(w, key, GR_JW_KEYLEN(key), v);
+}
+static inline void gr_jw_bool(struct gr_jw *w, const char *key, bool v)
+{
+	gr_jw_bool_n(w, key, GR_JW_KEYLEN(key), v);
+}
+static inline void gr_jw_double(struct gr_jw *w, const char *key, double v)
+{
+	gr_jw_double_n(w, key, GR_JW_KEYLEN(key), v);
+}
+static inline void gr_jw_null(struct gr_jw *w, const char *key)
+{
+	gr_jw_null_n(w, key, GR_JW_KEYLEN(key));
+}
 /* Already-serialised JSON value, written as is (the caller vouches for it). */
-void gr_jw_raw(struct gr_jw *w, const char *key, const char *json, size_t n);
-/* Nested object or array; key may be NULL inside arrays. */
-void gr_jw_obj(struct gr_jw *w, const char *key);
+static inline void gr_jw_raw(struct gr_jw *w, const char *key, const char *json, size_t n)
+{
+	gr_jw_raw_n(w, key, GR_JW_KEYLEN(key), json, n);
+}
+/* Nested object or array. */
+static inline void gr_jw_obj(struct gr_jw *w, const char *key)
+{
+	gr_jw_obj_n(w, key, GR_JW_KEYLEN(key));
+}
 void gr_jw_obj_end(struct gr_jw *w);
-void gr_jw_arr(struct gr_jw *w, const char *key);
+static inline void gr_jw_arr(struct gr_jw *w, const char *key)
+{
+	gr_jw_arr_n(w, key, GR_JW_KEYLEN(key));
+}
 void gr_jw_arr_end(struct gr_jw *w);
 
 /* The index of the first byte flagged (its high bit set) in m, a mask over eight
