@@ -2,31 +2,17 @@
 #ifndef GR_FPMAP_H
 #define GR_FPMAP_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 /*
  * Keys are fingerprints (already well-mixed 64-bit hashes); 0 is reserved for empty
  * slots, so a 0 key is taken as 1 (gr_fp_fix). No deletion: a map is rebuilt
  * when entries must go.
  */
-struct gr_fpmap_slot {
-	uint32_t lo, hi;    /* the key as two words in memory order (memcpy of the
-			     * uint64_t); both 0 for an empty slot */
-	uint32_t val;       /* its value */
-};
-
-/*
- * Key and value side by side in one slot of 12 bytes (4-byte aligned), so a lookup
- * that finds its key finds its value in the same cache line: maps of a million
- * keys do not fit the caches, and two arrays cost two misses a lookup.
- */
-_Static_assert(sizeof(struct gr_fpmap_slot) == 12, "a slot is 12 bytes");
-
 struct gr_fpmap {
-	struct gr_fpmap_slot *slots; /* cap slots */
+	uint64_t *keys;  /* cap keys, 0 for empty */
+	uint32_t *vals;  /* cap values */
 	size_t cap;      /* slots, a power of two (0 before the first put) */
 	size_t count;    /* keys stored */
 };
@@ -52,20 +38,6 @@ uint32_t *gr_fpmap_get(const struct gr_fpmap *m, uint64_t key);
 uint32_t *gr_fpmap_put(struct gr_fpmap *m, uint64_t key, uint32_t v, int *added);
 /* Make room for n keys without growing later. 0 or -1 (out of memory). */
 int gr_fpmap_reserve(struct gr_fpmap *m, size_t n);
-/* The key and value of slot i (i < m->cap): false when the slot is empty. For
- * visiting every key (in no particular order). */
-static inline bool gr_fpmap_at(const struct gr_fpmap *m, size_t i, uint64_t *key, uint32_t *val)
-{
-	const struct gr_fpmap_slot *s = &m->slots[i];
-
-	if (!(s->lo | s->hi))
-		return false;
-	uint32_t h[2] = { s->lo, s->hi };
-	memcpy(key, h, sizeof(*key));
-	*val = s->val;
-	return true;
-}
-
 /* Bytes allocated. */
 size_t gr_fpmap_bytes(const struct gr_fpmap *m);
 void gr_fpmap_release(struct gr_fpmap *m);

@@ -273,10 +273,9 @@ int gr_score_run(const struct gr_score_opts *o, const char *truth, const char *g
 		rc = read_file(&sc, graph, false, err);
 	if (!rc) {
 		for (size_t i = 0; i < sc.truth.cap; i++) {
-			uint64_t key;
-			uint32_t v;
-			if (!gr_fpmap_at(&sc.truth, i, &key, &v))
+			if (!sc.truth.keys[i])
 				continue;
+			uint32_t v = sc.truth.vals[i];
 			int kind = (int)(v & 0xff);
 			if ((o->xray_only && !(v & SC_XRAY)) || (o->otel_only && !(v & SC_OTEL)))
 				continue;

@@ -48,27 +48,3 @@ Test(fpmap, mixing_is_order_sensitive)
 	cr_assert_neq(a, b);
 	cr_assert_eq(a, gr_fp_mix(gr_fp_mix(0, "ab", 2), "c", 1));
 }
-
-/* Every key put is visited once with its value; keys whose halves are 0 are kept. */
-Test(fpmap, visit_every_key)
-{
-	struct gr_fpmap m = { 0 };
-	uint64_t key, sum = 0, want = 0;
-	uint32_t val, seen = 0;
-
-	for (uint32_t i = 1; i <= 5000; i++) {
-		uint64_t k = i % 3 == 0 ? (uint64_t)i << 32 : i % 3 == 1 ? i : (uint64_t)i * 0x9e3779b97f4a7c15ull;
-		cr_assert_not_null(gr_fpmap_put(&m, k, i, NULL));
-		want += k ^ i;
-	}
-	for (size_t i = 0; i < m.cap; i++)
-		if (gr_fpmap_at(&m, i, &key, &val)) {
-			cr_assert_eq(*gr_fpmap_get(&m, key), val);
-			sum += key ^ val;
-			seen++;
-		}
-	cr_assert_eq(seen, 5000);
-	cr_assert_eq(sum, want);
-	cr_assert_eq(gr_fpmap_bytes(&m), m.cap * 12);
-	gr_fpmap_release(&m);
-}
