@@ -1,4 +1,4 @@
-/* numbers.c: what every report shares: an order of int64s, percentiles, durations for people. */
+/* numbers.c: what every report shares: an order of int64s, percentiles, durations for people, numbers as printf writes them. */
 #include "common/numbers.h"
 
 #include <math.h>

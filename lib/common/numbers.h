@@ -1,4 +1,4 @@
-/* numbers.h: what every report shares: an order of int64s, percentiles, durations for people (lib-internal). */
+/* numbers.h: what every report shares: an order of int64s, percentiles, durations for people, numbers as printf writes them (lib-internal). */
 #ifndef GR_NUMBERS_H
 #define GR_NUMBERS_H
 
