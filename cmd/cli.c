@@ -2,10 +2,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -153,8 +155,17 @@ int64_t cli_time(const char *opt, const char *s)
 
 void cli_output(const char *path)
 {
-	if (!path || strcmp(path, "-") == 0)
+	if (!path || strcmp(path, "-") == 0) {
+#ifdef F_SETPIPE_SZ
+		/* the next stage of a pipeline reads what we write a megabyte at a time
+		 * (records leave us in blocks that size), not 64 KB: sixteen times fewer
+		 * wake-ups for both (Linux; where it is refused the pipe stays as it is) */
+		struct stat st;
+		if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode))
+			(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
+#endif
 		return;
+	}
 	out = fopen(path, "w");
 	if (!out)
 		cli_die(CLI_FAIL, "%s: cannot open for writing: %s", path, strerror(errno));

@@ -4,6 +4,7 @@
 #include "common/jsonw.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -75,6 +76,11 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 	return gr_utf8_len(p, (size_t)(end - p));
 }
 
+/* 1 for the letters of a one-letter escape: \" \\ \/ \b \f \n \r \t */
+static const unsigned char simple_escape[256] = {
+	['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1, ['n'] = 1, ['r'] = 1, ['t'] = 1,
+};
+
 /* p is after the opening quote; on success *out is after the closing quote. */
 static bool scan_string(struct gr_js *s, const char *p, struct gr_jv *v, const char **out)
 {
@@ -82,20 +88,48 @@ static bool scan_string(struct gr_js *s, const char *p, struct gr_jv *v, const c
 	bool esc = false;
 
 	for (;;) {
-		/* eight plain bytes at a time: none is '"', '\\', a control or >= 0x80 */
-		while (end - p >= 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			uint64_t ctl = (w - 0x2020202020202020ull) & ~w;
-			uint64_t q = w ^ 0x2222222222222222ull, bs = w ^ 0x5c5c5c5c5c5c5c5cull;
-			q = (q - 0x0101010101010101ull) & ~q;
-			bs = (bs - 0x0101010101010101ull) & ~bs;
-			if ((ctl | q | bs | w) & 0x8080808080808080ull)
+#ifdef __SSE2__
+		/* once a string showed an escape, sixteen bytes a step while they hold
+		 * nothing but ASCII, quotes and one-letter escapes (as a Document string
+		 * does), the escaped bytes worked out from the backslash mask
+		 * (gr_js_string_end); anything else (\u, UTF-8, a control, a bad
+		 * escape) is read below, a byte or an escape at a time */
+		bool carry = false; /* the step's first byte is escaped */
+		while (esc && end - p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+			unsigned bs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+			unsigned odd = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+			unsigned e = carry, starts = 0;
+			bs &= ~(unsigned)carry;
+			while (bs) {
+				unsigned i = (unsigned)__builtin_ctz(bs);
+				starts |= 1u << i;
+				e |= 2u << i;
+				bs &= ~(3u << i);
+			}
+			q &= ~e;
+			unsigned before = q ? (1u << __builtin_ctz(q)) - 1 : 0xffffu;
+			if (odd & before)
 				break;
-			p += 8;
+			unsigned m = e & before;
+			while (m && simple_escape[(unsigned char)p[__builtin_ctz(m)]])
+				m &= m - 1;
+			if (m)
+				break;
+			esc |= (starts & before) != 0;
+			if (q) {
+				p += __builtin_ctz(q);
+				carry = false;
+				break;
+			}
+			carry = e >> 16;
+			p += 16;
 		}
-		while (p < end && str_class[(unsigned char)*p] == 0)
-			p++;
+		if (carry)
+			p--; /* back to the backslash: its escape is read whole below */
+#endif
+		p = gr_json_plain_end(p, end);
 		if (p >= end)
 			return fail(s, p, "unterminated string");
 		switch (str_class[(unsigned char)*p]) {
@@ -281,34 +315,32 @@ static bool scan_container(struct gr_js *s, const char *p, int depth, const char
 	}
 }
 
-/* Trusted text: the closing quote of the string whose body starts at p, found with
- * memchr (a quote preceded by an odd run of backslashes is escaped); NULL if none. */
-static const char *string_close(const char *p, const char *end)
+/* Trusted text: the closing quote of the string whose body starts at p, NULL if
+ * none; *esc (when not NULL) says whether a backslash escape came before it. */
+static const char *string_close(const char *p, const char *end, bool *esc)
 {
-	const char *q = p;
+	bool in_escape = false, any = false;
+	const char *q = gr_js_string_end(p, end, &in_escape, &any);
 
-	while ((q = memchr(q, '"', (size_t)(end - q)))) {
-		const char *b = q;
-		while (b > p && b[-1] == '\\')
-			b--;
-		if (((q - b) & 1) == 0)
-			return q;
-		q++;
-	}
-	return NULL;
+	if (q == end)
+		return NULL;
+	if (esc)
+		*esc = any;
+	return q;
 }
 
 /* Trusted text: the end of the string after p (past its opening quote). */
 static bool skip_string(struct gr_js *s, const char *p, struct gr_jv *v, const char **out)
 {
-	const char *q = string_close(p, s->end);
+	bool esc;
+	const char *q = string_close(p, s->end, &esc);
 
 	if (!q)
 		return fail(s, s->end, "unterminated string");
 	v->t = GR_JT_STR;
 	v->p = p;
 	v->n = (size_t)(q - p);
-	v->esc = memchr(p, '\\', v->n) != NULL;
+	v->esc = esc;
 	*out = q + 1;
 	return true;
 }
@@ -323,7 +355,7 @@ static bool skip_container(struct gr_js *s, const char *p, const char **out)
 	do {
 		char c = *p++;
 		if (c == '"') {
-			p = string_close(p, end);
+			p = string_close(p, end, NULL);
 			if (!p)
 				return fail(s, end, "unterminated string");
 			p++;
@@ -408,10 +440,15 @@ bool gr_js_begin(struct gr_js *s, const char *p, size_t n, bool arr, int max_dep
 	return true;
 }
 
-/* After the closing bracket: only whitespace may follow. */
+/* After the closing bracket: only whitespace may follow (a nested scanner stops
+ * right after it: its parent reads on). */
 static int finish(struct gr_js *s, const char *p)
 {
 	s->done = true;
+	if (s->nested) {
+		s->p = p + 1;
+		return 0;
+	}
 	p = skip_ws(p + 1, s->end);
 	s->p = p;
 	if (p != s->end) {
@@ -420,6 +457,8 @@ static int finish(struct gr_js *s, const char *p)
 	}
 	return 0;
 }
+
+static inline int read_value(struct gr_js *s, struct gr_jv *val);
 
 /* Common part of next/next_elem: separator handling. 1 to read a member, 0 end, -1. */
 static int member_start(struct gr_js *s)
@@ -431,6 +470,12 @@ static int member_start(struct gr_js *s)
 		return -1;
 	if (s->done)
 		return 0;
+	if (s->at_value) {
+		/* the value of the last key or element was left unread: skip it */
+		struct gr_jv v;
+		if (read_value(s, &v) < 0)
+			return -1;
+	}
 	p = skip_ws(s->p, end);
 	if (s->first) {
 		s->first = false;
@@ -449,7 +494,7 @@ static int member_start(struct gr_js *s)
 	return 1;
 }
 
-int gr_js_next(struct gr_js *s, struct gr_jv *key, struct gr_jv *val)
+static inline int read_key(struct gr_js *s, struct gr_jv *key)
 {
 	int rc = member_start(s);
 	const char *p = s->p, *end = s->end;
@@ -471,23 +516,95 @@ int gr_js_next(struct gr_js *s, struct gr_jv *key, struct gr_jv *val)
 		fail(s, p, "expected ':'");
 		return -1;
 	}
-	p = skip_ws(p + 1, end);
+	s->p = skip_ws(p + 1, end);
+	return 1;
+}
+
+static inline int read_value(struct gr_js *s, struct gr_jv *val)
+{
+	const char *p = s->p;
+
+	if (s->err)
+		return -1;
+	s->at_value = false;
 	if (!scan_value(s, p, 1, val, &p))
 		return -1;
 	s->p = p;
 	return 1;
 }
 
+int gr_js_key(struct gr_js *s, struct gr_jv *key)
+{
+	int rc = read_key(s, key);
+
+	s->at_value = rc > 0;
+	return rc;
+}
+
+int gr_js_elem(struct gr_js *s)
+{
+	int rc = member_start(s);
+
+	s->at_value = rc > 0;
+	return rc;
+}
+
+int gr_js_value(struct gr_js *s, struct gr_jv *val)
+{
+	return read_value(s, val);
+}
+
+int gr_js_next(struct gr_js *s, struct gr_jv *key, struct gr_jv *val)
+{
+	int rc = read_key(s, key);
+
+	return rc <= 0 ? rc : read_value(s, val);
+}
+
 int gr_js_next_elem(struct gr_js *s, struct gr_jv *val)
 {
 	int rc = member_start(s);
+
+	return rc <= 0 ? rc : read_value(s, val);
+}
+
+bool gr_js_enter(struct gr_js *s, bool arr, struct gr_js *child)
+{
 	const char *p = s->p;
 
-	if (rc <= 0)
-		return rc;
-	if (!scan_value(s, p, 1, val, &p))
+	if (s->err || p >= s->end || *p != (arr ? '[' : '{'))
+		return false;
+	/* the depth scan_value would give it; trusted text was checked already */
+	if (!s->trusted && s->max_depth <= 1) {
+		fail(s, p, "nested too deep");
+		return false;
+	}
+	s->at_value = false; /* the child reads it; gr_js_leave moves past it */
+	memset(child, 0, sizeof(*child));
+	child->p = p + 1;
+	child->end = s->end;
+	child->start = s->start;
+	child->max_depth = s->max_depth > 1 ? s->max_depth - 1 : 1;
+	child->arr = arr;
+	child->first = true;
+	child->trusted = s->trusted;
+	child->exact = s->exact;
+	child->nested = true;
+	return true;
+}
+
+int gr_js_leave(struct gr_js *s, struct gr_js *child)
+{
+	struct gr_jv k, v;
+	int rc;
+
+	while ((rc = child->arr ? gr_js_next_elem(child, &v) : gr_js_next(child, &k, &v)) > 0)
+		;
+	if (rc < 0) {
+		fail(s, child->start + child->err_off, child->err);
 		return -1;
-	s->p = p;
+	}
+	s->p = child->p;
 	return 1;
 }
 
@@ -539,6 +656,20 @@ size_t gr_js_unescape(const char *p, size_t n, char *out)
 	size_t o = 0;
 
 	while (p < end) {
+#ifdef __SSE2__
+		/* sixteen bytes copied as they are, kept up to the first backslash:
+		 * out never runs ahead of the input, so the room for n bytes holds them */
+		if (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+			size_t run = b ? (size_t)__builtin_ctz(b) : 16;
+			_mm_storeu_si128((__m128i *)(void *)(out + o), v);
+			o += run;
+			p += run;
+			if (run == 16)
+				continue;
+		}
+#endif
 		if (*p != '\\') {
 			out[o++] = *p++;
 			continue;
@@ -585,6 +716,9 @@ bool gr_jv_int(const struct gr_jv *v, int64_t *out)
 
 	if (neg)
 		p++;
+	/* up to 19 digits cannot overflow 64 bits: no check (and no division) per digit */
+	for (const char *safe = end - p > 19 ? p + 19 : end; p < safe && *p >= '0' && *p <= '9'; p++)
+		acc = acc * 10 + (unsigned)(*p - '0');
 	while (p < end && *p >= '0' && *p <= '9') {
 		unsigned d = (unsigned)(*p - '0');
 		if (acc > (UINT64_MAX - d) / 10)
@@ -605,6 +739,72 @@ bool gr_jv_int(const struct gr_jv *v, int64_t *out)
 	return true;
 }
 
+/*
+ * Clinger's fast path: a number whose significant digits make an integer m below
+ * 2^53 and whose decimal exponent e is within +-22 is m * 10^e or m / 10^-e, one
+ * correctly rounded operation on two exact doubles, which is what strtod returns.
+ * True with *out set when it applies (X-Ray times such as 1.714564800405039E9 do).
+ */
+static bool fast_double(const char *p, const char *end, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+	static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+					1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+					1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	bool neg = p < end && *p == '-';
+	uint64_t m = 0;
+	int digits = 0, e = 0;
+	const char *d0;
+
+	p += neg;
+	for (d0 = p; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (m || *p != '0')
+			digits++;
+		m = m * 10 + (uint64_t)(*p - '0');
+		if (digits > 19)
+			return false;
+	}
+	if (p == d0)
+		return false; /* JSON numbers start with a digit */
+	if (p < end && *p == '.') {
+		for (d0 = ++p; p < end && *p >= '0' && *p <= '9'; p++) {
+			if (m || *p != '0')
+				digits++;
+			m = m * 10 + (uint64_t)(*p - '0');
+			e--;
+			if (digits > 19)
+				return false;
+		}
+		if (p == d0)
+			return false;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		bool eneg = false;
+		int x = 0;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (d0 = p; p < end && *p >= '0' && *p <= '9'; p++)
+			if ((x = x * 10 + (*p - '0')) > 1000)
+				return false;
+		if (p == d0)
+			return false;
+		e += eneg ? -x : x;
+	}
+	if (p != end || m > (1ull << 53) || e < -22 || e > 22)
+		return false;
+	double d = (double)m;
+	d = e < 0 ? d / pow10[-e] : d * pow10[e];
+	*out = neg ? -d : d;
+	return true;
+#else
+	(void)p;
+	(void)end;
+	(void)out;
+	return false; /* extended precision: double rounding; strtod decides */
+#endif
+}
+
 bool gr_jv_double(const struct gr_jv *v, double *out)
 {
 	char buf[64];
@@ -612,6 +812,8 @@ bool gr_jv_double(const struct gr_jv *v, double *out)
 
 	if (v->t != GR_JT_NUM || v->n == 0 || v->n >= sizeof(buf))
 		return false;
+	if (fast_double(v->p, v->p + v->n, out))
+		return true;
 	memcpy(buf, v->p, v->n);
 	buf[v->n] = '\0';
 	errno = 0;
@@ -639,7 +841,7 @@ int gr_js_compact(const char *s, size_t n, struct gr_buf *out)
 
 	while (p < end) {
 		if (*p == '"') {
-			p = string_close(p + 1, end);
+			p = string_close(p + 1, end, NULL);
 			p = p ? p + 1 : end;
 			continue;
 		}

@@ -4,9 +4,9 @@
 #include <stdio.h>
 
 #include "gammaray.h"
+#include "common/numbers.h"
 
-/* 1 for bytes that cannot be copied verbatim into a JSON string */
-static const unsigned char special[256] = {
+const unsigned char gr_json_special[256] = {
 	['\0'] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
 	[8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
 	[16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
@@ -48,35 +48,31 @@ size_t gr_utf8_len(const unsigned char *s, size_t n)
 
 int gr_json_escape(struct gr_buf *b, const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	const char *s = str, *end = str + n;
 	int rc;
 
-	/* worst case: every byte becomes \u00XX (6) or U+FFFD (3 bytes for 1) */
+	/* room for the text as it is and its quotes; an escape asks for more */
 	if ((rc = gr_buf_grow(b, n + 2)))
 		return rc;
 	b->data[b->len++] = '"';
-	while (i < n) {
-		run = i;
-		while (i < n && !special[s[i]])
-			i++;
-		if (i > run) {
-			if ((rc = gr_buf_grow(b, i - run + 1)))
-				return rc;
-			gr_buf_put(b, s + run, i - run);
+	for (;;) {
+		const char *run = s;
+		s = gr_json_plain_end(s, end);
+		if (s > run) {
+			memcpy(b->data + b->len, run, (size_t)(s - run));
+			b->len += (size_t)(s - run);
 		}
-		if (i >= n)
+		if (s == end)
 			break;
-		unsigned c = s[i];
+		unsigned c = (unsigned char)*s;
 		char esc[8];
 		size_t el = 0;
 		if (c >= 0x80) {
-			size_t ul = gr_utf8_len(s + i, n - i);
+			size_t ul = gr_utf8_len((const unsigned char *)s, (size_t)(end - s));
 			if (ul) {
-				if ((rc = gr_buf_grow(b, ul)))
-					return rc;
-				gr_buf_put(b, s + i, ul);
-				i += ul;
+				memcpy(b->data + b->len, s, ul);
+				b->len += ul;
+				s += ul;
 				continue;
 			}
 			memcpy(esc, "\xef\xbf\xbd", 3); /* U+FFFD */
@@ -101,14 +97,15 @@ int gr_json_escape(struct gr_buf *b, const char *str, size_t n)
 			esc[5] = hex[c & 15];
 			el = 6;
 		}
-		if ((rc = gr_buf_grow(b, el)))
+		s++;
+		/* this escape, the rest as it is, the closing quote */
+		if ((rc = gr_buf_grow(b, el + (size_t)(end - s) + 1)))
 			return rc;
-		gr_buf_put(b, esc, el);
-		i++;
+		memcpy(b->data + b->len, esc, el);
+		b->len += el;
 	}
-	if ((rc = gr_buf_grow(b, 1)))
-		return rc;
-	gr_buf_put(b, "\"", 1);
+	b->data[b->len++] = '"';
+	b->data[b->len] = '\0';
 	return 0;
 }
 
@@ -130,25 +127,29 @@ static void put(struct gr_jw *w, const char *s, size_t n)
 		w->err = rc;
 }
 
-void gr_jw_key(struct gr_jw *w, const char *key)
+void gr_jw_key_n(struct gr_jw *w, const char *key, size_t n)
 {
-	if (w->comma)
-		put(w, ",", 1);
-	w->comma = true;
-	if (!key)
-		return;
-	char tmp[64];
-	size_t n = strlen(key);
-	if (n + 3 <= sizeof(tmp)) {
-		tmp[0] = '"';
-		memcpy(tmp + 1, key, n);
-		memcpy(tmp + 1 + n, "\":", 2);
-		put(w, tmp, n + 3);
-		return;
+	struct gr_buf *b = w->b;
+	size_t need = (w->comma ? 1 : 0) + (key ? n + 3 : 0);
+	int rc;
+
+	if (!w->err && (rc = gr_buf_grow(b, need)))
+		w->err = rc;
+	if (!w->err) {
+		char *o = b->data + b->len;
+		if (w->comma)
+			*o++ = ',';
+		if (key) {
+			*o++ = '"';
+			memcpy(o, key, n);
+			o += n;
+			*o++ = '"';
+			*o++ = ':';
+		}
+		b->len = (size_t)(o - b->data);
+		b->data[b->len] = '\0';
 	}
-	put(w, "\"", 1);
-	put(w, key, n);
-	put(w, "\":", 2);
+	w->comma = true;
 }
 
 void gr_jw_begin(struct gr_jw *w)
@@ -165,65 +166,59 @@ void gr_jw_end(struct gr_jw *w)
 	w->comma = false;
 }
 
-void gr_jw_str(struct gr_jw *w, const char *key, const char *s, size_t n)
+void gr_jw_str_n(struct gr_jw *w, const char *key, size_t kn, const char *s, size_t n)
 {
 	int rc;
 
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	if (!w->err && (rc = gr_json_escape(w->b, s, n)))
 		w->err = rc;
 }
 
-void gr_jw_cstr(struct gr_jw *w, const char *key, const char *s)
+void gr_jw_cstr_n(struct gr_jw *w, const char *key, size_t kn, const char *s)
 {
-	gr_jw_str(w, key, s, strlen(s));
+	gr_jw_str_n(w, key, kn, s, strlen(s));
 }
 
-void gr_jw_int(struct gr_jw *w, const char *key, int64_t v)
+void gr_jw_int_n(struct gr_jw *w, const char *key, size_t kn, int64_t v)
 {
-	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char tmp[24];
+	size_t n = gr_i64_dec(v, tmp);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	gr_jw_key(w, key);
-	put(w, p, (size_t)(e - p));
+	gr_jw_key_n(w, key, kn);
+	put(w, tmp, n);
 }
 
-void gr_jw_bool(struct gr_jw *w, const char *key, bool v)
+void gr_jw_bool_n(struct gr_jw *w, const char *key, size_t kn, bool v)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
-void gr_jw_double(struct gr_jw *w, const char *key, double v)
+void gr_jw_double_n(struct gr_jw *w, const char *key, size_t kn, double v)
 {
 	char tmp[32];
 	int n = snprintf(tmp, sizeof(tmp), "%.17g", v);
 
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, tmp, (size_t)n);
 }
 
-void gr_jw_null(struct gr_jw *w, const char *key)
+void gr_jw_null_n(struct gr_jw *w, const char *key, size_t kn)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, "null", 4);
 }
 
-void gr_jw_raw(struct gr_jw *w, const char *key, const char *json, size_t n)
+void gr_jw_raw_n(struct gr_jw *w, const char *key, size_t kn, const char *json, size_t n)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, json, n);
 }
 
-void gr_jw_obj(struct gr_jw *w, const char *key)
+void gr_jw_obj_n(struct gr_jw *w, const char *key, size_t kn)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, "{", 1);
 	w->depth++;
 	w->comma = false;
@@ -236,9 +231,9 @@ void gr_jw_obj_end(struct gr_jw *w)
 	w->comma = true;
 }
 
-void gr_jw_arr(struct gr_jw *w, const char *key)
+void gr_jw_arr_n(struct gr_jw *w, const char *key, size_t kn)
 {
-	gr_jw_key(w, key);
+	gr_jw_key_n(w, key, kn);
 	put(w, "[", 1);
 	w->depth++;
 	w->comma = false;

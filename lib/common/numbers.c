@@ -1,7 +1,9 @@
-/* numbers.c: what every report shares: an order of int64s, percentiles, durations for people. */
+/* numbers.c: what every report shares: an order of int64s, percentiles, durations for people, numbers as printf writes them. */
 #include "common/numbers.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 int gr_cmp_i64(const void *a, const void *b)
 {
@@ -56,4 +58,62 @@ void gr_duration_format(int64_t us, char *out, size_t size)
 		snprintf(out, size, "%s%.0f s", sign, v / 1e6);
 	else
 		snprintf(out, size, "%s%.1f min", sign, v / 6e7);
+}
+
+size_t gr_i64_dec(int64_t v, char *out)
+{
+	/* two digits per step: times are 16 digits long */
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100);
+		u /= 100;
+		p -= 2;
+		memcpy(p, pairs + 2 * d, 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
+	if (v < 0)
+		*--p = '-';
+	memcpy(out, p, (size_t)(e - p));
+	return (size_t)(e - p);
+}
+
+size_t gr_fixed3(double v, char *out)
+{
+	int e;
+
+	/* 0 <= v <= 1 (confidences) exactly; anything else as printf has it */
+	if (!(v >= 0 && v <= 1))
+		return (size_t)snprintf(out, 32, "%.3f", v);
+	/* v = m * 2^(e - 53) with m an integer below 2^53, so v * 1000 is m * 1000
+	 * (below 2^63) shifted right by 53 - e bits: the quotient, rounded on the
+	 * remainder, ties to even */
+	uint64_t m = (uint64_t)ldexp(frexp(v, &e), 53), q = 0;
+	int s = 53 - e;
+	if (v == 0) {
+		q = 0;
+	} else if (s < 64) {
+		uint64_t n = m * 1000, half = 1ull << (s - 1), r;
+		q = n >> s;
+		r = n - (q << s);
+		if (r > half || (r == half && (q & 1)))
+			q++;
+	} /* else v * 1000 < 1/2 */
+	out[0] = (char)('0' + q / 1000);
+	out[1] = '.';
+	out[2] = (char)('0' + q / 100 % 10);
+	out[3] = (char)('0' + q / 10 % 10);
+	out[4] = (char)('0' + q % 10);
+	out[5] = '\0';
+	return 5;
 }

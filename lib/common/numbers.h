@@ -1,9 +1,20 @@
-/* numbers.h: what every report shares: an order of int64s, percentiles, durations for people (lib-internal). */
+/* numbers.h: what every report shares: an order of int64s, percentiles, durations for people, numbers as printf writes them (lib-internal). */
 #ifndef GR_NUMBERS_H
 #define GR_NUMBERS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* The decimal text of v ("-42"), as printf's %lld writes it, into out (at least 21
+ * bytes; not NUL-terminated); returns its length. */
+size_t gr_i64_dec(int64_t v, char *out);
+
+/*
+ * v with three decimals, as printf's "%.3f" writes it ("0.062", "1.000"), into out
+ * (at least 32 bytes, NUL-terminated); returns its length. Exact: v's binary value
+ * times 1000, rounded to the nearest integer, ties to even.
+ */
+size_t gr_fixed3(double v, char *out);
 
 /* int64_t ascending, for qsort. */
 int gr_cmp_i64(const void *a, const void *b);

@@ -1,6 +1,8 @@
 /* reader.c: byte input with transparent gzip/zlib, split into lines or JSON values. */
 #include "common/reader.h"
 
+#include "common/json_scan.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -447,21 +449,14 @@ static bool scan_value(const char *s, size_t n, struct scan *st)
 			continue;
 		}
 		if (st->in_str) {
-			/* jump to the next quote; it closes the string unless an odd run
-			 * of backslashes precedes it */
-			const char *q = memchr(s + i, '"', n - i);
-			size_t qi = q ? (size_t)(q - s) : n, k = qi;
-			while (k > i && s[k - 1] == '\\')
-				k--;
-			bool odd = (qi - k) & 1;
-			if (!q) {
-				st->esc = odd; /* the next buffer starts escaped */
-				i = n;
+			/* to the closing quote, escapes and all; an escape cut by the end
+			 * of the buffer is carried to the next one in st->esc */
+			const char *q = gr_js_string_end(s + i, s + n, &st->esc, NULL);
+			i = (size_t)(q - s);
+			if (i == n)
 				break;
-			}
-			i = qi + 1;
-			if (!odd)
-				st->in_str = false;
+			st->in_str = false;
+			i++;
 			continue;
 		}
 		char c = s[i++];
@@ -479,6 +474,19 @@ static bool scan_value(const char *s, size_t n, struct scan *st)
 	}
 	st->at = i;
 	return false;
+}
+
+/* Newlines in s[0..n): most JSON values hold none, and memchr says so at once. */
+static uint64_t count_nl(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	uint64_t k = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		k++;
+		p++;
+	}
+	return k;
 }
 
 static bool is_ws(char c)
@@ -571,9 +579,7 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 					continue;
 				}
 				/* the next line starts a new value: this one was cut short */
-				for (size_t k = 0; k < lim; k++)
-					if (s[k] == '\n')
-						r->lineno++;
+				r->lineno += count_nl(s, lim);
 				r->pos += lim;
 				return json_error(r, GR_ERR_JSON, start_line,
 						  "JSON value not terminated on its line (%zu bytes)", lim);
@@ -594,9 +600,7 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 				r->json_lines = !memchr(s, '\n', st.at) && (k == avail || s[k] == '\n');
 				r->json_mode_known = true;
 			}
-			for (size_t k = 0; k < st.at; k++)
-				if (s[k] == '\n')
-					r->lineno++;
+			r->lineno += count_nl(s, st.at);
 			r->pos += st.at;
 			if (discard) {
 				if (st.max_seen > r->max_depth)
@@ -614,18 +618,14 @@ int gr_reader_json(struct gr_reader *r, const char **doc, size_t *len, uint64_t 
 		if (st.at > r->max_doc || discard) {
 			discard = true;
 			/* count lines of what we drop, then drop it */
-			for (size_t k = 0; k < st.at; k++)
-				if (s[k] == '\n')
-					r->lineno++;
+			r->lineno += count_nl(s, st.at);
 			r->pos += st.at;
 			st.at = 0;
 		}
 		if (r->err)
 			return r->err;
 		if (r->eof) {
-			for (size_t k = 0; k < st.at; k++)
-				if (r->buf[r->pos + k] == '\n')
-					r->lineno++;
+			r->lineno += count_nl(r->buf + r->pos, st.at);
 			r->pos = r->len;
 			if (discard)
 				return json_error(r, GR_ERR_LIMIT, start_line,

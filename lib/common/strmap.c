@@ -1,6 +1,7 @@
 /* strmap.c: string-keyed hash map and a string arena. */
 #include "common/strmap.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,14 @@ uint64_t gr_hash(const void *p, size_t n)
 		n -= 8;
 	}
 	uint64_t w = 0;
-	memcpy(&w, s, n);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n && s - (const unsigned char *)p >= 8 - (ptrdiff_t)n) {
+		/* the last eight bytes of the key, shifted: the same w as the copy below */
+		memcpy(&w, s + n - 8, 8);
+		w >>= 64 - 8 * n;
+	} else
+#endif
+		memcpy(&w, s, n);
 	h = (h ^ w) * 0x94d049bb133111ebull;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/numbers.h"
 #include "common/stage.h"
 #include "common/input.h"
 #include "common/reader.h"
@@ -37,10 +38,10 @@ static bool seen(struct gr_infer *inf, uint64_t fp)
 static uint64_t record_fp(const struct gr_event *ev, int64_t ts, const char *extra, size_t en)
 {
 	char t[24];
-	int tn = snprintf(t, sizeof(t), "%lld", (long long)ts);
+	size_t tn = gr_i64_dec(ts, t);
 
-	return gr_inf_fp3(T_SEEN, ev->type_name.p, ev->type_name.n, ev->req.p, ev->req.n, t,
-		       (size_t)tn) ^ (en ? gr_inf_fp1(T_SEEN, extra, en) : 0);
+	return gr_inf_fp3(T_SEEN, ev->type_name.p, ev->type_name.n, ev->req.p, ev->req.n, t, tn) ^
+	       (en ? gr_inf_fp1(T_SEEN, extra, en) : 0);
 }
 
 /*
@@ -432,6 +433,7 @@ static void record(struct gr_infer *inf, const char *line, size_t n)
 	bool used = false;
 
 	inf->st.io.records_in++;
+	gr_inf_objs_clear(inf);
 	int rc = gr_ev_parse(line, n, ev, &inf->scratch, inf->o.max_depth, &e);
 	if (rc == GR_ERR_NOMEM) {
 		gr_inf_fail(inf, rc, "out of memory");
@@ -667,6 +669,7 @@ int gr_infer_finish(struct gr_infer *inf, struct gr_error *err)
 	inf->err = err;
 	inf->file = NULL;
 	inf->line = 0;
+	gr_inf_objs_clear(inf); /* the last record's text is gone */
 	if (inf->fatal)
 		return inf->fatal;
 	if (inf->o.window_us) {

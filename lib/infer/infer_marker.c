@@ -11,7 +11,7 @@ static int entry_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, str
 	struct gr_jv v[1];
 	struct gr_str svc;
 
-	if (!gr_inf_obj_fields(obj, names, 1, v)) {
+	if (!gr_inf_obj_fields(inf, obj, names, 1, v)) {
 		*why = "src is not an object";
 		return -1;
 	}
@@ -57,7 +57,7 @@ static int entry(struct gr_infer *inf, uint32_t node, const struct gr_jv *fnv,
 	if (src->t == GR_JT_ARR) {
 		struct gr_js js;
 		struct gr_jv el;
-		gr_js_begin(&js, src->p, src->n, true, 0);
+		gr_inf_js_begin(&js, src->p, src->n, true);
 		while (gr_js_next_elem(&js, &el) > 0) {
 			if (el.t != GR_JT_OBJ) {
 				*why = "an element of \"src\" is not an object";
@@ -118,7 +118,7 @@ bool gr_inf_marker(struct gr_infer *inf, uint32_t node, int64_t ts, const struct
 		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
 		return false;
 	}
-	if (!gr_inf_obj_fields(*m, names, 6, v)) {
+	if (!gr_inf_obj_fields(inf, *m, names, 6, v)) {
 		gr_inf_lost(inf, GR_LOST_BAD_MARKER, "marker is not a JSON object");
 		return false;
 	}

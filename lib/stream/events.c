@@ -19,15 +19,27 @@ const char *gr_status_name(enum gr_status s)
 
 bool gr_is_request_id(const char *s, size_t n)
 {
+	/* 1 for the bytes of a request id: letters, digits, '-' */
+	static const unsigned char id_byte[256] = {
+		['-'] = 1,
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+		['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+		['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+		['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+		['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+		['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+		['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+		['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+		['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	};
+	unsigned char all = 1;
+
 	if (n == 0 || n > 64)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      c == '-'))
-			return false;
-	}
-	return true;
+	for (size_t i = 0; i < n; i++)
+		all &= id_byte[(unsigned char)s[i]];
+	return all;
 }
 
 void gr_ev_opt_str(struct gr_jw *w, const char *key, struct gr_str s)
@@ -282,8 +294,9 @@ static const struct ev_field *ev_field_find(const char *k, size_t n)
 
 	if (n < 1 || n > 17)
 		return NULL;
+	/* the first byte tells most keys of one length apart: memcmp only on a match */
 	for (unsigned i = first[n]; i < first[n + 1]; i++)
-		if (!memcmp(ev_fields[i].name, k, n))
+		if (ev_fields[i].name[0] == k[0] && !memcmp(ev_fields[i].name + 1, k + 1, n - 1))
 			return &ev_fields[i];
 	return NULL;
 }
@@ -434,7 +447,8 @@ bad_type:
 		return gr_error_set(err, GR_ERR_FORMAT, "record without a \"type\"");
 	ev->type = GR_EV_OTHER;
 	for (size_t i = 0; i < sizeof(ev_types) / sizeof(ev_types[0]); i++)
-		if (strlen(ev_types[i].name) == ev->type_name.n &&
+		if (ev_types[i].name[0] == ev->type_name.p[0] &&
+		    strlen(ev_types[i].name) == ev->type_name.n &&
 		    !memcmp(ev_types[i].name, ev->type_name.p, ev->type_name.n)) {
 			ev->type = ev_types[i].type;
 			break;

@@ -8,6 +8,7 @@
 
 #include "stream/events.h"
 #include "common/prices.h"
+#include "common/numbers.h"
 #include "common/stage.h"
 #include "common/reader.h"
 
@@ -643,7 +644,7 @@ void gr_graph_write_node(struct gr_jw *w, const struct gr_node *n)
 
 void gr_graph_write_edge(struct gr_jw *w, const struct gr_graph *g, const struct gr_edge *e)
 {
-	char conf[16];
+	char conf[32];
 
 	gr_jw_begin(w);
 	gr_jw_cstr(w, "type", "edge");
@@ -656,9 +657,8 @@ void gr_graph_write_edge(struct gr_jw *w, const struct gr_graph *g, const struct
 	if (e->key)
 		gr_jw_cstr(w, "key", e->key);
 	/* three decimals: stable text, enough to rank */
-	int n = snprintf(conf, sizeof(conf), "%.3f", e->confidence < 0 ? 0 :
-			 e->confidence > 1 ? 1 : e->confidence);
-	gr_jw_raw(w, "confidence", conf, (size_t)n);
+	size_t n = gr_fixed3(e->confidence < 0 ? 0 : e->confidence > 1 ? 1 : e->confidence, conf);
+	gr_jw_raw(w, "confidence", conf, n);
 	if (e->cause_us != GR_TIME_UNKNOWN)
 		gr_jw_int(w, "cause_us", e->cause_us);
 	gr_jw_int(w, "delay_us", e->delay_us);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "infer/model/model.h"
 #include "gammaray.h"
 #include "stats_line.h"
 
@@ -601,4 +602,81 @@ Test(infer, xray_parent_chains_links_and_roots)
 	cr_assert(balanced(&r));
 	free(in);
 	free(r.out);
+}
+
+/* X-Ray and W3C trace ids, and span ids, compared in one form: lower-case hex. */
+Test(infer, trace_and_id_normal_forms)
+{
+	char out[33];
+	struct gr_str t;
+
+	t = gr_inf_trace_norm((struct gr_str){ "1-66322EC0-2fe2a02ab9e5e0148cf2D3EF", 35 }, out);
+	cr_assert_eq(t.n, 32);
+	cr_assert_str_eq(t.p, "66322ec02fe2a02ab9e5e0148cf2d3ef");
+	t = gr_inf_trace_norm((struct gr_str){ "66322EC02fe2a02ab9e5e0148cf2D3EF", 32 }, out);
+	cr_assert_str_eq(t.p, "66322ec02fe2a02ab9e5e0148cf2d3ef");
+	const char *bad[] = { "1-66322ec0-2fe2a02ab9e5e0148cf2d3eg", "66322ec02fe2a02ab9e5e0148cf2d3e-",
+			      "2-66322ec0-2fe2a02ab9e5e0148cf2d3ef", "abc" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct gr_str in = { bad[i], strlen(bad[i]) };
+		t = gr_inf_trace_norm(in, out);
+		cr_assert(t.p == in.p && t.n == in.n, "%s", bad[i]);
+	}
+	struct gr_str low = { "40342a61cace34ce", 16 };
+	t = gr_inf_id_norm(low, out);
+	cr_assert(t.p == low.p, "already lower case: kept");
+	t = gr_inf_id_norm((struct gr_str){ "40342A61CACE34CE", 16 }, out);
+	cr_assert(t.p == out && t.n == 16);
+	cr_assert_str_eq(out, "40342a61cace34ce");
+	struct gr_str notid = { "40342A61CACE34CX", 16 };
+	t = gr_inf_id_norm(notid, out);
+	cr_assert(t.p == notid.p, "not hex: kept as it is");
+}
+
+/* Members of a record's objects: read once, asked for many times; the last of a
+ * repeated key counts; members past those remembered are still found. */
+Test(infer, object_members_read_once)
+{
+	struct gr_infer_opts o;
+	struct gr_infer *inf;
+	struct gr_error err = { 0 };
+	struct gr_buf big = GR_BUF_INIT;
+	static const char *const names[] = { "svc", "op", "far", "none" };
+	struct gr_jv v[4];
+
+	gr_infer_opts_init(&o);
+	o.write = to_buf;
+	o.write_ctx = &big;
+	cr_assert_eq(gr_infer_new(&inf, &o, &err), 0);
+	gr_buf_adds(&big, "{\"svc\":\"s3\",\"op\":\"Get\"");
+	/* members 2..23, then "far" first past the 24 remembered, then more */
+	for (int i = 2; i < 24; i++)
+		gr_buf_addf(&big, ",\"k%d\":[%d,{\"x\":\"y\"}]", i, i);
+	gr_buf_adds(&big, ",\"far\":7");
+	for (int i = 25; i < 40; i++)
+		gr_buf_addf(&big, ",\"k%d\":%d", i, i);
+	gr_buf_adds(&big, ",\"op\":\"Put\"}");
+	const char *small = "{\"svc\":\"sns\",\"op\":\"Publish\"}", *other = "{\"far\":1}";
+	struct gr_str objs[] = { { big.data, big.len }, { small, strlen(small) },
+				 { other, strlen(other) } };
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < 3; i++) {
+			cr_assert(gr_inf_obj_fields(inf, objs[i], names, 4, v));
+			cr_assert_eq(v[3].t, GR_JT_NONE);
+			if (i == 0) {
+				cr_assert(gr_jv_is(&v[0], "s3", 2));
+				cr_assert(gr_jv_is(&v[1], "Put", 3), "the last op counts");
+				cr_assert(v[2].t == GR_JT_NUM && v[2].n == 1 && v[2].p[0] == '7');
+			} else if (i == 1) {
+				cr_assert(gr_jv_is(&v[0], "sns", 3) && gr_jv_is(&v[1], "Publish", 7));
+				cr_assert_eq(v[2].t, GR_JT_NONE);
+			} else {
+				cr_assert(v[0].t == GR_JT_NONE && v[2].t == GR_JT_NUM);
+			}
+		}
+		gr_inf_objs_clear(inf);
+	}
+	cr_assert(!gr_inf_obj_fields(inf, (struct gr_str){ "[1]", 3 }, names, 4, v));
+	gr_buf_release(&big);
+	gr_infer_free(inf);
 }

@@ -87,3 +87,36 @@ Test(jsonw, size_limit_is_an_error_not_a_crash)
 	cr_assert_eq(w.err, GR_ERR_LIMIT);
 	gr_buf_release(&b);
 }
+
+/* Eight bytes are looked at together: a byte to escape at every offset of a longer
+ * string, alone or next to another, comes out escaped, the rest as it is. */
+Test(jsonw, specials_at_every_offset)
+{
+	static const struct {
+		const char *in, *out;
+	} sp[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
+		{ "\x1f", "\\u001f" }, { "\xc3\xa9", "\xc3\xa9" }, { "\x80", "\xef\xbf\xbd" },
+		{ "\x7f", "\x7f" }, { " ", " " },
+	};
+	char in[64], want[128];
+
+	for (size_t k = 0; k < sizeof(sp) / sizeof(sp[0]); k++) {
+		for (size_t at = 0; at < 24; at++) {
+			size_t il = strlen(sp[k].in), n = 0, wn = 0;
+			memset(in, 'a', at);
+			n = at;
+			memcpy(in + n, sp[k].in, il);
+			n += il;
+			memcpy(in + n, "bcdefghijklmnop", 15);
+			n += 15;
+			want[wn++] = '"';
+			memset(want + wn, 'a', at);
+			wn += at;
+			memcpy(want + wn, sp[k].out, strlen(sp[k].out));
+			wn += strlen(sp[k].out);
+			memcpy(want + wn, "bcdefghijklmnop\"", 17);
+			cr_assert_str_eq(escaped(in, n), want, "byte %zu at %zu", k, at);
+		}
+	}
+}

@@ -61,3 +61,32 @@ Test(strmap, arena_big_and_small)
 	cr_assert_str_eq(s3, "after");
 	gr_arena_release(&a);
 }
+
+/* The hash of a key does not depend on how its last bytes are read: the same as
+ * copying them into a zeroed word, for every length and alignment (maps that are
+ * iterated would otherwise change order). */
+Test(strmap, hash_tail_as_copied)
+{
+	char key[64];
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (char)(i * 37 + 11);
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n + off <= sizeof(key); n++) {
+			const unsigned char *s = (const unsigned char *)key + off;
+			size_t left = n;
+			uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull), w;
+			for (; left >= 8; left -= 8, s += 8) {
+				memcpy(&w, s, 8);
+				h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+				h ^= h >> 31;
+			}
+			w = 0;
+			memcpy(&w, s, left);
+			h = (h ^ w) * 0x94d049bb133111ebull;
+			h ^= h >> 29;
+			h *= 0xbf58476d1ce4e5b9ull;
+			h ^= h >> 32;
+			cr_assert_eq(gr_hash(key + off, n), h, "length %zu at %zu", n, off);
+		}
+}

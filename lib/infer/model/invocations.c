@@ -571,23 +571,68 @@ struct gr_inf_src *gr_inf_src_add(struct gr_infer *inf, uint32_t node, int kind,
 
 /* --- what the rules and the driver share ------------------------------------ */
 
-bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out)
+bool gr_inf_js_begin(struct gr_js *js, const char *p, size_t n, bool arr)
 {
+	if (!gr_js_begin(js, p, n, arr, 0))
+		return false;
+	js->trusted = true;
+	return true;
+}
+
+/* Does key k name names[i]? */
+static bool name_is(const struct gr_jv *k, const char *name)
+{
+	return !k->esc && k->n && name[0] == k->p[0] && strlen(name) == k->n &&
+	       !memcmp(name, k->p, k->n);
+}
+
+bool gr_inf_obj_fields(struct gr_infer *inf, struct gr_str obj, const char *const *names, size_t n,
+		       struct gr_jv *out)
+{
+	struct gr_inf_obj *o = NULL;
 	struct gr_js js;
 	struct gr_jv k, v;
 
 	for (size_t i = 0; i < n; i++)
 		out[i].t = GR_JT_NONE;
-	if (!gr_js_begin(&js, obj.p, obj.n, false, 0))
-		return false;
-	while (gr_js_next(&js, &k, &v) > 0) {
-		if (k.esc)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (strlen(names[i]) == k.n && !memcmp(names[i], k.p, k.n)) {
-				out[i] = v;
+	for (size_t c = 0; c < 2 && !o; c++)
+		if (inf->objs[c].p == obj.p && inf->objs[c].n == obj.n && obj.p)
+			o = &inf->objs[c];
+	if (!o) {
+		if (!gr_inf_js_begin(&js, obj.p, obj.n, false))
+			return false;
+		o = &inf->objs[inf->obj_next++ & 1];
+		o->p = obj.p;
+		o->n = obj.n;
+		o->nm = 0;
+		o->all = true;
+		while (gr_js_next(&js, &k, &v) > 0) {
+			if (o->nm == INF_OBJ_MEMBERS) {
+				o->all = false;
 				break;
 			}
+			o->k[o->nm] = k;
+			o->v[o->nm++] = v;
+		}
+	}
+	/* in order, so that the last of a repeated key counts */
+	for (size_t m = 0; m < o->nm; m++)
+		for (size_t i = 0; i < n; i++)
+			if (name_is(&o->k[m], names[i])) {
+				out[i] = o->v[m];
+				break;
+			}
+	if (!o->all) {
+		/* a big object: the members past those remembered, read again */
+		gr_inf_js_begin(&js, obj.p, obj.n, false);
+		for (size_t m = 0; m < o->nm && gr_js_next(&js, &k, &v) > 0; m++)
+			;
+		while (gr_js_next(&js, &k, &v) > 0)
+			for (size_t i = 0; i < n; i++)
+				if (name_is(&k, names[i])) {
+					out[i] = v;
+					break;
+				}
 	}
 	return true;
 }
@@ -599,49 +644,52 @@ uint32_t gr_inf_seg_find(const struct gr_infer *inf, uint64_t key)
 	return v ? *v : INF_NONE;
 }
 
+/* A hex digit in lower case, for each byte ('A' -> 'a', '7' -> '7'); 0 for others. */
+static const char hex_lower[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+	['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['a'] = 'a', ['b'] = 'b',
+	['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['A'] = 'a', ['B'] = 'b',
+	['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+};
+
 struct gr_str gr_inf_trace_norm(struct gr_str t, char out[33])
 {
-	const char *p = t.p;
-	size_t k = 0;
+	const unsigned char *p = (const unsigned char *)t.p;
+	bool hex = true;
 
 	if (t.n == 35 && p[0] == '1' && p[1] == '-' && p[10] == '-') {
-		for (size_t i = 2; i < 35; i++)
-			if (i != 10)
-				out[k++] = p[i];
+		for (size_t i = 0; i < 8; i++)
+			hex &= (out[i] = hex_lower[p[2 + i]]) != 0;
+		for (size_t i = 8; i < 32; i++)
+			hex &= (out[i] = hex_lower[p[3 + i]]) != 0;
 	} else if (t.n == 32) {
-		memcpy(out, p, 32);
-		k = 32;
+		for (size_t i = 0; i < 32; i++)
+			hex &= (out[i] = hex_lower[p[i]]) != 0;
 	} else {
 		return t;
 	}
-	for (size_t i = 0; i < 32; i++) {
-		char c = out[i];
-		if (c >= 'A' && c <= 'F')
-			out[i] = (char)(c - 'A' + 'a');
-		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return t;
-	}
+	if (!hex)
+		return t;
 	out[32] = '\0';
 	return (struct gr_str){ out, 32 };
 }
 
 struct gr_str gr_inf_id_norm(struct gr_str s, char out[33])
 {
+	const unsigned char *p = (const unsigned char *)s.p;
 	bool upper = false;
 
 	if (s.n > 32)
 		return s;
 	for (size_t i = 0; i < s.n; i++) {
-		char c = s.p[i];
-		if (c >= 'A' && c <= 'F')
-			upper = true;
-		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return s;
+		char c = hex_lower[p[i]];
+		if (!c)
+			return s; /* not hex (a request id, a name): as it is */
+		upper |= c != (char)p[i];
+		out[i] = c;
 	}
 	if (!upper)
 		return s;
-	for (size_t i = 0; i < s.n; i++)
-		out[i] = s.p[i] >= 'A' && s.p[i] <= 'F' ? (char)(s.p[i] - 'A' + 'a') : s.p[i];
 	out[s.n] = '\0';
 	return (struct gr_str){ out, s.n };
 }

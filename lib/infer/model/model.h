@@ -276,6 +276,18 @@ struct gr_inf_pack {
 
 #define GR_INF_STAGES 4 /* upstream stages whose stats records are kept */
 
+#define INF_OBJ_MEMBERS 24 /* members of an object remembered (more: read each time) */
+
+/* The members of one object of the record being read, read once for every rule
+ * that asks for some of them (gr_inf_obj_fields). */
+struct gr_inf_obj {
+	const char *p;                  /* the object's text, NULL when unused */
+	size_t n;                       /* its length */
+	size_t nm;                      /* members remembered */
+	bool all;                       /* every member is remembered (else: rescan) */
+	struct gr_jv k[INF_OBJ_MEMBERS], v[INF_OBJ_MEMBERS]; /* keys and values in order */
+};
+
 struct gr_infer {
 	struct gr_infer_opts o;         /* options */
 	struct gr_infer_stats st;       /* counters */
@@ -325,6 +337,9 @@ struct gr_infer {
 	struct gr_buf scratch;          /* decoded strings of the record */
 	struct gr_buf tmp;              /* keys being normalised */
 	struct gr_buf mscratch;         /* decoded strings of a marker */
+	struct gr_inf_obj objs[2];      /* objects of the record read so far (a marker
+					 * and its src), cleared at each record */
+	unsigned obj_next;              /* which of objs is reused next */
 	int64_t newest;                 /* newest record time seen (--window) */
 	int64_t next_release;           /* --window: when to release next */
 	int64_t rotated;                /* --window: when the remembered sets last rotated */
@@ -424,9 +439,24 @@ static inline void gr_inf_src_assign(struct gr_inf_src *s, uint32_t cause, float
 
 /* --- invocations.c: what the rules and the driver share -------------------- */
 
-/* Find the named members of a JSON object: out[i] gets the value of names[i]
- * (t == GR_JT_NONE when absent). False when obj is not an object. */
-bool gr_inf_obj_fields(struct gr_str obj, const char *const *names, size_t n, struct gr_jv *out);
+/* Start a scanner on a value nested in an event record (a marker, its src, keys):
+ * gr_ev_parse validated the whole line, so it is read as trusted text (nested
+ * values skipped by bracket matching, not checked a second time). False when it
+ * is not an object (arr false) or an array (arr true). */
+bool gr_inf_js_begin(struct gr_js *js, const char *p, size_t n, bool arr);
+
+/* Find the named members of a JSON object of the event record being read: out[i]
+ * gets the value of names[i] (the last, t == GR_JT_NONE when absent). False when
+ * obj is not an object. An object is scanned once per record however many rules
+ * ask (the marker, then its src, by the marker rules and each trigger's rule). */
+bool gr_inf_obj_fields(struct gr_infer *inf, struct gr_str obj, const char *const *names, size_t n,
+		       struct gr_jv *out);
+
+/* Forget the objects of the last record (their text is gone). */
+static inline void gr_inf_objs_clear(struct gr_infer *inf)
+{
+	inf->objs[0].p = inf->objs[1].p = NULL;
+}
 
 /* The last path element of an ARN-like name after sep ("arn:...:table/T/stream/x" ->
  * "T" for "table/"), or the name itself. */

@@ -36,7 +36,7 @@ static bool attr_value(struct gr_infer *inf, const struct gr_jv *v, struct gr_st
 		struct gr_js js;
 		struct gr_jv k, t;
 		int members = 0;
-		gr_js_begin(&js, v->p, v->n, false, 0);
+		gr_inf_js_begin(&js, v->p, v->n, false);
 		while (gr_js_next(&js, &k, &t) > 0) {
 			if (++members > 1)
 				break;
@@ -61,7 +61,7 @@ bool gr_inf_ddb_keys(struct gr_infer *inf, const struct gr_jv *keys, struct gr_b
 	struct gr_js js;
 	struct gr_jv k, v;
 
-	if (keys->t != GR_JT_OBJ || !gr_js_begin(&js, keys->p, keys->n, false, 0))
+	if (keys->t != GR_JT_OBJ || !gr_inf_js_begin(&js, keys->p, keys->n, false))
 		return false;
 	while (gr_js_next(&js, &k, &v) > 0) {
 		if (n == MAX_KEY_ATTRS || !gr_inf_jstr(inf, &k, &a[n].name) ||
@@ -107,7 +107,7 @@ static bool add_write(struct gr_infer *inf, uint32_t node, int64_t ts, int op, s
 	struct gr_str table, iop;
 	uint64_t fp;
 
-	gr_inf_obj_fields(obj, names, 3, v);
+	gr_inf_obj_fields(inf, obj, names, 3, v);
 	if (!gr_inf_jstr(inf, &v[0], &table) || !table.n) {
 		*why = "DynamoDB write without \"table\"";
 		return false;
@@ -140,12 +140,12 @@ int gr_inf_ddb_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_s
 	struct gr_jv v[1];
 	struct gr_js js;
 	struct gr_jv el;
-	gr_inf_obj_fields(obj, names, 1, v);
+	gr_inf_obj_fields(inf, obj, names, 1, v);
 	if (v[0].t != GR_JT_ARR) {
 		*why = "BatchWriteItem without \"items\"";
 		return -1;
 	}
-	gr_js_begin(&js, v[0].p, v[0].n, true, 0);
+	gr_inf_js_begin(&js, v[0].p, v[0].n, true);
 	while (gr_js_next_elem(&js, &el) > 0) {
 		if (el.t != GR_JT_OBJ) {
 			*why = "an element of \"items\" is not an object";
@@ -164,7 +164,7 @@ int gr_inf_ddb_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const
 	struct gr_str table, seq = { NULL, 0 }, ev = { NULL, 0 };
 	uint64_t fp;
 
-	gr_inf_obj_fields(obj, names, 4, v);
+	gr_inf_obj_fields(inf, obj, names, 4, v);
 	if (!gr_inf_jstr(inf, &v[0], &table) || !table.n) {
 		*why = "DynamoDB src without \"table\"";
 		return -1;

@@ -16,7 +16,7 @@ int gr_inf_lambda_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind
 	struct gr_jv v[4];
 	struct gr_str fn, mode = { "", 0 }, callee = { NULL, 0 };
 
-	gr_inf_obj_fields(obj, names, 4, v);
+	gr_inf_obj_fields(inf, obj, names, 4, v);
 	if (kind == GR_KIND_SFN) {
 		struct gr_str ex;
 		bool sync = gr_str_is(op, "StartSyncExecution");
@@ -74,7 +74,7 @@ int gr_inf_lambda_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_s
 	struct gr_jv v[2];
 	struct gr_str id;
 
-	gr_inf_obj_fields(obj, names, 2, v);
+	gr_inf_obj_fields(inf, obj, names, 2, v);
 	if (kind == GR_KIND_SFN) {
 		if (!gr_inf_jstr(inf, &v[1], &id) || !id.n) {
 			*why = "sfn src without \"execution\"";

@@ -106,7 +106,7 @@ int gr_inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, s
 	struct gr_str stream = { "", 0 };
 	const struct gr_jv *one = NULL, *many = NULL;
 
-	gr_inf_obj_fields(obj, names, 8, v);
+	gr_inf_obj_fields(inf, obj, names, 8, v);
 	switch (kind) {
 	case GR_KIND_SNS:
 		if (gr_str_is(op, "Publish"))
@@ -156,7 +156,7 @@ int gr_inf_msg_call(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, s
 	}
 	struct gr_js js;
 	struct gr_jv el;
-	gr_js_begin(&js, many->p, many->n, true, 0);
+	gr_inf_js_begin(&js, many->p, many->n, true);
 	while (gr_js_next_elem(&js, &el) > 0)
 		if (!sent(inf, node, ts, kind, stream, &el)) {
 			*why = "an id of the batch is not a string";
@@ -175,7 +175,7 @@ int gr_inf_msg_src(struct gr_infer *inf, uint32_t node, int kind, struct gr_str 
 	size_t tn;
 	uint64_t fp;
 
-	gr_inf_obj_fields(obj, names, 6, v);
+	gr_inf_obj_fields(inf, obj, names, 6, v);
 	switch (kind) {
 	case GR_KIND_KINESIS:
 		if (!gr_inf_jstr(inf, &v[3], &stream) || !stream.n || !gr_inf_jstr(inf, &v[1], &id) ||

@@ -45,7 +45,7 @@ int gr_inf_s3_call(struct gr_infer *inf, uint32_t node, int64_t ts, struct gr_st
 		kop = OP_REMOVE;
 	else
 		return 0; /* reads and the rest trigger nothing */
-	gr_inf_obj_fields(obj, names, 4, v);
+	gr_inf_obj_fields(inf, obj, names, 4, v);
 	if (!gr_inf_jstr(inf, &v[0], &b) || !b.n || !gr_inf_jstr(inf, &v[1], &k)) {
 		*why = "S3 call without \"bucket\" and \"key\"";
 		return -1;
@@ -101,7 +101,7 @@ int gr_inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const 
 	struct gr_jv v[6];
 	struct gr_str b, k, e = { NULL, 0 }, ver = { NULL, 0 }, seq = { NULL, 0 }, ev = { NULL, 0 };
 
-	gr_inf_obj_fields(obj, names, 6, v);
+	gr_inf_obj_fields(inf, obj, names, 6, v);
 	if (!gr_inf_jstr(inf, &v[0], &b) || !b.n || !gr_inf_jstr(inf, &v[1], &k)) {
 		*why = "S3 src without \"bucket\" and \"key\"";
 		return -1;
