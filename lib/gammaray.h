@@ -535,8 +535,9 @@ const char *gr_infer_stage_name(int stage);
 /* How one stage runs, besides the options every stage is given alike. */
 struct gr_shard_opts {
 	int stage;              /* enum gr_infer_stage */
-	uint32_t part;          /* map: this input's number among the parts of the input,
-				 * in the order one run would read them (records' order) */
+	uint32_t part;          /* map: the input is part `part` of one event stream cut
+				 * into parts, numbered in order (the records' order); parts
+				 * after 0 do not count the stream as a file again */
 	unsigned split;         /* merge: also hand each run (a connected component) to
 				 * write_run, spread over this many shards (0: no) */
 	/* merge with split: a graph stream's lines of shard i (0 <= i < split). */

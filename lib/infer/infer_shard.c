@@ -635,6 +635,10 @@ static void finish_stage(struct gr_shard *sh)
 	group_done(sh);
 	if (sh->stage == GR_STAGE_MAP) {
 		sh->acc.io = sh->rd->st.io;
+		/* a later part of one event stream cut into parts: the stream is one file,
+		 * counted by part 0 (as one gammaray-infer reading it whole counts it) */
+		if (sh->part > 0)
+			sh->acc.io.files = 0;
 	} else {
 		/* what the stage's input loop decided is not about the user's records */
 		const struct gr_stats *in = &sh->rd->st.io;
