@@ -134,18 +134,31 @@ void gr_sh_opt(struct gr_shard *sh, const char *s)
 
 void gr_sh_i64(struct gr_shard *sh, int64_t v)
 {
-	char b[24];
-	int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+	char b[24], *p = b + sizeof(b);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-	gr_sh_str(sh, b, (size_t)n);
+	/* (by hand: the stages write millions of numbers) */
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	put_tab(sh);
+	if (gr_buf_add(&sh->out, p, (size_t)(b + sizeof(b) - p)))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 }
 
 void gr_sh_u64(struct gr_shard *sh, uint64_t v)
 {
-	char b[17];
+	static const char hx[] = "0123456789abcdef";
+	char b[16];
 
-	snprintf(b, sizeof(b), "%016llx", (unsigned long long)v);
-	gr_sh_str(sh, b, 16);
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		b[i] = hx[v & 15];
+	put_tab(sh);
+	if (gr_buf_add(&sh->out, b, 16))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 }
 
 void gr_sh_f32(struct gr_shard *sh, float v)
@@ -286,9 +299,10 @@ int gr_sh_group_split(struct gr_shard *sh)
 	if (gr_sh_grow(&sh->lines, &sh->lines_cap, sh->gn, sizeof(*sh->lines)))
 		return GR_ERR_NOMEM;
 	/* count the fields first: the pointer array must not move while lines point in */
-	for (size_t i = 0; i < sh->graw.len; i++)
-		if (sh->graw.data[i] == '\t' || sh->graw.data[i] == '\0')
-			nfields++;
+	for (const char *p = sh->graw.data, *end = p + sh->graw.len;
+	     p < end && (p = memchr(p, '\t', (size_t)(end - p))); p++)
+		nfields++;
+	nfields += sh->gn;
 	if (gr_sh_grow(&sh->fields, &sh->fields_cap, nfields + sh->gn + 1, sizeof(*sh->fields)))
 		return GR_ERR_NOMEM;
 	size_t fi = 0;
@@ -303,7 +317,9 @@ int gr_sh_group_split(struct gr_shard *sh)
 		for (;;) {
 			char *tab = memchr(p, '\t', (size_t)(end - p));
 			char *fe = tab ? tab : end;
-			*unescape(p, fe) = '\0';
+			if (memchr(p, '\\', (size_t)(fe - p)))
+				fe = unescape(p, fe);
+			*fe = '\0';
 			sh->fields[fi++] = p;
 			l->nf++;
 			if (!tab)
