@@ -4,7 +4,8 @@
 # usage: build-aux/deps.sh [build|test|bench|fuzz]
 #   build  the libraries every program links (pkg-config modules)
 #   test   build + Criterion + the tools the tests call (dot, python3, jq, node, the AWS
-#          CLI v2, chromium for the report's browser test)
+#          CLI v2, chromium for the report's browser test, Dask distributed for
+#          contrib/dask's test)
 #   bench  test + the baselines the benchmark compares against (jq, python3, GNU time)
 #   fuzz   test + clang with its libFuzzer runtime, valgrind (make fuzz, make valgrind-check)
 #
