@@ -573,7 +573,7 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 			n--;
 		if (!n)
 			continue;
-		if (first && (first = false, raw_input(inf, line, n)))
+		if (first && (first = false, !inf->mid_stream && raw_input(inf, line, n)))
 			break;
 		if (inf->line_fn)
 			inf->line_fn(inf, line, n);

@@ -253,7 +253,7 @@ void gr_sh_request(struct gr_shard *sh)
 	const char *id = sh->lines[0].f[0] + 1;
 	struct gr_infer *inf = gr_sh_engine(sh);
 	const char *first_ref = NULL, **cpos = NULL;
-	uint32_t *cord = NULL;
+	uint32_t *cord = NULL, *ahead = NULL, *anext = NULL;
 	char unit[160];
 	size_t unit_n = 0;
 
@@ -310,6 +310,10 @@ void gr_sh_request(struct gr_shard *sh)
 	const char *key = n->stream ? n->stream : unit;
 	size_t kn = strlen(key);
 	bundle_node(sh, letter, key, kn, first_ref, inf, n, unit, named);
+	if (gr_sh_alias_lists(inf, &ahead, &anext)) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t c = 0; c < inf->causes.n; c++) {
 		const struct gr_inf_cause *cs = INF_CAUSE(inf, c);
 		if (cs->node != ni || (cs->flags & CF_XRAY))
@@ -324,9 +328,8 @@ void gr_sh_request(struct gr_shard *sh)
 		gr_sh_i64(sh, cs->kind);
 		gr_sh_i64(sh, cs->op);
 		gr_sh_i64(sh, cs->flags);
-		for (size_t a = 0; a < inf->aliases.n; a++)
-			if (INF_ALIAS(inf, a)->cause == c)
-				gr_sh_u64(sh, INF_ALIAS(inf, a)->key);
+		for (uint32_t a = ahead[c]; a != INF_NONE; a = anext[a])
+			gr_sh_u64(sh, INF_ALIAS(inf, a)->key);
 		gr_sh_end(sh);
 	}
 	int ord = 0;
@@ -380,6 +383,8 @@ void gr_sh_request(struct gr_shard *sh)
 out:
 	free(cpos);
 	free(cord);
+	free(ahead);
+	free(anext);
 	gr_sh_engine_done(sh, inf);
 }
 
@@ -589,6 +594,7 @@ int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
 	sh->rd->line_ctx = sh;
 	sh->rd->line_fn = so->stage == GR_STAGE_MAP ? gr_sh_map_line : reduce_line;
 	sh->rd->keyed = so->stage != GR_STAGE_MAP;
+	sh->rd->mid_stream = so->stage == GR_STAGE_MAP && so->part > 0;
 	if (so->stage == GR_STAGE_MERGE) {
 		sh->mg = gr_sh_engine(sh);
 		if (!sh->mg) {

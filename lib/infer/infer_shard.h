@@ -159,6 +159,10 @@ void gr_sh_replay(struct gr_shard *sh, struct gr_infer *inf, const struct gr_sh_
 /* Done with an engine: its counts into the stage's, freed. */
 void gr_sh_engine_done(struct gr_shard *sh, struct gr_infer *inf);
 
+/* The aliases of each cause, in their order: for (a = head[c]; a != INF_NONE; a =
+ * next[a]). Both arrays are the caller's to free. 0 or GR_ERR_NOMEM. */
+int gr_sh_alias_lists(const struct gr_infer *inf, uint32_t **head, uint32_t **next);
+
 /* Keys: "t:<trace>" of a trace (normalised as gammaray-infer does), "r:<id>". */
 size_t gr_sh_trace_key(char *out, size_t size, struct gr_str trace);
 /* A key of 16 hex digits after a one-letter namespace. */

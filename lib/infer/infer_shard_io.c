@@ -432,6 +432,29 @@ void gr_sh_engine_done(struct gr_shard *sh, struct gr_infer *inf)
 	gr_infer_free(inf);
 }
 
+int gr_sh_alias_lists(const struct gr_infer *inf, uint32_t **head, uint32_t **next)
+{
+	size_t nc = inf->causes.n, na = inf->aliases.n;
+	const struct gr_inf_alias *al = inf->aliases.v;
+
+	*head = malloc((nc + 1) * sizeof(**head));
+	*next = malloc((na + 1) * sizeof(**next));
+	if (!*head || !*next) {
+		free(*head);
+		free(*next);
+		*head = *next = NULL;
+		return GR_ERR_NOMEM;
+	}
+	for (size_t c = 0; c < nc; c++)
+		(*head)[c] = INF_NONE;
+	/* backwards, each prepended: the lists come out in the aliases' order */
+	for (size_t a = na; a-- > 0;) {
+		(*next)[a] = (*head)[al[a].cause];
+		(*head)[al[a].cause] = (uint32_t)a;
+	}
+	return 0;
+}
+
 /* --- keys ----------------------------------------------------------------------------- */
 
 size_t gr_sh_trace_key(char *out, size_t size, struct gr_str trace)

@@ -411,6 +411,9 @@ void gr_sh_effect(struct gr_shard *sh)
 {
 	const struct gr_sh_line *sum = NULL;
 	struct gr_inf_cands c = { 0 };
+	struct gr_fpmap used = { 0 };  /* (position, number) of the causes used */
+	size_t *matched = NULL;        /* per trigger: its candidates */
+	uint8_t *confirmed = NULL;     /* per trigger: the link stage kept it */
 
 	for (size_t i = 0; i < sh->gn && !sum; i++)
 		if (gr_sh_type(&sh->lines[i]) == 'E')
@@ -420,11 +423,12 @@ void gr_sh_effect(struct gr_shard *sh)
 	struct gr_infer *inf = gr_sh_engine(sh);
 	if (!inf)
 		return;
+	uint32_t e = INF_NONE;
 	const char *id = gr_sh_f_str(sum, 3), *fn = gr_sh_f_opt(sum, 4);
 	int64_t start = gr_sh_f_i64(sh, sum, 5), start_ts = gr_sh_f_i64(sh, sum, 6);
 	int64_t first = gr_sh_f_i64(sh, sum, 7);
 	bool named = gr_sh_f_i64(sh, sum, 8) != 0;
-	uint32_t e = group_node(inf, id, fn, first, GR_TIME_UNKNOWN, true);
+	e = group_node(inf, id, fn, first, GR_TIME_UNKNOWN, true);
 	if (e == INF_NONE)
 		goto out;
 	/* the candidates found upstream */
@@ -449,6 +453,37 @@ void gr_sh_effect(struct gr_shard *sh)
 		};
 		gr_inf_cand_add(inf, &c, &x);
 	}
+	/* per trigger: candidates found upstream, and whether the link stage kept it */
+	size_t nsrc = 0;
+	for (size_t i = 0; i < sh->gn; i++)
+		nsrc += gr_sh_type(&sh->lines[i]) == 'S';
+	matched = calloc(nsrc + 1, sizeof(*matched));
+	confirmed = calloc(nsrc + 1, 1);
+	if (!matched || !confirmed) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < sh->gn; i++) {
+		const struct gr_sh_line *m = &sh->lines[i];
+		char t = gr_sh_type(m);
+		if (t == 'X') {
+			int64_t tag = gr_sh_f_i64(sh, m, 3);
+			if (tag >= 0 && (uint64_t)tag < nsrc)
+				matched[tag]++;
+		} else if (t == 'Y') {
+			uint64_t ord = gr_sh_f_u64(sh, m, 3);
+			if (ord < nsrc)
+				confirmed[ord] = 1;
+		} else if (t == 'V') {
+			uint64_t fp = gr_fp_mix_u64(gr_fp_mix(17, gr_sh_f_str(m, 3),
+							      strlen(gr_sh_f_str(m, 3))),
+						    gr_sh_f_u64(sh, m, 4));
+			if (!gr_fpmap_put(&used, gr_fp_fix(fp), 1, NULL)) {
+				gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+		}
+	}
 	/* its triggers: a caller's id is a candidate here; the rest were matched upstream
 	 * or are unmatched */
 	for (size_t i = 0; i < sh->gn && !inf->fatal; i++) {
@@ -459,28 +494,20 @@ void gr_sh_effect(struct gr_shard *sh)
 		int rule = (int)gr_sh_f_i64(sh, l, 4), kind = (int)gr_sh_f_i64(sh, l, 5);
 		const char *text = gr_sh_f_opt(l, 6);
 		int flags = (int)gr_sh_f_i64(sh, l, 7);
-		size_t matched = 0;
-		bool confirmed = false;
-		for (size_t j = 0; j < sh->gn; j++) {
-			const struct gr_sh_line *m = &sh->lines[j];
-			char t = gr_sh_type(m);
-			if (t == 'X' && gr_sh_f_i64(sh, m, 3) == (int64_t)ord)
-				matched++;
-			else if (t == 'Y' && gr_sh_f_u64(sh, m, 3) == ord)
-				confirmed = true;
-		}
+		size_t n_matched = ord < nsrc ? matched[ord] : 0;
+		bool is_confirmed = ord < nsrc && confirmed[ord];
 		const char *kt = text ? gr_inf_pack_str(inf, text, strlen(text)) : NULL;
 		switch (rule) {
 		case R_EXACT:
-			if (!matched)
+			if (!n_matched)
 				gr_inf_unm_add(inf, U_TRIGGER, kind, e, first, kt, 0);
 			break;
 		case R_KEYTIME:
 			if (kind == GR_KIND_LAMBDA && named)
 				break; /* the Invoke named its request id */
-			if ((flags & SF_ORPHAN) && !confirmed)
+			if ((flags & SF_ORPHAN) && !is_confirmed)
 				break; /* no Invoke names its function: not a trigger */
-			if (!matched)
+			if (!n_matched)
 				gr_inf_unm_add(inf, U_TRIGGER, kind, e, first, kt, 0);
 			break;
 		case R_CALLER: {
@@ -524,14 +551,8 @@ void gr_sh_effect(struct gr_shard *sh)
 		if (flags & (CF_USED | CF_XRAY | CF_SPAN))
 			continue;
 		const char *cpos = gr_sh_f_str(l, 3);
-		uint64_t cord = gr_sh_f_u64(sh, l, 4);
-		bool used = false;
-		for (size_t j = 0; j < sh->gn && !used; j++) {
-			const struct gr_sh_line *v = &sh->lines[j];
-			used = gr_sh_type(v) == 'V' && !strcmp(gr_sh_f_str(v, 3), cpos) &&
-			       gr_sh_f_u64(sh, v, 4) == cord;
-		}
-		if (used)
+		uint64_t fp = gr_fp_mix_u64(gr_fp_mix(17, cpos, strlen(cpos)), gr_sh_f_u64(sh, l, 4));
+		if (gr_fpmap_get(&used, gr_fp_fix(fp)))
 			continue;
 		const char *text = gr_sh_f_opt(l, 7);
 		gr_inf_unm_add(inf, U_CAUSE, (int)gr_sh_f_i64(sh, l, 6), e, gr_sh_f_i64(sh, l, 5),
@@ -546,5 +567,8 @@ void gr_sh_effect(struct gr_shard *sh)
 		write_unm(sh, inf, INF_AT(inf, unms, struct gr_inf_unm, i));
 out:
 	free(c.v);
+	free(matched);
+	free(confirmed);
+	gr_fpmap_release(&used);
 	gr_sh_engine_done(sh, inf);
 }

@@ -18,6 +18,7 @@ struct trace_unit {
 	const char **cpos;         /* per cause: the position of the record that made it */
 	uint64_t *cord;            /* per cause: its number among that record's causes */
 	size_t causes_cap;
+	uint32_t *ahead, *anext;   /* the causes' aliases (gr_sh_alias_lists) */
 	uint64_t *child;           /* targets named by "child" links (from the copies) */
 	size_t nchild, child_cap;
 	struct gr_buf key;         /* keys being made */
@@ -427,10 +428,8 @@ static void cause_evidence(struct trace_unit *u, uint32_t c, const char *produce
 	size_t ng = 0;
 
 	/* each group once: an S3 write's key, ETag and version are one group */
-	for (size_t a = 0; a < inf->aliases.n; a++) {
+	for (uint32_t a = u->ahead[c]; a != INF_NONE; a = u->anext[a]) {
 		const struct gr_inf_alias *al = INF_ALIAS(inf, a);
-		if (al->cause != c)
-			continue;
 		if (cs->kind == GR_KIND_LAMBDA && cs->text &&
 		    al->key == gr_inf_fp1(T_LCALLEE, cs->text, strlen(cs->text)))
 			continue; /* an Invoke naming its callee: the request stage linked it */
@@ -457,9 +456,8 @@ static void cause_evidence(struct trace_unit *u, uint32_t c, const char *produce
 		gr_sh_i64(sh, cs->kind);
 		gr_sh_i64(sh, cs->op);
 		gr_sh_i64(sh, cs->flags);
-		for (size_t a = 0; a < inf->aliases.n; a++)
-			if (INF_ALIAS(inf, a)->cause == c)
-				gr_sh_u64(sh, INF_ALIAS(inf, a)->key);
+		for (uint32_t a = u->ahead[c]; a != INF_NONE; a = u->anext[a])
+			gr_sh_u64(sh, INF_ALIAS(inf, a)->key);
 		gr_sh_end(sh);
 	}
 }
@@ -607,6 +605,10 @@ void gr_sh_trace(struct gr_shard *sh)
 	for (size_t i = before; i < inf->nodes.n; i++)
 		if (INF_NODE(inf, i)->flags & NF_RUN)
 			u.ours[i] = 2;
+	if (gr_sh_alias_lists(inf, &u.ahead, &u.anext)) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	/* the span links of copies that name this trace */
 	uint64_t done[256];
 	size_t ndone = 0;
@@ -686,5 +688,7 @@ out:
 	free(u.cpos);
 	free(u.cord);
 	free(u.child);
+	free(u.ahead);
+	free(u.anext);
 	gr_sh_engine_done(sh, inf);
 }

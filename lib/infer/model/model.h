@@ -340,6 +340,9 @@ struct gr_infer {
 					 * line instead of gr_inf_record, or NULL */
 	void *line_ctx;                 /* line_fn's context */
 	bool keyed;                     /* the lines are a stage's keyed lines, as written */
+	bool mid_stream;                /* the input starts inside an event stream (a later
+					 * part of one cut into parts): its first line says
+					 * nothing of what the input is */
 	bool shard;                     /* an engine of a stage: span_causes leaves whether a
 					 * function is invoked by name to the link stage */
 	struct gr_buf out;              /* output not yet handed to o.write */
