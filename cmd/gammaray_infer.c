@@ -28,6 +28,10 @@ static const char usage[] =
 	"                          reads the previous one's output sorted (LC_ALL=C sort)\n"
 	"      --part N            map: the input is part N of one event stream cut into\n"
 	"                          parts, numbered in order (0: its first, or all of it)\n"
+	"      --buckets N         a stage but the merge: write the lines into files of\n"
+	"                          --bucket-dir by the stage that reads them and the hash\n"
+	"                          of their key: L-B.lines, stage letter L, bucket B < N\n"
+	"      --bucket-dir DIR    where those go (a driver moves files, not lines)\n"
 	"      --split N           merge: also write each run (invocations joined by\n"
 	"                          edges) whole into one of N graph files, in --split-dir\n"
 	"      --split-dir DIR     merge: where those go: DIR/runs-0000.ndjson...\n"
@@ -41,7 +45,7 @@ static const char usage[] =
 	"Example: gammaray-fetch export/ traces/ | gammaray-infer --stats > graph.ndjson\n";
 
 enum { OPT_TOLERANCE = 256, OPT_LINK_WINDOW, OPT_WINDOW, OPT_NO_UNMATCHED, OPT_STAGE, OPT_PART,
-       OPT_SPLIT, OPT_SPLIT_DIR };
+       OPT_SPLIT, OPT_SPLIT_DIR, OPT_BUCKETS, OPT_BUCKET_DIR };
 
 static const struct option longopts[] = {
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
@@ -52,6 +56,8 @@ static const struct option longopts[] = {
 	{ "part", required_argument, NULL, OPT_PART },
 	{ "split", required_argument, NULL, OPT_SPLIT },
 	{ "split-dir", required_argument, NULL, OPT_SPLIT_DIR },
+	{ "buckets", required_argument, NULL, OPT_BUCKETS },
+	{ "bucket-dir", required_argument, NULL, OPT_BUCKET_DIR },
 	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -178,6 +184,27 @@ static int write_run(void *ctx, unsigned shard, const char *data, size_t len)
 	return 0;
 }
 
+/* --buckets: lines of stage letter L, bucket B appended to DIR/L-B.lines. */
+static int write_bucket(void *ctx, char letter, unsigned bucket, const char *data, size_t len)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%c-%u.lines", (const char *)ctx, letter, bucket);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return GR_ERR_IO;
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		cli_msg("cannot open %s: %s", path, strerror(errno));
+		return GR_ERR_IO;
+	}
+	size_t w = fwrite(data, 1, len, f);
+	if (fclose(f) != 0 || w != len) {
+		cli_msg("cannot write %s: %s", path, strerror(errno));
+		return GR_ERR_IO;
+	}
+	return 0;
+}
+
 /* One stage of a sharded run (gammaray-shard(7)). Only the merge reports the run's
  * counts and exits 1 for what was lost: a stage before it fails only when it cannot
  * go on (an engine that runs it, such as Hadoop, retries a failed task). */
@@ -210,7 +237,7 @@ static int run_stage(struct cli_common *cc, const struct gr_infer_opts *o,
 int main(int argc, char **argv)
 {
 	struct gr_shard_opts so = { 0 };
-	const char *split_dir = NULL;
+	const char *split_dir = NULL, *bucket_dir = NULL;
 	struct gr_infer_opts o;
 	struct gr_infer *inf;
 	struct gr_error err = { 0 };
@@ -239,6 +266,8 @@ int main(int argc, char **argv)
 		case OPT_PART: so.part = (uint32_t)cli_long("--part", optarg, 0, UINT32_MAX); break;
 		case OPT_SPLIT: so.split = (unsigned)cli_long("--split", optarg, 1, 65536); break;
 		case OPT_SPLIT_DIR: split_dir = optarg; break;
+		case OPT_BUCKETS: so.buckets = (unsigned)cli_long("--buckets", optarg, 1, 65536); break;
+		case OPT_BUCKET_DIR: bucket_dir = optarg; break;
 		default:
 			if (!cli_common_option(&cc, c, optarg, usage))
 				cli_std_option('?', usage);
@@ -248,6 +277,10 @@ int main(int argc, char **argv)
 		cli_usage_error("--split and --split-dir go with --stage merge");
 	if (!so.split != !split_dir)
 		cli_usage_error("--split and --split-dir go together");
+	if (!so.buckets != !bucket_dir)
+		cli_usage_error("--buckets and --bucket-dir go together");
+	if (so.buckets && (!so.stage || so.stage == GR_STAGE_MERGE))
+		cli_usage_error("--buckets goes with --stage, but not merge");
 	if (so.stage && o.window_us)
 		cli_usage_error("--window and --stage do not go together");
 	cli_common_done(&cc);
@@ -261,6 +294,8 @@ int main(int argc, char **argv)
 	if (so.stage) {
 		so.write_run = write_run;
 		so.write_run_ctx = (void *)split_dir;
+		so.write_bucket = write_bucket;
+		so.write_bucket_ctx = (void *)bucket_dir;
 		return run_stage(&cc, &o, &so, argv + optind, (size_t)(argc - optind));
 	}
 	if ((rc = gr_infer_new(&inf, &o, &err))) {

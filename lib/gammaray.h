@@ -543,6 +543,13 @@ struct gr_shard_opts {
 	/* merge with split: a graph stream's lines of shard i (0 <= i < split). */
 	int (*write_run)(void *ctx, unsigned shard, const char *data, size_t len);
 	void *write_run_ctx;
+	unsigned buckets;       /* the stages but the merge: hand the lines written to
+				 * write_bucket, by the letter of the stage that reads them and
+				 * a hash of their key (the merge's all in bucket 0), instead of
+				 * the output (0: no); a driver then moves files, not lines */
+	int (*write_bucket)(void *ctx, char letter, unsigned bucket, const char *data,
+			    size_t len);
+	void *write_bucket_ctx;
 };
 
 struct gr_shard;

@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 # The stages after the map, with the letter their keys start with; "g" is the merge's.
 STAGES = [("request", "b"), ("stream", "c"), ("trace", "d"), ("link", "e"), ("effect", "f")]
@@ -219,22 +218,25 @@ def sum_stats(bindir, *batches):
     return b""
 
 
-def key_of(line):
-    return line.split(b"\t", 1)[0]
+def stage_run(bindir, args, data, parts):
+    """A stage over data, its lines written by the stage that reads them and the
+    partition of their key (the program's --buckets: files, not lines, move):
+    {letter: {partition: bytes}}."""
+    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        run_tool(bindir, args + ["--buckets", str(parts), "--bucket-dir", tmp], data)
+        res = {}
+        for n in os.listdir(tmp):
+            with open(os.path.join(tmp, n), "rb") as f:
+                res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = f.read()
+    return res
 
 
-def split_out(out, parts):
-    """A stage's output by the stage that reads it and the partition of its key:
-    {letter: [bytes per partition]} (the merge's lines in one)."""
-    res = {}
-    for line in out.split(b"\n"):
-        if not line:
-            continue
-        letter = chr(line[0])
-        n = 1 if letter == MERGE else parts
-        b = res.setdefault(letter, [[] for _ in range(n)])
-        b[zlib.crc32(key_of(line)) % n if n > 1 else 0].append(line)
-    return {k: [b"".join(l + b"\n" for l in v) for v in b] for k, b in res.items()}
+def sorted_lines(chunks):
+    """The chunks' lines in the order of LC_ALL=C sort."""
+    data = b"".join(chunks)
+    if not data:
+        return data
+    return run_tool(None, ["sort"], data).stdout
 
 
 def map_piece(bindir, i, batch, first, stats, parts, infer_args):
@@ -242,28 +244,23 @@ def map_piece(bindir, i, batch, first, stats, parts, infer_args):
     record in the last), mapped."""
     header, events, _ = batch
     piece = (header if first else b"") + events + (stats or b"")
-    out = run_tool(bindir, ["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] +
-                   infer_args, piece).stdout
-    return split_out(out, parts)
+    return stage_run(bindir, ["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] +
+                     infer_args, piece, parts)
 
 
 def bucket(res, letter, j):
-    b = res.get(letter)
-    return b[j] if b and j < len(b) else b""
+    return res.get(letter, {}).get(j, b"")
 
 
 def reduce_part(bindir, stage, parts, infer_args, *chunks):
-    """One partition of a stage: its lines sorted (LC_ALL=C sort), the stage run."""
-    lines = sorted(l for c in chunks for l in c.split(b"\n") if l)
-    data = b"".join(l + b"\n" for l in lines)
-    out = run_tool(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args, data).stdout
-    return split_out(out, parts)
+    """One partition of a stage: its lines sorted, the stage run."""
+    return stage_run(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args,
+                     sorted_lines(chunks), parts)
 
 
 def merge(bindir, infer_args, shards, *chunks):
     """The merge: the graph, the --stats summary, and with shards the runs split."""
-    lines = sorted(l for c in chunks for l in c.split(b"\n") if l)
-    data = b"".join(l + b"\n" for l in lines)
+    data = sorted_lines(chunks)
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
         args = ["gammaray-infer", "-q", "--stats", "--stage", "merge"] + infer_args
         if shards:
@@ -365,7 +362,12 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=64 << 20, run_s
     merged = submit("merge", merge, bindir, infer_args, run_shards,
                     *[piece(p, MERGE, 0) for p in producers])
     graph, err, status, runs = None, b"", 1, {}
-    for f in as_completed(main):
+    # only as_completed keeps the futures from here: each task's result is let go once
+    # the tasks that read it are done (a worker holds what its partitions need, not the
+    # run), and a worker lost before then is made up by Dask computing it again
+    done = as_completed(main)
+    del main[:], producers, fetched, outs, chunks
+    for f in done:
         if f.status == "error":
             exc = f.exception()
             raise Failed("%s task failed: %s" % (steps[f.key], exc))

@@ -573,6 +573,8 @@ int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
 		return gr_error_set(err, GR_ERR_USAGE, "--window and --stage do not go together");
 	if (so->split && (so->stage != GR_STAGE_MERGE || !so->write_run))
 		return gr_error_set(err, GR_ERR_USAGE, "runs are split by the merge stage only");
+	if (so->buckets && (so->stage == GR_STAGE_MERGE || !so->write_bucket))
+		return gr_error_set(err, GR_ERR_USAGE, "the merge writes the graph, not buckets");
 	sh = calloc(1, sizeof(*sh));
 	if (!sh)
 		return gr_error_set(err, GR_ERR_NOMEM, "out of memory");
@@ -595,6 +597,16 @@ int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
 	sh->rd->line_fn = so->stage == GR_STAGE_MAP ? gr_sh_map_line : reduce_line;
 	sh->rd->keyed = so->stage != GR_STAGE_MAP;
 	sh->rd->mid_stream = so->stage == GR_STAGE_MAP && so->part > 0;
+	if (so->buckets) {
+		sh->buckets = so->buckets;
+		sh->write_bucket = so->write_bucket;
+		sh->write_bucket_ctx = so->write_bucket_ctx;
+		sh->bk = calloc(6 * (size_t)so->buckets, sizeof(*sh->bk));
+		if (!sh->bk) {
+			gr_shard_free(sh);
+			return gr_error_set(err, GR_ERR_NOMEM, "out of memory");
+		}
+	}
 	if (so->stage == GR_STAGE_MERGE) {
 		sh->mg = gr_sh_engine(sh);
 		if (!sh->mg) {
@@ -677,6 +689,9 @@ void gr_shard_free(struct gr_shard *sh)
 	gr_buf_release(&sh->tmp);
 	gr_buf_release(&sh->mg_edges);
 	free(sh->mg_edge_off);
+	for (unsigned i = 0; sh->bk && i < 6 * sh->buckets; i++)
+		gr_buf_release(&sh->bk[i]);
+	free(sh->bk);
 	gr_buf_release(&sh->mg_run);
 	gr_buf_release(&sh->mg_stats);
 	free(sh->mg_stats_off);

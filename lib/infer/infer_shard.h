@@ -85,6 +85,12 @@ struct gr_shard {
 	size_t *mg_run_off;           /* their starts */
 	size_t mg_run_n, mg_run_cap;
 	int section;                  /* merge: the last section read (1 nodes ... 5 counts) */
+	unsigned buckets;             /* lines by stage and key hash, 0: to the output */
+	int (*write_bucket)(void *ctx, char letter, unsigned bucket, const char *data,
+			    size_t len);
+	void *write_bucket_ctx;       /* its context */
+	struct gr_buf *bk;            /* the buckets' lines not yet handed over: 6 letters
+				       * (b..g) times buckets */
 	unsigned split;               /* merge: runs into this many shards, 0: none */
 	int (*write_run)(void *ctx, unsigned shard, const char *data, size_t len);
 	void *write_run_ctx;          /* its context */

@@ -1,6 +1,8 @@
 /* infer_shard_io.c: the keyed lines of a sharded run: writing, reading, positions, counts, the engines of a stage. */
 #include "infer/infer_shard.h"
 
+#include "common/strmap.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -171,11 +173,52 @@ void gr_sh_f32(struct gr_shard *sh, float v)
 	gr_sh_str(sh, b, 8);
 }
 
+/* The lines held, into their buckets (each handed over when large, or all with force). */
+static int flush_buckets(struct gr_shard *sh, bool force)
+{
+	const char *p = sh->out.data, *end = p + sh->out.len;
+	int rc = 0;
+
+	while (p < end && !rc) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		char letter = *p;
+		if (letter < SH_REQUEST || letter > SH_MERGE || !tab || tab > p + n) {
+			rc = GR_ERR_FORMAT;
+			break;
+		}
+		unsigned b = letter == SH_MERGE ? 0 :
+			(unsigned)(gr_hash(p, (size_t)(tab - p)) % sh->buckets);
+		struct gr_buf *bb = &sh->bk[(unsigned)(letter - SH_REQUEST) * sh->buckets + b];
+		if (gr_buf_add(bb, p, n))
+			rc = GR_ERR_NOMEM;
+		else if (bb->len >= (1u << 20)) {
+			rc = sh->write_bucket(sh->write_bucket_ctx, letter, b, bb->data, bb->len);
+			gr_buf_reset(bb);
+		}
+		p += n;
+	}
+	gr_buf_reset(&sh->out);
+	for (unsigned i = 0; force && !rc && i < 6 * sh->buckets; i++) {
+		struct gr_buf *bb = &sh->bk[i];
+		if (!bb->len)
+			continue;
+		rc = sh->write_bucket(sh->write_bucket_ctx, (char)(SH_REQUEST + i / sh->buckets),
+				      i % sh->buckets, bb->data, bb->len);
+		gr_buf_reset(bb);
+	}
+	return rc;
+}
+
 int gr_sh_flush(struct gr_shard *sh, bool force)
 {
-	if (!sh->out.len || (!force && sh->out.len < (1u << 20)))
+	if (!sh->out.len && !(force && sh->buckets))
 		return 0;
-	int rc = sh->o.write(sh->o.write_ctx, sh->out.data, sh->out.len);
+	if (!force && sh->out.len < (1u << 20))
+		return 0;
+	int rc = sh->buckets ? flush_buckets(sh, force) :
+		 sh->o.write(sh->o.write_ctx, sh->out.data, sh->out.len);
 	gr_buf_reset(&sh->out);
 	if (rc)
 		gr_sh_fail(sh, rc, "%s", rc == GR_ERR_PIPE ? "broken pipe" : "cannot write the output");

@@ -72,6 +72,23 @@ done
 echo "fixtures: $same of $n the same graph (whole and in 3 parts)," \
 	"$stopped stopped at their first line"
 
+# --buckets: each stage writes files by the stage that reads its lines and the hash of
+# their key; 3 partitions per stage, each fed its files from every task before it (what
+# contrib/dask does), the same graph
+bk=$TMP/bk
+mkdir -p "$bk/map"
+gammaray-infer -q --stage map --buckets 3 --bucket-dir "$bk/map" "$TMP/ev.markers"
+for s in request:b stream:c trace:d link:e effect:f; do
+	for j in 0 1 2; do
+		mkdir -p "$bk/${s%:*}$j"
+		cat "$bk"/*/"${s#*:}-$j.lines" 2>/dev/null | sort >"$bk/in"
+		gammaray-infer -q --stage "${s%:*}" --buckets 3 --bucket-dir "$bk/${s%:*}$j" "$bk/in"
+	done
+done
+cat "$bk"/*/g-0.lines | sort | gammaray-infer -q --stage merge >"$TMP/bk.g"
+cmp -s "$TMP/one.markers" "$TMP/bk.g" && echo "--buckets 3, 3 partitions a stage: same graph" \
+	"($(ls "$bk"/*/*.lines | wc -l) bucket files)"
+
 # the merge with --split: the same graph, and each run whole in one of 3 shards
 mkdir "$TMP/runs"
 gammaray-infer -q --stage merge --split 3 --split-dir "$TMP/runs" "$TMP/s.5" >"$TMP/split.g"
@@ -94,3 +111,4 @@ err gammaray-infer --stage link "$TMP/s.1"
 err gammaray-infer --stage map --window 5m "$TMP/ev.otel"
 err gammaray-infer --stage trace --split 2 --split-dir "$TMP" "$TMP/s.2"
 err gammaray-infer --stage shuffle
+err gammaray-infer --stage merge --buckets 2 --bucket-dir "$TMP"
