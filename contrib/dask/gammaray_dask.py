@@ -195,8 +195,14 @@ def fetch_batch(bindir, units, tasks_json, fetch_args):
             with open(t, "w", encoding="utf-8") as f:
                 f.write(tasks_json)
             args += ["--export-tasks", t]
-        args += [materialize(u, tmp) for u in units]
-        out = run_tool(bindir, args, cwd=tmp).stdout
+        try:
+            args += [materialize(u, tmp) for u in units]
+            out = run_tool(bindir, args, cwd=tmp).stdout
+        except (Failed, OSError) as e:
+            # named, never dropped: the run stops with the inputs it could not read
+            names = [u["path"] for u in units]
+            more = " and %d more" % (len(names) - 3) if len(names) > 3 else ""
+            raise Failed("reading %s%s: %s" % (", ".join(names[:3]), more, e))
     lines = out.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
