@@ -97,7 +97,7 @@ TEST_BIN := $(O)/tests/unit-tests
 
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all check pull-check layers-check unit-check cli-check browser-check demo bench install uninstall clean distclean help \
+.PHONY: all check pull-check dask-check layers-check unit-check cli-check browser-check demo bench install uninstall clean distclean help \
         fuzz fuzz-build fuzz-replay valgrind-check leak-check
 .DEFAULT_GOAL := all
 
@@ -185,6 +185,11 @@ cli-check: $(PROGS) $(SCRIPTS) | $(O)/.deps-test
 pull-check: $(PROGS) $(SCRIPTS) | $(O)/.deps-test
 	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/pull/run.sh
 
+# The sharded run on a real Dask cluster on this machine (contrib/dask/, tests/dask/run.sh):
+# skipped without python3-distributed, failed without it under CI=true.
+dask-check: $(PROGS) | $(O)/.deps-test
+	$(Q)BIN=$(CURDIR)/$(O)/bin sh tests/dask/run.sh
+
 # gammaray-report's page in headless Chromium (tests/browser/run.sh): skipped without
 # chromium, failed without it under CI=true; screenshots in $(O)/tests/browser.
 browser-check: $(PROGS) | $(O)/.deps-test
@@ -212,10 +217,11 @@ check: all
 	$(Q)$(MAKE) --no-print-directory layers-check
 	$(Q)$(MAKE) --no-print-directory unit-check
 	$(Q)$(MAKE) --no-print-directory cli-check
-	@# the integration tests (the AWS CLI, Chromium) run in the plain build only, not
+	@# the integration tests (the AWS CLI, Chromium, Dask) run in the plain build only, not
 	@# again under the sanitizers
 	$(Q)$(if $(filter 1,$(SANITIZE)),,$(MAKE) --no-print-directory pull-check)
 	$(Q)$(if $(filter 1,$(SANITIZE)),,$(MAKE) --no-print-directory browser-check)
+	$(Q)$(if $(filter 1,$(SANITIZE)),,$(MAKE) --no-print-directory dask-check)
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(if $(filter 1,$(SANITIZE)),$(MAKE) --no-print-directory leak-check)
@@ -363,6 +369,8 @@ help:
 	@echo '                 check, not under SANITIZE=1)'
 	@echo '  browser-check  gammaray-report'"'"'s page driven in headless Chromium (part of check,'
 	@echo '                 not under SANITIZE=1)'
+	@echo '  dask-check     contrib/dask'"'"'s driver on a real local Dask cluster: the same graph'
+	@echo '                 as one machine, a worker killed (part of check, not under SANITIZE=1)'
 	@echo '  fuzz           build the libFuzzer targets (clang) and run each FUZZ_SECONDS (60),'
 	@echo '                 FUZZ_JOBS at once (1), FUZZ_TARGETS=names for some (tests/fuzz/README.md)'
 	@echo '  fuzz-replay    replay the fuzz corpora and regression inputs (part of check)'

@@ -220,6 +220,17 @@ for size in $sizes; do
 	done
 done
 
+# the sharded run: each stage's CPU and memory per million invocations, contrib/dask on
+# 1 and 2 worker processes against one machine (bench/shard.sh)
+{
+	echo
+	echo "gammaray-infer --stage and contrib/dask next to one machine (best of $REPEAT):"
+	echo
+	echo "| measurement | ours | baseline | ratio | goal | |"
+	echo "|---|---|---|---|---|---|"
+	BIN=$BIN REPEAT=$REPEAT sh bench/shard.sh $sizes 2>/dev/null
+} >>"$results"
+
 # gammaray-critpath on synthetic graphs of 10k, 100k and 1M invocations and on one trace
 # of a million spans, against the same bare parse (bench/critpath.sh)
 if command -v gammaray-critpath >/dev/null; then

@@ -4,7 +4,8 @@
 # usage: build-aux/deps.sh [build|test|bench|fuzz]
 #   build  the libraries every program links (pkg-config modules)
 #   test   build + Criterion + the tools the tests call (dot, python3, jq, node, the AWS
-#          CLI v2, chromium for the report's browser test)
+#          CLI v2, chromium for the report's browser test, Dask distributed for
+#          contrib/dask's test)
 #   bench  test + the baselines the benchmark compares against (jq, python3, GNU time)
 #   fuzz   test + clang with its libFuzzer runtime, valgrind (make fuzz, make valgrind-check)
 #
@@ -20,7 +21,7 @@ mods="libpcre2-8:libpcre2-dev jansson:libjansson-dev libcgraph:libgraphviz-dev l
 cmds="pkg-config:pkg-config cc:gcc make:make"
 case $what in
 build) ;;
-test) mods="$mods criterion:libcriterion-dev"; cmds="$cmds dot:graphviz /usr/bin/python3:python3 /usr/lib/python3/dist-packages/botocore:python3-botocore node:nodejs npm:npm jq:jq /usr/bin/aws:awscli chromium:chromium" ;;
+test) mods="$mods criterion:libcriterion-dev"; cmds="$cmds dot:graphviz /usr/bin/python3:python3 /usr/lib/python3/dist-packages/botocore:python3-botocore node:nodejs npm:npm jq:jq /usr/bin/aws:awscli chromium:chromium /usr/lib/python3/dist-packages/distributed:python3-distributed" ;;
 bench) mods="$mods criterion:libcriterion-dev"
        cmds="$cmds dot:graphviz jq:jq python3:python3 zcat:gzip"
        [ -x /usr/bin/time ] || cmds="$cmds /usr/bin/time:time" ;;

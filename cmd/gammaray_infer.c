@@ -1,4 +1,5 @@
 /* gammaray_infer.c: gammaray-infer, the event stream to the causal graph of invocations. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,18 @@ static const char usage[] =
 	"                          ended DUR before the newest record (bounded memory;\n"
 	"                          evidence arriving later than DUR is not linked)\n"
 	"      --no-unmatched      do not write \"unmatched\" records (still counted)\n"
+	"      --stage NAME        one stage of a sharded run (gammaray-shard(7)): map,\n"
+	"                          request, stream, trace, link, effect or merge; each\n"
+	"                          reads the previous one's output sorted (LC_ALL=C sort)\n"
+	"      --part N            map: the input is part N of one event stream cut into\n"
+	"                          parts, numbered in order (0: its first, or all of it)\n"
+	"      --buckets N         a stage but the merge: write the lines into files of\n"
+	"                          --bucket-dir by the stage that reads them and the hash\n"
+	"                          of their key: L-B.lines, stage letter L, bucket B < N\n"
+	"      --bucket-dir DIR    where those go (a driver moves files, not lines)\n"
+	"      --split N           merge: also write each run (invocations joined by\n"
+	"                          edges) whole into one of N graph files, in --split-dir\n"
+	"      --split-dir DIR     merge: where those go: DIR/runs-0000.ndjson...\n"
 	CLI_COMMON_HELP
 	"\n"
 	"DUR is a number with a unit: us, ms, s, m, h, d (a bare number is seconds).\n"
@@ -31,13 +44,20 @@ static const char usage[] =
 	"records or files were lost (see --stats) or on a runtime error, 2 on bad usage.\n"
 	"Example: gammaray-fetch export/ traces/ | gammaray-infer --stats > graph.ndjson\n";
 
-enum { OPT_TOLERANCE = 256, OPT_LINK_WINDOW, OPT_WINDOW, OPT_NO_UNMATCHED };
+enum { OPT_TOLERANCE = 256, OPT_LINK_WINDOW, OPT_WINDOW, OPT_NO_UNMATCHED, OPT_STAGE, OPT_PART,
+       OPT_SPLIT, OPT_SPLIT_DIR, OPT_BUCKETS, OPT_BUCKET_DIR };
 
 static const struct option longopts[] = {
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "link-window", required_argument, NULL, OPT_LINK_WINDOW },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "no-unmatched", no_argument, NULL, OPT_NO_UNMATCHED },
+	{ "stage", required_argument, NULL, OPT_STAGE },
+	{ "part", required_argument, NULL, OPT_PART },
+	{ "split", required_argument, NULL, OPT_SPLIT },
+	{ "split-dir", required_argument, NULL, OPT_SPLIT_DIR },
+	{ "buckets", required_argument, NULL, OPT_BUCKETS },
+	{ "bucket-dir", required_argument, NULL, OPT_BUCKET_DIR },
 	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -143,8 +163,81 @@ static void more_stats(void *ctx, struct cli_report *r)
 		cli_report_text(r, "  %s", st->loops[i]);
 }
 
+/* --split: the graph stream of shard i of the runs, into DIR/runs-NNNN.ndjson. */
+static int write_run(void *ctx, unsigned shard, const char *data, size_t len)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/runs-%04u.ndjson", (const char *)ctx, shard);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return GR_ERR_IO;
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		cli_msg("cannot create %s: %s", path, strerror(errno));
+		return GR_ERR_IO;
+	}
+	size_t w = fwrite(data, 1, len, f);
+	if (fclose(f) != 0 || w != len) {
+		cli_msg("cannot write %s: %s", path, strerror(errno));
+		return GR_ERR_IO;
+	}
+	return 0;
+}
+
+/* --buckets: lines of stage letter L, bucket B appended to DIR/L-B.lines. */
+static int write_bucket(void *ctx, char letter, unsigned bucket, const char *data, size_t len)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%c-%u.lines", (const char *)ctx, letter, bucket);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return GR_ERR_IO;
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		cli_msg("cannot open %s: %s", path, strerror(errno));
+		return GR_ERR_IO;
+	}
+	size_t w = fwrite(data, 1, len, f);
+	if (fclose(f) != 0 || w != len) {
+		cli_msg("cannot write %s: %s", path, strerror(errno));
+		return GR_ERR_IO;
+	}
+	return 0;
+}
+
+/* One stage of a sharded run (gammaray-shard(7)). Only the merge reports the run's
+ * counts and exits 1 for what was lost: a stage before it fails only when it cannot
+ * go on (an engine that runs it, such as Hadoop, retries a failed task). */
+static int run_stage(struct cli_common *cc, const struct gr_infer_opts *o,
+		     const struct gr_shard_opts *so, char **paths, size_t npaths)
+{
+	struct gr_shard *sh;
+	struct gr_error err = { 0 };
+	int rc, status;
+
+	if ((rc = gr_shard_new(&sh, o, so, &err))) {
+		cli_error(&err);
+		return cli_finish(rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL);
+	}
+	rc = gr_shard_read_inputs(sh, (const char *const *)paths, npaths, &err);
+	if (!rc)
+		rc = gr_shard_finish(sh, &err);
+	status = cli_status(cc, rc, &err);
+	const struct gr_infer_stats *st = gr_shard_get_stats(sh);
+	if (so->stage == GR_STAGE_MERGE)
+		status = cli_report(cc, &st->io, "records", "graph records", more_stats, (void *)st,
+				    status);
+	else
+		cli_msgs_done(&cc->msgs);
+	status = cli_finish(status);
+	gr_shard_free(sh);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
+	struct gr_shard_opts so = { 0 };
+	const char *split_dir = NULL, *bucket_dir = NULL;
 	struct gr_infer_opts o;
 	struct gr_infer *inf;
 	struct gr_error err = { 0 };
@@ -164,11 +257,32 @@ int main(int argc, char **argv)
 				cli_usage_error("--window must be longer than 0");
 			break;
 		case OPT_NO_UNMATCHED: o.unmatched = false; break;
+		case OPT_STAGE:
+			so.stage = gr_infer_stage_parse(optarg);
+			if (so.stage < 0)
+				cli_usage_error("unknown stage '%s' (map, request, stream, trace, link, "
+						"effect or merge)", optarg);
+			break;
+		case OPT_PART: so.part = (uint32_t)cli_long("--part", optarg, 0, UINT32_MAX); break;
+		case OPT_SPLIT: so.split = (unsigned)cli_long("--split", optarg, 1, 65536); break;
+		case OPT_SPLIT_DIR: split_dir = optarg; break;
+		case OPT_BUCKETS: so.buckets = (unsigned)cli_long("--buckets", optarg, 1, 65536); break;
+		case OPT_BUCKET_DIR: bucket_dir = optarg; break;
 		default:
 			if (!cli_common_option(&cc, c, optarg, usage))
 				cli_std_option('?', usage);
 		}
 	}
+	if ((so.split || split_dir) && so.stage != GR_STAGE_MERGE)
+		cli_usage_error("--split and --split-dir go with --stage merge");
+	if (!so.split != !split_dir)
+		cli_usage_error("--split and --split-dir go together");
+	if (!so.buckets != !bucket_dir)
+		cli_usage_error("--buckets and --bucket-dir go together");
+	if (so.buckets && (!so.stage || so.stage == GR_STAGE_MERGE))
+		cli_usage_error("--buckets goes with --stage, but not merge");
+	if (so.stage && o.window_us)
+		cli_usage_error("--window and --stage do not go together");
 	cli_common_done(&cc);
 	o.strict = cc.strict;
 	o.max_line = cc.max_line;
@@ -177,6 +291,13 @@ int main(int argc, char **argv)
 	o.diag_ctx = &cc.msgs;
 	o.progress = cli_on_progress;
 	o.progress_ctx = &cc;
+	if (so.stage) {
+		so.write_run = write_run;
+		so.write_run_ctx = (void *)split_dir;
+		so.write_bucket = write_bucket;
+		so.write_bucket_ctx = (void *)bucket_dir;
+		return run_stage(&cc, &o, &so, argv + optind, (size_t)(argc - optind));
+	}
 	if ((rc = gr_infer_new(&inf, &o, &err))) {
 		cli_error(&err);
 		return cli_finish(rc == GR_ERR_USAGE ? CLI_USAGE : CLI_FAIL);

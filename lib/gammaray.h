@@ -577,6 +577,66 @@ int gr_infer_finish(struct gr_infer *inf, struct gr_error *err);
 const struct gr_infer_stats *gr_infer_get_stats(const struct gr_infer *inf);
 void gr_infer_free(struct gr_infer *inf);
 
+/* --- gammaray-infer --stage: a sharded run (gammaray-shard(7)) --- */
+/*
+ * gammaray-infer cut into stages, each a filter over lines keyed by what it must see
+ * together (a request id, a log stream, a trace, a link key), so that "map | sort |
+ * request | sort | ... | merge" run on many machines writes byte for byte the graph
+ * one gammaray-infer writes.
+ */
+enum gr_infer_stage {
+	GR_STAGE_NONE,
+	GR_STAGE_MAP,      /* event records -> lines keyed by request id, stream, trace */
+	GR_STAGE_REQUEST,  /* by request id: invocations, their causes and triggers */
+	GR_STAGE_STREAM,   /* by log stream: cold starts */
+	GR_STAGE_TRACE,    /* by trace: X-Ray and spans, the nodes */
+	GR_STAGE_LINK,     /* by link key: writes and sends matched with their triggers */
+	GR_STAGE_EFFECT,   /* by invocation: its edges, unmatched evidence */
+	GR_STAGE_MERGE,    /* the graph stream in its order */
+	GR_STAGE_COUNT
+};
+
+/* The stage of a name ("map", "request"...), or -1. */
+int gr_infer_stage_parse(const char *name);
+/* The name of a stage, or NULL. */
+const char *gr_infer_stage_name(int stage);
+
+/* How one stage runs, besides the options every stage is given alike. */
+struct gr_shard_opts {
+	int stage;              /* enum gr_infer_stage */
+	uint32_t part;          /* map: the input is part `part` of one event stream cut
+				 * into parts, numbered in order (the records' order); parts
+				 * after 0 do not count the stream as a file again */
+	unsigned split;         /* merge: also hand each run (a connected component) to
+				 * write_run, spread over this many shards (0: no) */
+	/* merge with split: a graph stream's lines of shard i (0 <= i < split). */
+	int (*write_run)(void *ctx, unsigned shard, const char *data, size_t len);
+	void *write_run_ctx;
+	unsigned buckets;       /* the stages but the merge: hand the lines written to
+				 * write_bucket, by the letter of the stage that reads them and
+				 * a hash of their key (the merge's all in bucket 0), instead of
+				 * the output (0: no); a driver then moves files, not lines */
+	int (*write_bucket)(void *ctx, char letter, unsigned bucket, const char *data,
+			    size_t len);
+	void *write_bucket_ctx;
+};
+
+struct gr_shard;
+
+/* A stage with the run's options o (as gr_infer_new; --window is not possible). 0 or a
+ * negative enum gr_err (GR_ERR_USAGE for a bad combination). */
+int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
+		 const struct gr_shard_opts *so, struct gr_error *err);
+/* Read the inputs (as gr_infer_read_inputs): event streams for the map, else the
+ * sorted lines of the stage before. 0 or a negative enum gr_err. */
+int gr_shard_read_inputs(struct gr_shard *sh, const char *const *paths, size_t npaths,
+			 struct gr_error *err);
+/* Write what is left (the merge: the graph's end). 0 or a negative enum gr_err. */
+int gr_shard_finish(struct gr_shard *sh, struct gr_error *err);
+/* What the stage decided (the merge: the whole run's counts, as gr_infer_get_stats). */
+const struct gr_infer_stats *gr_shard_get_stats(const struct gr_shard *sh);
+void gr_shard_free(struct gr_shard *sh);
+
 /* --- gammaray-score --- */
 /*
  * Compare a graph stream with a gammaray-synth truth file: edges match on

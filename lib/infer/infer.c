@@ -392,7 +392,6 @@ static int on_header(struct gr_infer *inf)
 	return 0;
 }
 
-/* One line of input. */
 /* What an upstream stage read and lost: summed per stage, written again at the end
  * of the graph stream (gammaray-graph(5)). */
 static bool on_stats(struct gr_infer *inf, const char *line, size_t n)
@@ -426,7 +425,7 @@ static bool on_stats(struct gr_infer *inf, const char *line, size_t n)
 	return true;
 }
 
-static void record(struct gr_infer *inf, const char *line, size_t n)
+void gr_inf_record(struct gr_infer *inf, const char *line, size_t n)
 {
 	struct gr_event *ev = &inf->ev;
 	struct gr_error e = { 0 };
@@ -541,10 +540,18 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 	inf->err = err;
 	inf->file = r->name;
 	inf->header_seen = false;
+	inf->inputs++;
 	bool first = true;
 	gr_reader_limits(r, inf->o.max_line, 0, 0);
 	while (!inf->fatal && (rc = gr_reader_line(r, &line, &n)) != 0) {
 		inf->line = r->lineno;
+		if (rc == GR_ERR_LIMIT && inf->keyed) {
+			gr_error_set(err, GR_ERR_LIMIT, "line of a stage longer than %zu bytes",
+				     inf->o.max_line);
+			gr_error_at(err, inf->file, inf->line);
+			inf->fatal = GR_ERR_LIMIT;
+			break;
+		}
 		if (rc == GR_ERR_LIMIT) {
 			inf->st.io.records_in++;
 			gr_inf_lost(inf, GR_LOST_LINE_LIMIT, "line longer than %zu bytes",
@@ -557,14 +564,25 @@ static int read_reader(struct gr_infer *inf, struct gr_reader *r, struct gr_erro
 			*err = r->errinfo;
 			return rc;
 		}
+		if (inf->keyed) {
+			/* a stage's keyed lines: trailing tabs end empty fields */
+			if (n && line[n - 1] == '\r')
+				n--;
+			if (n)
+				inf->line_fn(inf, line, n);
+			continue;
+		}
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
 			n--;
 		if (!n)
 			continue;
-		if (first && (first = false, raw_input(inf, line, n)))
+		if (first && (first = false, !inf->mid_stream && raw_input(inf, line, n)))
 			break;
-		record(inf, line, n);
-		if (inf->o.window_us && !inf->fatal && inf->newest != INT64_MIN &&
+		if (inf->line_fn)
+			inf->line_fn(inf, line, n);
+		else
+			gr_inf_record(inf, line, n);
+		if (inf->o.window_us && !inf->line_fn && !inf->fatal && inf->newest != INT64_MIN &&
 		    inf->newest >= inf->next_release)
 			gr_inf_window_step(inf);
 	}

@@ -5,6 +5,12 @@
 #include "infer/model/model.h"
 #include "infer/rules/rules.h"
 
+/* --- infer.c: records ------------------------------------------------------------ */
+
+/* One line of the event stream: parsed, counted in inf->st.io (read, then used or
+ * skipped or lost by reason) and joined into the model. */
+void gr_inf_record(struct gr_infer *inf, const char *line, size_t n);
+
 /* --- infer_marker.c: the GAMMARAY v1 contract -------------------------------- */
 
 /* A marker record of node: entry or call. Counts a loss itself when it is malformed;
@@ -39,9 +45,19 @@ void gr_inf_span_causes(struct gr_infer *inf, const uint32_t *nodes, size_t n);
 
 /* Make the edges into each of the given nodes (every node when NULL). */
 void gr_inf_link_nodes(struct gr_infer *inf, const uint32_t *nodes, size_t n);
+/* The edges into e from its candidates c (sorted here): one per (cause, kind), the
+ * best evidence kept; a cause later than e's first START is a clock violation. */
+void gr_inf_link_cands(struct gr_infer *inf, uint32_t e, struct gr_inf_cands *c);
 
 /* --- infer_out.c: cycles, loops, output ------------------------------------- */
 
+/* Drop the edges that close cycles: edges i in [0, ne) from from[i] to to[i] (nodes
+ * below nn), in the graph's canonical order; depth-first from the sources in the order
+ * of their first edge, each node's edges in that order, so the edges dropped depend
+ * on the graph only. Edges with dead[i] set are ignored; those dropped get it, and
+ * *broken counts them. 0 or GR_ERR_NOMEM. */
+int gr_inf_acyclic(size_t nn, const uint32_t *from, const uint32_t *to, size_t ne, uint8_t *dead,
+		   uint64_t *broken);
 /* Drop edges that close cycles among the given edges [first, edges.n). */
 void gr_inf_break_cycles(struct gr_infer *inf, size_t first);
 /* Record function-level loops (recursion) of every edge written. */
@@ -50,6 +66,10 @@ void gr_inf_find_loops(struct gr_infer *inf);
  * [first, edges.n), then unmatched records [ufirst, unms.n), in canonical order. */
 int gr_inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t n, size_t first,
 	      size_t ufirst);
+/* An "unmatched" record of u (its invocation's id and function) into w. */
+void gr_inf_unm_json(const struct gr_infer *inf, const struct gr_inf_unm *u, struct gr_jw *w);
+/* Remember the function-level edge of e (for the loops of --stats). */
+void gr_inf_fn_edge(struct gr_infer *inf, const struct gr_inf_edge *e);
 /* Record the causes no effect was linked to as unmatched (at the end). */
 void gr_inf_unmatched_causes(struct gr_infer *inf);
 

@@ -213,16 +213,21 @@ void gr_inf_link_nodes(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 		src_cands(inf, e, &c);
 		callee_cands(inf, e, &c);
 		gr_inf_xray_cands(inf, e, &c);
-		if (!c.n)
-			continue;
-		qsort(c.v, c.n, sizeof(*c.v), cmp_cand);
-		for (size_t a = 0, b; a < c.n; a = b) {
-			for (b = a + 1; b < c.n && c.v[b].from == c.v[a].from &&
-					c.v[b].kind == c.v[a].kind;
-			     b++)
-				;
-			make_edge(inf, e, c.v + a, b - a);
-		}
+		gr_inf_link_cands(inf, e, &c);
 	}
 	free(c.v);
+}
+
+void gr_inf_link_cands(struct gr_infer *inf, uint32_t e, struct gr_inf_cands *c)
+{
+	if (!c->n)
+		return;
+	qsort(c->v, c->n, sizeof(*c->v), cmp_cand);
+	for (size_t a = 0, b; a < c->n; a = b) {
+		for (b = a + 1; b < c->n && c->v[b].from == c->v[a].from &&
+				c->v[b].kind == c->v[a].kind;
+		     b++)
+			;
+		make_edge(inf, e, c->v + a, b - a);
+	}
 }

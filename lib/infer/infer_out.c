@@ -25,37 +25,39 @@ void gr_inf_unmatched_causes(struct gr_infer *inf)
 
 /* --- cycles ------------------------------------------------------------------ */
 
-void gr_inf_break_cycles(struct gr_infer *inf, size_t first)
+int gr_inf_acyclic(size_t nn, const uint32_t *from, const uint32_t *to, size_t ne, uint8_t *dead,
+		   uint64_t *broken)
 {
-	size_t nn = inf->nodes.n, ne = inf->edges.n - first;
-	uint32_t *off, *adj, *stack_n, *stack_p;
-	uint8_t *color;
+	uint32_t *off = NULL, *adj = NULL, *stack_n = NULL, *stack_p = NULL;
+	uint8_t *color = NULL;
+	int rc = GR_ERR_NOMEM;
 
 	if (!ne)
-		return;
+		return 0;
 	off = calloc(nn + 1, sizeof(*off));
 	adj = malloc(ne * sizeof(*adj));
-	color = calloc(nn, 1);
+	color = calloc(nn + 1, 1);
 	stack_n = malloc((nn + 1) * sizeof(*stack_n));
 	stack_p = malloc((nn + 1) * sizeof(*stack_p));
-	if (!off || !adj || !color || !stack_n || !stack_p) {
-		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+	if (!off || !adj || !color || !stack_n || !stack_p)
 		goto out;
-	}
-	for (size_t i = first; i < inf->edges.n; i++)
-		off[INF_EDGE(inf, i)->from + 1]++;
+	for (size_t i = 0; i < ne; i++)
+		off[from[i] + 1]++;
 	for (size_t i = 0; i < nn; i++)
 		off[i + 1] += off[i];
-	/* stack_n serves as the fill pointers while the adjacency is built */
+	/* stack_n serves as the fill pointers while the adjacency is built: each
+	 * node's edges stay in the given order */
 	memcpy(stack_n, off, nn * sizeof(*stack_n));
-	for (size_t i = first; i < inf->edges.n; i++)
-		adj[stack_n[INF_EDGE(inf, i)->from]++] = (uint32_t)i;
-	/* depth-first, iterative: an edge to a node on the stack closes a cycle */
-	for (size_t v = 0; v < nn; v++) {
-		if (color[v] || off[v] == off[v + 1])
+	for (size_t i = 0; i < ne; i++)
+		adj[stack_n[from[i]]++] = (uint32_t)i;
+	/* depth-first, iterative, from the sources in the order of their first edge: an
+	 * edge to a node on the stack closes a cycle */
+	for (size_t i = 0; i < ne; i++) {
+		uint32_t v = from[i];
+		if (color[v])
 			continue;
 		size_t sp = 0;
-		stack_n[sp] = (uint32_t)v;
+		stack_n[sp] = v;
 		stack_p[sp++] = off[v];
 		color[v] = 1;
 		while (sp) {
@@ -65,25 +67,69 @@ void gr_inf_break_cycles(struct gr_infer *inf, size_t first)
 				sp--;
 				continue;
 			}
-			struct gr_inf_edge *e = INF_EDGE(inf, adj[stack_p[sp - 1]++]);
-			if (e->dead)
+			uint32_t e = adj[stack_p[sp - 1]++];
+			if (dead[e])
 				continue;
-			if (color[e->to] == 1) {
-				e->dead = 1;
-				inf->st.cycles_broken++;
-			} else if (!color[e->to]) {
-				color[e->to] = 1;
-				stack_n[sp] = e->to;
-				stack_p[sp++] = off[e->to];
+			if (color[to[e]] == 1) {
+				dead[e] = 1;
+				(*broken)++;
+			} else if (!color[to[e]]) {
+				color[to[e]] = 1;
+				stack_n[sp] = to[e];
+				stack_p[sp++] = off[to[e]];
 			}
 		}
 	}
+	rc = 0;
 out:
 	free(off);
 	free(adj);
 	free(color);
 	free(stack_n);
 	free(stack_p);
+	return rc;
+}
+
+static int cmp_out_edge(const void *a, const void *b, void *ctx);
+
+void gr_inf_break_cycles(struct gr_infer *inf, size_t first)
+{
+	size_t ne = 0, cap = inf->edges.n - first;
+	uint32_t *eo, *from, *to;
+	uint8_t *dead;
+
+	if (!cap)
+		return;
+	eo = malloc(cap * sizeof(*eo));
+	from = malloc(cap * sizeof(*from));
+	to = malloc(cap * sizeof(*to));
+	dead = calloc(cap, 1);
+	if (!eo || !from || !to || !dead) {
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = first; i < inf->edges.n; i++)
+		if (!INF_EDGE(inf, i)->dead)
+			eo[ne++] = (uint32_t)i;
+	/* in the graph's order, so that which edge of a cycle goes does not depend on
+	 * the order the records came in */
+	qsort_r(eo, ne, sizeof(*eo), cmp_out_edge, inf);
+	for (size_t i = 0; i < ne; i++) {
+		from[i] = INF_EDGE(inf, eo[i])->from;
+		to[i] = INF_EDGE(inf, eo[i])->to;
+	}
+	if (gr_inf_acyclic(inf->nodes.n, from, to, ne, dead, &inf->st.cycles_broken)) {
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < ne; i++)
+		if (dead[i])
+			INF_EDGE(inf, eo[i])->dead = 1;
+out:
+	free(eo);
+	free(from);
+	free(to);
+	free(dead);
 }
 
 /* --- function-level loops ---------------------------------------------------- */
@@ -368,10 +414,9 @@ static int flush(struct gr_infer *inf, bool force)
 	return rc;
 }
 
-static void write_unm(struct gr_infer *inf, const struct gr_inf_unm *u)
+void gr_inf_unm_json(const struct gr_infer *inf, const struct gr_inf_unm *u, struct gr_jw *w)
 {
-	struct gr_jw *w = &inf->w;
-	const struct gr_inf_node *n = INF_NODE(inf, u->node);
+	const struct gr_inf_node *n = &((const struct gr_inf_node *)inf->nodes.v)[u->node];
 	const char *fn = gr_inf_node_fn(inf, n);
 
 	gr_jw_begin(w);
@@ -394,8 +439,7 @@ static void write_unm(struct gr_infer *inf, const struct gr_inf_unm *u)
 	gr_jw_end(w);
 }
 
-/* Remember the function-level edge of e (for the loops of --stats). */
-static void fn_edge(struct gr_infer *inf, const struct gr_inf_edge *e)
+void gr_inf_fn_edge(struct gr_infer *inf, const struct gr_inf_edge *e)
 {
 	uint32_t a = fn_index(inf, gr_inf_node_fn(inf, INF_NODE(inf, e->from)));
 	uint32_t b = fn_index(inf, gr_inf_node_fn(inf, INF_NODE(inf, e->to)));
@@ -501,14 +545,14 @@ int gr_inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t 
 			inf->st.referenced++;
 			INF_NODE(inf, e->from)->flags |= NF_RELEASED;
 		}
-		fn_edge(inf, e);
+		gr_inf_fn_edge(inf, e);
 		rc = flush(inf, false);
 	}
 	if (ufirst < inf->unms.n)
 		qsort_r(INF_AT(inf, unms, struct gr_inf_unm, ufirst), inf->unms.n - ufirst,
 			sizeof(struct gr_inf_unm), cmp_out_unm, inf);
 	for (size_t i = ufirst; i < inf->unms.n && !rc; i++) {
-		write_unm(inf, INF_AT(inf, unms, struct gr_inf_unm, i));
+		gr_inf_unm_json(inf, INF_AT(inf, unms, struct gr_inf_unm, i), &inf->w);
 		inf->st.io.events_out++;
 		rc = flush(inf, false);
 	}

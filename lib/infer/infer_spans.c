@@ -257,7 +257,8 @@ void gr_inf_span_causes(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 {
 	size_t count = nodes ? nn : inf->nodes.n;
 
-	if (!inf->span_causes)
+	/* (a stage of a sharded run does not know whether other traces' spans made any) */
+	if (!inf->span_causes && !inf->shard)
 		return;
 	for (size_t i = 0; i < inf->causes.n; i++) {
 		struct gr_inf_cause *c = INF_CAUSE(inf, i);
@@ -292,9 +293,13 @@ void gr_inf_span_causes(struct gr_infer *inf, const uint32_t *nodes, size_t nn)
 		if (!fn)
 			continue;
 		uint64_t key = gr_inf_fp1(T_LFN, fn, strlen(fn));
-		if (gr_inf_alias_first(inf, key) == INF_NONE)
+		if (!inf->shard && gr_inf_alias_first(inf, key) == INF_NONE)
 			continue;
-		if (!gr_inf_src_add(inf, ni, GR_KIND_LAMBDA, R_KEYTIME, key, fn, strlen(fn)))
+		struct gr_inf_src *s = gr_inf_src_add(inf, ni, GR_KIND_LAMBDA, R_KEYTIME, key, fn,
+						      strlen(fn));
+		if (!s)
 			return;
+		if (inf->shard)
+			s->flags |= SF_ORPHAN;
 	}
 }

@@ -188,7 +188,8 @@ static void add_links(struct gr_infer *inf, uint32_t si, const struct gr_event *
 		lk->target = gr_inf_fp2(T_SEG, t.p, t.n, l.id.p, l.id.n);
 		lk->seg = si;
 		lk->msg = l.msg.n ? gr_inf_fp1(T_OMSG, l.msg.p, l.msg.n) : 0;
-		if (gr_str_is(l.ref, "child")) {
+		lk->child = gr_str_is(l.ref, "child");
+		if (lk->child) {
 			int added;
 			uint32_t *head = gr_fpmap_put(&inf->child_ix, lk->target, li, &added);
 			if (!head) {

@@ -146,6 +146,8 @@ struct gr_inf_alias {
 
 enum gr_inf_src_flag {
 	SF_DONE = 1 << 0,   /* matched (or found unmatched) */
+	SF_ORPHAN = 1 << 1, /* a sharded run: made for a span without a parent, kept only
+			     * when its function is invoked by name (the link stage says) */
 };
 
 /* One trigger record of an invocation (an entry marker's src). */
@@ -221,6 +223,7 @@ struct gr_inf_link {
 	uint32_t seg;       /* the segment that holds the link */
 	uint32_t next;      /* next link of that segment, or next child link of that target */
 	uint64_t msg;       /* fingerprint of its messaging.message.id (T_OMSG), 0 */
+	bool child;         /* reference "child": held by the producer (child_ix) */
 };
 
 /* An edge, made from the effect side. */
@@ -345,8 +348,19 @@ struct gr_infer {
 	int64_t rotated;                /* --window: when the remembered sets last rotated */
 	size_t compact_at;              /* --window: held items that trigger a compaction */
 	bool header_seen;               /* a stream header was read in this input */
+	uint32_t inputs;                /* inputs begun */
 	bool span_causes;               /* a CF_SPAN cause was made (gr_inf_span_causes) */
 	bool written_header;            /* the graph header is out */
+	/* a stage of a sharded run (infer_shard.c) */
+	void (*line_fn)(struct gr_infer *inf, const char *line, size_t n); /* reads each
+					 * line instead of gr_inf_record, or NULL */
+	void *line_ctx;                 /* line_fn's context */
+	bool keyed;                     /* the lines are a stage's keyed lines, as written */
+	bool mid_stream;                /* the input starts inside an event stream (a later
+					 * part of one cut into parts): its first line says
+					 * nothing of what the input is */
+	bool shard;                     /* an engine of a stage: span_causes leaves whether a
+					 * function is invoked by name to the link stage */
 	struct gr_buf out;              /* output not yet handed to o.write */
 	struct gr_jw w;                 /* writer over out */
 	uint64_t diags;                 /* losses reported */

@@ -152,6 +152,33 @@ int gr_inf_s3_src(struct gr_infer *inf, uint32_t node, struct gr_str obj, const 
 	return 1;
 }
 
+uint64_t gr_inf_s3_group(struct gr_infer *inf, const char *text)
+{
+	const char *slash = strchr(text, '/');
+	size_t bn = slash ? (size_t)(slash - text) : strlen(text);
+	const char *k = slash ? slash + 1 : "";
+	size_t kn = strlen(k);
+
+	gr_buf_reset(&inf->tmp);
+	if (gr_buf_add(&inf->tmp, k, kn) || gr_buf_grow(&inf->tmp, kn + 1)) {
+		gr_inf_fail(inf, GR_ERR_NOMEM, "out of memory");
+		return 0;
+	}
+	/* decode until nothing changes: a key, its encoding and its encoding's encoding
+	 * (every spelling one of them may be matched by) land in one group */
+	for (int round = 0; round < 16; round++) {
+		char *d = inf->tmp.data;
+		if (!memchr(d, '%', inf->tmp.len) && !memchr(d, '+', inf->tmp.len))
+			break;
+		size_t dn = url_decode(d, inf->tmp.len, d);
+		if (dn == inf->tmp.len && !memchr(d, '+', dn) && !memchr(d, '%', dn))
+			break;
+		inf->tmp.len = dn;
+		d[dn] = '\0';
+	}
+	return gr_inf_fp2(T_S3KEY, text, bn, inf->tmp.data, inf->tmp.len);
+}
+
 /* --- matching by key and time (link_keytime.c asks) ------------------------- */
 
 uint64_t gr_inf_s3_key(const struct gr_infer *inf, const struct gr_inf_src *s, uint64_t key)

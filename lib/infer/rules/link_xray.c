@@ -1,5 +1,6 @@
 /* link_xray.c: the X-Ray rules: parent chains through service segments, span links, Invoke subsegments. */
 #include <stdio.h>
+#include <string.h>
 
 #include "infer/rules/rules.h"
 
@@ -14,28 +15,26 @@ static const char *id_text(struct gr_infer *inf, uint64_t id)
 	return gr_inf_pack_str(inf, b, 16);
 }
 
-/*
- * Walk up from the segment `key` to the first invocation that owns a segment on
- * the way: the cause. Service segments in between (an SNS topic, EventBridge, a
- * Step Functions state machine) say which service it went through; the first call
- * subsegment met says it better. API Gateway is a root: the walk stops there.
- * Returns false when a segment on the way is missing from the input.
- */
-static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, int dflt_kind,
-		  struct gr_inf_cands *c)
+void gr_inf_chain_walk(const struct gr_infer *inf, uint64_t key, int dflt_kind,
+		       struct gr_inf_chain *ch)
 {
 	uint32_t call = INF_NONE;
 	int hint = GR_KIND_NONE;
 	uint64_t cur = key;
 
+	memset(ch, 0, sizeof(*ch));
+	ch->end = CH_ROOT;
+	ch->owner = INF_NONE;
 	for (int steps = 0; cur && steps < 64; steps++) {
 		uint32_t si = gr_inf_seg_find(inf, cur);
-		if (si == INF_NONE)
-			return false;
-		const struct gr_inf_seg *s = INF_SEG(inf, si);
+		if (si == INF_NONE) {
+			ch->end = CH_MISSING;
+			return;
+		}
+		const struct gr_inf_seg *s = &((const struct gr_inf_seg *)inf->segs.v)[si];
 		if (s->role == XR_SERVICE) {
 			if (s->flags & XF_APIGW)
-				return true;
+				return;
 			if (!hint)
 				hint = s->kind;
 			cur = s->parent;
@@ -48,27 +47,73 @@ static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, 
 			cur = s->parent;
 			continue;
 		}
-		if (owner == e)
-			return true;
-		const struct gr_inf_seg *cl = call != INF_NONE ? INF_SEG(inf, call) : NULL;
-		struct gr_inf_cand x = { .from = owner, .conf = 1.0f, .evidence = (uint8_t)evidence,
-				      .time_known = true };
-		x.kind = (uint8_t)(cl && cl->kind ? cl->kind : hint ? hint : dflt_kind);
-		if (cl && (cl->flags & (XF_SYNC | XF_ASYNC))) {
-			x.sync = (cl->flags & XF_SYNC) != 0;
-			x.sync_known = true;
-		} else if (x.kind == GR_KIND_LAMBDA && !hint) {
-			/* Invoke without its type: the callee's segment says 202 for Event */
-			const struct gr_inf_node *n = INF_NODE(inf, e);
-			x.sync = n->xsvc == INF_NONE || !(INF_SEG(inf, n->xsvc)->flags & XF_ASYNC);
-			x.sync_known = n->xsvc != INF_NONE;
-		}
+		const struct gr_inf_seg *cl = call != INF_NONE ?
+			&((const struct gr_inf_seg *)inf->segs.v)[call] : NULL;
+		ch->end = CH_OWNER;
+		ch->owner = owner;
+		ch->kind = (uint8_t)(cl && cl->kind ? cl->kind : hint ? hint : dflt_kind);
+		if (cl && (cl->flags & (XF_SYNC | XF_ASYNC)))
+			ch->sync = (cl->flags & XF_SYNC) ? CHS_SYNC : CHS_ASYNC;
+		else if (ch->kind == GR_KIND_LAMBDA && !hint)
+			ch->sync = CHS_EFFECT; /* Invoke without its type: the callee's segment
+						* says 202 for Event */
+		else
+			ch->sync = CHS_NONE;
 		const struct gr_inf_seg *at = cl ? cl : s;
-		x.cause_us = x.sync || at->t1 < 0 ? at->t0 : at->t1;
-		x.key = id_text(inf, at->id);
-		gr_inf_cand_add(inf, c, &x);
-		return true;
+		ch->t0 = at->t0;
+		ch->t1 = at->t1;
+		ch->id = at->id;
+		return;
 	}
+}
+
+void gr_inf_chain_cand(const struct gr_inf_chain *ch, int evidence, bool has_svc, bool svc_async,
+		       struct gr_inf_cand *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->conf = 1.0f;
+	x->evidence = (uint8_t)evidence;
+	x->time_known = true;
+	x->kind = ch->kind;
+	switch (ch->sync) {
+	case CHS_SYNC:
+	case CHS_ASYNC:
+		x->sync = ch->sync == CHS_SYNC;
+		x->sync_known = true;
+		break;
+	case CHS_EFFECT:
+		x->sync = !has_svc || !svc_async;
+		x->sync_known = has_svc;
+		break;
+	default:
+		break;
+	}
+	x->cause_us = x->sync || ch->t1 < 0 ? ch->t0 : ch->t1;
+}
+
+/*
+ * Walk up from the segment `key` to the first invocation that owns a segment on
+ * the way: the cause (gr_inf_chain_walk). Returns false when a segment on the way
+ * is missing from the input.
+ */
+static bool chain(struct gr_infer *inf, uint32_t e, uint64_t key, int evidence, int dflt_kind,
+		  struct gr_inf_cands *c)
+{
+	struct gr_inf_chain ch;
+	struct gr_inf_cand x;
+
+	gr_inf_chain_walk(inf, key, dflt_kind, &ch);
+	if (ch.end == CH_MISSING)
+		return false;
+	if (ch.end != CH_OWNER || ch.owner == e)
+		return true;
+	const struct gr_inf_node *n = INF_NODE(inf, e);
+	bool has_svc = n->xsvc != INF_NONE;
+	gr_inf_chain_cand(&ch, evidence, has_svc, has_svc && (INF_SEG(inf, n->xsvc)->flags & XF_ASYNC),
+			  &x);
+	x.from = ch.owner;
+	x.key = id_text(inf, ch.id);
+	gr_inf_cand_add(inf, c, &x);
 	return true;
 }
 

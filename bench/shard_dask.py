@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""shard_dask.py: one timed run of contrib/dask's driver on a local cluster of N worker
+processes (one thread each), for bench/shard.sh.
+
+    BIN=build/bin /usr/bin/python3 bench/shard_dask.py N OUT EXPORT-TASKS PATH...
+
+Starts the cluster (not timed), runs the pipeline, writes the graph to OUT and prints
+the wall seconds of the run, the workers' peak RSS in KB (the largest) and their CPU
+seconds (theirs and the programs they ran; the driver's own not counted).
+"""
+import os
+import resource
+import sys
+import time
+
+top = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(top, "contrib", "dask"))
+import gammaray_dask  # noqa: E402
+
+
+def usage():
+    """A worker's CPU seconds (its own and the programs it ran) and peak RSS (KB)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime, max(r.ru_maxrss, c.ru_maxrss)
+
+
+def main():
+    from distributed import Client, LocalCluster
+    n, out, tasks, paths = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+    bindir = os.path.abspath(os.environ.get("BIN", os.path.join(top, "build", "bin")))
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                           dashboard_address=None, host="127.0.0.1")
+    client = Client(cluster)
+    try:
+        before = client.run(usage)
+        t0 = time.monotonic()
+        graph, _, _, _ = gammaray_dask.run(client, paths, bindir, partitions=2 * n,
+                                           batch_bytes=8 << 20, export_tasks_file=tasks,
+                                           quiet=True)
+        wall = time.monotonic() - t0
+        after = client.run(usage)
+        cpu = sum(after[w][0] - before[w][0] for w in after)
+        rss = max(u[1] for u in after.values())
+    finally:
+        client.close()
+        cluster.close()
+    with open(out, "wb") as f:
+        f.write(graph)
+    print("%.2f %d %.2f" % (wall, rss, cpu))
+
+
+if __name__ == "__main__":
+    main()

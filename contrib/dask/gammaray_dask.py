@@ -1,0 +1,470 @@
+#!/usr/bin/python3
+"""gammaray_dask.py: gammaray's pipeline on a Dask cluster (gammaray-shard(7)).
+
+Reads CloudWatch Logs export trees and trace files (local paths the workers can
+read, or s3://bucket/prefix URLs), and writes the causal graph that
+
+    gammaray-fetch PATH... | gammaray-infer
+
+writes, byte for byte (stats records included), with every step a Dask task:
+gammaray-fetch over batches of the inputs' units (an exported log stream's chunk
+files, or one file), gammaray-infer --stage map over each batch's events (the
+parts of one event stream), the lines shuffled by key between the stages
+request, stream, trace, link and effect, and the merge. With --critpath-dir, the
+runs are split into shards and gammaray-critpath --json runs on each.
+
+    gammaray_dask.py --scheduler tcp://HOST:8786 -o graph.ndjson PATH...
+
+Progress and the merge's summary (records read = written + skipped + lost, as
+gammaray-infer --stats prints it) go to stderr. Exit status: 0, 1 when records
+were lost or a step failed (named), 2 on bad usage.
+"""
+import argparse
+import json
+import os
+import shlex
+import signal
+import stat as statmod
+import subprocess
+import sys
+import tempfile
+import time
+
+# The stages after the map, with the letter their keys start with; "g" is the merge's.
+STAGES = [("request", "b"), ("stream", "c"), ("trace", "d"), ("link", "e"), ("effect", "f")]
+MERGE = "g"
+
+
+def note(msg):
+    print("gammaray-dask: " + msg, file=sys.stderr, flush=True)
+
+
+class Failed(Exception):
+    """A step that could not be done, after Dask's retries: named, never dropped."""
+
+
+# --- the inputs' units, in gammaray-fetch's order -----------------------------------
+
+def chunk_name(name):
+    """'000000.gz', '000001': a chunk file of one exported log stream."""
+    d = len(name) - len(name.lstrip("0123456789"))
+    return d >= 1 and (d == len(name) or name[d:] == ".gz")
+
+
+def walk(path, units, seen):
+    """gammaray-fetch's walk (lib/fetch/fetch.c): files and directories in name order,
+    hidden names left out; a directory's chunk files are one unit, read in order."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        units.append({"path": path, "chunks": None, "bytes": 0})  # fetch says why
+        return
+    if not statmod.S_ISDIR(st.st_mode):
+        units.append({"path": path, "chunks": None, "bytes": st.st_size})
+        return
+    if (st.st_dev, st.st_ino) in seen:
+        return  # a directory loop: fetch does not follow it either
+    try:
+        names = [n for n in os.listdir(path) if not n.startswith(".")]
+    except OSError:
+        units.append({"path": path, "chunks": None, "bytes": 0})
+        return
+    seen = seen | {(st.st_dev, st.st_ino)}
+    chunk = None
+    others = False
+    for n in sorted(names, key=lambda s: s.encode()):
+        child = path + ("" if path.endswith("/") else "/") + n
+        try:
+            cst = os.stat(child)
+        except OSError:
+            cst = None
+        if cst and statmod.S_ISREG(cst.st_mode) and chunk_name(n):
+            if chunk is None:
+                chunk = {"path": path, "chunks": [], "bytes": 0}
+                units.append(chunk)
+            chunk["chunks"].append(child)
+            chunk["bytes"] += cst.st_size
+            continue
+        others = True
+        walk(child, units, seen)
+    if chunk is not None:
+        chunk["alone"] = not others  # the directory holds nothing else
+
+
+def s3_units(url, units):
+    """An s3://bucket/prefix tree, walked as gammaray-fetch walks a directory."""
+    import botocore.session
+    bucket, _, prefix = url[5:].partition("/")
+    s3 = botocore.session.get_session().create_client("s3")
+    keys = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for o in page.get("Contents", []):
+            keys.append((o["Key"], o["Size"]))
+    dirs = {}
+    for key, size in sorted(keys, key=lambda k: k[0].encode()):
+        d, _, name = key.rpartition("/")
+        if any(p.startswith(".") for p in key[len(prefix):].split("/")):
+            continue
+        if chunk_name(name):
+            u = dirs.get(d)
+            if u is None:
+                u = dirs[d] = {"path": "s3://%s/%s" % (bucket, d), "chunks": [], "bytes": 0,
+                               "alone": True}
+                units.append(u)
+            u["chunks"].append("s3://%s/%s" % (bucket, key))
+            u["bytes"] += size
+        else:
+            units.append({"path": "s3://%s/%s" % (bucket, key), "chunks": None,
+                          "bytes": size})
+
+
+def list_units(paths):
+    units = []
+    for p in paths:
+        if p.startswith("s3://"):
+            s3_units(p, units)
+        else:
+            walk(p, units, frozenset())
+    return units
+
+
+def export_tasks(paths, given):
+    """The export tasks gammaray-fetch would load: --export-tasks, else each directory
+    operand's own export-tasks.json (merged into one list)."""
+    if given:
+        with open(given, encoding="utf-8") as f:
+            return f.read()
+    tasks = []
+    for p in paths:
+        f = os.path.join(p, "export-tasks.json")
+        if not p.startswith("s3://") and os.path.isfile(f):
+            with open(f, encoding="utf-8") as fh:
+                tasks += json.load(fh).get("exportTasks", [])
+    return json.dumps({"exportTasks": tasks}) if tasks else None
+
+
+# --- tasks (run on the workers) ---------------------------------------------------
+
+def run_tool(bindir, args, data=None, cwd=None):
+    env = dict(os.environ, LC_ALL="C")
+    if bindir:
+        env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    p = subprocess.run(args, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=env, cwd=cwd)
+    if p.returncode < 0 or p.returncode >= 2:
+        raise Failed("%s: exit status %d: %s" % (" ".join(args[:3]), p.returncode,
+                                                  p.stderr.decode(errors="replace").strip()))
+    return p
+
+
+def materialize(unit, tmp):
+    """The path fetch reads a unit by: as it is, or copied (S3 objects; a chunk
+    directory holding more than its chunks) under the last six names of its path,
+    which give the log stream and the export task."""
+    if unit["chunks"] is None:
+        if not unit["path"].startswith("s3://"):
+            return os.path.abspath(unit["path"])
+        src, dst = [unit["path"]], None
+    elif unit.get("alone", True) and not unit["path"].startswith("s3://"):
+        return os.path.abspath(unit["path"])
+    else:
+        src = unit["chunks"]
+    parts = [p for p in unit["path"].split("/") if p][-6:]
+    d = os.path.join(tmp, *parts) if unit["chunks"] is not None else \
+        os.path.join(tmp, *parts[:-1])
+    os.makedirs(d, exist_ok=True)
+    for s in src:
+        dst = os.path.join(d, s.rsplit("/", 1)[1])
+        if s.startswith("s3://"):
+            import botocore.session
+            bucket, _, key = s[5:].partition("/")
+            s3 = botocore.session.get_session().create_client("s3")
+            with open(dst, "wb") as f:
+                f.write(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        else:
+            os.symlink(os.path.abspath(s), dst)
+    return d if unit["chunks"] is not None else dst
+
+
+def fetch_batch(bindir, units, tasks_json, fetch_args):
+    """gammaray-fetch over a batch of units: (header, events, stats record)."""
+    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        args = ["gammaray-fetch", "-q", "-j", "1"] + fetch_args
+        if tasks_json:
+            t = os.path.join(tmp, "export-tasks.json")
+            with open(t, "w", encoding="utf-8") as f:
+                f.write(tasks_json)
+            args += ["--export-tasks", t]
+        try:
+            args += [materialize(u, tmp) for u in units]
+            out = run_tool(bindir, args, cwd=tmp).stdout
+        except (Failed, OSError) as e:
+            # named, never dropped: the run stops with the inputs it could not read
+            names = [u["path"] for u in units]
+            more = " and %d more" % (len(names) - 3) if len(names) > 3 else ""
+            raise Failed("reading %s%s: %s" % (", ".join(names[:3]), more, e))
+    lines = out.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    header = lines.pop(0) + b"\n" if lines else b""
+    stats = b""
+    if lines and lines[-1].startswith(b'{"type":"stats",'):
+        stats = lines.pop() + b"\n"
+    return header, b"".join(l + b"\n" for l in lines), stats
+
+
+def sum_stats(bindir, *batches):
+    """The fetch stats record one gammaray-fetch over every unit writes: the batches'
+    summed, by gammaray-infer (which sums the stats records it reads per stage)."""
+    data = b"".join(b[2] for b in batches)
+    out = run_tool(bindir, ["gammaray-infer", "-q"], data).stdout
+    for line in out.split(b"\n"):
+        if line.startswith(b'{"type":"stats","stage":"fetch"'):
+            return line + b"\n"
+    return b""
+
+
+def stage_run(bindir, args, data, parts):
+    """A stage over data, its lines written by the stage that reads them and the
+    partition of their key (the program's --buckets: files, not lines, move):
+    {letter: {partition: bytes}}."""
+    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        run_tool(bindir, args + ["--buckets", str(parts), "--bucket-dir", tmp], data)
+        res = {}
+        for n in os.listdir(tmp):
+            with open(os.path.join(tmp, n), "rb") as f:
+                res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = f.read()
+    return res
+
+
+def sorted_lines(chunks):
+    """The chunks' lines in the order of LC_ALL=C sort."""
+    data = b"".join(chunks)
+    if not data:
+        return data
+    return run_tool(None, ["sort"], data).stdout
+
+
+def map_piece(bindir, i, batch, first, stats, parts, infer_args):
+    """One part of the event stream (the header in the first, the summed fetch stats
+    record in the last), mapped."""
+    header, events, _ = batch
+    piece = (header if first else b"") + events + (stats or b"")
+    return stage_run(bindir, ["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] +
+                     infer_args, piece, parts)
+
+
+def bucket(res, letter, j):
+    return res.get(letter, {}).get(j, b"")
+
+
+def reduce_part(bindir, stage, parts, infer_args, *chunks):
+    """One partition of a stage: its lines sorted, the stage run."""
+    return stage_run(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args,
+                     sorted_lines(chunks), parts)
+
+
+def merge(bindir, infer_args, shards, *chunks):
+    """The merge: the graph, the --stats summary, and with shards the runs split."""
+    data = sorted_lines(chunks)
+    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        args = ["gammaray-infer", "-q", "--stats", "--stage", "merge"] + infer_args
+        if shards:
+            args += ["--split", str(shards), "--split-dir", tmp]
+        p = run_tool(bindir, args, data)
+        runs = {}
+        for n in sorted(os.listdir(tmp)):
+            with open(os.path.join(tmp, n), "rb") as f:
+                runs[n] = f.read()
+    return p.stdout, p.stderr, p.returncode, runs
+
+
+def critpath(bindir, graph):
+    return run_tool(bindir, ["gammaray-critpath", "-q", "--json", "-"], graph).stdout
+
+
+# --- the driver ---------------------------------------------------------------------
+
+def batches_of(units, limit):
+    """Consecutive units of about limit bytes each (order kept)."""
+    out, cur, size = [], [], 0
+    for u in units:
+        if cur and size + u["bytes"] > limit:
+            out.append(cur)
+            cur, size = [], 0
+        cur.append(u)
+        size += u["bytes"]
+    if cur:
+        out.append(cur)
+    return out
+
+
+class Progress:
+    """Per step: tasks done of tasks submitted, on one line of stderr."""
+
+    def __init__(self, quiet):
+        self.quiet = quiet
+        self.done, self.total, self.last = {}, {}, 0.0
+        self.order = []
+
+    def add(self, step):
+        if step not in self.total:
+            self.order.append(step)
+        self.total[step] = self.total.get(step, 0) + 1
+        self.done.setdefault(step, 0)
+
+    def finished(self, step):
+        self.done[step] += 1
+        now = time.monotonic()
+        if self.quiet or (now - self.last < 0.5 and self.done[step] < self.total[step]):
+            return
+        self.last = now
+        note("; ".join("%s %d/%d" % (s, self.done[s], self.total[s]) for s in self.order))
+
+
+def run(client, paths, bindir=None, partitions=None, batch_bytes=64 << 20, run_shards=0,
+        export_tasks_file=None, fetch_args=(), infer_args=(), quiet=False, on_done=None):
+    """The pipeline on client's cluster. Returns (graph bytes, merge's stderr, its exit
+    status, {run shard name: bytes}). on_done(step, future) is called as each task
+    finishes (tests use it to kill a worker at a chosen moment)."""
+    import cloudpickle
+    from distributed import as_completed
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    infer_args, fetch_args = list(infer_args), list(fetch_args)
+    nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+    parts = partitions or 2 * nworkers
+    units = list_units(paths)
+    if not units:
+        raise Failed("no input")
+    tasks_json = export_tasks(paths, export_tasks_file)
+    prog = Progress(quiet)
+    steps = {}  # future key -> step name
+    main = []
+
+    def submit(step, fn, *args):
+        f = client.submit(fn, *args, pure=False, retries=2)
+        steps[f.key] = step
+        prog.add(step)
+        main.append(f)
+        return f
+
+    def piece(res_future, letter, j):
+        return client.submit(bucket, res_future, letter, j, pure=False, retries=2)
+
+    # fetch, the parts of the event stream
+    batches = batches_of(units, batch_bytes)
+    fetched = [submit("fetch", fetch_batch, bindir, b, tasks_json, fetch_args) for b in batches]
+    stats = submit("fetch", sum_stats, bindir, *fetched)
+    producers = [submit("map", map_piece, bindir, i, f, i == 0,
+                        stats if i == len(fetched) - 1 else None, parts, infer_args)
+                 for i, f in enumerate(fetched)]
+    # each stage reads the lines keyed for it, whichever stage before wrote them
+    for stage, letter in STAGES:
+        outs = []
+        for j in range(parts):
+            chunks = [piece(p, letter, j) for p in producers]
+            outs.append(submit(stage, reduce_part, bindir, stage, parts, infer_args, *chunks))
+        producers = producers + outs
+    merged = submit("merge", merge, bindir, infer_args, run_shards,
+                    *[piece(p, MERGE, 0) for p in producers])
+    graph, err, status, runs = None, b"", 1, {}
+    # only as_completed keeps the futures from here: each task's result is let go once
+    # the tasks that read it are done (a worker holds what its partitions need, not the
+    # run), and a worker lost before then is made up by Dask computing it again
+    done = as_completed(main)
+    del main[:], producers, fetched, outs, chunks
+    for f in done:
+        if f.status == "error":
+            exc = f.exception()
+            raise Failed("%s task failed: %s" % (steps[f.key], exc))
+        prog.finished(steps[f.key])
+        if on_done:
+            on_done(steps[f.key], f)
+        if f is merged:
+            graph, err, status, runs = f.result()
+    return graph, err, status, runs
+
+
+def critical_paths(client, runs, bindir):
+    """gammaray-critpath --json on each run shard, as tasks."""
+    futs = {n: client.submit(critpath, bindir, g, pure=False, retries=2) for n, g in runs.items()}
+    return {n: f.result() for n, f in futs.items()}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        prog="gammaray_dask.py",
+        description="gammaray-fetch | gammaray-infer on a Dask cluster (gammaray-shard(7)): "
+                    "the same graph, byte for byte.")
+    ap.add_argument("paths", nargs="+", metavar="PATH",
+                    help="export trees, trace files, directories (s3://bucket/prefix too)")
+    ap.add_argument("--scheduler", metavar="ADDR",
+                    help="the cluster's scheduler (tcp://host:8786); default: a local cluster")
+    ap.add_argument("--scheduler-file", metavar="FILE", help="or the file dask scheduler wrote")
+    ap.add_argument("-o", "--output", metavar="FILE", help="the graph (default stdout)")
+    ap.add_argument("--critpath-dir", metavar="DIR",
+                    help="split the runs into shards and write gammaray-critpath --json of "
+                         "each there (DIR/runs-NNNN.json), with the shards' graphs")
+    ap.add_argument("--run-shards", type=int, default=0, metavar="N",
+                    help="shards of runs for --critpath-dir (default: the partitions)")
+    ap.add_argument("--partitions", type=int, default=0, metavar="N",
+                    help="partitions of each stage (default: twice the workers)")
+    ap.add_argument("--batch-bytes", type=int, default=64 << 20, metavar="N",
+                    help="input bytes of one fetch task (default 64 MiB)")
+    ap.add_argument("--bin", metavar="DIR", help="where the gammaray programs are, on the "
+                    "workers (default: their PATH)")
+    ap.add_argument("--export-tasks", metavar="FILE", help="as gammaray-fetch --export-tasks")
+    ap.add_argument("--fetch-args", default="", metavar="ARGS",
+                    help="more gammaray-fetch options (--since, --function...)")
+    ap.add_argument("--infer-args", default="", metavar="ARGS",
+                    help="more gammaray-infer options (--tolerance, --link-window, "
+                         "--no-unmatched), given to every stage")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    a = ap.parse_args(argv)
+    if a.run_shards < 0 or a.partitions < 0 or a.batch_bytes < 1:
+        ap.error("numbers must be positive")
+    from distributed import Client, LocalCluster
+    if a.scheduler_file:
+        client = Client(scheduler_file=a.scheduler_file)
+    elif a.scheduler:
+        client = Client(a.scheduler)
+    else:
+        client = Client(LocalCluster(n_workers=2, threads_per_worker=1))
+    bindir = os.path.abspath(a.bin) if a.bin else None
+    t0 = time.monotonic()
+    try:
+        parts = a.partitions or 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        shards = (a.run_shards or parts) if a.critpath_dir else 0
+        graph, err, status, runs = run(client, a.paths, bindir, a.partitions, a.batch_bytes,
+                                       shards, a.export_tasks, shlex.split(a.fetch_args),
+                                       shlex.split(a.infer_args), a.quiet)
+        if a.critpath_dir:
+            os.makedirs(a.critpath_dir, exist_ok=True)
+            for n, g in runs.items():
+                with open(os.path.join(a.critpath_dir, n), "wb") as f:
+                    f.write(g)
+            for n, j in critical_paths(client, runs, bindir).items():
+                with open(os.path.join(a.critpath_dir, n[:-len(".ndjson")] + ".json"),
+                          "wb") as f:
+                    f.write(j)
+    except Failed as e:
+        note(str(e))
+        return 1
+    finally:
+        client.close()
+    if a.output:
+        with open(a.output, "wb") as f:
+            f.write(graph)
+    else:
+        sys.stdout.buffer.write(graph)
+        sys.stdout.flush()
+    # the merge's summary: every record read, written or counted once
+    sys.stderr.write(err.decode(errors="replace"))
+    if not a.quiet:
+        note("done in %.1fs" % (time.monotonic() - t0))
+    return status
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    sys.exit(main())

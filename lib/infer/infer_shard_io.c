@@ -1,0 +1,515 @@
+/* infer_shard_io.c: the keyed lines of a sharded run: writing, reading, positions, counts, the engines of a stage. */
+#include "infer/infer_shard.h"
+
+#include "common/strmap.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gr_sh_fail(struct gr_shard *sh, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sh->fatal)
+		return;
+	sh->fatal = code;
+	va_start(ap, fmt);
+	char msg[sizeof(sh->ferr.msg)];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	gr_error_set(&sh->ferr, code, "%s", msg);
+}
+
+int gr_sh_grow(void *arr, size_t *cap, size_t need, size_t sz)
+{
+	void **a = arr;
+
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap : 16;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 4 / sz)
+			return GR_ERR_NOMEM;
+		nc *= 2;
+	}
+	void *p = realloc(*a, nc * sz);
+	if (!p)
+		return GR_ERR_NOMEM;
+	*a = p;
+	*cap = nc;
+	return 0;
+}
+
+/* --- positions --------------------------------------------------------------------- */
+
+void gr_sh_pos(char *out, uint32_t part, uint32_t input, uint64_t line)
+{
+	snprintf(out, SH_POS_LEN + 1, "%08x%04x%010llx", part, input & 0xffffu,
+		 (unsigned long long)(line & 0xffffffffffull));
+}
+
+void gr_sh_pos_where(const char *pos, char *where, size_t size, uint64_t *line)
+{
+	unsigned long long part = 0, input = 0, ln = 0;
+	char b[11];
+
+	if (strlen(pos) == SH_POS_LEN) {
+		memcpy(b, pos, 8);
+		b[8] = '\0';
+		part = strtoull(b, NULL, 16);
+		memcpy(b, pos + 8, 4);
+		b[4] = '\0';
+		input = strtoull(b, NULL, 16);
+		ln = strtoull(pos + 12, NULL, 16);
+	}
+	snprintf(where, size, "part %llu input %llu", part, input);
+	*line = ln;
+}
+
+/* --- writing ------------------------------------------------------------------------ */
+
+static void put_esc(struct gr_shard *sh, const char *s, size_t n)
+{
+	struct gr_buf *b = &sh->out;
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != '\\' && c >= 0x20)
+			continue;
+		int rc = gr_buf_add(b, s + run, i - run);
+		if (c == '\\' || c == '\t' || c == '\n' || c == '\r')
+			rc |= gr_buf_addc(b, '\\') | gr_buf_addc(b, c == '\\' ? '\\' : c == '\t' ? 't' :
+							    c == '\n' ? 'n' : 'r');
+		else /* other control bytes: sorted keys stay in the order of their bytes */
+			rc |= gr_buf_addf(b, "\\x%02x", c);
+		if (rc)
+			gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		run = i + 1;
+	}
+	if (gr_buf_add(b, s + run, n - run))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+}
+
+static void put_tab(struct gr_shard *sh)
+{
+	if (gr_buf_addc(&sh->out, '\t'))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+}
+
+void gr_sh_begin(struct gr_shard *sh, char letter, const char *key, size_t kn, const char *pos,
+		 char type)
+{
+	if (gr_buf_addc(&sh->out, letter))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	put_esc(sh, key, kn);
+	put_tab(sh);
+	put_esc(sh, pos, strlen(pos));
+	put_tab(sh);
+	if (gr_buf_addc(&sh->out, type))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+}
+
+void gr_sh_str(struct gr_shard *sh, const char *s, size_t n)
+{
+	put_tab(sh);
+	put_esc(sh, s, n);
+}
+
+void gr_sh_cstr(struct gr_shard *sh, const char *s)
+{
+	gr_sh_str(sh, s ? s : "", s ? strlen(s) : 0);
+}
+
+void gr_sh_opt(struct gr_shard *sh, const char *s)
+{
+	put_tab(sh);
+	if (!s)
+		return;
+	if (gr_buf_addc(&sh->out, '='))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	put_esc(sh, s, strlen(s));
+}
+
+void gr_sh_i64(struct gr_shard *sh, int64_t v)
+{
+	char b[24], *p = b + sizeof(b);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	/* (by hand: the stages write millions of numbers) */
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	put_tab(sh);
+	if (gr_buf_add(&sh->out, p, (size_t)(b + sizeof(b) - p)))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+}
+
+void gr_sh_u64(struct gr_shard *sh, uint64_t v)
+{
+	static const char hx[] = "0123456789abcdef";
+	char b[16];
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		b[i] = hx[v & 15];
+	put_tab(sh);
+	if (gr_buf_add(&sh->out, b, 16))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+}
+
+void gr_sh_f32(struct gr_shard *sh, float v)
+{
+	uint32_t bits;
+	char b[9];
+
+	memcpy(&bits, &v, sizeof(bits));
+	snprintf(b, sizeof(b), "%08x", bits);
+	gr_sh_str(sh, b, 8);
+}
+
+/* The lines held, into their buckets (each handed over when large, or all with force). */
+static int flush_buckets(struct gr_shard *sh, bool force)
+{
+	const char *p = sh->out.data, *end = p + sh->out.len;
+	int rc = 0;
+
+	while (p < end && !rc) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		char letter = *p;
+		if (letter < SH_REQUEST || letter > SH_MERGE || !tab || tab > p + n) {
+			rc = GR_ERR_FORMAT;
+			break;
+		}
+		unsigned b = letter == SH_MERGE ? 0 :
+			(unsigned)(gr_hash(p, (size_t)(tab - p)) % sh->buckets);
+		struct gr_buf *bb = &sh->bk[(unsigned)(letter - SH_REQUEST) * sh->buckets + b];
+		if (gr_buf_add(bb, p, n))
+			rc = GR_ERR_NOMEM;
+		else if (bb->len >= (1u << 20)) {
+			rc = sh->write_bucket(sh->write_bucket_ctx, letter, b, bb->data, bb->len);
+			gr_buf_reset(bb);
+		}
+		p += n;
+	}
+	gr_buf_reset(&sh->out);
+	for (unsigned i = 0; force && !rc && i < 6 * sh->buckets; i++) {
+		struct gr_buf *bb = &sh->bk[i];
+		if (!bb->len)
+			continue;
+		rc = sh->write_bucket(sh->write_bucket_ctx, (char)(SH_REQUEST + i / sh->buckets),
+				      i % sh->buckets, bb->data, bb->len);
+		gr_buf_reset(bb);
+	}
+	return rc;
+}
+
+int gr_sh_flush(struct gr_shard *sh, bool force)
+{
+	if (!sh->out.len && !(force && sh->buckets))
+		return 0;
+	if (!force && sh->out.len < (1u << 20))
+		return 0;
+	int rc = sh->buckets ? flush_buckets(sh, force) :
+		 sh->o.write(sh->o.write_ctx, sh->out.data, sh->out.len);
+	gr_buf_reset(&sh->out);
+	if (rc)
+		gr_sh_fail(sh, rc, "%s", rc == GR_ERR_PIPE ? "broken pipe" : "cannot write the output");
+	return rc;
+}
+
+void gr_sh_end(struct gr_shard *sh)
+{
+	if (gr_buf_addc(&sh->out, '\n'))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	gr_sh_flush(sh, false);
+}
+
+void gr_sh_copy(struct gr_shard *sh, const char *line, size_t n)
+{
+	if (gr_buf_add(&sh->out, line, n))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	gr_sh_end(sh);
+}
+
+void gr_sh_rekey(struct gr_shard *sh, char letter, const char *key, size_t kn,
+		 const struct gr_sh_line *l)
+{
+	const char *tab = memchr(l->raw, '\t', l->rawn);
+
+	if (gr_buf_addc(&sh->out, letter))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	put_esc(sh, key, kn);
+	if (tab && gr_buf_add(&sh->out, tab, l->rawn - (size_t)(tab - l->raw)))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	gr_sh_end(sh);
+}
+
+/* --- reading ------------------------------------------------------------------------ */
+
+static bool bad_field(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	gr_sh_fail(sh, GR_ERR_FORMAT, "a line of the stage before has no field %zu, or a bad one "
+		   "(key '%.40s'): the stages of a run must be this version's", i, l->f[0]);
+	return false;
+}
+
+int64_t gr_sh_f_i64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	char *end;
+
+	if (i >= l->nf || !l->f[i][0])
+		return bad_field(sh, l, i), 0;
+	errno = 0;
+	long long v = strtoll(l->f[i], &end, 10);
+	if (*end || errno)
+		return bad_field(sh, l, i), 0;
+	return v;
+}
+
+uint64_t gr_sh_f_u64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	char *end;
+
+	if (i >= l->nf || strlen(l->f[i]) != 16)
+		return bad_field(sh, l, i), 0;
+	unsigned long long v = strtoull(l->f[i], &end, 16);
+	if (*end)
+		return bad_field(sh, l, i), 0;
+	return v;
+}
+
+float gr_sh_f_f32(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	char *end;
+	float v;
+
+	if (i >= l->nf || strlen(l->f[i]) != 8)
+		return bad_field(sh, l, i), 0.0f;
+	uint32_t bits = (uint32_t)strtoul(l->f[i], &end, 16);
+	if (*end)
+		return bad_field(sh, l, i), 0.0f;
+	memcpy(&v, &bits, sizeof(v));
+	return v;
+}
+
+const char *gr_sh_f_str(const struct gr_sh_line *l, size_t i)
+{
+	return i < l->nf ? l->f[i] : "";
+}
+
+const char *gr_sh_f_opt(const struct gr_sh_line *l, size_t i)
+{
+	return i < l->nf && l->f[i][0] == '=' ? l->f[i] + 1 : NULL;
+}
+
+/* Undo the escapes of s in place; returns its end. */
+static char *unescape(char *s, char *end)
+{
+	char *o = s;
+
+	for (char *p = s; p < end; p++) {
+		if (*p != '\\' || p + 1 == end) {
+			*o++ = *p;
+			continue;
+		}
+		p++;
+		if (*p == 'x' && end - p >= 3) {
+			char h[3] = { p[1], p[2], '\0' };
+			*o++ = (char)strtoul(h, NULL, 16);
+			p += 2;
+			continue;
+		}
+		*o++ = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p;
+	}
+	return o;
+}
+
+int gr_sh_group_split(struct gr_shard *sh)
+{
+	size_t nfields = 0;
+
+	gr_buf_reset(&sh->gsplit);
+	if (sh->graw.len && gr_buf_add(&sh->gsplit, sh->graw.data, sh->graw.len + 1))
+		return GR_ERR_NOMEM;
+	if (gr_sh_grow(&sh->lines, &sh->lines_cap, sh->gn, sizeof(*sh->lines)))
+		return GR_ERR_NOMEM;
+	/* count the fields first: the pointer array must not move while lines point in */
+	for (const char *p = sh->graw.data, *end = p + sh->graw.len;
+	     p < end && (p = memchr(p, '\t', (size_t)(end - p))); p++)
+		nfields++;
+	nfields += sh->gn;
+	if (gr_sh_grow(&sh->fields, &sh->fields_cap, nfields + sh->gn + 1, sizeof(*sh->fields)))
+		return GR_ERR_NOMEM;
+	size_t fi = 0;
+	for (size_t i = 0; i < sh->gn; i++) {
+		struct gr_sh_line *l = &sh->lines[i];
+		char *p = sh->gsplit.data + sh->goff[i];
+		l->raw = sh->graw.data + sh->goff[i];
+		l->rawn = strlen(l->raw);
+		l->f = &sh->fields[fi];
+		l->nf = 0;
+		char *end = p + l->rawn;
+		for (;;) {
+			char *tab = memchr(p, '\t', (size_t)(end - p));
+			char *fe = tab ? tab : end;
+			if (memchr(p, '\\', (size_t)(fe - p)))
+				fe = unescape(p, fe);
+			*fe = '\0';
+			sh->fields[fi++] = p;
+			l->nf++;
+			if (!tab)
+				break;
+			p = tab + 1;
+		}
+		if (l->nf < 3)
+			return gr_sh_fail(sh, GR_ERR_FORMAT, "a line without a position and a type "
+					  "(key '%.40s')", l->f[0]), GR_ERR_FORMAT;
+	}
+	return 0;
+}
+
+/* --- counts ------------------------------------------------------------------------- */
+
+void gr_sh_add_stats(struct gr_shard *sh, const struct gr_infer_stats *st)
+{
+	struct gr_infer_stats *a = &sh->acc;
+
+	a->io.records_out += st->io.records_out;
+	a->io.invalid_utf8 += st->io.invalid_utf8;
+	for (int r = 0; r < GR_REASON_COUNT; r++)
+		a->io.reason[r] += st->io.reason[r];
+	a->clock_violations += st->clock_violations;
+	a->cycles_broken += st->cycles_broken;
+	a->unmatched_xray += st->unmatched_xray;
+	for (int k = 0; k < GR_INFER_KINDS; k++) {
+		a->unmatched_trigger[k] += st->unmatched_trigger[k];
+		a->unmatched_cause[k] += st->unmatched_cause[k];
+	}
+}
+
+void gr_sh_account(struct gr_shard *sh)
+{
+	const struct gr_infer_stats *a = &sh->acc;
+	char pos[SH_POS_LEN + 1];
+
+	gr_sh_pos(pos, 0, 0, 0);
+	gr_sh_begin(sh, SH_MERGE, "5", 1, pos, 'A');
+	gr_sh_i64(sh, GR_REASON_COUNT);
+	gr_sh_i64(sh, GR_INFER_KINDS);
+	gr_sh_i64(sh, (int64_t)a->io.files);
+	gr_sh_i64(sh, (int64_t)a->io.bytes_in);
+	gr_sh_i64(sh, (int64_t)a->io.bytes);
+	gr_sh_i64(sh, (int64_t)a->io.records_in);
+	gr_sh_i64(sh, (int64_t)a->io.records_out);
+	gr_sh_i64(sh, (int64_t)a->io.invalid_utf8);
+	for (int r = 0; r < GR_REASON_COUNT; r++)
+		gr_sh_i64(sh, (int64_t)a->io.reason[r]);
+	gr_sh_i64(sh, (int64_t)a->clock_violations);
+	gr_sh_i64(sh, (int64_t)a->cycles_broken);
+	gr_sh_i64(sh, (int64_t)a->unmatched_xray);
+	for (int k = 0; k < GR_INFER_KINDS; k++)
+		gr_sh_i64(sh, (int64_t)a->unmatched_trigger[k]);
+	for (int k = 0; k < GR_INFER_KINDS; k++)
+		gr_sh_i64(sh, (int64_t)a->unmatched_cause[k]);
+	gr_sh_end(sh);
+}
+
+/* --- the engines of a stage ----------------------------------------------------------- */
+
+struct gr_infer *gr_sh_engine(struct gr_shard *sh)
+{
+	struct gr_infer *inf;
+	struct gr_error e = { 0 };
+
+	if (gr_infer_new(&inf, &sh->o, &e)) {
+		gr_sh_fail(sh, e.code ? e.code : GR_ERR_NOMEM, "%s", e.msg);
+		return NULL;
+	}
+	inf->shard = true;
+	inf->err = &sh->ferr;
+	return inf;
+}
+
+void gr_sh_replay(struct gr_shard *sh, struct gr_infer *inf, const struct gr_sh_line *l,
+		  size_t field, bool counted)
+{
+	const char *rec = gr_sh_f_str(l, field);
+	uint64_t line;
+
+	gr_sh_pos_where(l->f[1], sh->where, sizeof(sh->where), &line);
+	inf->file = sh->where;
+	inf->line = line;
+	if (counted) {
+		gr_inf_record(inf, rec, strlen(rec));
+		return;
+	}
+	/* a copy sent for what it tells: neither counted nor reported (its home is) */
+	struct gr_stats keep = inf->st.io;
+	uint64_t unm_xray = inf->st.unmatched_xray;
+	void (*diag)(void *, int, const struct gr_error *) = inf->o.diag;
+	bool strict = inf->o.strict;
+	inf->o.diag = NULL;
+	inf->o.strict = false;
+	gr_inf_record(inf, rec, strlen(rec));
+	inf->o.diag = diag;
+	inf->o.strict = strict;
+	inf->st.io = keep;
+	inf->st.unmatched_xray = unm_xray;
+}
+
+void gr_sh_engine_done(struct gr_shard *sh, struct gr_infer *inf)
+{
+	if (!inf)
+		return;
+	if (inf->fatal && !sh->fatal)
+		sh->fatal = inf->fatal; /* its message is in sh->ferr */
+	gr_sh_add_stats(sh, &inf->st);
+	gr_infer_free(inf);
+}
+
+int gr_sh_alias_lists(const struct gr_infer *inf, uint32_t **head, uint32_t **next)
+{
+	size_t nc = inf->causes.n, na = inf->aliases.n;
+	const struct gr_inf_alias *al = inf->aliases.v;
+
+	*head = malloc((nc + 1) * sizeof(**head));
+	*next = malloc((na + 1) * sizeof(**next));
+	if (!*head || !*next) {
+		free(*head);
+		free(*next);
+		*head = *next = NULL;
+		return GR_ERR_NOMEM;
+	}
+	for (size_t c = 0; c < nc; c++)
+		(*head)[c] = INF_NONE;
+	/* backwards, each prepended: the lists come out in the aliases' order */
+	for (size_t a = na; a-- > 0;) {
+		(*next)[a] = (*head)[al[a].cause];
+		(*head)[al[a].cause] = (uint32_t)a;
+	}
+	return 0;
+}
+
+/* --- keys ----------------------------------------------------------------------------- */
+
+size_t gr_sh_trace_key(char *out, size_t size, struct gr_str trace)
+{
+	char tb[33];
+	struct gr_str t = gr_inf_trace_norm(trace, tb);
+	int n = snprintf(out, size, "t:%.*s", (int)t.n, t.p ? t.p : "");
+
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+void gr_sh_hex_key(char *out, char ns, uint64_t fp)
+{
+	snprintf(out, 18, "%c%016llx", ns, (unsigned long long)fp);
+}

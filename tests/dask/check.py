@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+"""check.py: contrib/dask's driver on a real Dask cluster on this machine.
+
+Starts a scheduler and two worker processes on loopback TCP (stopped at the end),
+and shows, on gammaray-synth workloads with markers, X-Ray only and OpenTelemetry:
+the graph equals `gammaray-fetch PATHS | gammaray-infer` byte for byte (stats
+records included) and so do the critical paths (the whole graph's, and each run
+shard's runs); with a worker killed as soon as its first infer task has finished
+(the task's completion is watched, not waited for), the graph is still the same
+and counts nothing twice; the stages with plain Unix tools (map | sort | reducer)
+give the same graph.
+
+    BIN=build/bin /usr/bin/python3 tests/dask/check.py SCRATCH
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(top, "contrib", "dask"))
+import gammaray_dask  # noqa: E402
+
+BIN = os.path.abspath(os.environ.get("BIN", os.path.join(top, "build", "bin")))
+scratch = os.path.abspath(sys.argv[1])
+ENV = dict(os.environ, LC_ALL="C", TZ="UTC", PATH=BIN + os.pathsep + os.environ["PATH"])
+procs = []
+fails = 0
+passes = 0
+
+
+def ok(what):
+    global passes
+    passes += 1
+    print("ok   " + what, flush=True)
+
+
+def bad(what):
+    global fails
+    fails += 1
+    print("FAIL " + what, flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(["bash", "-o", "pipefail", "-c", cmd], env=ENV, cwd=scratch,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True, **kw).stdout
+
+
+def start_cluster():
+    """A scheduler and two workers (no nannies: a worker killed stays dead)."""
+    sched_file = os.path.join(scratch, "scheduler.json")
+    py = "/usr/bin/python3"
+    common = ["--no-dashboard", "--host", "127.0.0.1"]
+    procs.append(subprocess.Popen(
+        [py, "-m", "distributed.cli.dask_scheduler", "--port", "0", "--scheduler-file",
+         sched_file] + common, env=ENV, stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(scratch, "scheduler.log"), "w")))
+    for i in range(40):
+        if os.path.exists(sched_file):
+            break
+        time.sleep(0.25)
+    for i in range(2):
+        procs.append(subprocess.Popen(
+            [py, "-m", "distributed.cli.dask_worker", "--scheduler-file", sched_file,
+             "--nthreads", "1", "--no-nanny", "--local-directory",
+             os.path.join(scratch, "worker%d" % i), "--death-timeout", "60"] + common,
+            env=ENV, stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(scratch, "worker%d.log" % i), "w")))
+    from distributed import Client
+    client = Client(scheduler_file=sched_file, timeout=60)
+    client.wait_for_workers(2, timeout=60)
+    return client
+
+
+def stop_cluster():
+    for p in reversed(procs):
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def workload(name, *opts):
+    d = os.path.join(scratch, name)
+    sh("gammaray-synth -q -o %s -n 30 -s 11 %s" % (name, " ".join(opts)))
+    paths = [os.path.join(d, p) for p in ("export", "xray", "otlp", "aws-spans")
+             if os.path.exists(os.path.join(d, p))]
+    single = sh("gammaray-fetch -q %s | gammaray-infer -q" % " ".join(paths))
+    return paths, single
+
+
+def critpath(graph):
+    return subprocess.run(["gammaray-critpath", "-q", "--json", "-"], input=graph, env=ENV,
+                          stdout=subprocess.PIPE, check=True).stdout
+
+
+def run_lines(text):
+    return sorted(l for l in text.split(b"\n") if l.startswith(b'{"root"'))
+
+
+def compare(name, client, paths, single, **kw):
+    graph, err, status, runs = gammaray_dask.run(client, paths, BIN, partitions=3,
+                                                 batch_bytes=20000, run_shards=3, quiet=True,
+                                                 **kw)
+    if graph == single:
+        ok("%s: the graph equals gammaray-fetch | gammaray-infer's, byte for byte (%d lines)"
+           % (name, single.count(b"\n")))
+    else:
+        bad("%s: the graph differs" % name)
+        with open(os.path.join(scratch, name + ".dask.ndjson"), "wb") as f:
+            f.write(graph)
+    if critpath(graph) == critpath(single):
+        ok("%s: the same critical paths" % name)
+    else:
+        bad("%s: critical paths differ" % name)
+    per_shard = gammaray_dask.critical_paths(client, runs, BIN)
+    if run_lines(b"\n".join(per_shard.values())) == run_lines(critpath(single)):
+        ok("%s: each run shard's critical paths are the whole graph's (%d shards)"
+           % (name, len(runs)))
+    else:
+        bad("%s: run shards' critical paths differ" % name)
+    return graph, err
+
+
+def main():
+    os.makedirs(scratch, exist_ok=True)
+    client = start_cluster()
+    try:
+        loads = [("markers", ()), ("xray-only", ("--no-markers", "--sample-rate", "1")),
+                 ("otel", ("--traces", "otel"))]
+        for name, opts in loads:
+            paths, single = workload(name, *opts)
+            compare(name, client, paths, single)
+
+        # a worker killed once its first infer task has finished: Dask recomputes what
+        # it held; the graph (its stats records too) comes out the same
+        paths, single = workload("kill", "--sample-rate", "0.5")
+        pids = client.run(os.getpid)
+        killed = []
+
+        def on_done(step, fut):
+            if killed or step in ("fetch",):
+                return
+            holders = client.who_has([fut]).get(fut.key, ())
+            for addr in holders:
+                if addr in pids:
+                    os.kill(pids[addr], signal.SIGKILL)
+                    killed.append((step, addr, fut.key))
+                    return
+
+        graph, err = compare("killed worker", client, paths, single, on_done=on_done)
+        if killed:
+            ok("a worker was killed once its first %s task had finished" % killed[0][0])
+            # what the scheduler did with that task's result: computed again when needed
+            key = killed[0][2]
+            story = client.run_on_scheduler(
+                lambda dask_scheduler: [list(t[:3]) for t in dask_scheduler.story(key)])
+            runs = sum(1 for t in story if t[0] == key and t[1] == "processing" and t[2] == "memory")
+            print("     (the scheduler ran the killed worker's %s task %d time%s)"
+                  % (killed[0][0], runs, "" if runs == 1 else "s"), flush=True)
+        else:
+            bad("no worker was killed")
+        for _ in range(40):
+            if len(client.scheduler_info()["workers"]) == 1:
+                break
+            time.sleep(0.25)
+        n = len(client.scheduler_info()["workers"])
+        (ok if n == 1 else bad)("the run went on with %d worker" % n)
+        stats = [json.loads(l) for l in graph.split(b"\n") if l.startswith(b'{"type":"stats"')]
+        inf = [s for s in stats if s["stage"] == "infer"][0]
+        skipped = sum(inf["skipped"].values()) + sum(inf["lost"].values())
+        if inf["records_in"] == inf["records_out"] + skipped and inf["files"] == 1:
+            ok("counted once: %d records in = %d used + %d skipped or lost, 1 file"
+               % (inf["records_in"], inf["records_out"], skipped))
+        else:
+            bad("the counts do not add up: %s" % inf)
+
+        # the Hadoop Streaming contract: mapper | sort | reducer with plain tools
+        ev = os.path.join(scratch, "kill.events")
+        sh("gammaray-fetch -q %s > %s" % (" ".join(paths), ev))
+        stages = " | ".join(["gammaray-infer -q --stage map %s" % ev] +
+                            ["LC_ALL=C sort | gammaray-infer -q --stage %s" % s
+                             for s in ("request", "stream", "trace", "link", "effect", "merge")])
+        (ok if sh(stages) == single else bad)("map | sort | reducer with Unix tools: the same graph")
+    finally:
+        client.close()
+        stop_cluster()
+    print("dask tests: %d passed, %d failed" % (passes, fails))
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

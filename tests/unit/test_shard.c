@@ -1,0 +1,149 @@
+/* test_shard.c: the keyed lines of a sharded run (infer_shard_io.c): fields written and read back, positions, S3 groups. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "infer/infer_shard.h"
+
+static int to_buf(void *ctx, const char *p, size_t n)
+{
+	return gr_buf_add(ctx, p, n);
+}
+
+/* A shard whose output goes to out. */
+static struct gr_shard *shard(struct gr_buf *out)
+{
+	struct gr_shard *sh = calloc(1, sizeof(*sh));
+
+	cr_assert_not_null(sh);
+	gr_infer_opts_init(&sh->o);
+	sh->o.write = to_buf;
+	sh->o.write_ctx = out;
+	return sh;
+}
+
+static void shard_free(struct gr_shard *sh)
+{
+	gr_buf_release(&sh->out);
+	gr_buf_release(&sh->graw);
+	gr_buf_release(&sh->gsplit);
+	gr_buf_release(&sh->gkey);
+	free(sh->goff);
+	free(sh->lines);
+	free(sh->fields);
+	free(sh);
+}
+
+/* The lines of text read back as one group. */
+static void read_back(struct gr_shard *sh, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		cr_assert_not_null(nl);
+		cr_assert_eq(gr_sh_grow(&sh->goff, &sh->gcap, sh->gn + 1, sizeof(*sh->goff)), 0);
+		sh->goff[sh->gn++] = sh->graw.len;
+		cr_assert_eq(gr_buf_add(&sh->graw, p, (size_t)(nl - p)), 0);
+		cr_assert_eq(gr_buf_addc(&sh->graw, '\0'), 0);
+		p = nl + 1;
+	}
+	cr_assert_eq(gr_sh_group_split(sh), 0);
+}
+
+Test(shard, fields_round_trip)
+{
+	struct gr_buf out = GR_BUF_INIT;
+	struct gr_shard *sh = shard(&out);
+	static const char hostile[] = "a\tb\nc\\d\r\x01\x1f \xc3\xa9 {\"k\":\"v\\\"\"}";
+	char pos[SH_POS_LEN + 1];
+
+	gr_sh_pos(pos, 7, 2, 1234);
+	gr_sh_begin(sh, SH_LINK, "k\tey", 4, pos, 'X');
+	gr_sh_str(sh, hostile, sizeof(hostile) - 1);
+	gr_sh_opt(sh, NULL);
+	gr_sh_opt(sh, "");
+	gr_sh_opt(sh, "x\\t");
+	gr_sh_i64(sh, INT64_MIN);
+	gr_sh_i64(sh, -1);
+	gr_sh_i64(sh, 0);
+	gr_sh_i64(sh, INT64_MAX);
+	gr_sh_u64(sh, UINT64_MAX);
+	gr_sh_u64(sh, 0x0123456789abcdefull);
+	gr_sh_f32(sh, (float)(0.9 / (1 + 3)));
+	gr_sh_cstr(sh, "");
+	gr_sh_end(sh);
+	cr_assert_eq(gr_sh_flush(sh, true), 0);
+	cr_assert_eq(sh->fatal, 0);
+	/* one line: no raw tab or newline inside a field */
+	cr_assert_eq(strchr(out.data, '\n'), out.data + out.len - 1);
+	read_back(sh, out.data);
+	const struct gr_sh_line *l = &sh->lines[0];
+	cr_assert_eq(l->nf, 15);
+	cr_assert_str_eq(l->f[0], "ek\tey");
+	cr_assert_str_eq(l->f[1], pos);
+	cr_assert_eq(gr_sh_type(l), 'X');
+	cr_assert_str_eq(gr_sh_f_str(l, 3), hostile);
+	cr_assert_null(gr_sh_f_opt(l, 4));
+	cr_assert_str_eq(gr_sh_f_opt(l, 5), "");
+	cr_assert_str_eq(gr_sh_f_opt(l, 6), "x\\t");
+	cr_assert_eq(gr_sh_f_i64(sh, l, 7), INT64_MIN);
+	cr_assert_eq(gr_sh_f_i64(sh, l, 8), -1);
+	cr_assert_eq(gr_sh_f_i64(sh, l, 9), 0);
+	cr_assert_eq(gr_sh_f_i64(sh, l, 10), INT64_MAX);
+	cr_assert_eq(gr_sh_f_u64(sh, l, 11), UINT64_MAX);
+	cr_assert_eq(gr_sh_f_u64(sh, l, 12), 0x0123456789abcdefull);
+	float f = gr_sh_f_f32(sh, l, 13), want = (float)(0.9 / (1 + 3));
+	cr_assert_eq(memcmp(&f, &want, sizeof(f)), 0, "confidences travel bit for bit");
+	cr_assert_str_eq(gr_sh_f_str(l, 14), "");
+	cr_assert_str_eq(gr_sh_f_str(l, 99), "", "a field past the end reads empty");
+	cr_assert_eq(sh->fatal, 0);
+	/* a number field that is not one stops the stage, named */
+	(void)gr_sh_f_i64(sh, l, 3);
+	cr_assert_eq(sh->fatal, GR_ERR_FORMAT);
+	cr_assert(strstr(sh->ferr.msg, "no field 3"));
+	gr_buf_release(&out);
+	shard_free(sh);
+}
+
+/* Positions sort as their parts, inputs and lines do, and read back. */
+Test(shard, positions_order)
+{
+	static const struct { uint32_t part, input; uint64_t line; } p[] = {
+		{ 0, 0, 1 }, { 0, 0, 9 }, { 0, 0, 10 }, { 0, 1, 1 }, { 1, 0, 1 }, { 10, 0, 1 },
+		{ 0xffffffffu, 0xffff, 0xffffffffffull },
+	};
+	char a[SH_POS_LEN + 1], b[SH_POS_LEN + 1], where[48];
+	uint64_t line;
+
+	for (size_t i = 0; i + 1 < sizeof(p) / sizeof(p[0]); i++) {
+		gr_sh_pos(a, p[i].part, p[i].input, p[i].line);
+		gr_sh_pos(b, p[i + 1].part, p[i + 1].input, p[i + 1].line);
+		cr_assert_eq(strlen(a), SH_POS_LEN);
+		cr_assert_lt(strcmp(a, b), 0, "%s before %s", a, b);
+	}
+	gr_sh_pos(a, 3, 4, 567);
+	gr_sh_pos_where(a, where, sizeof(where), &line);
+	cr_assert_str_eq(where, "part 3 input 4");
+	cr_assert_eq(line, 567);
+}
+
+/* Every spelling a notification may give a key meets the write of it. */
+Test(shard, s3_groups)
+{
+	struct gr_infer *inf;
+	struct gr_infer_opts o;
+	struct gr_error err = { 0 };
+
+	gr_infer_opts_init(&o);
+	o.write = to_buf;
+	cr_assert_eq(gr_infer_new(&inf, &o, &err), 0);
+	uint64_t g = gr_inf_s3_group(inf, "photos/a b.jpg");
+	cr_assert_eq(gr_inf_s3_group(inf, "photos/a+b.jpg"), g);
+	cr_assert_eq(gr_inf_s3_group(inf, "photos/a%20b.jpg"), g);
+	cr_assert_eq(gr_inf_s3_group(inf, "photos/a%2Bb.jpg"), g, "a key with a plus, encoded");
+	cr_assert_neq(gr_inf_s3_group(inf, "photos/ab.jpg"), g);
+	cr_assert_neq(gr_inf_s3_group(inf, "other/a b.jpg"), g, "the bucket is part of it");
+	cr_assert_eq(gr_inf_s3_group(inf, "b/100%"), gr_inf_s3_group(inf, "b/100%"));
+	gr_infer_free(inf);
+}
