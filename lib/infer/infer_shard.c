@@ -247,6 +247,7 @@ static void bundle_node(struct gr_shard *sh, char letter, const char *key, size_
 	gr_sh_i64(sh, n->fault_status);
 	gr_sh_i64(sh, n->flags & (uint8_t)~NF_RELEASED);
 	gr_sh_i64(sh, named);
+	gr_sh_i64(sh, n->billed_restore_us);
 	gr_sh_end(sh);
 	(void)inf;
 }

@@ -110,6 +110,8 @@ static void load_node(struct trace_unit *u, const struct gr_sh_line *l)
 	n->fault_status = (uint8_t)gr_sh_f_i64(sh, l, 24);
 	n->flags = (uint8_t)gr_sh_f_i64(sh, l, 25);
 	u->named[ni] = gr_sh_f_i64(sh, l, 26) != 0;
+	n = INF_NODE(inf, ni);
+	n->billed_restore_us = (int32_t)gr_sh_f_i64(sh, l, 27);
 	u->ours[ni] = 1;
 	u->first_ref[ni] = l->f[1];
 }
