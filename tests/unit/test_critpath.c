@@ -537,6 +537,8 @@ Test(critpath, stats_totals_of_huge_latencies_saturate)
 	cr_assert_eq(s.groups[0].runs, 5);
 	cr_assert_eq(s.rows[0].total_us, INT64_MAX);
 	gr_cp_stats_release(&s);
+}
+
 /*
  * Money on the path and off it (critpath_cost.c). Prices chosen so that a cost reads
  * off the bill: $0.000001024 per GB-s (1,024,000 pico) and no request charge, 1000 MB:
