@@ -48,7 +48,7 @@ size_t gr_utf8_len(const unsigned char *s, size_t n)
 
 int gr_json_escape(struct gr_buf *b, const char *str, size_t n)
 {
-	const char *s = str, *end = str + n;
+	const char *s = str ? str : "", *end = s + (str ? n : 0); /* NULL + 0 is undefined */
 	int rc;
 
 	/* room for the text as it is and its quotes; an escape asks for more */
