@@ -558,7 +558,7 @@ static void collect_trace(struct xpage *pg, struct gr_js *js)
 /* Decode, count and write one noted trace. */
 static void emit_trace(struct gr_unit *u, const struct xpage *pg, const struct xtrace *t)
 {
-	const struct seg_ref *refs = pg->refs + t->first;
+	const struct seg_ref *refs = pg->refs ? pg->refs + t->first : NULL; /* NULL + 0: undefined */
 	struct seg_text *docs = NULL;
 	size_t k_docs = 0;
 
