@@ -70,7 +70,7 @@ pair() {
 	done
 	rw=$(awk "BEGIN { printf \"%.2f\", ($bw > 0 ? $ow / $bw : 0) }")
 	rc=$(awk "BEGIN { printf \"%.2f\", ($bc > 0 ? $oc / $bc : 0) }")
-	verdict=$(awk "BEGIN { g = \"$goal\"; sub(/^[<>]=/, \"\", g); \
+	verdict=$(awk "BEGIN { g = \"$goal\"; sub(/^[<>]=/, \"\", g); g += 0; \
 		if (\"$goal\" ~ /^>=/) print ($rw > 0 && 1 / $rw >= g) ? \"ok\" : \"SHORT\"; \
 		else print ($rw <= g) ? \"ok\" : \"SHORT\" }")
 	echo "| $label | ${ow}s (${oc}s CPU), $((orss / 1024)) MB | ${bw}s (${bc}s CPU) | $rw ($rc CPU) | $goal | $verdict |"

@@ -63,8 +63,9 @@ void gr_arena_release(struct gr_arena *a)
 
 struct gr_strmap_slot {
 	const char *key; /* NULL for an empty slot */
+	uint64_t hash;   /* the key's hash: skips most compares, and growing never
+			    reads the keys again (a cache miss each on big maps) */
 	uint32_t len;    /* key length */
-	uint32_t hash;   /* low bits of the key's hash, to skip most compares */
 	uint32_t value;  /* the mapped value */
 };
 
@@ -105,7 +106,7 @@ static struct gr_strmap_slot *find(const struct gr_strmap *m, const char *key, s
 
 	for (;;) {
 		struct gr_strmap_slot *s = &m->slots[i];
-		if (!s->key || (s->hash == (uint32_t)h && s->len == n && !memcmp(s->key, key, n)))
+		if (!s->key || (s->hash == h && s->len == n && !memcmp(s->key, key, n)))
 			return s;
 		i = (i + 1) & mask;
 	}
@@ -129,7 +130,7 @@ static int grow(struct gr_strmap *m)
 	struct gr_strmap nm = { slots, cap, m->count };
 	for (size_t i = 0; i < m->cap; i++)
 		if (old[i].key)
-			*find(&nm, old[i].key, old[i].len, gr_hash(old[i].key, old[i].len)) = old[i];
+			*find(&nm, old[i].key, old[i].len, old[i].hash) = old[i];
 	free(old);
 	*m = nm;
 	return 0;
@@ -146,19 +147,30 @@ uint32_t *gr_strmap_put(struct gr_strmap *m, const char *key, size_t n, uint32_t
 	if (!s->key) {
 		s->key = key;
 		s->len = (uint32_t)n;
-		s->hash = (uint32_t)h;
+		s->hash = h;
 		s->value = v;
 		m->count++;
 	}
 	return &s->value;
 }
 
+void gr_strmap_prefetch(const struct gr_strmap *m, uint64_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(size_t)(h >> 32) & (m->cap - 1)]);
+}
+
 uint32_t *gr_strmap_intern(struct gr_strmap *m, struct gr_arena *a, const char *key, size_t n,
 			   uint32_t v, int *added, const char **stored)
 {
+	return gr_strmap_intern_h(m, a, key, n, gr_hash(key, n), v, added, stored);
+}
+
+uint32_t *gr_strmap_intern_h(struct gr_strmap *m, struct gr_arena *a, const char *key, size_t n,
+			     uint64_t h, uint32_t v, int *added, const char **stored)
+{
 	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
 		return NULL;
-	uint64_t h = gr_hash(key, n);
 	struct gr_strmap_slot *s = find(m, key, n, h);
 	*added = !s->key;
 	if (!s->key) {
@@ -167,7 +179,7 @@ uint32_t *gr_strmap_intern(struct gr_strmap *m, struct gr_arena *a, const char *
 			return NULL;
 		s->key = copy;
 		s->len = (uint32_t)n;
-		s->hash = (uint32_t)h;
+		s->hash = h;
 		s->value = v;
 		m->count++;
 	}

@@ -41,6 +41,12 @@ uint32_t *gr_strmap_put(struct gr_strmap *m, const char *key, size_t n, uint32_t
  * one probe (not a get and a put); *stored is the key as kept in the map. */
 uint32_t *gr_strmap_intern(struct gr_strmap *m, struct gr_arena *a, const char *key, size_t n,
 			   uint32_t v, int *added, const char **stored);
+/* The same with the key's gr_hash already computed. */
+uint32_t *gr_strmap_intern_h(struct gr_strmap *m, struct gr_arena *a, const char *key, size_t n,
+			     uint64_t h, uint32_t v, int *added, const char **stored);
+/* Start loading the slot where a key of hash h is looked for: on a map larger than the
+ * cache, prefetching the slots of two lookups before doing them overlaps their misses. */
+void gr_strmap_prefetch(const struct gr_strmap *m, uint64_t h);
 void gr_strmap_release(struct gr_strmap *m);
 
 #endif

@@ -49,6 +49,7 @@ void gr_graph_release(struct gr_graph *g)
 {
 	gr_arena_release(&g->arena);
 	gr_strmap_release(&g->ids);
+	gr_strmap_release(&g->names);
 	free(g->nodes);
 	free(g->edges);
 	free(g->extra);
@@ -67,7 +68,23 @@ uint32_t gr_graph_find(const struct gr_graph *g, const char *id, size_t n)
 	return ix ? *ix : GR_NONE;
 }
 
+/* A string many records share, copied once (NULL on out of memory). */
+static const char *graph_name(struct gr_graph *g, const char *s, size_t n)
+{
+	const char *kept;
+	int added;
+
+	return gr_strmap_intern(&g->names, &g->arena, s, n, 0, &added, &kept) ? kept : NULL;
+}
+
+static uint32_t node_h(struct gr_graph *g, const char *id, size_t n, uint64_t h);
+
 uint32_t gr_graph_node(struct gr_graph *g, const char *id, size_t n)
+{
+	return node_h(g, id, n, gr_hash(id, n));
+}
+
+static uint32_t node_h(struct gr_graph *g, const char *id, size_t n, uint64_t h)
 {
 	/* room first, so that a new key always gets its node */
 	if (g->nnodes == g->cap_nodes) {
@@ -80,7 +97,8 @@ uint32_t gr_graph_node(struct gr_graph *g, const char *id, size_t n)
 	}
 	const char *key;
 	int added;
-	uint32_t *ix = gr_strmap_intern(&g->ids, &g->arena, id, n, (uint32_t)g->nnodes, &added, &key);
+	uint32_t *ix = gr_strmap_intern_h(&g->ids, &g->arena, id, n, h, (uint32_t)g->nnodes, &added,
+					   &key);
 	if (!ix)
 		return GR_NONE;
 	if (!added)
@@ -331,11 +349,11 @@ static const char *read_node(struct gr_graph *g, const struct rec *r, struct gr_
 	struct gr_node *nd = &g->nodes[ix];
 	nd->stub = false;
 	if ((s = rstr(r, K_FN, scratch, &n)))
-		nd->fn = gr_graph_str(g, s, n);
+		nd->fn = graph_name(g, s, n);
 	if ((s = rstr(r, K_TRACE, scratch, &n)))
 		nd->trace = gr_graph_str(g, s, n);
 	if ((s = rstr(r, K_STREAM, scratch, &n)))
-		nd->stream = gr_graph_str(g, s, n);
+		nd->stream = graph_name(g, s, n);
 	nd->start_us = start;
 	nd->end_us = end;
 	nd->init_us = init;
@@ -373,14 +391,18 @@ static const char *read_edge(struct gr_graph *g, const struct rec *r, struct gr_
 	e.delay_us = rint64(r, K_DELAY, 0, &range);
 	if (range)
 		return "edge with a number beyond +-2^60";
-	e.from = gr_graph_node(g, from, fn);
-	e.to = gr_graph_node(g, to, tn);
+	/* both slots asked for before either is read: on a big graph they miss the cache */
+	uint64_t fh = gr_hash(from, fn), th = gr_hash(to, tn);
+	gr_strmap_prefetch(&g->ids, fh);
+	gr_strmap_prefetch(&g->ids, th);
+	e.from = node_h(g, from, fn, fh);
+	e.to = node_h(g, to, tn, th);
 	if (e.from == GR_NONE || e.to == GR_NONE)
 		return NOMEM;
 	e.sync = rtrue(r, K_SYNC);
 	e.critical = rtrue(r, K_CRITICAL);
 	if ((s = rstr(r, K_EVIDENCE, scratch, &n)))
-		e.evidence = gr_graph_str(g, s, n);
+		e.evidence = graph_name(g, s, n);
 	if ((s = rstr(r, K_KEY, scratch, &n)))
 		e.key = gr_graph_str(g, s, n);
 	e.confidence = 1.0;

@@ -87,6 +87,8 @@ struct gr_edge {
 struct gr_graph {
 	struct gr_arena arena;  /* every string of the graph */
 	struct gr_strmap ids;   /* request id -> node index */
+	struct gr_strmap names; /* strings many records share (functions, log streams,
+				   evidence), kept once */
 	struct gr_node *nodes;
 	size_t nnodes, cap_nodes;
 	struct gr_edge *edges;
