@@ -34,7 +34,7 @@ static const char default_prices[] =
 	"price me-central-1 arm64 duration=0.0000165334\n"
 	"price me-south-1 x86_64 duration=0.0000206667\n"
 	"price me-south-1 arm64 duration=0.0000165334\n"
-	"default region=us-east-1 arch=x86_64 restore=charged\n";
+	"default region=us-east-1 arch=x86_64 restore=runtime\n";
 
 enum { ARCH_X86, ARCH_ARM, ARCH_COUNT };
 static const char *const arch_names[ARCH_COUNT] = { "x86_64", "arm64" };
@@ -48,11 +48,19 @@ struct tariff {
 	int64_t restore;     /* pico-dollars per GB restored (SnapStart) */
 };
 
+/* Whether a SnapStart restore is charged per GB restored. */
+enum restore_mode {
+	RESTORE_FREE,      /* never */
+	RESTORE_CHARGED,   /* always */
+	RESTORE_RUNTIME    /* by the runtime: Python and .NET yes, Java no (SnapStart for
+			    * Java has no restore charge); unknown runtime: charged */
+};
+
 /* What a default or function line sets; unset members keep what came before. */
 struct setting {
 	const char *region;  /* NULL: not set */
 	int arch;            /* ARCH_*, -1: not set */
-	int restore;         /* 1 charged, 0 free, -1: not set */
+	int restore;         /* enum restore_mode, -1: not set */
 };
 
 /* A function line: the functions it names and what it sets for them. */
@@ -66,7 +74,7 @@ struct rule {
 /* A function's prices once its lines are applied. */
 struct resolved {
 	uint32_t tariff;     /* index into gr_prices.t */
-	bool restore;        /* the SnapStart restore is charged */
+	int restore;         /* enum restore_mode */
 };
 
 struct gr_prices {
@@ -193,11 +201,13 @@ static int setting_word(struct parse *ps, char *w, struct setting *set)
 			return nomem(ps);
 	} else if (!strcmp(w, "restore")) {
 		if (!strcmp(v, "charged"))
-			set->restore = 1;
+			set->restore = RESTORE_CHARGED;
 		else if (!strcmp(v, "free"))
-			set->restore = 0;
+			set->restore = RESTORE_FREE;
+		else if (!strcmp(v, "runtime"))
+			set->restore = RESTORE_RUNTIME;
 		else
-			return bad(ps, "restore '%s' is not charged or free", esc(v).s);
+			return bad(ps, "restore '%s' is not charged, free or runtime", esc(v).s);
 	} else {
 		return bad(ps, "unknown key '%s' (arch, region, restore)", esc(w).s);
 	}
@@ -461,7 +471,19 @@ static struct resolved resolve(const struct gr_prices *p, const char *fn, size_t
 	if (ix < 0)
 		ix = find_tariff(p, "*", arch);
 	/* "*" of both architectures comes with the defaults and is never removed */
-	return (struct resolved){ (uint32_t)(ix < 0 ? 0 : ix), s.restore != 0 };
+	return (struct resolved){ (uint32_t)(ix < 0 ? 0 : ix),
+				  s.restore >= 0 ? s.restore : RESTORE_RUNTIME };
+}
+
+/* Is a restore of this runtime ("java:21.v38", "python:3.12.v16") charged under
+ * restore=runtime? Java's is not; Python's and .NET's are, and so is an unknown one. */
+static bool runtime_restore_charged(const char *rt, size_t n)
+{
+	size_t fam = 0;
+
+	while (fam < n && rt[fam] != ':' && !(rt[fam] >= '0' && rt[fam] <= '9'))
+		fam++;
+	return !(fam == 4 && !memcmp(rt, "java", 4));
 }
 
 bool gr_prices_cost(struct gr_prices *p, const struct gr_bill *b, int64_t *pico)
@@ -490,7 +512,10 @@ bool gr_prices_cost(struct gr_prices *p, const struct gr_bill *b, int64_t *pico)
 	/* pico-dollars * 10^-6 s * MB / (1024 MB/GB): over 1024 * 10^6 */
 	const gr_u128 den = (gr_u128)1024 * 1000000;
 	gr_u128 num = (gr_u128)t->duration * (gr_u128)b->billed_us * (gr_u128)b->mem_mb;
-	if (b->restored && rs.restore)
+	bool restore = rs.restore == RESTORE_CHARGED ||
+		       (rs.restore == RESTORE_RUNTIME &&
+			(!b->runtime || runtime_restore_charged(b->runtime, b->runtime_len)));
+	if (b->restored && restore)
 		num += (gr_u128)t->restore * (gr_u128)b->mem_mb * 1000000;
 	gr_u128 q = (num + den / 2) / den + (gr_u128)t->request;
 	if (q > (gr_u128)INT64_MAX)

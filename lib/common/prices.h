@@ -25,6 +25,8 @@ struct gr_bill {
 	int64_t billed_us;  /* Billed Duration as printed (init included where billed), -1 */
 	int64_t mem_mb;     /* Memory Size, -1 */
 	bool restored;      /* its environment was restored from a SnapStart snapshot */
+	const char *runtime;/* runtime version ("python:3.12.v16"), or NULL when unknown */
+	size_t runtime_len; /* bytes of runtime */
 };
 
 /*
@@ -34,7 +36,7 @@ struct gr_bill {
  *                   + [restored] restore * mem_mb / 1024)
  *
  * with duration in pico-dollars per GB-second, restore per GB restored (SnapStart,
- * when the function's restore is charged), request per request, of the function's
+ * when the function's restore is charged: by default when its runtime is not Java), request per request, of the function's
  * architecture and region (gammaray-prices(5)); rounded once, to the nearest
  * pico-dollar, halves up. Exact: 128-bit integers throughout. Returns false (cost
  * unknown, never zero) when billed_us or mem_mb is unknown or out of the bounds

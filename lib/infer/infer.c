@@ -267,6 +267,11 @@ static struct gr_inf_stream *env_start(struct gr_infer *inf)
 	struct gr_inf_stream *s = gr_inf_stream_get(inf, ev->stream.p, ev->stream.n);
 	if (s && !s->fn && ev->fn.n)
 		s->fn = gr_inf_intern(inf, ev->fn.p, ev->fn.n);
+	/* the runtime of the newest boot (one environment boots once; a second boot
+	 * of a stream is a stream name reused) */
+	if (s && ev->runtime.n && (!s->runtime || ev->ts == GR_TIME_UNKNOWN ||
+				   ev->ts >= gr_inf_stream_boot(s)))
+		s->runtime = gr_inf_intern(inf, ev->runtime.p, ev->runtime.n);
 	return s;
 }
 

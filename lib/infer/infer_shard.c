@@ -454,6 +454,7 @@ void gr_sh_stream(struct gr_shard *sh)
 		gr_sh_i64(sh, s->invoke_init_us);
 		gr_sh_i64(sh, s->restore_us);
 		gr_sh_i64(sh, failed);
+		gr_sh_opt(sh, s->runtime);
 		gr_sh_end(sh);
 	}
 out:

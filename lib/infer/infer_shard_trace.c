@@ -133,6 +133,8 @@ static void load_stream(struct trace_unit *u, const struct gr_sh_line *l)
 	s->init_us = (int32_t)gr_sh_f_i64(sh, l, 10);
 	s->invoke_init_us = (int32_t)gr_sh_f_i64(sh, l, 11);
 	s->restore_us = (int32_t)gr_sh_f_i64(sh, l, 12);
+	const char *rt = gr_sh_f_opt(l, 14);
+	s->runtime = rt ? gr_inf_intern(u->inf, rt, strlen(rt)) : NULL;
 	if (ni != INF_NONE && gr_sh_f_i64(sh, l, 13))
 		INF_NODE(u->inf, ni)->flags |= NF_FAILED_INIT;
 }

@@ -162,6 +162,7 @@ enum rkey {
 	K_TYPE, K_V, K_ID, K_FN, K_TRACE, K_STREAM, K_START, K_END, K_INIT, K_MEM,
 	K_BILLED, K_ATTEMPTS, K_STATUS, K_COLD, K_CRITICAL, K_FROM, K_TO, K_KIND, K_SYNC,
 	K_EVIDENCE, K_KEY, K_CONFIDENCE, K_CAUSE, K_DELAY, K_RESTORE, K_BOOT, K_BILLED_RESTORE,
+	K_RUNTIME,
 	K_COUNT
 };
 
@@ -183,7 +184,7 @@ static enum rkey rkey_find(const char *p, size_t n)
 	case 5: IS("trace", K_TRACE); IS("start", K_BOOT); break;
 	case 6: IS("stream", K_STREAM); IS("status", K_STATUS); IS("end_us", K_END);
 		IS("mem_mb", K_MEM); break;
-	case 7: IS("init_us", K_INIT); break;
+	case 7: IS("init_us", K_INIT); IS("runtime", K_RUNTIME); break;
 	case 8: IS("start_us", K_START); IS("cause_us", K_CAUSE); IS("delay_us", K_DELAY);
 		IS("attempts", K_ATTEMPTS); IS("critical", K_CRITICAL); IS("evidence", K_EVIDENCE);
 		break;
@@ -354,6 +355,8 @@ static const char *read_node(struct gr_graph *g, const struct rec *r, struct gr_
 		nd->trace = gr_graph_str(g, s, n);
 	if ((s = rstr(r, K_STREAM, scratch, &n)))
 		nd->stream = graph_name(g, s, n);
+	if ((s = rstr(r, K_RUNTIME, scratch, &n)))
+		nd->runtime = graph_name(g, s, n);
 	nd->start_us = start;
 	nd->end_us = end;
 	nd->init_us = init;
@@ -651,6 +654,8 @@ void gr_graph_write_node(struct gr_jw *w, const struct gr_node *n)
 		gr_jw_cstr(w, "trace", n->trace);
 	if (n->stream)
 		gr_jw_cstr(w, "stream", n->stream);
+	if (n->runtime)
+		gr_jw_cstr(w, "runtime", n->runtime);
 	if (n->mem_mb >= 0)
 		gr_jw_int(w, "mem_mb", n->mem_mb);
 	if (n->billed_us >= 0)
@@ -761,7 +766,8 @@ int gr_graph_write(const struct gr_graph *g, int (*write)(void *ctx, const char 
 bool gr_node_cost(struct gr_prices *p, const struct gr_node *n, int64_t *pico)
 {
 	struct gr_bill b = { n->fn, n->fn ? strlen(n->fn) : 0, n->billed_us, n->mem_mb,
-			     n->start == GR_START_RESTORE };
+			     n->start == GR_START_RESTORE, n->runtime,
+			     n->runtime ? strlen(n->runtime) : 0 };
 
 	return !n->stub && gr_prices_cost(p, &b, pico);
 }

@@ -51,6 +51,7 @@ struct gr_node {
 	const char *fn;         /* function name, or NULL when unknown */
 	const char *trace;      /* X-Ray trace id, or NULL */
 	const char *stream;     /* log stream (execution environment), or NULL */
+	const char *runtime;    /* its runtime version ("java:21.v38"), or NULL */
 	int64_t start_us;       /* START - init - restore: cold-start init included */
 	int64_t end_us;         /* start_us + init + restore + Duration */
 	int64_t init_us;        /* init duration, 0 when warm */

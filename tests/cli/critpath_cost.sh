@@ -17,7 +17,8 @@ gammaray-critpath --json --cost --root 00000001-0000-4000-8000-000000000001 \
 	fixtures/critpath/cost.graph.ndjson 2>"$TMP/err"
 echo "status $?"
 cat "$TMP/err"
-echo "== the SnapStart restore charged by default (Python, .NET): cron 3,533,340 +"
+echo "== the SnapStart restore charged by default when the runtime is not known (no"
+echo "== RESTORE_START read; Python and .NET are charged, Java not): cron 3,533,340 +"
 echo "== 139,799,800 * 2048/1024 = 279,599,600 -> 283,132,940"
 gammaray-critpath --json --cost -q --root 00000006-0000-4000-8000-000000000006 \
 	fixtures/critpath/cost.graph.ndjson | grep -o '"cost":{[^}]*}'
@@ -46,9 +47,16 @@ gammaray-critpath --cost --what-if faster=work:2 fixtures/critpath/cost.graph.nd
 echo "status $?"
 echo "== the real SnapStart sample (corpus 09, fixtures/logs/snapstart-export.txt), through"
 echo "== the pipeline: Billed Duration 175 ms (76 ms of restore in it), 3538 MB, x86_64:"
-echo "== 16,666,700 * 0.175 * 3538/1024 + 200,000 = 10,277,331.35 -> 10,277,331 (restore=free:"
-echo "== Java); charged (Python, .NET): + 139,799,800 * 3538/1024 -> 493,296,562"
+echo "== 16,666,700 * 0.175 * 3538/1024 + 200,000 = 10,277,331.35 -> 10,277,331: its"
+echo "== RESTORE_START names java:21.v38, and a Java restore has no charge (the default"
+echo "== restore=runtime); restore=charged, or the same log with python:3.12.v16, adds"
+echo "== 139,799,800 * 3538/1024 -> 493,296,562"
 gammaray-fetch -q fixtures/logs/snapstart-export.txt | gammaray-infer -q >"$TMP/snap.graph"
-echo 'default restore=free' >"$TMP/java.prices"
-gammaray-critpath -q --json --prices "$TMP/java.prices" "$TMP/snap.graph" | grep -o '"cost":{"pico":[0-9]*'
+grep -o '"runtime":"[^"]*"' "$TMP/snap.graph"
 gammaray-critpath -q --json --cost "$TMP/snap.graph" | grep -o '"cost":{"pico":[0-9]*'
+echo 'default restore=charged' >"$TMP/charged.prices"
+gammaray-critpath -q --json --prices "$TMP/charged.prices" "$TMP/snap.graph" | grep -o '"cost":{"pico":[0-9]*'
+sed 's/java:21\.v38/python:3.12.v16/' fixtures/logs/snapstart-export.txt >"$TMP/snap-py.txt"
+gammaray-fetch -q "$TMP/snap-py.txt" | gammaray-infer -q >"$TMP/snap-py.graph"
+grep -o '"runtime":"[^"]*"' "$TMP/snap-py.graph"
+gammaray-critpath -q --json --cost "$TMP/snap-py.graph" | grep -o '"cost":{"pico":[0-9]*'

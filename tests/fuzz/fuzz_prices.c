@@ -45,15 +45,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		}
 		i = j;
 	}
+	/* restored or not; restored with no runtime, Java's, or a word of the input */
+	static const char *const runtimes[] = { NULL, NULL, "java:21.v38", NULL };
+	int64_t plain[sizeof(billed) / sizeof(billed[0])][sizeof(mem) / sizeof(mem[0])];
 	for (size_t k = 0; k < nn; k++) {
-		for (int r = 0; r < 2; r++) {
+		for (int r = 0; r < 4; r++) {
+			const char *rt = r == 3 ? names[nn - 1] : runtimes[r];
+			size_t rt_len = r == 3 ? lens[nn - 1] : rt ? strlen(rt) : 0;
 			int64_t prev_b = -1;
 			for (size_t b = 0; b < sizeof(billed) / sizeof(billed[0]); b++) {
 				int64_t prev_m = -1;
 				for (size_t m = 0; m < sizeof(mem) / sizeof(mem[0]); m++) {
-					struct gr_bill bill = { names[k], lens[k], billed[b], mem[m], r };
+					struct gr_bill bill = { names[k], lens[k], billed[b], mem[m],
+								r > 0, rt, rt_len };
 					int64_t pico = -7;
 					bool known = gr_prices_cost(p, &bill, &pico);
+					if (r == 0)
+						plain[b][m] = known ? pico : -7;
+					FUZZ_CHECK(known == (plain[b][m] != -7),
+						   "a restore made a cost known or unknown");
+					FUZZ_CHECK(!known || pico >= plain[b][m],
+						   "a restored environment costs less than a warm one");
 					FUZZ_CHECK(known ? pico >= 0 : pico == -7,
 						   "a cost negative, or written when unknown");
 					FUZZ_CHECK(!known || (billed[b] >= 0 && billed[b] <= GR_BILL_MAX_US &&

@@ -139,6 +139,54 @@ Test(prices, snapstart_restore)
 	gr_prices_free(p);
 }
 
+/* REPORT_SNAP's bill, restored, in an environment of runtime rt (NULL: unknown). */
+static struct gr_bill snap_of(const char *fn, const char *rt)
+{
+	struct gr_bill b = bill_of(REPORT_SNAP, fn, true);
+
+	b.runtime = rt;
+	b.runtime_len = rt ? strlen(rt) : 0;
+	return b;
+}
+
+/*
+ * By default (restore=runtime) the restore charge follows the runtime of the restored
+ * environment (RESTORE_START's "Runtime Version"): the real Java 21 sample's runtime
+ * java:21.v38 is not charged (10,277,331 as above), Python and .NET are (493,296,562),
+ * and so is an unknown runtime (no RESTORE_START read): a cost never drops a charge
+ * it cannot rule out. A function line overrides either way.
+ */
+Test(prices, snapstart_restore_by_runtime)
+{
+	struct gr_prices *p = table("function forced restore=charged\nfunction waived restore=free\n");
+	struct gr_bill java = snap_of("f", "java:21.v38"), py = snap_of("f", "python:3.12.v16");
+	struct gr_bill net = snap_of("f", "dotnet:8.v13"), unknown = snap_of("f", NULL);
+	struct gr_bill bare = snap_of("f", "java"), javaish = snap_of("f", "javascript:1");
+	struct gr_bill forced = snap_of("forced", "java:21.v38"), waived = snap_of("waived", "python:3.13.v2");
+
+	cr_assert_eq(cost(p, &java), 10277331);
+	cr_assert_eq(cost(p, &bare), 10277331);
+	cr_assert_eq(cost(p, &py), 493296562);
+	cr_assert_eq(cost(p, &net), 493296562);
+	cr_assert_eq(cost(p, &unknown), 493296562);
+	cr_assert_eq(cost(p, &javaish), 493296562, "a runtime named javascript is not Java");
+	cr_assert_eq(cost(p, &forced), 493296562);
+	cr_assert_eq(cost(p, &waived), 10277331);
+	gr_prices_free(p);
+}
+
+/* restore= takes charged, free or runtime, nothing else. */
+Test(prices, restore_words)
+{
+	struct gr_prices *p = gr_prices_new();
+	struct gr_error err = { 0 };
+	const char *t = "default restore=sometimes\n";
+
+	cr_assert_neq(gr_prices_load_mem(p, "x.prices", t, strlen(t), &err), 0);
+	cr_assert(strstr(err.msg, "not charged, free or runtime"), "%s", err.msg);
+	gr_prices_free(p);
+}
+
 /*
  * The request charge alone: a price file with no duration price. 0 ms billed costs
  * the request, 200,000 pico; a request price of $0.0000003 makes it 300,000.
@@ -247,7 +295,7 @@ static struct bad_case bad_cases[] = {
 	{ "price * x86_64\n", 1, "wants REGION ARCH and prices" },
 	{ "\n\nfunction f arch=arm\n", 3, "arch 'arm' is not x86_64 or arm64" },
 	{ "function f colour=red\n", 1, "unknown key 'colour'" },
-	{ "function f restore=maybe\n", 1, "restore 'maybe' is not charged or free" },
+	{ "function f restore=maybe\n", 1, "restore 'maybe' is not charged, free or runtime" },
 	{ "function /a(/ arch=arm64\n", 1, "invalid function pattern" },
 	{ "function // arch=arm64\n", 1, "is not /PCRE2/" },
 	{ "function f\n", 1, "wants a NAME or /PATTERN/" },

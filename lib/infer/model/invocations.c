@@ -467,6 +467,8 @@ void gr_inf_node_out(const struct gr_infer *inf, const struct gr_inf_node *n, st
 	g->fn = gr_inf_node_fn(inf, n);
 	g->trace = n->trace;
 	g->stream = n->stream;
+	const struct gr_inf_stream *s = n->stream ? stream_find(inf, n->stream) : NULL;
+	g->runtime = s ? s->runtime : NULL;
 	g->start_us = gr_inf_node_start(inf, n);
 	g->end_us = gr_inf_node_end(inf, n);
 	g->init_us = b.init;

@@ -254,6 +254,8 @@ struct gr_inf_unm {
 struct gr_inf_stream {
 	const char *name;   /* interned */
 	const char *fn;     /* function named by its stream or init_start record */
+	const char *runtime;/* runtime version of its latest INIT_START or RESTORE_START
+			     * ("python:3.12.v16"), interned, or NULL */
 	int64_t init_ts;    /* the latest INIT_START, GR_TIME_UNKNOWN */
 	int64_t restore_ts; /* the latest RESTORE_START (SnapStart), GR_TIME_UNKNOWN */
 	int64_t fail_ts;    /* the latest INIT_REPORT that failed or ran in the invoke
