@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int gr_cmp_i64(const void *a, const void *b)
@@ -10,6 +11,111 @@ int gr_cmp_i64(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Insertion sort of short runs of keys. */
+#define INSERTION(T, a, n)                                         \
+	for (size_t i_ = 1; i_ < (n); i_++) {                      \
+		T x_ = (a)[i_];                                    \
+		size_t j_ = i_;                                    \
+		for (; j_ > 0 && (a)[j_ - 1] > x_; j_--)           \
+			(a)[j_] = (a)[j_ - 1];                     \
+		(a)[j_] = x_;                                      \
+	}
+
+/*
+ * LSD radix sort of unsigned keys, a byte a pass; a pass whose byte is the same in
+ * every key is skipped (the high bytes of durations), so most sorts take two to four.
+ */
+#define RADIX(T, BYTES, a, tmp, n)                                                    \
+	do {                                                                          \
+		size_t cnt_[BYTES][256];                                              \
+		T *src_ = (a), *dst_ = (tmp);                                         \
+		memset(cnt_, 0, sizeof(cnt_));                                        \
+		for (size_t i_ = 0; i_ < (n); i_++)                                   \
+			for (int d_ = 0; d_ < (BYTES); d_++)                          \
+				cnt_[d_][(src_[i_] >> (8 * d_)) & 255]++;             \
+		for (int d_ = 0; d_ < (BYTES); d_++) {                                \
+			size_t *c_ = cnt_[d_], sum_ = 0;                              \
+			if (c_[(src_[0] >> (8 * d_)) & 255] == (n))                   \
+				continue;                                             \
+			for (int b_ = 0; b_ < 256; b_++) {                            \
+				size_t k_ = c_[b_];                                   \
+				c_[b_] = sum_;                                        \
+				sum_ += k_;                                           \
+			}                                                             \
+			for (size_t i_ = 0; i_ < (n); i_++)                           \
+				dst_[c_[(src_[i_] >> (8 * d_)) & 255]++] = src_[i_];  \
+			T *t_ = src_;                                                 \
+			src_ = dst_;                                                  \
+			dst_ = t_;                                                    \
+		}                                                                     \
+		if (src_ != (a))                                                      \
+			memcpy((a), src_, (n) * sizeof(T));                           \
+	} while (0)
+
+static int cmp_f(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void gr_sort_i64(int64_t *v, size_t n)
+{
+	if (n < 64) {
+		INSERTION(int64_t, v, n);
+		return;
+	}
+	uint64_t *k = (uint64_t *)v, *tmp = malloc(n * sizeof(*tmp));
+	if (!tmp) {
+		qsort(v, n, sizeof(*v), gr_cmp_i64);
+		return;
+	}
+	/* the sign bit flipped: unsigned order is then signed order */
+	for (size_t i = 0; i < n; i++)
+		k[i] ^= (uint64_t)1 << 63;
+	RADIX(uint64_t, 8, k, tmp, n);
+	for (size_t i = 0; i < n; i++)
+		k[i] ^= (uint64_t)1 << 63;
+	free(tmp);
+}
+
+/* A float's bits as a key whose unsigned order is the float's order (NaNs last). */
+static uint32_t f_key(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, sizeof(u));
+	return (u >> 31) ? ~u : u | 0x80000000u;
+}
+
+static float f_of(uint32_t k)
+{
+	uint32_t u = (k >> 31) ? k & 0x7fffffffu : ~k;
+	float f;
+
+	memcpy(&f, &u, sizeof(f));
+	return f;
+}
+
+void gr_sort_f(float *v, size_t n)
+{
+	if (n < 64) {
+		INSERTION(float, v, n);
+		return;
+	}
+	uint32_t *k = malloc(2 * n * sizeof(*k));
+	if (!k) {
+		qsort(v, n, sizeof(*v), cmp_f);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = f_key(v[i]);
+	RADIX(uint32_t, 4, k, k + n, n);
+	for (size_t i = 0; i < n; i++)
+		v[i] = f_of(k[i]);
+	free(k);
 }
 
 /* The 1-based nearest rank of q among n values (n > 0). */

@@ -166,13 +166,6 @@ void gr_cp_stats_end(struct gr_cp_stats *s)
 	s->ncur = 0;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 
 /* Rows by group, then time on the path (descending), then kind, then label. */
 static int cmp_row(const void *a, const void *b)
@@ -206,10 +199,10 @@ int gr_cp_stats_finish(struct gr_cp_stats *s)
 		return s->err;
 	for (size_t i = 0; i < s->nrows; i++)
 		if (s->rows[i].nshares > 1)
-			qsort(s->rows[i].shares, s->rows[i].nshares, sizeof(float), cmp_float);
+			gr_sort_f(s->rows[i].shares, s->rows[i].nshares);
 	for (size_t i = 0; i < s->ngroups; i++)
 		if (s->groups[i].nlat > 1)
-			qsort(s->groups[i].lat, s->groups[i].nlat, sizeof(int64_t), gr_cmp_i64);
+			gr_sort_i64(s->groups[i].lat, s->groups[i].nlat);
 	/* renumber groups in display order, then sort rows under them */
 	uint32_t *old = malloc((s->ngroups ? s->ngroups : 1) * sizeof(*old));
 	struct gr_cp_stat_group *sorted = malloc((s->ngroups ? s->ngroups : 1) * sizeof(*sorted));

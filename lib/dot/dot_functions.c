@@ -29,7 +29,7 @@ struct fnode {
 	uint32_t first_error;  /* node index of the first failed invocation, GR_NONE */
 	int64_t first_us;      /* earliest start */
 	int64_t last_us;       /* latest end */
-	size_t dur_at, ndur;   /* durations: slice of the sorted (node, duration) pairs */
+	size_t dur_at, ndur;   /* durations: its slice of the sorted values */
 	gr_u128 cost;          /* with prices: pico-dollars of its invocations of known cost */
 	uint32_t unpriced;     /* ...and its invocations of unknown cost */
 	uint32_t order;        /* display index */
@@ -50,7 +50,7 @@ struct fedge {
 	int64_t slow_delay;    /* that delay */
 	int64_t first_cause;   /* earliest cause time (GR_TIME_UNKNOWN: none) */
 	int64_t last_cause;    /* latest */
-	size_t del_at, ndel;   /* delays: slice of the sorted pairs */
+	size_t del_at, ndel;   /* delays: its slice of the sorted values */
 };
 
 /* (group, value) pairs, sorted to take percentiles of every group in one pass. */
@@ -58,15 +58,6 @@ struct pair {
 	uint32_t group;          /* view node or edge group */
 	int64_t v;               /* a duration or a delay */
 };
-
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-
-	if (x->group != y->group)
-		return x->group < y->group ? -1 : 1;
-	return x->v < y->v ? -1 : x->v > y->v;
-}
 
 struct fview {
 	struct gr_dot_build *b;  /* the build */
@@ -669,9 +660,7 @@ static int build(struct fview *v)
 			goto out;
 		group_add(v, gi, g, ei);
 	}
-	qsort(v->dur, v->ndur, sizeof(*v->dur), cmp_pair);
-	qsort(v->del, v->ndel, sizeof(*v->del), cmp_pair);
-	/* slices of the sorted pairs (the values of pair k sit in a separate array) */
+	/* each group's values in a slice of its own, in group order, sorted */
 	int64_t *durv = malloc((v->ndur ? v->ndur : 1) * sizeof(*durv));
 	int64_t *delv = malloc((v->ndel ? v->ndel : 1) * sizeof(*delv));
 	if (!durv || !delv) {
@@ -679,18 +668,32 @@ static int build(struct fview *v)
 		free(delv);
 		goto out;
 	}
+	for (size_t i = 0; i < v->ndur; i++)
+		v->nodes[v->dur[i].group].ndur++;
+	for (size_t i = 0, at = 0; i < v->nnodes; i++) {
+		v->nodes[i].dur_at = at;
+		at += v->nodes[i].ndur;
+		v->nodes[i].ndur = 0;
+	}
 	for (size_t i = 0; i < v->ndur; i++) {
 		struct fnode *f = &v->nodes[v->dur[i].group];
-		if (!f->ndur++)
-			f->dur_at = i;
-		durv[i] = v->dur[i].v;
+		durv[f->dur_at + f->ndur++] = v->dur[i].v;
+	}
+	for (size_t i = 0; i < v->nnodes; i++)
+		gr_sort_i64(durv + v->nodes[i].dur_at, v->nodes[i].ndur);
+	for (size_t i = 0; i < v->ndel; i++)
+		v->edges[v->del[i].group].ndel++;
+	for (size_t i = 0, at = 0; i < v->nedges; i++) {
+		v->edges[i].del_at = at;
+		at += v->edges[i].ndel;
+		v->edges[i].ndel = 0;
 	}
 	for (size_t i = 0; i < v->ndel; i++) {
 		struct fedge *f = &v->edges[v->del[i].group];
-		if (!f->ndel++)
-			f->del_at = i;
-		delv[i] = v->del[i].v;
+		delv[f->del_at + f->ndel++] = v->del[i].v;
 	}
+	for (size_t i = 0; i < v->nedges; i++)
+		gr_sort_i64(delv + v->edges[i].del_at, v->edges[i].ndel);
 
 	/* display order, then the cgraph nodes */
 	order = malloc((v->nnodes + v->nedges + 1) * sizeof(*order));

@@ -1,8 +1,8 @@
 /* report.c: gammaray-report's model: the application map's numbers, runs, their lists and details. */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_scan.h"
 #include "common/numbers.h"
 #include "dot/dot.h"
 #include "report/report.h"
@@ -72,7 +72,7 @@ static int sort_by_group(const struct pair *p, size_t n, size_t ngroups, int64_t
 		vals[next[p[i].group]++] = p[i].v;
 	for (size_t g = 0; g < ngroups; g++)
 		if (cnt[g] > 1)
-			qsort(vals + at[g], cnt[g], sizeof(*vals), gr_cmp_i64);
+			gr_sort_i64(vals + at[g], cnt[g]);
 	free(next);
 	return 0;
 }
@@ -323,16 +323,35 @@ static int flag_runs(struct gr_report *r)
 	return 0;
 }
 
-/* The type of a record kept verbatim (the graph reader took it as JSON). */
-static int extra_type(const char *line)
+struct gr_str gr_report_member(const char *line, const char *key, struct gr_buf *dec)
 {
-	json_t *j = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
-	const char *t = j ? json_string_value(json_object_get(j, "type")) : NULL;
-	int type = !t ? GR_REPORT_X_OTHER : !strcmp(t, "unmatched") ? GR_REPORT_X_UNMATCHED
-		 : !strcmp(t, "stats") ? GR_REPORT_X_STATS : GR_REPORT_X_OTHER;
+	struct gr_str found = { NULL, 0 };
+	size_t n = strlen(line), kn = strlen(key);
+	struct gr_js js;
+	struct gr_jv k, v;
 
-	json_decref(j);
-	return type;
+	gr_buf_reset(dec);
+	if (gr_buf_grow(dec, n + 1) || !gr_js_begin(&js, line, n, false, 0))
+		return found;
+	while (gr_js_next(&js, &k, &v) > 0) {
+		/* keys as jansson matches them: decoded; the last of repeated ones */
+		char kb[64];
+		size_t kl = k.esc ? (k.n <= sizeof(kb) ? gr_js_unescape(k.p, k.n, kb) : 0) : k.n;
+		const char *kp = k.esc ? kb : k.p;
+		if (kl == kn && !memcmp(kp, key, kn))
+			found = v.t == GR_JT_STR ? gr_jv_text(&v, dec) : (struct gr_str){ NULL, 0 };
+	}
+	return js.err ? (struct gr_str){ NULL, 0 } : found;
+}
+
+/* The type of a record kept verbatim (the graph reader took it as JSON). */
+static int extra_type(const char *line, struct gr_buf *dec)
+{
+	struct gr_str t = gr_report_member(line, "type", dec);
+
+	return gr_str_is(t, "unmatched") ? GR_REPORT_X_UNMATCHED
+	     : gr_str_is(t, "stats")	 ? GR_REPORT_X_STATS
+					 : GR_REPORT_X_OTHER;
 }
 
 int gr_report_build(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp,
@@ -393,11 +412,13 @@ int gr_report_build(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp,
 	}
 	if (!(r->extra_type = malloc(g->nextra + 1)))
 		goto out;
+	struct gr_buf dec = { 0 };
 	for (size_t i = 0; i < g->nextra; i++) {
-		r->extra_type[i] = (uint8_t)extra_type(g->extra[i]);
+		r->extra_type[i] = (uint8_t)extra_type(g->extra[i], &dec);
 		r->unmatched += r->extra_type[i] == GR_REPORT_X_UNMATCHED;
 		r->others += r->extra_type[i] == GR_REPORT_X_OTHER;
 	}
+	gr_buf_release(&dec);
 	rc = 0;
 out:
 	free(order);

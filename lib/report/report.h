@@ -141,4 +141,9 @@ int gr_report_page(struct gr_buf *out, struct gr_buf *json, const char *svg, siz
 extern const char gr_report_css[];
 extern const char gr_report_js[];
 
+/* The string member key of a kept record line (the last of repeated ones, keys
+ * decoded as jansson matches them), decoded into dec when escaped (dec is reset);
+ * {NULL, 0} when absent, not a string, or the line is not one JSON object. */
+struct gr_str gr_report_member(const char *line, const char *key, struct gr_buf *dec);
+
 #endif

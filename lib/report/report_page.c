@@ -1,5 +1,4 @@
 /* report_page.c: gammaray-report's page: the data as one HTML-safe JSON element, with the style and script. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -533,6 +532,7 @@ static void write_lost(struct gr_jw *w, const struct gr_report *r, const struct 
 	const struct gr_graph *g = r->g;
 	struct { char what[32], kind[32]; uint64_t n; } by[64];
 	size_t nby = 0, shown = 0;
+	struct gr_buf dec = { 0 };
 
 	gr_jw_obj(w, "lost");
 	gr_jw_arr(w, "stats");
@@ -562,14 +562,12 @@ static void write_lost(struct gr_jw *w, const struct gr_report *r, const struct 
 	for (size_t i = 0; i < g->nextra; i++) {
 		if (r->extra_type[i] != GR_REPORT_X_UNMATCHED)
 			continue;
-		json_t *j = json_loads(g->extra[i], JSON_DISABLE_EOF_CHECK, NULL);
-		const char *what = json_string_value(json_object_get(j, "what"));
-		const char *kind = json_string_value(json_object_get(j, "kind"));
+		char what[32], kind[32];
+		struct gr_str s = gr_report_member(g->extra[i], "what", &dec);
+		snprintf(what, sizeof(what), "%.*s", (int)s.n, s.p ? s.p : "");
+		s = gr_report_member(g->extra[i], "kind", &dec);
+		snprintf(kind, sizeof(kind), "%.*s", (int)s.n, s.p ? s.p : "");
 		size_t k = 0;
-		if (!what)
-			what = "";
-		if (!kind)
-			kind = "";
 		for (; k < nby; k++)
 			if (!strncmp(by[k].what, what, sizeof(by[k].what) - 1) &&
 			    !strncmp(by[k].kind, kind, sizeof(by[k].kind) - 1))
@@ -582,11 +580,11 @@ static void write_lost(struct gr_jw *w, const struct gr_report *r, const struct 
 		}
 		if (k < nby)
 			by[k].n++;
-		json_decref(j);
 		if (shown++ < GR_REPORT_MAX_UNMATCHED)
 			gr_jw_raw(w, NULL, g->extra[i], strlen(g->extra[i]));
 	}
 	gr_jw_arr_end(w);
+	gr_buf_release(&dec);
 	gr_jw_arr(w, "unmatched_by");
 	for (size_t k = 0; k < nby; k++) {
 		gr_jw_obj(w, NULL);
