@@ -198,6 +198,15 @@ for size in $sizes; do
 				"gammaray-dot --view functions $tmp/graph.ndjson >/dev/null" \
 				"$jparse $tmp/graph.ndjson 2>/dev/null" >>"$results"
 		fi
+		# issue 16: the whole HTML report against critpath's text report (the
+		# report runs critpath, lays out the map on a second thread, and writes
+		# the page); bench/report.sh has the same on random graphs
+		if command -v gammaray-report >/dev/null; then
+			pair "report vs critpath report, same graph" "<=1.5" \
+				"gammaray-report -q -o $tmp/report.html $tmp/graph.ndjson" \
+				"gammaray-critpath -q $tmp/graph.ndjson >/dev/null" >>"$results"
+			echo "| report page size ($size) | $(wc -c <"$tmp/report.html" | awk -v n="$(grep -c '"type":"node"' "$tmp/graph.ndjson")" '{ printf "%.1f MB, %.2f MB per 100k invocations", $1 / 1e6, $1 / 1e6 / (n / 100000) }') | | | <= 20 MB at 1M | |" >>"$results"
+		fi
 	fi
 done
 

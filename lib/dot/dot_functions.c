@@ -492,6 +492,14 @@ static void service_attrs(struct fview *v, struct fnode *f)
 	}
 }
 
+/*
+ * Above this many edges a view's edge labels are external labels (xlabel), placed
+ * once the layout is done: dot lays out a label as a node of its own in a rank of
+ * its own, and 324 labelled edges (ten functions, each calling each through seven
+ * services) took 0.67 s of layout against 0.15 s with the same text as xlabels.
+ */
+#define XLABEL_EDGES 100
+
 static void edge_attrs(struct fview *v, struct fedge *f, void *ae, const int64_t *del,
 		       uint32_t maxcount, bool free_rank)
 {
@@ -508,7 +516,7 @@ static void edge_attrs(struct fview *v, struct fedge *f, void *ae, const int64_t
 		gr_dot_newline(t);
 		pct_line(t, "", del, f->ndel);
 	}
-	gr_dot_set_text(b, ae, "label");
+	gr_dot_set_text(b, ae, v->nedges > XLABEL_EDGES ? "xlabel" : "label");
 
 	gr_buf_reset(t);
 	name_text(t, GR_DOT_TOOLTIP, &v->nodes[f->from]);
