@@ -1,8 +1,9 @@
-/* test_numbers.c: numbers as printf writes them, without printf. */
+/* test_numbers.c: numbers as printf writes them, without printf; the radix sorts against qsort. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/numbers.h"
@@ -55,5 +56,88 @@ Test(numbers, fixed3_as_printf)
 		snprintf(want, sizeof(want), "%.3f", v);
 		cr_assert_str_eq(got, want, "%.17g", v);
 		cr_assert_eq(n, strlen(want));
+	}
+}
+
+/* A deterministic sequence (xorshift64*) for the sort tests. */
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+/*
+ * gr_sort_i64 sorts as qsort with gr_cmp_i64 does: sizes on both sides of the
+ * insertion-sort cut (64), values of every magnitude and sign, the extremes, many
+ * duplicates (the durations of a function), and inputs already sorted or reversed.
+ */
+Test(numbers, sort_i64_as_qsort)
+{
+	static const size_t sizes[] = { 0, 1, 2, 63, 64, 65, 1000, 100000 };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		for (int shape = 0; shape < 5; shape++) {
+			size_t n = sizes[si];
+			int64_t *a = malloc((n + 1) * sizeof(*a)), *b = malloc((n + 1) * sizeof(*b));
+			cr_assert(a && b);
+			for (size_t i = 0; i < n; i++) {
+				uint64_t r = next_rand(&seed);
+				switch (shape) {
+				case 0: a[i] = (int64_t)r; break;                     /* any */
+				case 1: a[i] = (int64_t)(r % 500000); break;          /* durations */
+				case 2: a[i] = (int64_t)(r % 7) - 3; break;           /* duplicates */
+				case 3: a[i] = (int64_t)i - (int64_t)(n / 2); break; /* sorted */
+				default: a[i] = i % 3 == 0 ? INT64_MIN : i % 3 == 1 ? INT64_MAX : -1;
+				}
+			}
+			memcpy(b, a, n * sizeof(*a));
+			gr_sort_i64(a, n);
+			qsort(b, n, sizeof(*b), gr_cmp_i64);
+			cr_assert(n == 0 || !memcmp(a, b, n * sizeof(*a)),
+				  "size %zu, shape %d: not qsort's order", n, shape);
+			free(a);
+			free(b);
+		}
+	}
+}
+
+static int cmp_float_lt(const void *x, const void *y)
+{
+	float a = *(const float *)x, b = *(const float *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* gr_sort_f: shares in [0, 1] with duplicates, and signed values, as qsort orders them
+ * (-0 and +0 compare equal there: compared as values, not bits). */
+Test(numbers, sort_f_as_qsort)
+{
+	static const size_t sizes[] = { 0, 1, 63, 64, 65, 5000 };
+	uint64_t seed = 12345;
+
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		for (int shape = 0; shape < 3; shape++) {
+			size_t n = sizes[si];
+			float *a = malloc((n + 1) * sizeof(*a)), *b = malloc((n + 1) * sizeof(*b));
+			cr_assert(a && b);
+			for (size_t i = 0; i < n; i++) {
+				uint64_t r = next_rand(&seed);
+				a[i] = shape == 0   ? (float)(r % 10001) / 10000.0f
+				       : shape == 1 ? ((float)(r % 2001) - 1000.0f) / 7.0f
+						    : (i % 2 ? -0.0f : 0.0f);
+			}
+			memcpy(b, a, n * sizeof(*a));
+			gr_sort_f(a, n);
+			qsort(b, n, sizeof(*b), cmp_float_lt);
+			for (size_t i = 0; i < n; i++)
+				cr_assert(a[i] == b[i], "size %zu, shape %d, [%zu]: %g, qsort %g", n,
+					  shape, i, a[i], b[i]);
+			for (size_t i = 1; i < n; i++)
+				cr_assert(!(a[i] < a[i - 1]), "size %zu, shape %d: not ascending at %zu",
+					  n, shape, i);
+		}
 	}
 }
