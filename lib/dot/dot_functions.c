@@ -118,61 +118,6 @@ static uint32_t fn_node(struct fview *v, const struct gr_node *n)
 	return f;
 }
 
-static bool has_prefix(const char *s, size_t n, const char *p)
-{
-	size_t pn = strlen(p);
-
-	return n >= pn && !memcmp(s, p, pn);
-}
-
-const char *gr_dot_resource(enum gr_kind kind, const char *key, size_t *len)
-{
-	const char *p, *end;
-	size_t n;
-
-	*len = 0;
-	if (kind == GR_KIND_LAMBDA || kind == GR_KIND_NONE || !key)
-		return NULL;
-	n = strlen(key);
-	p = key;
-	end = key + n;
-	if (has_prefix(key, n, "arn:")) {
-		/* arn:partition:service:region:account:resource */
-		for (int colons = 0; p < end && colons < 5; p++)
-			if (*p == ':')
-				colons++;
-		if (has_prefix(p, (size_t)(end - p), "table/"))
-			p += 6;
-		else if (has_prefix(p, (size_t)(end - p), "stream/"))
-			p += 7;
-		else if (has_prefix(p, (size_t)(end - p), "event-bus/"))
-			p += 10;
-	} else if (has_prefix(key, n, "https://") || has_prefix(key, n, "http://")) {
-		/* an SQS queue URL: https://host/account/queue */
-		p = strstr(key, "//") + 2;
-		while (p < end && *p != '/')
-			p++;
-		if (p < end)
-			p++;
-		const char *q = p;
-		while (q < end && *q >= '0' && *q <= '9')
-			q++;
-		if (q > p && q < end && *q == '/')
-			p = q + 1;
-	} else if (!memchr(key, '/', n) && !memchr(key, ' ', n) && !memchr(key, '{', n) &&
-		   !memchr(key, '#', n) && !memchr(key, '|', n)) {
-		return NULL; /* a bare id (message id, sequence number) names no resource */
-	}
-	const char *q = p;
-	while (q < end && *q != '/' && *q != ' ' && *q != '{' && *q != '#' && *q != '|' &&
-	       *q != ':')
-		q++;
-	if (q == p)
-		return NULL;
-	*len = (size_t)(q - p);
-	return p;
-}
-
 static uint32_t svc_node(struct fview *v, enum gr_kind kind, const char *key)
 {
 	size_t len;
