@@ -1,4 +1,4 @@
-/* dot.h: gammaray-dot internals: escaping for Graphviz, runs and selection, the two views (lib-internal). */
+/* dot.h: gammaray-dot internals: escaping for Graphviz, runs and selection, the function map, the two views (lib-internal). */
 #ifndef GR_DOT_H
 #define GR_DOT_H
 
