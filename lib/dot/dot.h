@@ -1,4 +1,4 @@
-/* dot.h: gammaray-dot internals: escaping for Graphviz, runs and selection, the two views (lib-internal). */
+/* dot.h: gammaray-dot internals: escaping for Graphviz, runs and selection, the function map, the two views (lib-internal). */
 #ifndef GR_DOT_H
 #define GR_DOT_H
 
@@ -9,6 +9,7 @@
 #include "common/buf.h"
 #include "gammaray.h"
 #include "common/numbers.h"
+#include "common/strmap.h"
 #include "stream/graph.h"
 
 /* Longest piece of log text (a name, a key) shown in a label or a tooltip; longer ones
@@ -100,6 +101,78 @@ int gr_dot_node_cmp(const struct gr_graph *g, uint32_t a, uint32_t b);
  * through one unnamed node per kind.
  */
 const char *gr_dot_resource(enum gr_kind kind, const char *key, size_t *len);
+
+/* ---------------------------------------------------------------------------
+ * The function map: the graph grouped as the function view draws it and
+ * gammaray-report's map shows it (the page finds the view's nodes by their ids, so
+ * both take the grouping, the order and the names from here). One node per function
+ * (those without a name in one "unknown function" node, those only named by edges in
+ * one "no record" node), one per service resource (its kind and gr_dot_resource of the
+ * edge's key). A Lambda call joins two functions by one link; any other edge goes
+ * through its service node by two (caller -> service, service -> callee). Links are
+ * keyed by (from, to, kind, sync).
+ */
+enum gr_fmap_type {
+	GR_FMAP_NAMED,      /* a function with a name */
+	GR_FMAP_UNKNOWN,    /* invocations of no known function */
+	GR_FMAP_NO_RECORD,  /* invocations only named by edges (stubs) */
+	GR_FMAP_SERVICE,    /* a service resource */
+};
+
+/* A node of the map: a function or a service resource. */
+struct gr_fmap_node {
+	enum gr_fmap_type type; /* what it is */
+	const char *name;       /* function or resource (NULL: unknown, unnamed) */
+	size_t name_len;        /* bytes of name */
+	enum gr_kind kind;      /* services: their kind; functions: GR_KIND_NONE */
+	uint32_t count;         /* functions: invocations; services: causal edges through */
+	uint32_t cold;          /* functions: cold starts */
+	uint32_t restores;      /* functions: SnapStart restores */
+	uint32_t errors;        /* functions: invocations that failed */
+	uint32_t timeouts;      /* functions: invocations that timed out */
+	uint32_t critical;      /* invocations (services: edges) on a critical path */
+	size_t dur_at, ndur;    /* durations (end - start - init - restore of the
+				   invocations with both times): slice of durs, sorted */
+	char id[16];            /* its name in the view and the page: "f1".., "s1".. */
+};
+
+/* Causal edges between two map nodes, of one kind and mode. */
+struct gr_fmap_link {
+	uint32_t from, to;      /* map node indices */
+	enum gr_kind kind;      /* service */
+	bool sync;              /* caller waited */
+	bool consumer;          /* ends at a function: its trigger delays are kept */
+	uint32_t count;         /* causal edges */
+	uint32_t critical;      /* of which on a critical path */
+	size_t del_at, ndel;    /* consumers: the edges' delays, slice of dels, sorted */
+};
+
+struct gr_fmap {
+	struct gr_fmap_node *nodes; /* in display order: named functions by name, the
+				       unknown, the unrecorded, then services by kind, name */
+	size_t nnodes, cap_nodes;   /* used, allocated */
+	struct gr_fmap_link *links; /* in the order their first edge was met */
+	size_t nlinks, cap_links;   /* used, allocated */
+	uint32_t *link_order;       /* link indices in display order: by from, to, kind, sync */
+	uint32_t *fn_of;            /* per graph node: its map node, GR_NONE when left out */
+	uint32_t *link_of;          /* per graph edge e, two: [2e] its link from the caller,
+				       [2e + 1] its link to the callee through the service
+				       (GR_NONE for Lambda calls); both GR_NONE when not taken */
+	int64_t *durs, *dels;       /* durations and delays, sliced per node and link */
+	size_t taken;               /* edges taken: both ends kept */
+	size_t outside;             /* edges with only one end kept */
+	struct gr_arena arena;      /* service names */
+};
+
+/*
+ * Build the map of g (edge endpoints resolved) into fm: the nodes with keep[i] set
+ * (keep NULL: every node), and of edges[0..nedges) (edges NULL: every edge of g, in
+ * index order) those whose both ends are kept; an edge with one end kept counts as
+ * outside. 0 or GR_ERR_NOMEM; release fm either way.
+ */
+int gr_fmap_build(struct gr_fmap *fm, const struct gr_graph *g, const uint8_t *keep,
+		  const uint32_t *edges, size_t nedges);
+void gr_fmap_release(struct gr_fmap *fm);
 
 /* ---------------------------------------------------------------------------
  * Building the Graphviz graph. The Agraph_t is opaque here so that only lib/dot*.c

@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "critpath/critpath.h"
+#include "dot/dot.h"
 #include "gammaray.h"
 #include "stream/graph.h"
 
@@ -44,36 +45,8 @@ struct gr_report_run {
 	uint32_t detail;    /* index among the detailed runs, GR_NONE when none */
 };
 
-/* A node of the application map: a function or a service resource, in the order and
- * with the names ("f1", "s1"...) of lib/dot's function view. */
-struct gr_report_fn {
-	int type;           /* GR_REPORT_FN_* */
-	const char *name;   /* function or resource (NULL: unknown, unnamed) */
-	size_t name_len;    /* bytes of name */
-	enum gr_kind kind;  /* resources: their service */
-	uint32_t count;     /* functions: invocations; resources: edges through */
-	uint32_t cold, restores, errors, timeouts; /* functions: starts and failures */
-	uint32_t critical;  /* invocations (edges) on a critical path */
-	size_t dur_at, ndur;/* durations: slice of gr_report.durs (sorted) */
-	uint32_t order;     /* display index */
-	char id[16];        /* the view's node name */
-};
-
 /* Records a graph stream carries besides nodes and edges. */
 enum { GR_REPORT_X_OTHER, GR_REPORT_X_UNMATCHED, GR_REPORT_X_STATS };
-
-enum { GR_REPORT_FN_NAMED, GR_REPORT_FN_UNKNOWN, GR_REPORT_FN_NO_RECORD, GR_REPORT_FN_SERVICE };
-
-/* Causal edges between map nodes, grouped as the function view groups them. */
-struct gr_report_link {
-	uint32_t from, to;  /* map node indices */
-	enum gr_kind kind;  /* service */
-	bool sync;          /* caller waited */
-	bool consumer;      /* ends at a function: its trigger delays are kept */
-	uint32_t count;     /* causal edges */
-	uint32_t critical;  /* of which on a critical path */
-	size_t del_at, ndel;/* delays: slice of gr_report.dels (sorted) */
-};
 
 /* Everything the page shows, built from one graph. */
 struct gr_report {
@@ -89,14 +62,9 @@ struct gr_report {
 	size_t ndetail;               /* entries of detail */
 	uint32_t *index;              /* run indices in the search index (slowest first) */
 	size_t nindex;                /* entries of index */
-	struct gr_report_fn *fns;     /* map nodes, in display order after gr_report_build */
-	size_t nfns, cap_fns;         /* used, allocated */
-	struct gr_report_link *links; /* map edges */
-	size_t nlinks, cap_links;     /* used, allocated */
-	int64_t *durs, *dels;         /* durations and delays, sliced per node and link */
-	uint32_t *fn_of;              /* per graph node: map node */
-	struct gr_strmap fn_map, svc_map, link_map; /* name / kind+resource / key -> index */
-	struct gr_arena arena;        /* map keys */
+	struct gr_fmap map;           /* the application map: every node and edge, as
+					 lib/dot's function view groups, orders and names
+					 them (the page finds the SVG's nodes by the ids) */
 	uint8_t *extra_type;          /* per record of g->extra: GR_REPORT_X_* */
 	uint64_t unmatched;           /* unmatched evidence records */
 	uint64_t others;              /* other records kept verbatim (not stats, unmatched) */

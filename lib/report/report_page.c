@@ -149,13 +149,14 @@ static void money_obj(struct gr_jw *w, const struct gr_cp_money *m)
 
 static int write_map(struct gr_jw *w, const struct gr_report *r)
 {
+	const struct gr_fmap *m = &r->map;
 	gr_u128 *cost = NULL;
 	uint32_t *unpriced = NULL;
 
 	if (r->cost) {
 		/* each map node's invocations, once each */
-		cost = calloc(r->nfns + 1, sizeof(*cost));
-		unpriced = calloc(r->nfns + 1, sizeof(*unpriced));
+		cost = calloc(m->nnodes + 1, sizeof(*cost));
+		unpriced = calloc(m->nnodes + 1, sizeof(*unpriced));
 		if (!cost || !unpriced) {
 			free(cost);
 			free(unpriced);
@@ -163,15 +164,15 @@ static int write_map(struct gr_jw *w, const struct gr_report *r)
 		}
 		for (size_t i = 0; i < r->g->nnodes; i++) {
 			if (r->cost->node[i] < 0)
-				unpriced[r->fn_of[i]]++;
+				unpriced[m->fn_of[i]]++;
 			else
-				cost[r->fn_of[i]] += (gr_u128)r->cost->node[i];
+				cost[m->fn_of[i]] += (gr_u128)r->cost->node[i];
 		}
 	}
 	gr_jw_obj(w, "map");
 	gr_jw_arr(w, "nodes");
-	for (size_t i = 0; i < r->nfns; i++) {
-		const struct gr_report_fn *f = &r->fns[i];
+	for (size_t i = 0; i < m->nnodes; i++) {
+		const struct gr_fmap_node *f = &m->nodes[i];
 		gr_jw_obj(w, NULL);
 		gr_jw_cstr(w, "id", f->id);
 		gr_jw_cstr(w, "type", fn_types[f->type]);
@@ -179,17 +180,17 @@ static int write_map(struct gr_jw *w, const struct gr_report *r)
 			gr_jw_str(w, "name", f->name, f->name_len);
 		else
 			gr_jw_null(w, "name");
-		if (f->type == GR_REPORT_FN_SERVICE)
+		if (f->type == GR_FMAP_SERVICE)
 			gr_jw_cstr(w, "kind", gr_kind_name(f->kind));
 		gr_jw_int(w, "count", f->count);
 		gr_jw_int(w, "critical", f->critical);
-		if (f->type != GR_REPORT_FN_SERVICE) {
+		if (f->type != GR_FMAP_SERVICE) {
 			gr_jw_int(w, "cold", f->cold);
 			gr_jw_int(w, "restores", f->restores);
 			gr_jw_int(w, "errors", f->errors);
 			gr_jw_int(w, "timeouts", f->timeouts);
 			gr_jw_int(w, "timed", (int64_t)f->ndur);
-			pcts(w, r->durs + f->dur_at, f->ndur);
+			pcts(w, m->durs + f->dur_at, f->ndur);
 			if (cost) {
 				money(w, "cost", "cost_pico", cost[i], unpriced[i] < f->count);
 				gr_jw_int(w, "unpriced", unpriced[i]);
@@ -199,8 +200,8 @@ static int write_map(struct gr_jw *w, const struct gr_report *r)
 	}
 	gr_jw_arr_end(w);
 	gr_jw_arr(w, "links");
-	for (size_t i = 0; i < r->nlinks; i++) {
-		const struct gr_report_link *l = &r->links[i];
+	for (size_t i = 0; i < m->nlinks; i++) {
+		const struct gr_fmap_link *l = &m->links[i];
 		gr_jw_obj(w, NULL);
 		gr_jw_int(w, "from", l->from);
 		gr_jw_int(w, "to", l->to);
@@ -210,7 +211,7 @@ static int write_map(struct gr_jw *w, const struct gr_report *r)
 		gr_jw_int(w, "critical", l->critical);
 		if (l->consumer) {
 			gr_jw_obj(w, "delay");
-			pcts(w, r->dels + l->del_at, l->ndel);
+			pcts(w, m->dels + l->del_at, l->ndel);
 			gr_jw_obj_end(w);
 		}
 		gr_jw_obj_end(w);

@@ -98,19 +98,19 @@ Test(report, model)
 	cr_assert_eq(gr_report_build(&r, &g, &cp, &cs, 1, 10), 0);
 
 	/* the map: functions by name (f1 resize, f2 up), then the bucket */
-	cr_assert_eq(r.nfns, 3);
-	cr_assert_str_eq(r.fns[0].id, "f1");
-	cr_assert_eq(r.fns[0].name_len, 6);
-	cr_assert(!memcmp(r.fns[0].name, "resize", 6));
-	cr_assert_eq(r.fns[0].cold, 1);
-	cr_assert_eq(r.fns[0].errors, 1);
-	cr_assert_eq(r.fns[0].ndur, 1);
-	cr_assert_eq(r.durs[r.fns[0].dur_at], 4000); /* 9000 - 4000 - init */
-	cr_assert_str_eq(r.fns[1].id, "f2");
-	cr_assert_eq(r.fns[1].count, 2);
-	cr_assert_str_eq(r.fns[2].id, "s1");
-	cr_assert_eq(r.fns[2].type, GR_REPORT_FN_SERVICE);
-	cr_assert_eq(r.nlinks, 2);
+	cr_assert_eq(r.map.nnodes, 3);
+	cr_assert_str_eq(r.map.nodes[0].id, "f1");
+	cr_assert_eq(r.map.nodes[0].name_len, 6);
+	cr_assert(!memcmp(r.map.nodes[0].name, "resize", 6));
+	cr_assert_eq(r.map.nodes[0].cold, 1);
+	cr_assert_eq(r.map.nodes[0].errors, 1);
+	cr_assert_eq(r.map.nodes[0].ndur, 1);
+	cr_assert_eq(r.map.durs[r.map.nodes[0].dur_at], 4000); /* 9000 - 4000 - init */
+	cr_assert_str_eq(r.map.nodes[1].id, "f2");
+	cr_assert_eq(r.map.nodes[1].count, 2);
+	cr_assert_str_eq(r.map.nodes[2].id, "s1");
+	cr_assert_eq(r.map.nodes[2].type, GR_FMAP_SERVICE);
+	cr_assert_eq(r.map.nlinks, 2);
 
 	/* runs: a's (latency 8000, failed, cold) and c's (retried); top 1 per list */
 	cr_assert_eq(r.nruns, 2);
