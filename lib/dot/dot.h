@@ -131,6 +131,9 @@ struct gr_fmap_node {
 	uint32_t errors;        /* functions: invocations that failed */
 	uint32_t timeouts;      /* functions: invocations that timed out */
 	uint32_t critical;      /* invocations (services: edges) on a critical path */
+	const char *runtime;    /* functions: the runtime of the first invocation that
+				   names one (graph order), or NULL */
+	uint32_t other_runtime; /* functions: invocations naming another runtime */
 	size_t dur_at, ndur;    /* durations (end - start - init - restore of the
 				   invocations with both times): slice of durs, sorted */
 	char id[16];            /* its name in the view and the page: "f1".., "s1".. */

@@ -280,6 +280,10 @@ static int add_nodes(struct fbuild *b, const struct gr_graph *g, const uint8_t *
 		f->errors += n->status == GR_STATUS_ERROR;
 		f->timeouts += n->status == GR_STATUS_TIMEOUT;
 		f->critical += n->critical;
+		if (n->runtime && !f->runtime)
+			f->runtime = n->runtime;
+		else if (n->runtime && n->runtime != f->runtime && strcmp(n->runtime, f->runtime))
+			f->other_runtime++;
 		if (n->start_us != GR_TIME_UNKNOWN && n->end_us != GR_TIME_UNKNOWN)
 			dur[(*ndur)++] = (struct pair){ fi, n->end_us - n->start_us - n->init_us -
 								n->restore_us };

@@ -268,6 +268,14 @@ static void function_attrs(struct fview *v, uint32_t i)
 	}
 	gr_dot_newline(t);
 	gr_buf_addf(t, "cold starts: %u, errors: %u, timeouts: %u", n->cold, n->errors, n->timeouts);
+	if (n->runtime) {
+		gr_dot_newline(t);
+		gr_buf_adds(t, "runtime: ");
+		gr_dot_texts(t, GR_DOT_TOOLTIP, n->runtime);
+		if (n->other_runtime)
+			gr_buf_addf(t, " (%u invocation%s on another)", n->other_runtime,
+				    n->other_runtime == 1 ? "" : "s");
+	}
 	if (b->o->prices) {
 		char money[48];
 		gr_pico_dollars(f->cost, money, sizeof(money));

@@ -189,6 +189,10 @@ static int write_map(struct gr_jw *w, const struct gr_report *r)
 			gr_jw_int(w, "restores", f->restores);
 			gr_jw_int(w, "errors", f->errors);
 			gr_jw_int(w, "timeouts", f->timeouts);
+			if (f->runtime) {
+				gr_jw_cstr(w, "runtime", f->runtime);
+				gr_jw_int(w, "other_runtime", f->other_runtime);
+			}
 			gr_jw_int(w, "timed", (int64_t)f->ndur);
 			pcts(w, m->durs + f->dur_at, f->ndur);
 			if (cost) {

@@ -263,6 +263,9 @@
 			facts.push(['duration max', dur(n.max_us), 'fn-max', n.max_us]);
 			facts.push(['cold starts', n.cold, 'fn-cold']);
 			facts.push(['SnapStart restores', n.restores, 'fn-restores']);
+			if (n.runtime)
+				facts.push(['runtime', n.runtime + (n.other_runtime ? ' (' + n.other_runtime +
+					' on another)' : ''), 'fn-runtime']);
 			facts.push(['errors', n.errors, 'fn-errors']);
 			facts.push(['timeouts', n.timeouts, 'fn-timeouts']);
 			facts.push(['on a critical path', n.critical, 'fn-critical']);

@@ -54,16 +54,22 @@ for line in open(graph, encoding="utf-8").read().split("\n"):
         edges.append(r)
 fns = {}
 for n in nodes.values():
-    f = fns.setdefault(n.get("fn"), {"d": [], "cold": 0, "n": 0})
+    f = fns.setdefault(n.get("fn"), {"d": [], "cold": 0, "n": 0, "rt": None, "other": 0})
     f["n"] += 1
     f["cold"] += bool(n.get("cold"))
+    # the runtime of the first invocation naming one (file order), and how many name another
+    if n.get("runtime") and not f["rt"]:
+        f["rt"] = n["runtime"]
+    elif n.get("runtime") and n["runtime"] != f["rt"]:
+        f["other"] += 1
     if "start_us" in n and "end_us" in n:
         f["d"].append(n["end_us"] - n["start_us"] - n.get("init_us", 0) - n.get("restore_us", 0))
 want_fns = {}
 for name, f in fns.items():
     d = sorted(f["d"])
     want_fns[name if name is not None else "(unknown function)"] = {
-        "p50": pct(d, 0.5), "p95": pct(d, 0.95), "cold": f["cold"], "invocations": f["n"]}
+        "p50": pct(d, 0.5), "p95": pct(d, 0.95), "cold": f["cold"], "invocations": f["n"],
+        "runtime": f["rt"] and f["rt"] + (" (%d on another)" % f["other"] if f["other"] else "")}
 out_edges = {}
 for e in edges:
     out_edges.setdefault(e["from"], []).append(e["to"])
@@ -111,7 +117,8 @@ DRIVE = """<script>
       click(g);
       if (!document.getElementById('fn-p50')) return;
       R.fns[document.getElementById('fn-name').textContent] = { p50: us('fn-p50'), p95: us('fn-p95'),
-        cold: num('fn-cold'), invocations: num('fn-invocations') };
+        cold: num('fn-cold'), invocations: num('fn-invocations'),
+        runtime: document.getElementById('fn-runtime') ? document.getElementById('fn-runtime').textContent : null };
     });
     R.map_nodes = document.querySelectorAll('#map-svg g.node').length;
     var row = document.querySelector('#runs-slowest tbody tr');
@@ -188,7 +195,7 @@ R = json.loads(html.unescape(m.group(1)))
 check("no exception in the test script", R.get("exception"), None)
 check("no console error, uncaught exception or CSP violation", R["errors"], [])
 check("the page drew itself", R["ready"], "1")
-check("every function of the map clicked, p50, p95, cold starts and invocations as in the graph",
+check("every function of the map clicked, p50, p95, cold starts, invocations and runtime as in the graph",
       R["fns"], want_fns)
 check("the slowest run opens first", R["run"]["row"], slowest["root"])
 check("its title", R["run"]["title"], "run " + slowest["root"])

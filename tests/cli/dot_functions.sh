@@ -22,3 +22,9 @@ dot -Tcanon "$TMP/dense.dot" >/dev/null || echo "graphviz cannot read the DOT"
 echo "edges $(grep -c -- '-> f' "$TMP/dense.dot"), with xlabel $(grep -- '-> f' "$TMP/dense.dot" | grep -c ' xlabel=')," \
 	"with label $(grep -- '-> f' "$TMP/dense.dot" | grep -c '[[ ]label=')"
 echo "small view: xlabels $(grep -c 'xlabel=' "$TMP/o.dot")"
+echo "== a function's runtime in its tooltip: the real SnapStart sample (java:21.v38) and"
+echo "== the same log as Python, both of the one unnamed function: the first invocation's"
+echo "== runtime, and how many invocations ran on another"
+sed 's/java:21\.v38/python:3.12.v16/; s/dfdd669e/dfdd669f/g' fixtures/logs/snapstart-export.txt >"$TMP/snap-py.txt"
+gammaray-fetch -q fixtures/logs/snapstart-export.txt "$TMP/snap-py.txt" | gammaray-infer -q |
+	gammaray-dot --view functions | grep -o 'runtime: [^"\\]*'

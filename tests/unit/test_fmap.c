@@ -323,3 +323,37 @@ Test(fmap, many_links)
 	gr_fmap_release(&fm);
 	gr_graph_release(&g);
 }
+
+/*
+ * A function's runtime: its first invocation's that names one (r0 names none), and how
+ * many invocations name another, compared by content (r4's copy of java is the same
+ * runtime); r6 belongs to another function, whose runtime is its own.
+ */
+Test(fmap, runtime_first_and_others)
+{
+	static const char *const rt[] = { NULL, "java:21.v38", "python:3.12.v16", NULL,
+					  "java:21.v38", "python:3.13.v1", "nodejs:20.v33" };
+	struct gr_graph g;
+	struct gr_fmap fm;
+	char copy[] = "java:21.v38";
+
+	gr_graph_init(&g);
+	for (int i = 0; i < 7; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "r%d", i);
+		uint32_t ix = gr_graph_node(&g, id, strlen(id));
+		cr_assert_neq(ix, GR_NONE);
+		g.nodes[ix].fn = i < 6 ? "f" : "g";
+		g.nodes[ix].runtime = i == 4 ? copy : rt[i];
+		g.nodes[ix].stub = false;
+	}
+	cr_assert_eq(gr_fmap_build(&fm, &g, NULL, NULL, 0), 0);
+	cr_assert_eq(fm.nnodes, 2);
+	cr_assert_str_eq(fm.nodes[0].runtime, "java:21.v38");
+	cr_assert_eq(fm.nodes[0].other_runtime, 2, "python 3.12 and 3.13: %u",
+		     fm.nodes[0].other_runtime);
+	cr_assert_str_eq(fm.nodes[1].runtime, "nodejs:20.v33");
+	cr_assert_eq(fm.nodes[1].other_runtime, 0);
+	gr_fmap_release(&fm);
+	gr_graph_release(&g);
+}
