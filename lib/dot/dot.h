@@ -170,8 +170,8 @@ struct gr_fmap {
 /*
  * Build the map of g (edge endpoints resolved) into fm: the nodes with keep[i] set
  * (keep NULL: every node), and of edges[0..nedges) (edges NULL: every edge of g, in
- * index order) those whose both ends are kept; an edge with one end kept counts as
- * outside. 0 or GR_ERR_NOMEM; release fm either way.
+ * index order) those whose both ends are kept, each edge read twice once (the dup
+ * edges of gr_graph_index left out); an edge with one end kept counts as outside. 0 or GR_ERR_NOMEM; release fm either way.
  */
 int gr_fmap_build(struct gr_fmap *fm, const struct gr_graph *g, const uint8_t *keep,
 		  const uint32_t *edges, size_t nedges);

@@ -300,6 +300,8 @@ static int add_edges(struct fbuild *b, const struct gr_graph *g, const uint8_t *
 	for (size_t i = 0; i < nedges; i++) {
 		uint32_t ei = edges ? edges[i] : (uint32_t)i;
 		const struct gr_edge *e = &g->edges[ei];
+		if (e->dup)
+			continue; /* an edge read again (gr_graph_index): drawn and counted once */
 		if (keep && (!keep[e->from] || !keep[e->to])) {
 			fm->outside += keep[e->from] || keep[e->to];
 			continue;

@@ -624,7 +624,7 @@ int gr_report_data(struct gr_buf *json, const struct gr_report *r, const struct 
 	gr_jw_cstr(&w, "generator", "gammaray-report " GR_VERSION);
 	gr_jw_obj(&w, "summary");
 	gr_jw_int(&w, "invocations", (int64_t)g->nnodes);
-	gr_jw_int(&w, "edges", (int64_t)g->nedges);
+	gr_jw_int(&w, "edges", (int64_t)(g->nedges - g->dup_edges));
 	gr_jw_int(&w, "roots", (int64_t)cp->roots);
 	gr_jw_int(&w, "runs", (int64_t)cp->nruns);
 	gr_jw_int(&w, "untimed", (int64_t)cp->roots_untimed);

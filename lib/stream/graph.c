@@ -130,18 +130,102 @@ uint32_t gr_graph_add_edge(struct gr_graph *g, const struct gr_edge *e)
 	return (uint32_t)g->nedges++;
 }
 
-int gr_graph_index(struct gr_graph *g)
+/* Prepend in reverse so each list runs in edge index order; copies left out. */
+static void link_edges(struct gr_graph *g)
 {
 	for (size_t i = 0; i < g->nnodes; i++)
 		g->nodes[i].in = g->nodes[i].out = GR_NONE;
-	/* prepend in reverse so each list runs in edge index order */
 	for (size_t i = g->nedges; i-- > 0;) {
 		struct gr_edge *e = &g->edges[i];
+		if (e->dup)
+			continue;
 		e->next_in = g->nodes[e->to].in;
 		g->nodes[e->to].in = (uint32_t)i;
 		e->next_out = g->nodes[e->from].out;
 		g->nodes[e->from].out = (uint32_t)i;
 	}
+}
+
+/* Edges into one node, ordered so that copies are neighbours, the first one first. */
+static int cmp_in(const void *a, const void *b, void *ctx)
+{
+	const struct gr_graph *g = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct gr_edge *x = &g->edges[i], *y = &g->edges[j];
+	int c;
+
+	if (x->cause_us != y->cause_us)
+		return x->cause_us < y->cause_us ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	if (x->sync != y->sync)
+		return (int)x->sync - (int)y->sync;
+	if ((c = strcmp(x->key ? x->key : "", y->key ? y->key : "")))
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/* Two edges into the same node that are one edge read twice. */
+static bool same_edge(const struct gr_edge *x, const struct gr_edge *y)
+{
+	return x->cause_us == y->cause_us && x->from == y->from && x->kind == y->kind &&
+	       x->sync == y->sync && !strcmp(x->key ? x->key : "", y->key ? y->key : "");
+}
+
+int gr_graph_index(struct gr_graph *g)
+{
+	uint32_t small[16], *in = small, *big = NULL;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < g->nedges; i++)
+		g->edges[i].dup = false;
+	g->dup_edges = 0;
+	link_edges(g);
+	/* copies share their head: compare the edges into each node, pairwise when they
+	 * are few (most nodes have one), sorted when many (no quadratic fan-in) */
+	for (size_t v = 0; v < g->nnodes; v++) {
+		size_t d = 0;
+		uint32_t first = g->nodes[v].in;
+		if (first == GR_NONE || g->edges[first].next_in == GR_NONE)
+			continue;
+		for (uint32_t e = first; e != GR_NONE; e = g->edges[e].next_in)
+			d++;
+		if (d > sizeof(small) / sizeof(small[0]) && d > cap) {
+			uint32_t *p = realloc(big, d * sizeof(*p));
+			if (!p) {
+				free(big);
+				return GR_ERR_NOMEM;
+			}
+			big = p;
+			cap = d;
+		}
+		in = d > sizeof(small) / sizeof(small[0]) ? big : small;
+		d = 0;
+		for (uint32_t e = first; e != GR_NONE; e = g->edges[e].next_in)
+			in[d++] = e;
+		if (d <= sizeof(small) / sizeof(small[0])) {
+			/* in index order: the later of two equal ones is the copy */
+			for (size_t a = 0; a < d; a++)
+				for (size_t b = a + 1; b < d && !g->edges[in[a]].dup; b++)
+					if (!g->edges[in[b]].dup &&
+					    same_edge(&g->edges[in[a]], &g->edges[in[b]])) {
+						g->edges[in[b]].dup = true;
+						g->dup_edges++;
+					}
+		} else {
+			qsort_r(in, d, sizeof(*in), cmp_in, g);
+			for (size_t a = 1; a < d; a++)
+				if (same_edge(&g->edges[in[a - 1]], &g->edges[in[a]])) {
+					g->edges[in[a]].dup = true;
+					g->dup_edges++;
+				}
+		}
+	}
+	free(big);
+	if (g->dup_edges)
+		link_edges(g);
 	g->indexed = true;
 	return 0;
 }

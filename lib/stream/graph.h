@@ -75,6 +75,8 @@ struct gr_edge {
 	enum gr_kind kind;      /* service */
 	bool sync;              /* the cause waited for the effect (RequestResponse) */
 	bool critical;          /* on a critical path */
+	bool dup;               /* the same edge read again (overlapping inputs): left out
+				   of the in/out lists (gr_graph_index) */
 	const char *evidence;   /* "marker", "xray-parent", "xray-link"... */
 	const char *key;        /* what matched ("bucket/key", a message id...), or NULL */
 	double confidence;      /* 0..1 */
@@ -97,6 +99,7 @@ struct gr_graph {
 	char **extra;           /* other records (unmatched...), one line each, no '\n' */
 	size_t nextra, cap_extra;
 	bool indexed;           /* in/out lists are valid */
+	size_t dup_edges;       /* edges read again, out of the lists (gr_graph_index) */
 };
 
 void gr_graph_init(struct gr_graph *g);
@@ -115,7 +118,12 @@ uint32_t gr_graph_find(const struct gr_graph *g, const char *id, size_t n);
 /* Append an edge (copied); its in/out links are set by gr_graph_index. Returns its
  * index or GR_NONE when out of memory. */
 uint32_t gr_graph_add_edge(struct gr_graph *g, const struct gr_edge *e);
-/* Build the in/out edge lists (edges in index order). 0 or GR_ERR_NOMEM. */
+/*
+ * Build the in/out edge lists (edges in index order). An edge read twice (the same
+ * from, to, kind, sync, cause and key: overlapping inputs) is linked once, the first
+ * in index order; the others are marked dup, counted in dup_edges and left out, so
+ * every program counts and follows each causal edge once. 0 or GR_ERR_NOMEM.
+ */
 int gr_graph_index(struct gr_graph *g);
 
 /*

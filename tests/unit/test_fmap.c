@@ -357,3 +357,79 @@ Test(fmap, runtime_first_and_others)
 	gr_fmap_release(&fm);
 	gr_graph_release(&g);
 }
+
+/*
+ * An edge read twice (e6 = e1 in graph_text: overlapping inputs) is linked once by
+ * gr_graph_index, the first kept; the map then counts it once, as the drawn view
+ * does. e1 and e0 into b differ in from and key, so neither is a copy of the other.
+ */
+Test(fmap, an_edge_read_twice_counts_once)
+{
+	struct gr_graph g;
+	struct gr_fmap fm;
+
+	read_graph(&g, graph_text);
+	cr_assert_eq(gr_graph_index(&g), 0);
+	cr_assert_eq(g.dup_edges, 1);
+	for (size_t i = 0; i < g.nedges; i++)
+		cr_assert_eq(g.edges[i].dup, i == 6, "edge %zu", i);
+	uint32_t in[8], n = 0;
+	for (uint32_t e = g.nodes[B].in; e != GR_NONE; e = g.edges[e].next_in)
+		in[n++] = e;
+	cr_assert_eq(n, 2);
+	cr_assert(in[0] == 0 && in[1] == 1, "into b: %u %u", in[0], in[1]);
+	cr_assert_eq(gr_fmap_build(&fm, &g, NULL, NULL, 0), 0);
+	/* up -> bkt (s3): e0 (from a) and e1 (from c), both of up; 3 with the copy */
+	uint32_t link = GR_NONE;
+	for (size_t i = 0; i < fm.nlinks; i++)
+		if (fm.links[i].from == UP && fm.links[i].to == BKT)
+			link = (uint32_t)i;
+	cr_assert_neq(link, GR_NONE);
+	cr_assert_eq(fm.links[link].count, 2, "e0 (a) and e1 (c), both of up: %u",
+		     fm.links[link].count);
+	gr_fmap_release(&fm);
+	gr_graph_release(&g);
+}
+
+/*
+ * A node with many edges in (40 here; a queue's batch) is deduplicated by sorting its
+ * edges, not pairwise: every third edge is a copy of the one before it (same cause,
+ * from, kind, sync, key), the others differ in cause or key. The copies, and only
+ * they, are left out; the list keeps index order; indexing twice gives the same.
+ */
+Test(fmap, copies_among_many_edges_in)
+{
+	struct gr_graph g;
+
+	gr_graph_init(&g);
+	uint32_t sink = gr_graph_node(&g, "sink", 4);
+	cr_assert_neq(sink, GR_NONE);
+	size_t copies = 0;
+	for (uint32_t i = 0; i < 40; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "src%u", i / 3);
+		uint32_t from = gr_graph_node(&g, id, strlen(id));
+		cr_assert_neq(from, GR_NONE);
+		bool copy = i % 3 == 2;
+		uint32_t base = copy ? i - 1 : i;
+		struct gr_edge e = { .from = from, .to = sink, .kind = GR_KIND_SQS,
+				     .cause_us = 1000 + (int64_t)(base % 5),
+				     .key = base % 2 ? "q/a" : "q/b", .confidence = 1 };
+		cr_assert_neq(gr_graph_add_edge(&g, &e), GR_NONE);
+		copies += copy;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		cr_assert_eq(gr_graph_index(&g), 0);
+		cr_assert_eq(g.dup_edges, copies, "pass %d: %zu copies", pass, g.dup_edges);
+		uint32_t prev = 0, n = 0;
+		for (uint32_t e = g.nodes[sink].in; e != GR_NONE; e = g.edges[e].next_in, n++) {
+			cr_assert(n == 0 || e > prev, "index order");
+			cr_assert_neq(e % 3, 2, "edge %u is a copy", e);
+			prev = e;
+		}
+		cr_assert_eq(n, 40 - copies);
+		for (uint32_t i = 0; i < 40; i++)
+			cr_assert_eq(g.edges[i].dup, i % 3 == 2, "edge %u", i);
+	}
+	gr_graph_release(&g);
+}
