@@ -138,6 +138,8 @@ Test(numbers, sort_f_as_qsort)
 			for (size_t i = 1; i < n; i++)
 				cr_assert(!(a[i] < a[i - 1]), "size %zu, shape %d: not ascending at %zu",
 					  n, shape, i);
+			free(a);
+			free(b);
 		}
 	}
 }
