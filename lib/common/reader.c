@@ -367,6 +367,16 @@ int gr_reader_peek(struct gr_reader *r, size_t want, const char **p, size_t *n)
 	return 0;
 }
 
+/* Only spaces and carriage returns: what every stream reader trims from a line's end,
+ * so a line of them is blank however long. */
+static bool blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\r')
+			return false;
+	return true;
+}
+
 int gr_reader_line(struct gr_reader *r, const char **line, size_t *len)
 {
 	size_t scan = 0; /* bytes after pos already known to hold no newline */
@@ -381,9 +391,11 @@ int gr_reader_line(struct gr_reader *r, const char **line, size_t *len)
 			size_t n = (size_t)(nl - start);
 			r->pos += n + 1;
 			r->lineno++;
-			if (n > r->max_line)
+			if (n > r->max_line && !blank(start, n))
 				goto too_long;
 			*line = start;
+			if (n > r->max_line)
+				n = 0; /* a blank line, however long */
 			*len = n;
 			return 1;
 		}
@@ -395,14 +407,16 @@ int gr_reader_line(struct gr_reader *r, const char **line, size_t *len)
 				return 0;
 			r->pos = r->len;
 			r->lineno++;
-			if (scan > r->max_line)
+			if (scan > r->max_line && !blank(start, scan))
 				goto too_long;
 			*line = start;
-			*len = scan;
+			*len = scan > r->max_line ? 0 : scan;
 			return 1;
 		}
 		if (scan > r->max_line) {
-			/* discard the rest of this line without buffering it */
+			/* discard the rest of this line without buffering it; a line of
+			 * blanks only is a blank line, not a loss */
+			bool empty = blank(start, scan);
 			r->lineno++;
 			for (;;) {
 				r->pos = r->len;
@@ -411,12 +425,19 @@ int gr_reader_line(struct gr_reader *r, const char **line, size_t *len)
 				if (r->eof)
 					break;
 				nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
+				if (empty)
+					empty = blank(r->buf + r->pos,
+						      (nl ? (size_t)(nl - r->buf) : r->len) - r->pos);
 				if (nl) {
 					r->pos = (size_t)(nl - r->buf) + 1;
 					break;
 				}
 			}
-			goto too_long;
+			if (!empty)
+				goto too_long;
+			*line = r->buf + r->pos;
+			*len = 0;
+			return 1;
 		}
 		if ((rc = fill(r)))
 			return rc;
