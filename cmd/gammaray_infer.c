@@ -163,17 +163,12 @@ static void more_stats(void *ctx, struct cli_report *r)
 		cli_report_text(r, "  %s", st->loops[i]);
 }
 
-/* --split: the graph stream of shard i of the runs, into DIR/runs-NNNN.ndjson. */
-static int write_run(void *ctx, unsigned shard, const char *data, size_t len)
+/* Write (mode "w") or append ("a") data to path; says why on failure. */
+static int put_file(const char *path, const char *mode, const char *data, size_t len)
 {
-	char path[4096];
-	int n = snprintf(path, sizeof(path), "%s/runs-%04u.ndjson", (const char *)ctx, shard);
-
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return GR_ERR_IO;
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, mode);
 	if (!f) {
-		cli_msg("cannot create %s: %s", path, strerror(errno));
+		cli_msg("cannot %s %s: %s", *mode == 'a' ? "open" : "create", path, strerror(errno));
 		return GR_ERR_IO;
 	}
 	size_t w = fwrite(data, 1, len, f);
@@ -184,6 +179,17 @@ static int write_run(void *ctx, unsigned shard, const char *data, size_t len)
 	return 0;
 }
 
+/* --split: the graph stream of shard i of the runs, into DIR/runs-NNNN.ndjson. */
+static int write_run(void *ctx, unsigned shard, const char *data, size_t len)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/runs-%04u.ndjson", (const char *)ctx, shard);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return GR_ERR_IO;
+	return put_file(path, "w", data, len);
+}
+
 /* --buckets: lines of stage letter L, bucket B appended to DIR/L-B.lines. */
 static int write_bucket(void *ctx, char letter, unsigned bucket, const char *data, size_t len)
 {
@@ -192,17 +198,7 @@ static int write_bucket(void *ctx, char letter, unsigned bucket, const char *dat
 
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return GR_ERR_IO;
-	FILE *f = fopen(path, "a");
-	if (!f) {
-		cli_msg("cannot open %s: %s", path, strerror(errno));
-		return GR_ERR_IO;
-	}
-	size_t w = fwrite(data, 1, len, f);
-	if (fclose(f) != 0 || w != len) {
-		cli_msg("cannot write %s: %s", path, strerror(errno));
-		return GR_ERR_IO;
-	}
-	return 0;
+	return put_file(path, "a", data, len);
 }
 
 /* One stage of a sharded run (gammaray-shard(7)). Only the merge reports the run's
