@@ -523,17 +523,8 @@ int gr_inf_write(struct gr_infer *inf, const uint32_t *nodes, size_t nn, size_t 
 		struct gr_edge ge = { 0 };
 		two[0].id = from->id;
 		two[1].id = to->id;
-		ge.from = 0;
-		ge.to = 1;
-		ge.kind = (enum gr_kind)e->kind;
-		ge.sync = e->sync;
-		ge.evidence = gr_infer_evidence_name(e->evidence);
-		ge.key = e->key;
-		ge.confidence = e->conf;
-		ge.cause_us = e->cause_us;
 		int64_t start = to->start_ts != GR_TIME_UNKNOWN ? to->start_ts : gr_inf_node_start(inf, to);
-		ge.delay_us = start != GR_TIME_UNKNOWN && e->cause_us != GR_TIME_UNKNOWN ?
-			      start - e->cause_us : 0;
+		gr_inf_edge_out(e, start, &ge);
 		gr_graph_write_edge(&inf->w, &g2, &ge);
 		inf->st.edges++;
 		inf->st.io.events_out++;

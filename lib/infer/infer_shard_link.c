@@ -338,16 +338,7 @@ static void write_edge(struct gr_shard *sh, struct gr_infer *inf, const struct g
 	g2.nnodes = 2;
 	two[0].id = from->id;
 	two[1].id = to->id;
-	ge.from = 0;
-	ge.to = 1;
-	ge.kind = (enum gr_kind)e->kind;
-	ge.sync = e->sync;
-	ge.evidence = gr_infer_evidence_name(e->evidence);
-	ge.key = e->key;
-	ge.confidence = e->conf;
-	ge.cause_us = e->cause_us;
-	int64_t s = start_ts != GR_TIME_UNKNOWN ? start_ts : start;
-	ge.delay_us = s != GR_TIME_UNKNOWN && e->cause_us != GR_TIME_UNKNOWN ? s - e->cause_us : 0;
+	gr_inf_edge_out(e, start_ts != GR_TIME_UNKNOWN ? start_ts : start, &ge);
 	gr_jw_init(&w, &json);
 	gr_graph_write_edge(&w, &g2, &ge);
 	if (w.err || !json.len) {

@@ -445,6 +445,21 @@ int64_t gr_inf_node_end(const struct gr_infer *inf, const struct gr_inf_node *n)
 	return n->end_ts;
 }
 
+void gr_inf_edge_out(const struct gr_inf_edge *e, int64_t start, struct gr_edge *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->from = 0;
+	g->to = 1;
+	g->kind = (enum gr_kind)e->kind;
+	g->sync = e->sync;
+	g->evidence = gr_infer_evidence_name(e->evidence);
+	g->key = e->key;
+	g->confidence = e->conf;
+	g->cause_us = e->cause_us;
+	g->delay_us = start != GR_TIME_UNKNOWN && e->cause_us != GR_TIME_UNKNOWN ?
+			      start - e->cause_us : 0;
+}
+
 /* Fill a graph node (for the canonical writer) from an invocation. */
 void gr_inf_node_out(const struct gr_infer *inf, const struct gr_inf_node *n, struct gr_node *g)
 {

@@ -423,6 +423,10 @@ bool gr_inf_node_xspan(const struct gr_infer *inf, const struct gr_inf_node *n, 
 		    int64_t *t1, bool *fault);
 /* Fill a graph node (for the canonical writer) from an invocation. */
 void gr_inf_node_out(const struct gr_infer *inf, const struct gr_inf_node *n, struct gr_node *g);
+/* Fill a graph edge from 0 to 1 (the two-node graph the writer is given) from an
+ * invocation edge; its delay runs from the cause to start, the effect's start
+ * (0 when either is unknown). */
+void gr_inf_edge_out(const struct gr_inf_edge *e, int64_t start, struct gr_edge *g);
 
 /* A new cause of node (returned index, INF_NONE when out of memory). */
 uint32_t gr_inf_cause_add(struct gr_infer *inf, uint32_t node, int64_t ts, int kind, int op,
