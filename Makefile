@@ -108,6 +108,10 @@ $(O)/lib/%.o: lib/%.c $(CONFIG)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(GR_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
+# an SVG's Graphviz context opens the dot layout and core plugins itself (lib/dot/dot_svg.c)
+$(O)/lib/dot/dot_svg.o: GR_CFLAGS += -DGR_GV_PLUGIN_DIR='"$(shell pkg-config --variable=libdir libgvc)/graphviz"' \
+	-DGR_GV_PLUGIN_ABI='"$(shell pkg-config --variable=plugins libgvc)"'
+
 $(O)/cmd/%.o: cmd/%.c $(CONFIG)
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(@D)

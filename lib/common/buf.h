@@ -37,6 +37,13 @@ static inline bool gr_str_is(struct gr_str s, const char *lit)
 
 /* Ensure room for `extra` more bytes. 0, GR_ERR_NOMEM or GR_ERR_LIMIT. */
 int gr_buf_grow(struct gr_buf *b, size_t extra);
+/* gr_buf_grow, inline when the room is there already (the writers' every call). */
+static inline int gr_buf_reserve(struct gr_buf *b, size_t extra)
+{
+	if (b->data && b->cap - b->len > extra && (!b->max || b->len + extra <= b->max))
+		return 0;
+	return gr_buf_grow(b, extra);
+}
 int gr_buf_add_slow(struct gr_buf *b, const void *p, size_t n);
 /* Append n bytes (inline when they fit). 0, GR_ERR_NOMEM or GR_ERR_LIMIT. */
 static inline int gr_buf_add(struct gr_buf *b, const void *p, size_t n)

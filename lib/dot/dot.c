@@ -250,8 +250,14 @@ int gr_dot(const struct gr_dot_opts *o, const char *const *paths, size_t npaths,
 int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stats *st,
 		 struct gr_dot_summary *sum, struct gr_error *err)
 {
+	return gr_dot_graph_map(o, g, NULL, st, sum, err);
+}
+
+int gr_dot_graph_map(const struct gr_dot_opts *o, struct gr_graph *g, const struct gr_fmap *fm,
+		     struct gr_stats *st, struct gr_dot_summary *sum, struct gr_error *err)
+{
 	struct gr_dot_model m;
-	struct gr_dot_build b = { .o = o, .m = &m, .sum = sum };
+	struct gr_dot_build b = { .o = o, .m = &m, .fmap = fm, .sum = sum };
 	GVC_t *gvc = NULL;
 	bool render = o->format != GR_DOT_FORMAT_DOT;
 	int rc;
@@ -283,7 +289,7 @@ int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stat
 		 * contexts, and a second context reads what the first one freed. */
 		static GVC_t *shared;
 		if (!shared)
-			shared = gvContext();
+			shared = o->format == GR_DOT_FORMAT_SVG ? gr_dot_svg_context() : gvContext();
 		gvc = shared;
 	}
 	b.g = new_graph(o);

@@ -48,6 +48,12 @@ size_t gr_utf8_seq(const unsigned char *s, size_t n);
 /* gr_dot on a graph already read (st holds its reading counts and is updated). */
 int gr_dot_graph(const struct gr_dot_opts *o, struct gr_graph *g, struct gr_stats *st,
 		 struct gr_dot_summary *sum, struct gr_error *err);
+/* The same, given the function map of the whole graph (gr_fmap_build with every node
+ * and edge) that the caller built and keeps: the function view draws it when every run
+ * is selected rather than build its own (gammaray-report's page shows the same map). */
+struct gr_fmap;
+int gr_dot_graph_map(const struct gr_dot_opts *o, struct gr_graph *g, const struct gr_fmap *fm,
+		     struct gr_stats *st, struct gr_dot_summary *sum, struct gr_error *err);
 
 /* ---------------------------------------------------------------------------
  * Runs. Every invocation has at most one primary parent: of its incoming edges, the
@@ -65,6 +71,7 @@ struct gr_dot_run {
 	uint32_t first;    /* first member in gr_dot_model.members */
 	uint32_t errors;   /* invocations that failed or timed out */
 	bool selected;     /* chosen by the selection options */
+	bool ordered;      /* its members are in time order (gr_dot_run_order) */
 };
 
 /* The graph with its runs, the selection and what is drawn. */
@@ -85,6 +92,9 @@ struct gr_dot_model {
 
 /* Build runs and the canonical edge order of an indexed graph. 0 or GR_ERR_NOMEM. */
 int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g);
+/* Put run k's members in time order (start, then request id; unknown starts last), once:
+ * only the invocation view needs it, for the runs it draws. */
+void gr_dot_run_order(struct gr_dot_model *m, size_t k);
 void gr_dot_model_release(struct gr_dot_model *m);
 /* Apply the selection options of o (runs by root, trace, function and time); with no
  * selection option every run is selected. GR_ERR_USAGE when a --root id is unknown. */
@@ -184,6 +194,7 @@ void gr_fmap_release(struct gr_fmap *fm);
 struct gr_dot_build {
 	const struct gr_dot_opts *o;   /* options */
 	struct gr_dot_model *m;        /* model */
+	const struct gr_fmap *fmap;    /* the caller's map of the whole graph, or NULL */
 	void *g;                       /* Agraph_t * being built */
 	struct gr_buf t;               /* scratch text */
 	struct gr_dot_summary *sum;    /* counts of what was drawn */
@@ -211,6 +222,13 @@ void gr_dot_note(struct gr_dot_build *b, const char *name);
  * constraint=false they no longer bend the ranking. 0 or GR_ERR_NOMEM. */
 int gr_dot_back_edges(size_t nn, const uint32_t *tail, const uint32_t *head, size_t ne,
 		      uint8_t *back);
+
+/* The Graphviz context (a GVC_t *, one per process) to render an SVG with: the dot
+ * layout, the core renderers and label widths of DejaVu Sans (dot_svg.c); Graphviz's
+ * default context when its plugins cannot be opened. */
+struct GVC_s *gr_dot_svg_context(void);
+/* The width of one line of UTF-8 text in ems, as that context sizes labels. */
+double gr_dot_text_width(const char *s);
 
 /* Write the cgraph graph (an Agraph_t *) as DOT through write, in one linear pass:
  * graph, node and edge defaults, each subgraph with its nodes and edges in creation

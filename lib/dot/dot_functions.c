@@ -35,7 +35,8 @@ struct fedge {
 
 struct fview {
 	struct gr_dot_build *b;  /* the build */
-	struct gr_fmap fm;       /* the map of the selected runs */
+	const struct gr_fmap *fm;/* the map of the selected runs: own, or the caller's */
+	struct gr_fmap own;      /* the map built here when it is not the caller's */
 	struct fnode *nodes;     /* per map node */
 	struct fedge *edges;     /* per map link */
 };
@@ -48,7 +49,7 @@ static void add_nodes(struct fview *v)
 	const struct gr_dot_model *m = b->m;
 	const struct gr_graph *g = m->g;
 
-	for (size_t i = 0; i < v->fm.nnodes; i++) {
+	for (size_t i = 0; i < v->fm->nnodes; i++) {
 		struct fnode *f = &v->nodes[i];
 		memset(f, 0, sizeof(*f));
 		f->slowest = f->first_error = GR_NONE;
@@ -60,7 +61,7 @@ static void add_nodes(struct fview *v)
 		const struct gr_node *n = &g->nodes[i];
 		if (!m->keep[i])
 			continue;
-		struct fnode *f = &v->nodes[v->fm.fn_of[i]];
+		struct fnode *f = &v->nodes[v->fm->fn_of[i]];
 		if ((n->status == GR_STATUS_ERROR || n->status == GR_STATUS_TIMEOUT) &&
 		    (f->first_error == GR_NONE || gr_dot_node_cmp(g, i, f->first_error) < 0))
 			f->first_error = i;
@@ -110,7 +111,7 @@ static void edge_add(struct fview *v, uint32_t li, const struct gr_edge *e, uint
 			f->last_cause = e->cause_us;
 	}
 	/* edges come in canonical order, so the first of equal delays wins */
-	if (v->fm.links[li].consumer &&
+	if (v->fm->links[li].consumer &&
 	    (f->slow_edge == GR_NONE || e->delay_us > f->slow_delay)) {
 		f->slow_delay = e->delay_us;
 		f->slow_edge = ei;
@@ -123,7 +124,7 @@ static void add_edges(struct fview *v)
 	const struct gr_dot_model *m = v->b->m;
 	const struct gr_graph *g = m->g;
 
-	for (size_t i = 0; i < v->fm.nlinks; i++) {
+	for (size_t i = 0; i < v->fm->nlinks; i++) {
 		struct fedge *f = &v->edges[i];
 		memset(f, 0, sizeof(*f));
 		f->min_conf = 1;
@@ -133,7 +134,7 @@ static void add_edges(struct fview *v)
 	}
 	for (size_t i = 0; i < m->nedges; i++) {
 		uint32_t ei = m->edges[i];
-		const uint32_t *li = &v->fm.link_of[2 * (size_t)ei];
+		const uint32_t *li = &v->fm->link_of[2 * (size_t)ei];
 		if (li[0] == GR_NONE)
 			continue;
 		edge_add(v, li[0], &g->edges[ei], ei);
@@ -214,9 +215,9 @@ static void function_attrs(struct fview *v, uint32_t i)
 {
 	struct gr_dot_build *b = v->b;
 	const struct gr_graph *g = b->m->g;
-	const struct gr_fmap_node *n = &v->fm.nodes[i];
+	const struct gr_fmap_node *n = &v->fm->nodes[i];
 	const struct fnode *f = &v->nodes[i];
-	const int64_t *dur = v->fm.durs + n->dur_at;
+	const int64_t *dur = v->fm->durs + n->dur_at;
 	struct gr_buf *t = &b->t;
 	char d[32], iso[40];
 
@@ -313,7 +314,7 @@ static void function_attrs(struct fview *v, uint32_t i)
 static void service_attrs(struct fview *v, uint32_t i)
 {
 	struct gr_dot_build *b = v->b;
-	const struct gr_fmap_node *n = &v->fm.nodes[i];
+	const struct gr_fmap_node *n = &v->fm->nodes[i];
 	const struct fnode *f = &v->nodes[i];
 	struct gr_buf *t = &b->t;
 
@@ -352,9 +353,9 @@ static void edge_attrs(struct fview *v, uint32_t li, void *ae, uint32_t maxcount
 {
 	struct gr_dot_build *b = v->b;
 	const struct gr_graph *g = b->m->g;
-	const struct gr_fmap_link *l = &v->fm.links[li];
+	const struct gr_fmap_link *l = &v->fm->links[li];
 	const struct fedge *f = &v->edges[li];
-	const int64_t *del = v->fm.dels + l->del_at;
+	const int64_t *del = v->fm->dels + l->del_at;
 	struct gr_buf *t = &b->t;
 	const char *kind = gr_kind_name(l->kind);
 	const char *mode = l->kind == GR_KIND_LAMBDA ? (l->sync ? " sync" : " async") : "";
@@ -366,12 +367,12 @@ static void edge_attrs(struct fview *v, uint32_t li, void *ae, uint32_t maxcount
 		gr_dot_newline(t);
 		pct_line(t, "", del, l->ndel);
 	}
-	gr_dot_set_text(b, ae, v->fm.nlinks > XLABEL_EDGES ? "xlabel" : "label");
+	gr_dot_set_text(b, ae, v->fm->nlinks > XLABEL_EDGES ? "xlabel" : "label");
 
 	gr_buf_reset(t);
-	name_text(t, GR_DOT_TOOLTIP, &v->fm.nodes[l->from]);
+	name_text(t, GR_DOT_TOOLTIP, &v->fm->nodes[l->from]);
 	gr_buf_adds(t, " -> ");
-	name_text(t, GR_DOT_TOOLTIP, &v->fm.nodes[l->to]);
+	name_text(t, GR_DOT_TOOLTIP, &v->fm->nodes[l->to]);
 	gr_dot_newline(t);
 	gr_buf_addf(t, "%u causal edge%s, %s, %s", l->count, l->count == 1 ? "" : "s", kind,
 		    l->sync ? "synchronous" : "asynchronous");
@@ -428,13 +429,19 @@ static int build(struct fview *v)
 {
 	struct gr_dot_build *b = v->b;
 	struct gr_dot_model *m = b->m;
-	struct gr_fmap *fm = &v->fm;
+	const struct gr_fmap *fm;
 	uint32_t *tail = NULL, *head = NULL;
 	uint8_t *back = NULL;
 	int rc = GR_ERR_NOMEM;
 
-	if (gr_fmap_build(fm, m->g, m->keep, m->edges, m->nedges))
+	/* every run selected: the caller's map of the whole graph is this one */
+	if (b->fmap && m->nkeep == m->g->nnodes)
+		fm = b->fmap;
+	else if (gr_fmap_build(&v->own, m->g, m->keep, m->edges, m->nedges))
 		goto out;
+	else
+		fm = &v->own;
+	v->fm = fm;
 	v->nodes = malloc((fm->nnodes + 1) * sizeof(*v->nodes));
 	v->edges = malloc((fm->nlinks + 1) * sizeof(*v->edges));
 	tail = malloc((fm->nlinks + 1) * sizeof(*tail));
@@ -496,6 +503,6 @@ int gr_dot_build_functions(struct gr_dot_build *b)
 
 	free(v.nodes);
 	free(v.edges);
-	gr_fmap_release(&v.fm);
+	gr_fmap_release(&v.own);
 	return rc;
 }

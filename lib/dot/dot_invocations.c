@@ -305,6 +305,7 @@ int gr_dot_build_invocations(struct gr_dot_build *b)
 					b->not_shown++;
 			continue;
 		}
+		gr_dot_run_order(m, k);
 		take = r->count;
 		memcpy(tmp, m->members + r->first, r->count * sizeof(*tmp));
 		if (shown + r->count > budget) {

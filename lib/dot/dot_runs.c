@@ -69,6 +69,16 @@ static int cmp_runs(const void *a, const void *b, void *ctx)
 	return strcmp(g->nodes[x->root].id, g->nodes[y->root].id);
 }
 
+void gr_dot_run_order(struct gr_dot_model *m, size_t k)
+{
+	struct gr_dot_run *r = &m->runs[k];
+
+	if (r->ordered)
+		return;
+	qsort_r(m->members + r->first, r->count, sizeof(uint32_t), cmp_nodes, m->g);
+	r->ordered = true;
+}
+
 int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g)
 {
 	size_t nn = g->nnodes, ne = g->nedges;
@@ -159,7 +169,7 @@ int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g)
 	qsort_r(m->runs, m->nruns, sizeof(*m->runs), cmp_runs, g);
 	for (size_t k = 0; k < m->nruns; k++)
 		runix[m->runs[k].root] = (uint32_t)k;
-	/* members grouped by run: counting sort, then each run in time order */
+	/* members grouped by run: counting sort (time order when a view needs it) */
 	uint32_t at = 0;
 	for (size_t k = 0; k < m->nruns; k++) {
 		m->runs[k].first = at;
@@ -172,9 +182,6 @@ int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g)
 		m->run_of[i] = k;
 		m->members[m->runs[k].first + m->runs[k].count++] = (uint32_t)i;
 	}
-	for (size_t k = 0; k < m->nruns; k++)
-		qsort_r(m->members + m->runs[k].first, m->runs[k].count, sizeof(uint32_t),
-			cmp_nodes, g);
 
 	/* edges in canonical order, exact duplicates (overlapping inputs) once */
 	for (size_t i = 0; i < ne; i++)

@@ -3,18 +3,81 @@
 #include <string.h>
 
 #include "common/json_scan.h"
+#include "common/numbers.h"
 #include "report/report.h"
 
-/* Latency descending, then root request id: the order of the lists. */
-static int cmp_slowest(const void *a, const void *b, void *ctx)
+/* A run to order (latency descending, then root request id: the order of the lists),
+ * its latency and root's id copied beside it, so a sort reads one array. */
+struct slow {
+	int64_t latency_us;
+	const char *root;
+	uint32_t run;
+};
+
+static int cmp_slowest(const void *a, const void *b)
 {
-	const struct gr_report *r = ctx;
-	const struct gr_cp_run *x = &r->cp->runs[r->runs[*(const uint32_t *)a].cp];
-	const struct gr_cp_run *y = &r->cp->runs[r->runs[*(const uint32_t *)b].cp];
+	const struct slow *x = a, *y = b;
 
 	if (x->latency_us != y->latency_us)
 		return x->latency_us > y->latency_us ? -1 : 1;
-	return strcmp(r->g->nodes[x->root].id, r->g->nodes[y->root].id);
+	return strcmp(x->root, y->root);
+}
+
+#define RUN_BITS 23          /* runs a radix key holds */
+#define LATENCY_BITS 40      /* latencies it holds, in µs: 12.7 days */
+
+/*
+ * The runs slowest first, ties by root id, into order. Latency and run index fit one
+ * 64-bit key for any real input, which a radix sort orders in linear time (qsort's
+ * merge sort was a third of building the report); only runs of equal latency are then
+ * sorted by name. Anything that does not fit (a negative or 12-day latency, 8M runs)
+ * takes qsort. 0 or GR_ERR_NOMEM.
+ */
+static int order_slowest(const struct gr_report *r, uint32_t *order)
+{
+	size_t n = r->nruns;
+	struct slow *v = malloc((n + 1) * sizeof(*v)), *tie = malloc((n + 1) * sizeof(*tie));
+	int64_t *key = malloc((n + 1) * sizeof(*key));
+	bool fits = n < (size_t)1 << RUN_BITS;
+
+	if (!v || !tie || !key) {
+		free(v);
+		free(tie);
+		free(key);
+		return GR_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct gr_cp_run *cr = &r->cp->runs[r->runs[i].cp];
+		v[i] = (struct slow){ cr->latency_us, r->g->nodes[cr->root].id, (uint32_t)i };
+		fits = fits && cr->latency_us >= 0 && cr->latency_us < (int64_t)1 << LATENCY_BITS;
+	}
+	if (!fits) {
+		qsort(v, n, sizeof(*v), cmp_slowest);
+		for (size_t i = 0; i < n; i++)
+			order[i] = v[i].run;
+	} else {
+		const int64_t top = ((int64_t)1 << LATENCY_BITS) - 1;
+		for (size_t i = 0; i < n; i++)
+			key[i] = (top - v[i].latency_us) << RUN_BITS | (int64_t)i;
+		gr_sort_i64(key, n);
+		for (size_t i = 0; i < n; i++)
+			order[i] = (uint32_t)(key[i] & (((int64_t)1 << RUN_BITS) - 1));
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && v[order[j]].latency_us == v[order[i]].latency_us; j++)
+				;
+			if (j - i < 2)
+				continue;
+			for (size_t t = i; t < j; t++)
+				tie[t - i] = v[order[t]];
+			qsort(tie, j - i, sizeof(*tie), cmp_slowest);
+			for (size_t t = i; t < j; t++)
+				order[t] = tie[t - i].run;
+		}
+	}
+	free(v);
+	free(tie);
+	free(key);
+	return 0;
 }
 
 /* Flags of every run: what is reachable (failures) and what is on its path. */
@@ -72,69 +135,109 @@ static int flag_runs(struct gr_report *r)
 	return 0;
 }
 
-struct gr_str gr_report_member(const char *line, const char *key, struct gr_buf *dec)
+void gr_report_members(const char *line, const char *const *keys, size_t n, struct gr_str *out,
+		       struct gr_buf *dec)
 {
-	struct gr_str found = { NULL, 0 };
-	size_t n = strlen(line), kn = strlen(key);
+	size_t len = strlen(line);
 	struct gr_js js;
 	struct gr_jv k, v;
 
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct gr_str){ NULL, 0 };
 	gr_buf_reset(dec);
-	if (gr_buf_grow(dec, n + 1) || !gr_js_begin(&js, line, n, false, 0))
-		return found;
+	/* values decoded one after another: together never longer than the line */
+	if (gr_buf_grow(dec, len + 1) || !gr_js_begin(&js, line, len, false, 0))
+		return;
 	while (gr_js_next(&js, &k, &v) > 0) {
-		/* keys as jansson matches them: decoded; the last of repeated ones */
 		char kb[64];
 		size_t kl = k.esc ? (k.n <= sizeof(kb) ? gr_js_unescape(k.p, k.n, kb) : 0) : k.n;
 		const char *kp = k.esc ? kb : k.p;
-		if (kl == kn && !memcmp(kp, key, kn))
-			found = v.t == GR_JT_STR ? gr_jv_text(&v, dec) : (struct gr_str){ NULL, 0 };
+		for (size_t i = 0; i < n; i++)
+			if (kl == strlen(keys[i]) && !memcmp(kp, keys[i], kl))
+				out[i] = v.t == GR_JT_STR ? gr_jv_text(&v, dec) : (struct gr_str){ NULL, 0 };
 	}
-	return js.err ? (struct gr_str){ NULL, 0 } : found;
+	if (js.err)
+		for (size_t i = 0; i < n; i++)
+			out[i] = (struct gr_str){ NULL, 0 };
 }
 
-/* The type of a record kept verbatim (the graph reader took it as JSON). */
-static int extra_type(const char *line, struct gr_buf *dec)
+/* Copy s into a group's field, cut to the field's size less one. */
+static void field(char *to, size_t size, struct gr_str s)
 {
-	struct gr_str t = gr_report_member(line, "type", dec);
+	size_t n = s.p ? (s.n < size - 1 ? s.n : size - 1) : 0;
 
-	return gr_str_is(t, "unmatched") ? GR_REPORT_X_UNMATCHED
-	     : gr_str_is(t, "stats")	 ? GR_REPORT_X_STATS
-					 : GR_REPORT_X_OTHER;
+	memcpy(to, s.p ? s.p : "", n);
+	to[n] = '\0';
 }
 
-int gr_report_build(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp,
-		    struct gr_cp_stats *cs, int top, size_t max_index)
+/* Each record kept verbatim read once: its type, and unmatched evidence's group. */
+static void read_extras(struct gr_report *r)
 {
-	static const uint32_t want[GR_REPORT_LIST_COUNT] = {
-		0, GR_REPORT_F_FAILED, GR_REPORT_F_COLD, GR_REPORT_F_RETRY,
-	};
-	uint32_t *order = NULL;
-	int rc = GR_ERR_NOMEM;
+	static const char *const keys[3] = { "type", "what", "kind" };
+	const struct gr_graph *g = r->g;
+	struct gr_buf dec = { 0 };
 
+	for (size_t i = 0; i < g->nextra; i++) {
+		struct gr_str m[3];
+		gr_report_members(g->extra[i], keys, 3, m, &dec);
+		int t = gr_str_is(m[0], "unmatched") ? GR_REPORT_X_UNMATCHED
+		      : gr_str_is(m[0], "stats")     ? GR_REPORT_X_STATS
+						     : GR_REPORT_X_OTHER;
+		r->extra_type[i] = (uint8_t)t;
+		r->others += t == GR_REPORT_X_OTHER;
+		if (t != GR_REPORT_X_UNMATCHED)
+			continue;
+		r->unmatched++;
+		struct gr_report_group key;
+		field(key.what, sizeof(key.what), m[1]);
+		field(key.kind, sizeof(key.kind), m[2]);
+		size_t k = 0;
+		while (k < r->ngroups &&
+		       (strcmp(r->groups[k].what, key.what) || strcmp(r->groups[k].kind, key.kind)))
+			k++;
+		if (k == r->ngroups && k < GR_REPORT_MAX_GROUPS) {
+			key.n = 0;
+			r->groups[r->ngroups++] = key;
+		}
+		if (k < r->ngroups)
+			r->groups[k].n++;
+	}
+	gr_buf_release(&dec);
+}
+
+int gr_report_begin(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp, int top,
+		    size_t max_index)
+{
 	memset(r, 0, sizeof(*r));
 	r->g = g;
 	r->cp = cp;
-	r->cs = cs;
 	r->top = top < 0 ? 0 : top;
 	r->max_index = max_index;
 	if (!g->indexed && gr_graph_index(g))
 		return GR_ERR_NOMEM;
-	if ((rc = gr_fmap_build(&r->map, g, NULL, NULL, 0)))
-		return rc;
-	rc = GR_ERR_NOMEM;
+	return gr_fmap_build(&r->map, g, NULL, NULL, 0);
+}
+
+int gr_report_build(struct gr_report *r, struct gr_cp_stats *cs)
+{
+	static const uint32_t want[GR_REPORT_LIST_COUNT] = {
+		0, GR_REPORT_F_FAILED, GR_REPORT_F_COLD, GR_REPORT_F_RETRY,
+	};
+	const struct gr_graph *g = r->g;
+	const struct gr_cp *cp = r->cp;
+	uint32_t *order = NULL;
+	int rc = GR_ERR_NOMEM;
+
+	r->cs = cs;
 	r->nruns = cp->nruns;
 	if (!(r->runs = calloc(r->nruns + 1, sizeof(*r->runs))) ||
 	    !(order = malloc((r->nruns + 1) * sizeof(*order))) ||
 	    !(r->detail = malloc((r->nruns + 1) * sizeof(*r->detail))) ||
 	    !(r->index = malloc((r->nruns + 1) * sizeof(*r->index))))
 		goto out;
-	if ((rc = flag_runs(r)))
+	if ((rc = flag_runs(r)) || (rc = order_slowest(r, order)))
 		goto out;
 	rc = GR_ERR_NOMEM;
-	for (size_t i = 0; i < r->nruns; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, r->nruns, sizeof(*order), cmp_slowest, r);
 	for (int l = 0; l < GR_REPORT_LIST_COUNT; l++) {
 		if (!(r->lists[l] = malloc(((size_t)r->top + 1) * sizeof(*r->lists[l]))))
 			goto out;
@@ -161,13 +264,7 @@ int gr_report_build(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp,
 	}
 	if (!(r->extra_type = malloc(g->nextra + 1)))
 		goto out;
-	struct gr_buf dec = { 0 };
-	for (size_t i = 0; i < g->nextra; i++) {
-		r->extra_type[i] = (uint8_t)extra_type(g->extra[i], &dec);
-		r->unmatched += r->extra_type[i] == GR_REPORT_X_UNMATCHED;
-		r->others += r->extra_type[i] == GR_REPORT_X_OTHER;
-	}
-	gr_buf_release(&dec);
+	read_extras(r);
 	rc = 0;
 out:
 	free(order);

@@ -19,6 +19,7 @@
 #define GR_REPORT_MAX_DETAIL_NODES 30000
 /* Unmatched evidence records copied into the page; the rest are only counted. */
 #define GR_REPORT_MAX_UNMATCHED 200
+#define GR_REPORT_MAX_GROUPS 64 /* unmatched evidence grouped by what and kind */
 
 /* Lists of runs: each holds the top N of its kind, with per-run detail. */
 enum gr_report_list {
@@ -67,6 +68,13 @@ struct gr_report {
 					 them (the page finds the SVG's nodes by the ids) */
 	uint8_t *extra_type;          /* per record of g->extra: GR_REPORT_X_* */
 	uint64_t unmatched;           /* unmatched evidence records */
+	struct gr_report_group {      /* unmatched evidence by what and kind (each cut to
+					 31 bytes), in the order first met; the records
+					 past GR_REPORT_MAX_GROUPS groups are in none */
+		char what[32], kind[32];
+		uint64_t n;
+	} groups[GR_REPORT_MAX_GROUPS];
+	size_t ngroups;               /* entries of groups */
 	uint64_t others;              /* other records kept verbatim (not stats, unmatched) */
 	int top;                      /* runs per list */
 	size_t max_index;             /* runs in the search index at most */
@@ -74,10 +82,13 @@ struct gr_report {
 	bool prices_from_file;        /* the prices came from a file, not the defaults */
 };
 
-/* Build the model: g indexed and marked by gr_cp_workflow (opts.mark), cs finished.
- * 0 or GR_ERR_NOMEM. */
-int gr_report_build(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp,
-		    struct gr_cp_stats *cs, int top, size_t max_index);
+/* Build the model in two steps, g marked by gr_cp_workflow (opts.mark): begin (the
+ * graph indexed, the map built: what the map's picture needs, drawn meanwhile), then
+ * build (the runs, their lists, the records kept), cs finished. 0 or GR_ERR_NOMEM;
+ * release r either way once begun. */
+int gr_report_begin(struct gr_report *r, struct gr_graph *g, struct gr_cp *cp, int top,
+		    size_t max_index);
+int gr_report_build(struct gr_report *r, struct gr_cp_stats *cs);
 void gr_report_release(struct gr_report *r);
 
 /*
@@ -104,14 +115,21 @@ int gr_report_data(struct gr_buf *json, const struct gr_report *r, const struct 
  */
 int gr_report_page(struct gr_buf *out, struct gr_buf *json, const char *svg, size_t n,
 		   struct gr_error *err);
+/* The same in two parts, so the first can be written while the map is still drawn:
+ * the head (everything before the SVG: the HTML head, style, and the data of json) and
+ * the tail (the SVG, which closes the data, and the script). Each appends to out. */
+int gr_report_page_head(struct gr_buf *out, const struct gr_buf *json, struct gr_error *err);
+int gr_report_page_tail(struct gr_buf *out, const char *svg, size_t n, struct gr_error *err);
 
 /* The page's static parts, generated from report_page.css and report_page.js. */
 extern const char gr_report_css[];
 extern const char gr_report_js[];
 
-/* The string member key of a kept record line (the last of repeated ones, keys
- * decoded as jansson matches them), decoded into dec when escaped (dec is reset);
- * {NULL, 0} when absent, not a string, or the line is not one JSON object. */
-struct gr_str gr_report_member(const char *line, const char *key, struct gr_buf *dec);
+/* The string members keys[0..n) of a kept record line, read in one pass, into
+ * out[0..n): the last of repeated ones, keys decoded as jansson matches them, values
+ * decoded into dec when escaped (dec is reset); {NULL, 0} where absent or not a
+ * string, and everywhere when the line is not one JSON object. */
+void gr_report_members(const char *line, const char *const *keys, size_t n, struct gr_str *out,
+		       struct gr_buf *dec);
 
 #endif

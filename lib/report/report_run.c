@@ -25,17 +25,20 @@ static int to_buf(void *ctx, const char *p, size_t n)
 	return gr_buf_add(ctx, p, n);
 }
 
-/* The map, drawn beside the rest: gr_dot_graph only reads the indexed, marked graph. */
+/* The map, drawn beside the rest: gr_dot_graph only reads the indexed, marked graph
+ * and the report's function map. */
 struct map_job {
 	const struct gr_report_opts *o; /* diag */
 	struct gr_graph *g;             /* the graph */
+	const struct gr_fmap *fm;       /* its map, built by gr_report_begin */
 	struct gr_buf svg;              /* the SVG, empty when Graphviz failed */
 	int rc;                         /* 0 or GR_ERR_NOMEM */
 };
 
 /* The function view with the critical path in red, as SVG. Graphviz failing is not
  * fatal: the page says the map is missing. */
-static int map_svg(const struct gr_report_opts *o, struct gr_graph *g, struct gr_buf *svg)
+static int map_svg(const struct gr_report_opts *o, struct gr_graph *g, const struct gr_fmap *fm,
+		   struct gr_buf *svg)
 {
 	struct gr_dot_opts d;
 	struct gr_dot_summary ds;
@@ -50,7 +53,7 @@ static int map_svg(const struct gr_report_opts *o, struct gr_graph *g, struct gr
 	d.write_ctx = svg;
 	d.diag = o->diag;
 	d.diag_ctx = o->diag_ctx;
-	int rc = gr_dot_graph(&d, g, &scratch, &ds, &e);
+	int rc = gr_dot_graph_map(&d, g, fm, &scratch, &ds, &e);
 	if (rc && rc != GR_ERR_NOMEM && o->diag) {
 		o->diag(o->diag_ctx, 0, &e);
 		gr_buf_reset(svg);
@@ -63,7 +66,7 @@ static void *map_thread(void *arg)
 {
 	struct map_job *j = arg;
 
-	j->rc = map_svg(j->o, j->g, &j->svg);
+	j->rc = map_svg(j->o, j->g, j->fm, &j->svg);
 	return NULL;
 }
 
@@ -107,10 +110,14 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 		gr_error_set(err, rc, "out of memory");
 		goto out;
 	}
+	if ((rc = gr_report_begin(&r, &g, &cp, o->top, o->max_index))) {
+		gr_error_set(err, rc, "out of memory");
+		goto out;
+	}
 	/* the map's layout takes as long as the rest: on a second core when there is one */
+	job.fm = &r.map;
 	threaded = !pthread_create(&th, NULL, map_thread, &job);
-	if ((rc = gr_cp_stats_workflow(&cs, &g, &cp)) ||
-	    (rc = gr_report_build(&r, &g, &cp, &cs, o->top, o->max_index))) {
+	if ((rc = gr_cp_stats_workflow(&cs, &g, &cp)) || (rc = gr_report_build(&r, &cs))) {
 		gr_error_set(err, rc, "out of memory");
 		goto out;
 	}
@@ -120,8 +127,16 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 		sum->cost_known = cost.known;
 		sum->cost_unknown = cost.unknown;
 	}
-	if ((rc = gr_report_data(&json, &r, st, err)))
+	/* the page up to the map written while the map is drawn, then the rest */
+	if ((rc = gr_report_data(&json, &r, st, err)) ||
+	    (rc = gr_report_page_head(&page, &json, err)))
 		goto out;
+	sum->bytes = page.len;
+	if ((rc = o->write(o->write_ctx, page.data, page.len))) {
+		gr_error_set(err, rc, "cannot write the output");
+		goto out;
+	}
+	gr_buf_reset(&page);
 	if (threaded)
 		pthread_join(th, NULL);
 	else
@@ -131,8 +146,7 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 		gr_error_set(err, rc, "out of memory");
 		goto out;
 	}
-	if ((rc = gr_report_page(&page, &json, job.svg.len ? job.svg.data : NULL, job.svg.len,
-				 err)))
+	if ((rc = gr_report_page_tail(&page, job.svg.len ? job.svg.data : NULL, job.svg.len, err)))
 		goto out;
 	sum->invocations = g.nnodes;
 	sum->edges = g.nedges;
@@ -141,7 +155,7 @@ int gr_report(const struct gr_report_opts *o, const char *const *paths, size_t n
 	sum->indexed = r.nindex;
 	sum->unmatched = r.unmatched;
 	sum->map = job.svg.len > 0;
-	sum->bytes = page.len;
+	sum->bytes += page.len;
 	st->events_out = 1;
 	if ((rc = o->write(o->write_ctx, page.data, page.len)))
 		gr_error_set(err, rc, "cannot write the output");

@@ -820,6 +820,9 @@ int gr_graph_write(const struct gr_graph *g, int (*write)(void *ctx, const char 
 		order[i] = (uint32_t)i;
 	qsort_r(order, g->nnodes, sizeof(*order), cmp_node, (void *)g);
 	for (size_t i = 0; i < g->nnodes && !rc; i++) {
+		/* a node only named by edges stays so: its edges name it again */
+		if (g->nodes[order[i]].stub)
+			continue;
 		gr_graph_write_node(&w, &g->nodes[order[i]]);
 		if (b.len > (1u << 20)) {
 			rc = w.err ? w.err : write(ctx, b.data, b.len);

@@ -148,7 +148,8 @@ void gr_graph_write_node(struct gr_jw *w, const struct gr_node *n);
 void gr_graph_write_edge(struct gr_jw *w, const struct gr_graph *g, const struct gr_edge *e);
 
 /*
- * The whole graph in canonical order: header, nodes by (start_us, id), edges by
+ * The whole graph in canonical order: header, nodes by (start_us, id) but the stubs
+ * (a node record would make them invocations with a record), edges by
  * (cause_us, from id, to id, kind), then the extra records. Calls write with
  * chunks of whole lines. Returns 0 or the first error write returned.
  */

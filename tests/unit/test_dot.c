@@ -1,7 +1,9 @@
 /* test_dot.c: unit tests of gammaray-dot: escaping, runs, selection, pruning, views, Graphviz round trips. */
 #include <cgraph.h>
+#include <gvc.h>
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,14 +76,14 @@ static const char *attr(Agraph_t *g, const char *node, const char *name)
 	return v ? v : "";
 }
 
-static char *slurp(const char *path)
+static char *slurp(const char *file)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(file, "rb");
 	struct gr_buf b = GR_BUF_INIT;
 	char chunk[4096];
 	size_t n;
 
-	cr_assert_not_null(f, "cannot open %s", path);
+	cr_assert_not_null(f, "cannot open %s", file);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		gr_buf_add(&b, chunk, n);
 	fclose(f);
@@ -739,4 +741,99 @@ Test(dot, hostile_names_show_in_svg)
 	gr_buf_release(&titles);
 	gr_buf_release(&want);
 	gr_graph_release(&g);
+}
+
+/* --- the SVG context: two plugins and label widths of our own ------------------------ */
+
+Test(dot, text_width_in_ems)
+{
+	cr_assert_float_eq(gr_dot_text_width(""), 0.0, 1e-12);
+	/* DejaVu Sans: a digit 1303 units of 2048, a space 651 */
+	cr_assert_float_eq(gr_dot_text_width("0"), 1303.0 / 2048, 1e-12);
+	cr_assert_float_eq(gr_dot_text_width("10 ms"), (2 * 1303 + 651 + 1995 + 1067) / 2048.0,
+			   1e-12);
+	/* one character of two, three or four bytes is one em; a control takes no room */
+	cr_assert_float_eq(gr_dot_text_width("\xc3\xa9"), 1.0, 1e-12);
+	cr_assert_float_eq(gr_dot_text_width("\xe2\x80\xae" "a"), 1.0 + 1255 / 2048.0, 1e-12);
+	cr_assert_float_eq(gr_dot_text_width("\xf0\x9f\x98\x80"), 1.0, 1e-12);
+	cr_assert_float_eq(gr_dot_text_width("a\tb"), (1255 + 1300) / 2048.0, 1e-12);
+	/* a lone continuation byte is a character of its own, never a negative width */
+	cr_assert_float_eq(gr_dot_text_width("\x80"), 0.0, 1e-12);
+	cr_assert_float_eq(gr_dot_text_width("\xc3"), 1.0, 1e-12);
+}
+
+Test(dot, svg_context_sizes_labels_itself)
+{
+	GVC_t *gvc = gr_dot_svg_context();
+	int n = 0;
+
+	/* the core renderers alone: no cairo (its png would come with pango) */
+	char **list = gvPluginList(gvc, "render", &n, NULL);
+	bool svg = false, png = false;
+	for (int i = 0; i < n; i++) {
+		svg |= !strcmp(list[i], "svg");
+		png |= !strcmp(list[i], "png");
+		free(list[i]);
+	}
+	free(list);
+	cr_assert(svg, "no SVG renderer");
+	cr_assert(!png, "cairo's renderers loaded");
+
+	/* a box of ten digits at 10 points, no margin: 10 * 1303 / 2048 * 10 = 63.62 points,
+	 * 0.884 inches (Graphviz's own Arial estimate would make it 0.772) */
+	Agraph_t *g = agmemread("digraph { n [shape=box margin=0 fontname=Helvetica fontsize=10 "
+				"label=\"0123456789\"] }");
+	cr_assert_not_null(g);
+	cr_assert_eq(gvLayout(gvc, g, "dot"), 0);
+	char *dot = NULL;
+	unsigned int len = 0;
+	cr_assert_eq(gvRenderData(gvc, g, "dot", &dot, &len), 0);
+	const char *w = strstr(dot, "width=");
+	cr_assert_not_null(w, "%s", dot);
+	cr_assert_float_eq(strtod(w + 6, NULL), 0.884, 0.006, "%s", dot);
+	gvFreeRenderData(dot);
+	gvFreeLayout(gvc, g);
+	agclose(g);
+
+	/* ten e-acutes: ten ems here, 100 points (pango's DejaVu would make 61.5) */
+	g = agmemread("digraph { n [shape=box margin=0 fontname=Helvetica fontsize=10 "
+		      "label=\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		      "\xc3\xa9\xc3\xa9\xc3\xa9\"] }");
+	cr_assert_not_null(g);
+	cr_assert_eq(gvLayout(gvc, g, "dot"), 0);
+	cr_assert_eq(gvRenderData(gvc, g, "dot", &dot, &len), 0);
+	w = strstr(dot, "width=");
+	cr_assert_not_null(w, "%s", dot);
+	cr_assert_float_eq(strtod(w + 6, NULL), 100.0 / 72, 0.006, "%s", dot);
+	gvFreeRenderData(dot);
+	gvFreeLayout(gvc, g);
+	agclose(g);
+}
+
+/* --- the graph written again (gammaray-critpath --annotate) -------------------------- */
+
+Test(dot, graph_write_keeps_stubs_stubs)
+{
+	static const char text[] =
+		"{\"type\":\"gammaray-graph\",\"v\":1}\n"
+		"{\"type\":\"node\",\"id\":\"a\",\"fn\":\"up\",\"start_us\":1000,\"end_us\":2000,\"status\":\"ok\"}\n"
+		"{\"type\":\"edge\",\"from\":\"a\",\"to\":\"ghost\",\"kind\":\"sqs\",\"evidence\":\"marker\","
+		"\"key\":\"m\",\"cause_us\":1500,\"confidence\":1}\n";
+	struct gr_graph g, g2;
+	struct gr_stats st;
+	struct gr_buf out = GR_BUF_INIT;
+
+	read_graph(&g, text, &st);
+	cr_assert_eq(g.nnodes, 2);
+	cr_assert_eq(gr_graph_write(&g, buf_write, &out), 0);
+	/* no node record for the invocation only the edge names */
+	cr_assert_null(strstr(out.data, "{\"type\":\"node\",\"id\":\"ghost\""), "%s", out.data);
+	cr_assert_not_null(strstr(out.data, "\"to\":\"ghost\""), "%s", out.data);
+	read_graph(&g2, out.data, &st);
+	cr_assert_eq(g2.nnodes, 2);
+	for (size_t i = 0; i < g2.nnodes; i++)
+		cr_assert_eq(g2.nodes[i].stub, !strcmp(g2.nodes[i].id, "ghost"));
+	gr_buf_release(&out);
+	gr_graph_release(&g);
+	gr_graph_release(&g2);
 }

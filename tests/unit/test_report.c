@@ -60,6 +60,54 @@ Test(report, escaped_json_parses_to_the_same_value)
 	gr_buf_release(&b);
 }
 
+/* The byte-at-a-time escape the page's scan must agree with. */
+static void naive_for_html(struct gr_buf *b, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned cp = 0;
+		if (s[i] == 0xe2 && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80)
+			cp = 0x2000 + ((unsigned)(s[i + 1] & 0x3f) << 6) + (s[i + 2] & 0x3f);
+		char tmp[8];
+		if (s[i] == '<' || s[i] == '>' || s[i] == '&') {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", s[i]);
+			gr_buf_adds(b, tmp);
+		} else if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+			   (cp >= 0x2066 && cp <= 0x2069)) {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", cp);
+			gr_buf_adds(b, tmp);
+			i += 2;
+		} else {
+			gr_buf_add(b, (const char *)s + i, 1);
+		}
+	}
+}
+
+Test(report, json_for_html_at_every_offset)
+{
+	/* escapes at every place of the sixteen-byte blocks, split across them, near the end */
+	static const unsigned char alphabet[] = { 'a', '"', '<', '>', '&', 0xe2, 0x80, 0x81,
+						  0xa8, 0xae, 0x8b, 0x94, 0xbf, 0x00 };
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 4000; round++) {
+		unsigned char in[80];
+		size_t n = (size_t)(round % 80);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain text, so blocks with nothing to escape come up too */
+			unsigned pick = (seed >> 16) % 40;
+			in[i] = pick < sizeof(alphabet) ? alphabet[pick] : (unsigned char)('b' + pick % 20);
+		}
+		struct gr_buf got = GR_BUF_INIT, want = GR_BUF_INIT;
+		cr_assert_eq(gr_report_json_for_html(&got, (const char *)in, n), 0);
+		naive_for_html(&want, in, n);
+		cr_assert_eq(got.len, want.len, "round %d", round);
+		cr_assert(!memcmp(got.data, want.data, got.len), "round %d", round);
+		gr_buf_release(&got);
+		gr_buf_release(&want);
+	}
+}
+
 /* --- the model ----------------------------------------------------------------------- */
 
 /* a -> (s3 bkt) -> b (cold, failed); c alone, retried. */
@@ -95,7 +143,8 @@ Test(report, model)
 	cr_assert_eq(gr_cp_workflow(&g, &co, &cp, &err), 0);
 	gr_cp_stats_init(&cs);
 	cr_assert_eq(gr_cp_stats_workflow(&cs, &g, &cp), 0);
-	cr_assert_eq(gr_report_build(&r, &g, &cp, &cs, 1, 10), 0);
+	cr_assert_eq(gr_report_begin(&r, &g, &cp, 1, 10), 0);
+	cr_assert_eq(gr_report_build(&r, &cs), 0);
 
 	/* the map: functions by name (f1 resize, f2 up), then the bucket */
 	cr_assert_eq(r.map.nnodes, 3);
@@ -133,4 +182,57 @@ Test(report, model)
 	gr_cp_stats_release(&cs);
 	gr_cp_release(&cp);
 	gr_graph_release(&g);
+}
+
+/* Runs slowest first and, at equal latency, by root id: by the radix key, and by qsort
+ * when a latency does not fit it (the same order either way). */
+static void check_order(const char *text, const char *const *want, size_t n)
+{
+	struct gr_graph g;
+	struct gr_reader rd;
+	struct gr_stats st = { 0 };
+	struct gr_error err = { 0 };
+	struct gr_cp cp;
+	struct gr_cp_opts co;
+	struct gr_cp_stats cs;
+	struct gr_report r;
+
+	gr_graph_init(&g);
+	gr_reader_open_mem(&rd, "test", text, strlen(text));
+	cr_assert_eq(gr_graph_read(&g, &rd, &st, NULL, NULL, &err), 0, "%s", err.msg);
+	gr_reader_release(&rd);
+	gr_cp_init(&cp);
+	gr_cp_opts_init(&co);
+	co.mark = true;
+	cr_assert_eq(gr_cp_workflow(&g, &co, &cp, &err), 0);
+	gr_cp_stats_init(&cs);
+	cr_assert_eq(gr_cp_stats_workflow(&cs, &g, &cp), 0);
+	cr_assert_eq(gr_report_begin(&r, &g, &cp, 10, 100), 0);
+	cr_assert_eq(gr_report_build(&r, &cs), 0);
+	cr_assert_eq(r.nindex, n);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_str_eq(g.nodes[cp.runs[r.runs[r.index[i]].cp].root].id, want[i], "at %zu", i);
+	gr_report_release(&r);
+	gr_cp_stats_release(&cs);
+	gr_cp_release(&cp);
+	gr_graph_release(&g);
+}
+
+#define RUN(id, start, end)                                                                      \
+	"{\"type\":\"node\",\"id\":\"" id "\",\"fn\":\"f\",\"start_us\":" #start ",\"end_us\":" #end \
+	",\"status\":\"ok\"}\n"
+
+Test(report, runs_slowest_first_ties_by_root)
+{
+	static const char text[] = "{\"type\":\"gammaray-graph\",\"v\":1}\n"
+		RUN("m", 0, 500) RUN("k", 10, 510) RUN("z", 20, 9020) RUN("b", 30, 530)
+		RUN("a", 40, 40) RUN("q", 50, 1050);
+	static const char *const want[] = { "z", "q", "b", "k", "m", "a" };
+	check_order(text, want, 6);
+
+	/* a run of 2^40 us and more does not fit the key: qsort, the same order */
+	static const char big[] = "{\"type\":\"gammaray-graph\",\"v\":1}\n"
+		RUN("m", 0, 500) RUN("k", 10, 510) RUN("z", 20, 2000000000020) RUN("b", 30, 530)
+		RUN("a", 40, 40) RUN("q", 50, 1050);
+	check_order(big, want, 6);
 }
