@@ -222,32 +222,17 @@ static void bundle_node(struct gr_shard *sh, char letter, const char *key, size_
 			const char *pos, const struct gr_infer *inf, const struct gr_inf_node *n,
 			const char *unit, bool named)
 {
+	struct gr_inf_node m = *n;
+
+	m.flags &= (uint8_t)~NF_RELEASED; /* the engine's own bookkeeping */
 	gr_sh_begin(sh, letter, key, kn, pos, 'N');
 	gr_sh_cstr(sh, n->id);
 	gr_sh_cstr(sh, unit);
 	gr_sh_opt(sh, n->fn);
 	gr_sh_opt(sh, n->stream);
 	gr_sh_opt(sh, n->trace);
-	gr_sh_i64(sh, n->start_ts);
-	gr_sh_i64(sh, n->first_ts);
-	gr_sh_i64(sh, n->report_ts);
-	gr_sh_i64(sh, n->end_ts);
-	gr_sh_i64(sh, n->fault_ts);
-	gr_sh_i64(sh, n->mark_ts);
-	gr_sh_u64(sh, n->report_seg);
-	gr_sh_i64(sh, n->dur_us);
-	gr_sh_i64(sh, n->end_dur_us);
-	gr_sh_i64(sh, n->init_us);
-	gr_sh_i64(sh, n->restore_us);
-	gr_sh_i64(sh, n->billed_us);
-	gr_sh_i64(sh, n->mem_mb);
-	gr_sh_i64(sh, n->attempts);
-	gr_sh_i64(sh, n->report_status);
-	gr_sh_i64(sh, n->end_status);
-	gr_sh_i64(sh, n->fault_status);
-	gr_sh_i64(sh, n->flags & (uint8_t)~NF_RELEASED);
+	gr_sh_fields(sh, &m, gr_sh_node_fields, gr_sh_node_nfields);
 	gr_sh_i64(sh, named);
-	gr_sh_i64(sh, n->billed_restore_us);
 	gr_sh_end(sh);
 	(void)inf;
 }
@@ -442,17 +427,13 @@ void gr_sh_stream(struct gr_shard *sh)
 			if (t == 'N' || ((t == 'K' || t == 'S') && !strcmp(gr_sh_f_str(&sh->lines[k], 3), id)))
 				gr_sh_rekey(sh, SH_TRACE, unit, un, &sh->lines[k]);
 		}
+		struct gr_inf_stream m = *s;
+		m.first_after = first_after;
 		gr_sh_begin(sh, SH_TRACE, unit, un, pos, 'T');
 		gr_sh_cstr(sh, id);
 		gr_sh_cstr(sh, name);
 		gr_sh_opt(sh, s->fn);
-		gr_sh_i64(sh, s->init_ts);
-		gr_sh_i64(sh, s->restore_ts);
-		gr_sh_i64(sh, s->fail_ts);
-		gr_sh_i64(sh, first_after);
-		gr_sh_i64(sh, s->init_us);
-		gr_sh_i64(sh, s->invoke_init_us);
-		gr_sh_i64(sh, s->restore_us);
+		gr_sh_fields(sh, &m, gr_sh_stream_fields, gr_sh_stream_nfields);
 		gr_sh_i64(sh, failed);
 		gr_sh_opt(sh, s->runtime);
 		gr_sh_end(sh);

@@ -2,6 +2,8 @@
 #ifndef GR_INFER_SHARD_H
 #define GR_INFER_SHARD_H
 
+#include <stddef.h>
+
 #include "infer/infer.h"
 
 /*
@@ -130,6 +132,29 @@ void gr_sh_rekey(struct gr_shard *sh, char letter, const char *key, size_t kn,
 		 const struct gr_sh_line *l);
 /* Hand the output over (force: all of it). */
 int gr_sh_flush(struct gr_shard *sh, bool force);
+
+/*
+ * The numeric members a line type carries, listed once for its writer and its reader:
+ * each member's offset in the struct and its C type. gr_sh_fields writes them in
+ * order (SH_U64 as 16 hex digits, the rest in decimal); gr_sh_f_fields reads them
+ * back from the line's fields at, at + 1, ... into a struct of the same type.
+ */
+enum gr_sh_num { SH_I64, SH_U64, SH_I32, SH_U16, SH_U8 };
+struct gr_sh_field {
+	size_t off;           /* offsetof the member */
+	enum gr_sh_num type;  /* its type */
+};
+#define GR_SH_FIELD(st, member, type) { offsetof(st, member), type }
+void gr_sh_fields(struct gr_shard *sh, const void *obj, const struct gr_sh_field *f, size_t n);
+void gr_sh_f_fields(struct gr_shard *sh, const struct gr_sh_line *l, size_t at, void *obj,
+		    const struct gr_sh_field *f, size_t n);
+/* An invocation's bundle ('N', after its id, unit, function, stream and trace) and an
+ * execution environment ('T', after the invocation's id, the stream's name and
+ * function): the members each line carries. */
+extern const struct gr_sh_field gr_sh_node_fields[];
+extern const size_t gr_sh_node_nfields;
+extern const struct gr_sh_field gr_sh_stream_fields[];
+extern const size_t gr_sh_stream_nfields;
 
 /* Fields read back. A bad number makes the line's stage fail (it was not written by
  * a stage of this version). */

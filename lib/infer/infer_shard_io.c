@@ -261,6 +261,61 @@ static bool bad_field(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
 	return false;
 }
 
+#define NODE(m, t) GR_SH_FIELD(struct gr_inf_node, m, t)
+const struct gr_sh_field gr_sh_node_fields[] = {
+	NODE(start_ts, SH_I64),	     NODE(first_ts, SH_I64),	  NODE(report_ts, SH_I64),
+	NODE(end_ts, SH_I64),	     NODE(fault_ts, SH_I64),	  NODE(mark_ts, SH_I64),
+	NODE(report_seg, SH_U64),    NODE(dur_us, SH_I32),	  NODE(end_dur_us, SH_I32),
+	NODE(init_us, SH_I32),	     NODE(restore_us, SH_I32),	  NODE(billed_us, SH_I32),
+	NODE(billed_restore_us, SH_I32), NODE(mem_mb, SH_I32),	  NODE(attempts, SH_U16),
+	NODE(report_status, SH_U8),  NODE(end_status, SH_U8),	  NODE(fault_status, SH_U8),
+	NODE(flags, SH_U8),
+};
+const size_t gr_sh_node_nfields = sizeof(gr_sh_node_fields) / sizeof(gr_sh_node_fields[0]);
+#undef NODE
+
+#define STREAM(m, t) GR_SH_FIELD(struct gr_inf_stream, m, t)
+const struct gr_sh_field gr_sh_stream_fields[] = {
+	STREAM(init_ts, SH_I64),     STREAM(restore_ts, SH_I64),     STREAM(fail_ts, SH_I64),
+	STREAM(first_after, SH_I64), STREAM(init_us, SH_I32),	     STREAM(invoke_init_us, SH_I32),
+	STREAM(restore_us, SH_I32),
+};
+const size_t gr_sh_stream_nfields = sizeof(gr_sh_stream_fields) / sizeof(gr_sh_stream_fields[0]);
+#undef STREAM
+
+void gr_sh_fields(struct gr_shard *sh, const void *obj, const struct gr_sh_field *f, size_t n)
+{
+	const char *base = obj;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *m = base + f[i].off;
+		switch (f[i].type) {
+		case SH_I64: { int64_t v; memcpy(&v, m, sizeof(v)); gr_sh_i64(sh, v); break; }
+		case SH_U64: { uint64_t v; memcpy(&v, m, sizeof(v)); gr_sh_u64(sh, v); break; }
+		case SH_I32: { int32_t v; memcpy(&v, m, sizeof(v)); gr_sh_i64(sh, v); break; }
+		case SH_U16: { uint16_t v; memcpy(&v, m, sizeof(v)); gr_sh_i64(sh, v); break; }
+		case SH_U8: gr_sh_i64(sh, *(const uint8_t *)m); break;
+		}
+	}
+}
+
+void gr_sh_f_fields(struct gr_shard *sh, const struct gr_sh_line *l, size_t at, void *obj,
+		    const struct gr_sh_field *f, size_t n)
+{
+	char *base = obj;
+
+	for (size_t i = 0; i < n; i++) {
+		char *m = base + f[i].off;
+		switch (f[i].type) {
+		case SH_I64: { int64_t v = gr_sh_f_i64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
+		case SH_U64: { uint64_t v = gr_sh_f_u64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
+		case SH_I32: { int32_t v = (int32_t)gr_sh_f_i64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
+		case SH_U16: { uint16_t v = (uint16_t)gr_sh_f_i64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
+		case SH_U8: *(uint8_t *)m = (uint8_t)gr_sh_f_i64(sh, l, at + i); break;
+		}
+	}
+}
+
 int64_t gr_sh_f_i64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
 {
 	char *end;

@@ -91,27 +91,8 @@ static void load_node(struct trace_unit *u, const struct gr_sh_line *l)
 		n->stream = s ? s->name : NULL;
 	}
 	n->trace = trace ? gr_inf_pack_str(inf, trace, strlen(trace)) : NULL;
-	n->start_ts = gr_sh_f_i64(sh, l, 8);
-	n->first_ts = gr_sh_f_i64(sh, l, 9);
-	n->report_ts = gr_sh_f_i64(sh, l, 10);
-	n->end_ts = gr_sh_f_i64(sh, l, 11);
-	n->fault_ts = gr_sh_f_i64(sh, l, 12);
-	n->mark_ts = gr_sh_f_i64(sh, l, 13);
-	n->report_seg = gr_sh_f_u64(sh, l, 14);
-	n->dur_us = (int32_t)gr_sh_f_i64(sh, l, 15);
-	n->end_dur_us = (int32_t)gr_sh_f_i64(sh, l, 16);
-	n->init_us = (int32_t)gr_sh_f_i64(sh, l, 17);
-	n->restore_us = (int32_t)gr_sh_f_i64(sh, l, 18);
-	n->billed_us = (int32_t)gr_sh_f_i64(sh, l, 19);
-	n->mem_mb = (int32_t)gr_sh_f_i64(sh, l, 20);
-	n->attempts = (uint16_t)gr_sh_f_i64(sh, l, 21);
-	n->report_status = (uint8_t)gr_sh_f_i64(sh, l, 22);
-	n->end_status = (uint8_t)gr_sh_f_i64(sh, l, 23);
-	n->fault_status = (uint8_t)gr_sh_f_i64(sh, l, 24);
-	n->flags = (uint8_t)gr_sh_f_i64(sh, l, 25);
-	u->named[ni] = gr_sh_f_i64(sh, l, 26) != 0;
-	n = INF_NODE(inf, ni);
-	n->billed_restore_us = (int32_t)gr_sh_f_i64(sh, l, 27);
+	gr_sh_f_fields(sh, l, 8, n, gr_sh_node_fields, gr_sh_node_nfields);
+	u->named[ni] = gr_sh_f_i64(sh, l, 8 + gr_sh_node_nfields) != 0;
 	u->ours[ni] = 1;
 	u->first_ref[ni] = l->f[1];
 }
@@ -126,16 +107,11 @@ static void load_stream(struct trace_unit *u, const struct gr_sh_line *l)
 	if (!s)
 		return;
 	s->fn = fn ? gr_inf_intern(u->inf, fn, strlen(fn)) : NULL;
-	s->init_ts = gr_sh_f_i64(sh, l, 6);
-	s->restore_ts = gr_sh_f_i64(sh, l, 7);
-	s->fail_ts = gr_sh_f_i64(sh, l, 8);
-	s->first_after = gr_sh_f_i64(sh, l, 9);
-	s->init_us = (int32_t)gr_sh_f_i64(sh, l, 10);
-	s->invoke_init_us = (int32_t)gr_sh_f_i64(sh, l, 11);
-	s->restore_us = (int32_t)gr_sh_f_i64(sh, l, 12);
-	const char *rt = gr_sh_f_opt(l, 14);
+	size_t at = 6 + gr_sh_stream_nfields; /* failed, runtime */
+	gr_sh_f_fields(sh, l, 6, s, gr_sh_stream_fields, gr_sh_stream_nfields);
+	const char *rt = gr_sh_f_opt(l, at + 1);
 	s->runtime = rt ? gr_inf_intern(u->inf, rt, strlen(rt)) : NULL;
-	if (ni != INF_NONE && gr_sh_f_i64(sh, l, 13))
+	if (ni != INF_NONE && gr_sh_f_i64(sh, l, at))
 		INF_NODE(u->inf, ni)->flags |= NF_FAILED_INIT;
 }
 
