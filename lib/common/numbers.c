@@ -1,6 +1,8 @@
 /* numbers.c: what every report shares: an order of int64s, percentiles, durations for people, numbers as printf writes them. */
 #include "common/numbers.h"
 
+#include "gammaray.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +81,53 @@ void gr_sort_i64(int64_t *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		k[i] ^= (uint64_t)1 << 63;
 	free(tmp);
+}
+
+/* An element to order: its key (sign bit flipped) and its index. */
+struct keyed {
+	uint64_t k;
+	uint32_t i;
+};
+
+int gr_order_i64(uint32_t *idx, const int64_t *key, size_t n)
+{
+	if (n < 2)
+		return 0;
+	struct keyed *a = malloc(2 * n * sizeof(*a)), *src = a, *dst = a + n;
+	size_t (*cnt)[256] = calloc(8, sizeof(*cnt));
+	if (!a || !cnt) {
+		free(a);
+		free(cnt);
+		return GR_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		src[i].k = (uint64_t)key[idx[i]] ^ (uint64_t)1 << 63;
+		src[i].i = idx[i];
+		for (int d = 0; d < 8; d++)
+			cnt[d][(src[i].k >> (8 * d)) & 255]++;
+	}
+	/* a byte a pass, stable; a byte the same in every key is skipped (the high bytes
+	 * of times: two or three passes) */
+	for (int d = 0; d < 8; d++) {
+		size_t *c = cnt[d], sum = 0;
+		if (c[(src[0].k >> (8 * d)) & 255] == n)
+			continue;
+		for (int b = 0; b < 256; b++) {
+			size_t k = c[b];
+			c[b] = sum;
+			sum += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[c[(src[i].k >> (8 * d)) & 255]++] = src[i];
+		struct keyed *t = src;
+		src = dst;
+		dst = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = src[i].i;
+	free(a);
+	free(cnt);
+	return 0;
 }
 
 /* A float's bits as a key whose unsigned order is the float's order (NaNs last). */

@@ -27,6 +27,11 @@ int gr_cmp_i64(const void *a, const void *b);
  * falls back to qsort.
  */
 void gr_sort_i64(int64_t *v, size_t n);
+/* Order the indices idx[0..n) by key[idx[i]] ascending, stably (equal keys keep their
+ * order in idx): a radix sort, for orders whose first key is a time and whose ties a
+ * comparison breaks after (runs of equal keys are adjacent). 0 or GR_ERR_NOMEM, idx
+ * unchanged. */
+int gr_order_i64(uint32_t *idx, const int64_t *key, size_t n);
 void gr_sort_f(float *v, size_t n);
 
 /*

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dot/dot.h"
+#include "common/numbers.h"
 
 int gr_dot_node_cmp(const struct gr_graph *g, uint32_t a, uint32_t b)
 {
@@ -59,14 +60,36 @@ static bool better_parent(const struct gr_graph *g, uint32_t a, uint32_t b)
 	return strcmp(g->nodes[x->from].id, g->nodes[y->from].id) < 0;
 }
 
+/* Runs (by index into the model's runs) by start, then root request id. */
 static int cmp_runs(const void *a, const void *b, void *ctx)
 {
-	const struct gr_graph *g = ctx;
-	const struct gr_dot_run *x = a, *y = b;
+	const struct gr_dot_model *m = ctx;
+	const struct gr_dot_run *x = &m->runs[*(const uint32_t *)a], *y = &m->runs[*(const uint32_t *)b];
 
 	if (x->start_us != y->start_us)
 		return x->start_us < y->start_us ? -1 : 1;
-	return strcmp(g->nodes[x->root].id, g->nodes[y->root].id);
+	return strcmp(m->g->nodes[x->root].id, m->g->nodes[y->root].id);
+}
+
+/*
+ * Sort idx[0..n) by cmp, whose first key is key[idx[i]] (a time, compared as int64):
+ * a radix sort by the key, then each run of equal keys by cmp. A comparison sort of
+ * the 100,000 edges of a graph was most of building the model (qsort's calls through
+ * the edges to their nodes' ids). Falls back to qsort when memory is short.
+ */
+static void order_by_time(uint32_t *idx, const int64_t *key, size_t n,
+			  int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	if (gr_order_i64(idx, key, n)) {
+		qsort_r(idx, n, sizeof(*idx), cmp, ctx);
+		return;
+	}
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
+			;
+		if (j - i > 1)
+			qsort_r(idx + i, j - i, sizeof(*idx), cmp, ctx);
+	}
 }
 
 void gr_dot_run_order(struct gr_dot_model *m, size_t k)
@@ -166,7 +189,26 @@ int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g)
 		if (n->status == GR_STATUS_ERROR || n->status == GR_STATUS_TIMEOUT)
 			r->errors++;
 	}
-	qsort_r(m->runs, m->nruns, sizeof(*m->runs), cmp_runs, g);
+	{
+		/* the runs by start (runix, free until below, holds the order) */
+		struct gr_dot_run *sorted = malloc((m->nruns + 1) * sizeof(*sorted));
+		int64_t *key = malloc((m->nruns + 1) * sizeof(*key));
+		if (!sorted || !key) {
+			free(sorted);
+			free(key);
+			goto out;
+		}
+		for (size_t k = 0; k < m->nruns; k++) {
+			runix[k] = (uint32_t)k;
+			key[k] = m->runs[k].start_us;
+		}
+		order_by_time(runix, key, m->nruns, cmp_runs, m);
+		for (size_t k = 0; k < m->nruns; k++)
+			sorted[k] = m->runs[runix[k]];
+		free(m->runs);
+		m->runs = sorted;
+		free(key);
+	}
 	for (size_t k = 0; k < m->nruns; k++)
 		runix[m->runs[k].root] = (uint32_t)k;
 	/* members grouped by run: counting sort (time order when a view needs it) */
@@ -184,9 +226,15 @@ int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g)
 	}
 
 	/* edges in canonical order, exact duplicates (overlapping inputs) once */
-	for (size_t i = 0; i < ne; i++)
+	int64_t *cause = malloc((ne ? ne : 1) * sizeof(*cause));
+	if (!cause)
+		goto out;
+	for (size_t i = 0; i < ne; i++) {
 		m->edges[i] = (uint32_t)i;
-	qsort_r(m->edges, ne, sizeof(uint32_t), cmp_edges, g);
+		cause[i] = g->edges[i].cause_us;
+	}
+	order_by_time(m->edges, cause, ne, cmp_edges, g);
+	free(cause);
 	for (size_t i = 0; i < ne; i++) {
 		if (m->nedges && edge_cmp(g, m->edges[m->nedges - 1], m->edges[i]) == 0) {
 			m->dup_edges++;

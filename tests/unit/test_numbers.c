@@ -143,3 +143,56 @@ Test(numbers, sort_f_as_qsort)
 		}
 	}
 }
+
+/* gr_order_i64 against a stable comparison sort: random keys with many repeats,
+ * negative ones and the extremes, indices given in a shuffled order. */
+struct ref_item {
+	int64_t k;
+	size_t pos;   /* place in the given order: what stability keeps */
+	uint32_t idx;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct ref_item *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+Test(numbers, order_i64_is_a_stable_order_by_key)
+{
+	static const int64_t special[] = { INT64_MIN, INT64_MAX, -1, 0, 1, 1714564800000000LL };
+	uint64_t seed = 42;
+
+	for (size_t n = 0; n < 3000; n = n * 3 + 1) {
+		int64_t *key = malloc((n + 1) * sizeof(*key));
+		uint32_t *idx = malloc((n + 1) * sizeof(*idx));
+		struct ref_item *ref = malloc((n + 1) * sizeof(*ref));
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			uint64_t r = seed >> 33;
+			key[i] = r % 7 == 0 ? special[r % 6]
+			       : r % 3 == 0 ? (int64_t)(r % 50) - 25 /* repeats */
+					    : 1714564800000000LL + (int64_t)(r % 100000) * 997;
+			idx[i] = (uint32_t)i;
+		}
+		for (size_t i = n; i > 1; i--) { /* the given order: shuffled */
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			size_t j = (size_t)(seed >> 33) % i;
+			uint32_t t = idx[i - 1];
+			idx[i - 1] = idx[j];
+			idx[j] = t;
+		}
+		for (size_t i = 0; i < n; i++)
+			ref[i] = (struct ref_item){ key[idx[i]], i, idx[i] };
+		qsort(ref, n, sizeof(*ref), cmp_ref);
+		cr_assert_eq(gr_order_i64(idx, key, n), 0);
+		for (size_t i = 0; i < n; i++)
+			cr_assert_eq(idx[i], ref[i].idx, "n %zu, at %zu", n, i);
+		free(key);
+		free(idx);
+		free(ref);
+	}
+}
