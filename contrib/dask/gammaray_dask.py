@@ -145,16 +145,53 @@ def export_tasks(paths, given):
 
 # --- tasks (run on the workers) ---------------------------------------------------
 
-def run_tool(bindir, args, data=None, cwd=None):
+def tool_env(bindir):
     env = dict(os.environ, LC_ALL="C")
     if bindir:
         env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def failed(args, status, err):
+    return Failed("%s: exit status %d: %s" % (" ".join(args[:3]), status,
+                                              err.decode(errors="replace").strip()))
+
+
+def run_tool(bindir, args, data=None, cwd=None):
     p = subprocess.run(args, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=env, cwd=cwd)
+                       env=tool_env(bindir), cwd=cwd)
     if p.returncode < 0 or p.returncode >= 2:
-        raise Failed("%s: exit status %d: %s" % (" ".join(args[:3]), p.returncode,
-                                                  p.stderr.decode(errors="replace").strip()))
+        raise failed(args, p.returncode, p.stderr)
     return p
+
+
+def run_sorted(bindir, args, chunks, tmp):
+    """args over the chunks' lines in the order of LC_ALL=C sort: the chunks written
+    to a file that sort reads (it sizes its memory by the file), its output piped
+    straight into the program, so the sorted lines never pass through Python (they
+    did twice, a third of the workers' Python time). Returns the CompletedProcess."""
+    inp = os.path.join(tmp, "input.lines")
+    with open(inp, "wb") as f:
+        for c in chunks:
+            f.write(c)
+    env = tool_env(bindir)
+    # one thread: a task is one of the worker's threads; the cluster's parallelism is
+    # Dask's (sort would start a thread per core, oversubscribing the workers' cores)
+    srt = subprocess.Popen(["sort", "--parallel=1", inp], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=env)
+    prog = subprocess.Popen(args, stdin=srt.stdout, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    srt.stdout.close()  # the program holds the pipe now: sort sees it close
+    out, err = prog.communicate()
+    serr = srt.stderr.read()
+    srt.stderr.close()
+    srt.wait()
+    if prog.returncode < 0 or prog.returncode >= 2:
+        raise failed(args, prog.returncode, err)
+    if srt.returncode != 0:
+        raise failed(["sort", inp], srt.returncode, serr)
+    os.unlink(inp)
+    return subprocess.CompletedProcess(args, prog.returncode, out, err)
 
 
 def materialize(unit, tmp):
@@ -196,21 +233,29 @@ def fetch_batch(bindir, units, tasks_json, fetch_args):
                 f.write(tasks_json)
             args += ["--export-tasks", t]
         try:
-            args += [materialize(u, tmp) for u in units]
-            out = run_tool(bindir, args, cwd=tmp).stdout
+            # to a file read back at once (a pipe is read in small pieces)
+            res = os.path.join(tmp, ".events.ndjson")  # no unit is hidden
+            args += ["-o", res] + [materialize(u, tmp) for u in units]
+            run_tool(bindir, args, cwd=tmp)
+            with open(res, "rb") as f:
+                out = f.read()
         except (Failed, OSError) as e:
             # named, never dropped: the run stops with the inputs it could not read
             names = [u["path"] for u in units]
             more = " and %d more" % (len(names) - 3) if len(names) > 3 else ""
             raise Failed("reading %s%s: %s" % (", ".join(names[:3]), more, e))
-    lines = out.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    header = lines.pop(0) + b"\n" if lines else b""
+    # the header (first line) and the stats record (last) cut off by position: the
+    # events in between are most of the run's bytes, and splitting them into lines
+    # and joining them again was a third of the workers' Python time
+    if out and not out.endswith(b"\n"):
+        out += b"\n"
+    cut = out.find(b"\n") + 1
+    header, events = out[:cut], out[cut:]
     stats = b""
-    if lines and lines[-1].startswith(b'{"type":"stats",'):
-        stats = lines.pop() + b"\n"
-    return header, b"".join(l + b"\n" for l in lines), stats
+    last = events.rfind(b"\n", 0, len(events) - 1) + 1
+    if events[last:].startswith(b'{"type":"stats",'):
+        stats, events = events[last:], events[:last]
+    return header, events, stats
 
 
 def sum_stats(bindir, *batches):
@@ -224,34 +269,31 @@ def sum_stats(bindir, *batches):
     return b""
 
 
-def stage_run(bindir, args, data, parts):
-    """A stage over data, its lines written by the stage that reads them and the
-    partition of their key (the program's --buckets: files, not lines, move):
-    {letter: {partition: bytes}}."""
-    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
-        run_tool(bindir, args + ["--buckets", str(parts), "--bucket-dir", tmp], data)
-        res = {}
-        for n in os.listdir(tmp):
+def read_buckets(tmp):
+    """The bucket files a stage wrote: {letter: {partition: bytes}}."""
+    res = {}
+    for n in os.listdir(tmp):
+        if n.endswith(".lines") and n[1:2] == "-":
             with open(os.path.join(tmp, n), "rb") as f:
                 res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = f.read()
     return res
-
-
-def sorted_lines(chunks):
-    """The chunks' lines in the order of LC_ALL=C sort."""
-    data = b"".join(chunks)
-    if not data:
-        return data
-    return run_tool(None, ["sort"], data).stdout
 
 
 def map_piece(bindir, i, batch, first, stats, parts, infer_args):
     """One part of the event stream (the header in the first, the summed fetch stats
     record in the last), mapped."""
     header, events, _ = batch
-    piece = (header if first else b"") + events + (stats or b"")
-    return stage_run(bindir, ["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] +
-                     infer_args, piece, parts)
+    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        inp = os.path.join(tmp, "events.ndjson")
+        with open(inp, "wb") as f:
+            f.write(header if first else b"")
+            f.write(events)
+            f.write(stats or b"")
+        out = os.path.join(tmp, "buckets")
+        os.mkdir(out)
+        run_tool(bindir, ["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] +
+                 infer_args + ["--buckets", str(parts), "--bucket-dir", out, inp])
+        return read_buckets(out)
 
 
 def bucket(res, letter, j):
@@ -260,21 +302,26 @@ def bucket(res, letter, j):
 
 def reduce_part(bindir, stage, parts, infer_args, *chunks):
     """One partition of a stage: its lines sorted, the stage run."""
-    return stage_run(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args,
-                     sorted_lines(chunks), parts)
+    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        out = os.path.join(tmp, "buckets")
+        os.mkdir(out)
+        run_sorted(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args +
+                   ["--buckets", str(parts), "--bucket-dir", out], chunks, tmp)
+        return read_buckets(out)
 
 
 def merge(bindir, infer_args, shards, *chunks):
     """The merge: the graph, the --stats summary, and with shards the runs split."""
-    data = sorted_lines(chunks)
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        split = os.path.join(tmp, "runs")
+        os.mkdir(split)
         args = ["gammaray-infer", "-q", "--stats", "--stage", "merge"] + infer_args
         if shards:
-            args += ["--split", str(shards), "--split-dir", tmp]
-        p = run_tool(bindir, args, data)
+            args += ["--split", str(shards), "--split-dir", split]
+        p = run_sorted(bindir, args, chunks, tmp)
         runs = {}
-        for n in sorted(os.listdir(tmp)):
-            with open(os.path.join(tmp, n), "rb") as f:
+        for n in sorted(os.listdir(split)):
+            with open(os.path.join(split, n), "rb") as f:
                 runs[n] = f.read()
     return p.stdout, p.stderr, p.returncode, runs
 
