@@ -194,6 +194,23 @@ int cli_report(const struct cli_common *c, const struct gr_stats *st, const char
 
 /* A diag callback (ctx is a struct cli_msgs). */
 void cli_on_diag(void *ctx, int severity, const struct gr_error *e);
+
+/*
+ * The members the options of fetch, infer, critpath, dot and report share, filled
+ * from the common options cc: how strictly and how long a line they read, and output,
+ * messages and progress through cli_write, cli_on_diag and cli_on_progress. A macro:
+ * the five option structs are of five types with these members alike.
+ */
+#define CLI_IO_OPTS(o, cc)                          \
+	do {                                        \
+		(o).strict = (cc).strict;           \
+		(o).max_line = (cc).max_line;       \
+		(o).write = cli_write;              \
+		(o).diag = cli_on_diag;             \
+		(o).diag_ctx = &(cc).msgs;          \
+		(o).progress = cli_on_progress;     \
+		(o).progress_ctx = &(cc);           \
+	} while (0)
 /* At the end: say how many messages were not shown. */
 void cli_msgs_done(const struct cli_msgs *m);
 /* "12 records and 1 file lost (bad-json 10, ...); --stats shows every count", when

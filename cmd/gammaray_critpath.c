@@ -227,13 +227,7 @@ int main(int argc, char **argv)
 	o.since_us = cc.since_us;
 	o.until_us = cc.until_us;
 	o.function = cc.function;
-	o.strict = cc.strict;
-	o.max_line = cc.max_line;
-	o.write = cli_write;
-	o.diag = cli_on_diag;
-	o.diag_ctx = &cc.msgs;
-	o.progress = cli_on_progress;
-	o.progress_ctx = &cc;
+	CLI_IO_OPTS(o, cc);
 
 	struct gr_stats st;
 	struct gr_critpath_summary sum;

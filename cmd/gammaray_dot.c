@@ -158,19 +158,13 @@ int main(int argc, char **argv)
 	o.prices = cli_cost_prices(&cost, &cc.msgs);
 	o.since_us = cc.since_us;
 	o.until_us = cc.until_us;
-	o.strict = cc.strict;
-	o.max_line = cc.max_line;
+	CLI_IO_OPTS(o, cc);
 	o.roots = roots.v;
 	o.nroots = roots.n;
 	o.traces = traces.v;
 	o.ntraces = traces.n;
 	o.functions = fns.v;
 	o.nfunctions = fns.n;
-	o.write = cli_write;
-	o.diag = cli_on_diag;
-	o.diag_ctx = &cc.msgs;
-	o.progress = cli_on_progress;
-	o.progress_ctx = &cc;
 
 	struct gr_stats st;
 	struct gr_dot_summary sum;

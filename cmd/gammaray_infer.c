@@ -280,13 +280,7 @@ int main(int argc, char **argv)
 	if (so.stage && o.window_us)
 		cli_usage_error("--window and --stage do not go together");
 	cli_common_done(&cc);
-	o.strict = cc.strict;
-	o.max_line = cc.max_line;
-	o.write = cli_write;
-	o.diag = cli_on_diag;
-	o.diag_ctx = &cc.msgs;
-	o.progress = cli_on_progress;
-	o.progress_ctx = &cc;
+	CLI_IO_OPTS(o, cc);
 	if (so.stage) {
 		so.write_run = write_run;
 		so.write_run_ctx = (void *)split_dir;

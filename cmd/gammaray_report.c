@@ -88,13 +88,7 @@ int main(int argc, char **argv)
 	}
 	cli_common_done(&cc);
 	o.prices = cli_cost_prices(&cost, &cc.msgs);
-	o.strict = cc.strict;
-	o.max_line = cc.max_line;
-	o.write = cli_write;
-	o.diag = cli_on_diag;
-	o.diag_ctx = &cc.msgs;
-	o.progress = cli_on_progress;
-	o.progress_ctx = &cc;
+	CLI_IO_OPTS(o, cc);
 
 	struct gr_stats st;
 	struct gr_report_summary sum;
