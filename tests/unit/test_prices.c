@@ -15,7 +15,7 @@ static struct gr_bill bill_of(const char *report, const char *fn, bool restored)
 
 	gr_lambda_parse_text(report, strlen(report), &l);
 	cr_assert_eq(l.kind, GR_LINE_REPORT, "%s", report);
-	return (struct gr_bill){ fn, fn ? strlen(fn) : 0, l.billed_us, l.mem_mb, restored };
+	return (struct gr_bill){ fn, fn ? strlen(fn) : 0, l.billed_us, l.mem_mb, restored, NULL, 0 };
 }
 
 static struct gr_prices *table(const char *file_text)
@@ -194,8 +194,8 @@ Test(prices, restore_words)
 Test(prices, request_charge)
 {
 	struct gr_prices *p = table("price * x86_64 duration=0\n");
-	struct gr_bill b = { "f", 1, 0, 128, false };
-	struct gr_bill c = { "f", 1, 1000000, 1024, false };
+	struct gr_bill b = { "f", 1, 0, 128, false, NULL, 0 };
+	struct gr_bill c = { "f", 1, 1000000, 1024, false, NULL, 0 };
 
 	cr_assert_eq(cost(p, &b), 200000);
 	cr_assert_eq(cost(p, &c), 200000);
@@ -212,12 +212,12 @@ Test(prices, without_billing_fields_the_cost_is_unknown)
 {
 	struct gr_prices *p = table(NULL);
 	const struct gr_bill cases[] = {
-		{ "f", 1, -1, -1, false },               /* X-Ray only: neither */
-		{ "f", 1, 700000, -1, false },           /* no Memory Size */
-		{ "f", 1, -1, 128, false },              /* no Billed Duration */
-		{ "f", 1, 700000, 0, false },            /* 0 MB is no memory size */
-		{ "f", 1, GR_BILL_MAX_US + 1, 128, false }, /* beyond what is priced */
-		{ "f", 1, 700000, GR_BILL_MAX_MB + 1, false },
+		{ "f", 1, -1, -1, false, NULL, 0 },               /* X-Ray only: neither */
+		{ "f", 1, 700000, -1, false, NULL, 0 },           /* no Memory Size */
+		{ "f", 1, -1, 128, false, NULL, 0 },              /* no Billed Duration */
+		{ "f", 1, 700000, 0, false, NULL, 0 },            /* 0 MB is no memory size */
+		{ "f", 1, GR_BILL_MAX_US + 1, 128, false, NULL, 0 }, /* beyond what is priced */
+		{ "f", 1, 700000, GR_BILL_MAX_MB + 1, false, NULL, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -240,10 +240,10 @@ Test(prices, without_billing_fields_the_cost_is_unknown)
 Test(prices, rounding_at_the_boundary)
 {
 	struct gr_prices *p = table("price * x86_64 duration=0.000000000001 request=0\n");
-	struct gr_bill half = { "f", 1, 512000, 1000, false };
-	struct gr_bill below = { "f", 1, 512000, 999, false };
-	struct gr_bill two_half = { "f", 1, 2560000, 1000, false };
-	struct gr_bill max = { "f", 1, GR_BILL_MAX_US, GR_BILL_MAX_MB, false };
+	struct gr_bill half = { "f", 1, 512000, 1000, false, NULL, 0 };
+	struct gr_bill below = { "f", 1, 512000, 999, false, NULL, 0 };
+	struct gr_bill two_half = { "f", 1, 2560000, 1000, false, NULL, 0 };
+	struct gr_bill max = { "f", 1, GR_BILL_MAX_US, GR_BILL_MAX_MB, false, NULL, 0 };
 
 	cr_assert_eq(cost(p, &half), 1);
 	cr_assert_eq(cost(p, &below), 0);

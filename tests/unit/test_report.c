@@ -102,7 +102,7 @@ Test(report, json_for_html_at_every_offset)
 		cr_assert_eq(gr_report_json_for_html(&got, (const char *)in, n), 0);
 		naive_for_html(&want, in, n);
 		cr_assert_eq(got.len, want.len, "round %d", round);
-		cr_assert(!memcmp(got.data, want.data, got.len), "round %d", round);
+		cr_assert(!got.len || !memcmp(got.data, want.data, got.len), "round %d", round);
 		gr_buf_release(&got);
 		gr_buf_release(&want);
 	}
