@@ -127,29 +127,45 @@ static void put(struct gr_jw *w, const char *s, size_t n)
 		w->err = rc;
 }
 
-void gr_jw_key_n(struct gr_jw *w, const char *key, size_t n)
+/* Write the comma and key of the next member, with room reserved for `more` bytes of
+ * its value after them: where the value goes, or NULL once the writer has failed.
+ * member_end closes it at the value's end. */
+static char *member(struct gr_jw *w, const char *key, size_t n, size_t more)
 {
 	struct gr_buf *b = w->b;
-	size_t need = (w->comma ? 1 : 0) + (key ? n + 3 : 0);
+	bool comma = w->comma;
 	int rc;
 
-	if (!w->err && (rc = gr_buf_reserve(b, need)))
-		w->err = rc;
-	if (!w->err) {
-		char *o = b->data + b->len;
-		if (w->comma)
-			*o++ = ',';
-		if (key) {
-			*o++ = '"';
-			memcpy(o, key, n);
-			o += n;
-			*o++ = '"';
-			*o++ = ':';
-		}
-		b->len = (size_t)(o - b->data);
-		b->data[b->len] = '\0';
-	}
 	w->comma = true;
+	if (!w->err && (rc = gr_buf_reserve(b, (comma ? 1 : 0) + (key ? n + 3 : 0) + more)))
+		w->err = rc;
+	if (w->err)
+		return NULL;
+	char *o = b->data + b->len;
+	if (comma)
+		*o++ = ',';
+	if (key) {
+		*o++ = '"';
+		memcpy(o, key, n);
+		o += n;
+		*o++ = '"';
+		*o++ = ':';
+	}
+	return o;
+}
+
+static void member_end(struct gr_jw *w, char *end)
+{
+	w->b->len = (size_t)(end - w->b->data);
+	w->b->data[w->b->len] = '\0';
+}
+
+void gr_jw_key_n(struct gr_jw *w, const char *key, size_t n)
+{
+	char *o = member(w, key, n, 0);
+
+	if (o)
+		member_end(w, o);
 }
 
 void gr_jw_begin(struct gr_jw *w)
@@ -182,29 +198,12 @@ void gr_jw_cstr_n(struct gr_jw *w, const char *key, size_t kn, const char *s)
 
 void gr_jw_int_n(struct gr_jw *w, const char *key, size_t kn, int64_t v)
 {
-	struct gr_buf *b = w->b;
-	int rc;
-
 	/* comma, key and number in one reservation: the graph and event writers' most
 	 * frequent call (two reservations and a copy were twice the instructions) */
-	if (!w->err && (rc = gr_buf_reserve(b, 1 + (key ? kn + 3 : 0) + 20)))
-		w->err = rc;
-	if (!w->err) {
-		char *o = b->data + b->len;
-		if (w->comma)
-			*o++ = ',';
-		if (key) {
-			*o++ = '"';
-			memcpy(o, key, kn);
-			o += kn;
-			*o++ = '"';
-			*o++ = ':';
-		}
-		o += gr_i64_dec(v, o);
-		b->len = (size_t)(o - b->data);
-		b->data[b->len] = '\0';
-	}
-	w->comma = true;
+	char *o = member(w, key, kn, 20);
+
+	if (o)
+		member_end(w, o + gr_i64_dec(v, o));
 }
 
 void gr_jw_bool_n(struct gr_jw *w, const char *key, size_t kn, bool v)
