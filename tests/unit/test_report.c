@@ -122,100 +122,98 @@ static const char graph_text[] =
 	"\"key\":\"bkt/x.jpg\",\"cause_us\":2500,\"delay_us\":1500,\"confidence\":1}\n"
 	"{\"type\":\"unmatched\",\"what\":\"trigger\",\"req\":\"c\",\"kind\":\"sqs\",\"key\":\"m\",\"ts\":20500}\n";
 
-Test(report, model)
-{
+/* A graph read, its critical paths and statistics, and the report built on them. */
+struct built {
 	struct gr_graph g;
-	struct gr_reader rd;
-	struct gr_stats st = { 0 };
-	struct gr_error err = { 0 };
+	struct gr_stats st;
 	struct gr_cp cp;
-	struct gr_cp_opts co;
 	struct gr_cp_stats cs;
 	struct gr_report r;
+};
 
-	gr_graph_init(&g);
-	gr_reader_open_mem(&rd, "test", graph_text, strlen(graph_text));
-	cr_assert_eq(gr_graph_read(&g, &rd, &st, NULL, NULL, &err), 0, "%s", err.msg);
+static void build(struct built *b, const char *text, int top, size_t max_index)
+{
+	struct gr_reader rd;
+	struct gr_error err = { 0 };
+	struct gr_cp_opts co;
+
+	memset(b, 0, sizeof(*b));
+	gr_graph_init(&b->g);
+	gr_reader_open_mem(&rd, "test", text, strlen(text));
+	cr_assert_eq(gr_graph_read(&b->g, &rd, &b->st, NULL, NULL, &err), 0, "%s", err.msg);
 	gr_reader_release(&rd);
-	gr_cp_init(&cp);
+	gr_cp_init(&b->cp);
 	gr_cp_opts_init(&co);
 	co.mark = true;
-	cr_assert_eq(gr_cp_workflow(&g, &co, &cp, &err), 0);
-	gr_cp_stats_init(&cs);
-	cr_assert_eq(gr_cp_stats_workflow(&cs, &g, &cp), 0);
-	cr_assert_eq(gr_report_begin(&r, &g, &cp, 1, 10), 0);
-	cr_assert_eq(gr_report_build(&r, &cs), 0);
+	cr_assert_eq(gr_cp_workflow(&b->g, &co, &b->cp, &err), 0);
+	gr_cp_stats_init(&b->cs);
+	cr_assert_eq(gr_cp_stats_workflow(&b->cs, &b->g, &b->cp), 0);
+	cr_assert_eq(gr_report_begin(&b->r, &b->g, &b->cp, top, max_index), 0);
+	cr_assert_eq(gr_report_build(&b->r, &b->cs), 0);
+}
+
+static void built_release(struct built *b)
+{
+	gr_report_release(&b->r);
+	gr_cp_stats_release(&b->cs);
+	gr_cp_release(&b->cp);
+	gr_graph_release(&b->g);
+}
+
+Test(report, model)
+{
+	struct built b;
+	struct gr_error err = { 0 };
+
+	build(&b, graph_text, 1, 10);
 
 	/* the map: functions by name (f1 resize, f2 up), then the bucket */
-	cr_assert_eq(r.map.nnodes, 3);
-	cr_assert_str_eq(r.map.nodes[0].id, "f1");
-	cr_assert_eq(r.map.nodes[0].name_len, 6);
-	cr_assert(!memcmp(r.map.nodes[0].name, "resize", 6));
-	cr_assert_eq(r.map.nodes[0].cold, 1);
-	cr_assert_eq(r.map.nodes[0].errors, 1);
-	cr_assert_eq(r.map.nodes[0].ndur, 1);
-	cr_assert_eq(r.map.durs[r.map.nodes[0].dur_at], 4000); /* 9000 - 4000 - init */
-	cr_assert_str_eq(r.map.nodes[1].id, "f2");
-	cr_assert_eq(r.map.nodes[1].count, 2);
-	cr_assert_str_eq(r.map.nodes[2].id, "s1");
-	cr_assert_eq(r.map.nodes[2].type, GR_FMAP_SERVICE);
-	cr_assert_eq(r.map.nlinks, 2);
+	cr_assert_eq(b.r.map.nnodes, 3);
+	cr_assert_str_eq(b.r.map.nodes[0].id, "f1");
+	cr_assert_eq(b.r.map.nodes[0].name_len, 6);
+	cr_assert(!memcmp(b.r.map.nodes[0].name, "resize", 6));
+	cr_assert_eq(b.r.map.nodes[0].cold, 1);
+	cr_assert_eq(b.r.map.nodes[0].errors, 1);
+	cr_assert_eq(b.r.map.nodes[0].ndur, 1);
+	cr_assert_eq(b.r.map.durs[b.r.map.nodes[0].dur_at], 4000); /* 9000 - 4000 - init */
+	cr_assert_str_eq(b.r.map.nodes[1].id, "f2");
+	cr_assert_eq(b.r.map.nodes[1].count, 2);
+	cr_assert_str_eq(b.r.map.nodes[2].id, "s1");
+	cr_assert_eq(b.r.map.nodes[2].type, GR_FMAP_SERVICE);
+	cr_assert_eq(b.r.map.nlinks, 2);
 
 	/* runs: a's (latency 8000, failed, cold) and c's (retried); top 1 per list */
-	cr_assert_eq(r.nruns, 2);
-	cr_assert_eq(r.nlist[GR_REPORT_SLOWEST], 1);
-	cr_assert_eq(r.nflag[GR_REPORT_FAILED], 1);
-	cr_assert_eq(r.nflag[GR_REPORT_COLD], 1);
-	cr_assert_eq(r.nflag[GR_REPORT_RETRY], 1);
-	cr_assert_eq(r.ndetail, 2);
-	cr_assert_eq(cp.runs[r.runs[r.lists[GR_REPORT_SLOWEST][0]].cp].latency_us, 8000);
-	cr_assert_eq(r.unmatched, 1);
+	cr_assert_eq(b.r.nruns, 2);
+	cr_assert_eq(b.r.nlist[GR_REPORT_SLOWEST], 1);
+	cr_assert_eq(b.r.nflag[GR_REPORT_FAILED], 1);
+	cr_assert_eq(b.r.nflag[GR_REPORT_COLD], 1);
+	cr_assert_eq(b.r.nflag[GR_REPORT_RETRY], 1);
+	cr_assert_eq(b.r.ndetail, 2);
+	cr_assert_eq(b.cp.runs[b.r.runs[b.r.lists[GR_REPORT_SLOWEST][0]].cp].latency_us, 8000);
+	cr_assert_eq(b.r.unmatched, 1);
 
 	struct gr_buf json = GR_BUF_INIT, page = GR_BUF_INIT;
-	cr_assert_eq(gr_report_data(&json, &r, &st, &err), 0);
+	cr_assert_eq(gr_report_data(&json, &b.r, &b.st, &err), 0);
 	cr_assert_eq(gr_report_page(&page, &json, "<svg>&</svg>", 12, &err), 0);
 	cr_assert_not_null(strstr(page.data, "<script type=\"application/json\" id=\"gr-data\">{"));
 	cr_assert_not_null(strstr(page.data, ",\"svg\":\"\\u003csvg\\u003e\\u0026\\u003c/svg\\u003e\"}</script>"));
 	gr_buf_release(&json);
 	gr_buf_release(&page);
-	gr_report_release(&r);
-	gr_cp_stats_release(&cs);
-	gr_cp_release(&cp);
-	gr_graph_release(&g);
+	built_release(&b);
 }
 
 /* Runs slowest first and, at equal latency, by root id: by the radix key, and by qsort
  * when a latency does not fit it (the same order either way). */
 static void check_order(const char *text, const char *const *want, size_t n)
 {
-	struct gr_graph g;
-	struct gr_reader rd;
-	struct gr_stats st = { 0 };
-	struct gr_error err = { 0 };
-	struct gr_cp cp;
-	struct gr_cp_opts co;
-	struct gr_cp_stats cs;
-	struct gr_report r;
+	struct built b;
 
-	gr_graph_init(&g);
-	gr_reader_open_mem(&rd, "test", text, strlen(text));
-	cr_assert_eq(gr_graph_read(&g, &rd, &st, NULL, NULL, &err), 0, "%s", err.msg);
-	gr_reader_release(&rd);
-	gr_cp_init(&cp);
-	gr_cp_opts_init(&co);
-	co.mark = true;
-	cr_assert_eq(gr_cp_workflow(&g, &co, &cp, &err), 0);
-	gr_cp_stats_init(&cs);
-	cr_assert_eq(gr_cp_stats_workflow(&cs, &g, &cp), 0);
-	cr_assert_eq(gr_report_begin(&r, &g, &cp, 10, 100), 0);
-	cr_assert_eq(gr_report_build(&r, &cs), 0);
-	cr_assert_eq(r.nindex, n);
+	build(&b, text, 10, 100);
+	cr_assert_eq(b.r.nindex, n);
 	for (size_t i = 0; i < n; i++)
-		cr_assert_str_eq(g.nodes[cp.runs[r.runs[r.index[i]].cp].root].id, want[i], "at %zu", i);
-	gr_report_release(&r);
-	gr_cp_stats_release(&cs);
-	gr_cp_release(&cp);
-	gr_graph_release(&g);
+		cr_assert_str_eq(b.g.nodes[b.cp.runs[b.r.runs[b.r.index[i]].cp].root].id, want[i],
+				 "at %zu", i);
+	built_release(&b);
 }
 
 #define RUN(id, start, end)                                                                      \
