@@ -23,61 +23,46 @@ static int cmp_slowest(const void *a, const void *b)
 	return strcmp(x->root, y->root);
 }
 
-#define RUN_BITS 23          /* runs a radix key holds */
-#define LATENCY_BITS 40      /* latencies it holds, in µs: 12.7 days */
-
 /*
- * The runs slowest first, ties by root id, into order. Latency and run index fit one
- * 64-bit key for any real input, which a radix sort orders in linear time (qsort's
- * merge sort was a third of building the report); only runs of equal latency are then
- * sorted by name. Anything that does not fit (a negative or 12-day latency, 8M runs)
- * takes qsort. 0 or GR_ERR_NOMEM.
+ * The runs slowest first, ties by root id, into order: a radix sort by latency
+ * (gr_order_i64 on its complement: descending; qsort's merge sort was a third of
+ * building the report), then only runs of equal latency sorted by name.
+ * 0 or GR_ERR_NOMEM.
  */
 static int order_slowest(const struct gr_report *r, uint32_t *order)
 {
 	size_t n = r->nruns;
 	struct slow *v = malloc((n + 1) * sizeof(*v)), *tie = malloc((n + 1) * sizeof(*tie));
-	int64_t *key = malloc((n + 1) * sizeof(*key));
-	bool fits = n < (size_t)1 << RUN_BITS;
+	int64_t *key = calloc(n + 1, sizeof(*key));
+	int rc = GR_ERR_NOMEM;
 
-	if (!v || !tie || !key) {
-		free(v);
-		free(tie);
-		free(key);
-		return GR_ERR_NOMEM;
-	}
+	if (!v || !tie || !key)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct gr_cp_run *cr = &r->cp->runs[r->runs[i].cp];
 		v[i] = (struct slow){ cr->latency_us, r->g->nodes[cr->root].id, (uint32_t)i };
-		fits = fits && cr->latency_us >= 0 && cr->latency_us < (int64_t)1 << LATENCY_BITS;
+		key[i] = ~cr->latency_us; /* -latency - 1: the order reversed, never overflowing */
+		order[i] = (uint32_t)i;
 	}
-	if (!fits) {
-		qsort(v, n, sizeof(*v), cmp_slowest);
-		for (size_t i = 0; i < n; i++)
-			order[i] = v[i].run;
-	} else {
-		const int64_t top = ((int64_t)1 << LATENCY_BITS) - 1;
-		for (size_t i = 0; i < n; i++)
-			key[i] = (top - v[i].latency_us) << RUN_BITS | (int64_t)i;
-		gr_sort_i64(key, n);
-		for (size_t i = 0; i < n; i++)
-			order[i] = (uint32_t)(key[i] & (((int64_t)1 << RUN_BITS) - 1));
-		for (size_t i = 0, j; i < n; i = j) {
-			for (j = i + 1; j < n && v[order[j]].latency_us == v[order[i]].latency_us; j++)
-				;
-			if (j - i < 2)
-				continue;
-			for (size_t t = i; t < j; t++)
-				tie[t - i] = v[order[t]];
-			qsort(tie, j - i, sizeof(*tie), cmp_slowest);
-			for (size_t t = i; t < j; t++)
-				order[t] = tie[t - i].run;
-		}
+	if (gr_order_i64(order, key, n))
+		goto out;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && key[order[j]] == key[order[i]]; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (size_t t = i; t < j; t++)
+			tie[t - i] = v[order[t]];
+		qsort(tie, j - i, sizeof(*tie), cmp_slowest);
+		for (size_t t = i; t < j; t++)
+			order[t] = tie[t - i].run;
 	}
+	rc = 0;
+out:
 	free(v);
 	free(tie);
 	free(key);
-	return 0;
+	return rc;
 }
 
 /* Flags of every run: what is reachable (failures) and what is on its path. */
