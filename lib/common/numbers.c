@@ -130,6 +130,21 @@ int gr_order_i64(uint32_t *idx, const int64_t *key, size_t n)
 	return 0;
 }
 
+void gr_order_i64_by(uint32_t *idx, const int64_t *key, size_t n,
+		     int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	if (gr_order_i64(idx, key, n)) {
+		qsort_r(idx, n, sizeof(*idx), cmp, ctx);
+		return;
+	}
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
+			;
+		if (j - i > 1)
+			qsort_r(idx + i, j - i, sizeof(*idx), cmp, ctx);
+	}
+}
+
 /* A float's bits as a key whose unsigned order is the float's order (NaNs last). */
 static uint32_t f_key(float f)
 {

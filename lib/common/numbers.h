@@ -32,6 +32,12 @@ void gr_sort_i64(int64_t *v, size_t n);
  * comparison breaks after (runs of equal keys are adjacent). 0 or GR_ERR_NOMEM, idx
  * unchanged. */
 int gr_order_i64(uint32_t *idx, const int64_t *key, size_t n);
+/* The same, then each run of equal keys in idx ordered by cmp (qsort_r's, over
+ * elements of idx, with ctx): an order whose first key is key[] and whose ties cmp
+ * breaks. Out of memory, the whole of idx is sorted by cmp, which must then compare
+ * the keys first itself. */
+void gr_order_i64_by(uint32_t *idx, const int64_t *key, size_t n,
+		     int (*cmp)(const void *, const void *, void *), void *ctx);
 void gr_sort_f(float *v, size_t n);
 
 /*

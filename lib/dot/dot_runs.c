@@ -71,26 +71,6 @@ static int cmp_runs(const void *a, const void *b, void *ctx)
 	return strcmp(m->g->nodes[x->root].id, m->g->nodes[y->root].id);
 }
 
-/*
- * Sort idx[0..n) by cmp, whose first key is key[idx[i]] (a time, compared as int64):
- * a radix sort by the key, then each run of equal keys by cmp. A comparison sort of
- * the 100,000 edges of a graph was most of building the model (qsort's calls through
- * the edges to their nodes' ids). Falls back to qsort when memory is short.
- */
-static void order_by_time(uint32_t *idx, const int64_t *key, size_t n,
-			  int (*cmp)(const void *, const void *, void *), void *ctx)
-{
-	if (gr_order_i64(idx, key, n)) {
-		qsort_r(idx, n, sizeof(*idx), cmp, ctx);
-		return;
-	}
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
-			;
-		if (j - i > 1)
-			qsort_r(idx + i, j - i, sizeof(*idx), cmp, ctx);
-	}
-}
 
 void gr_dot_run_order(struct gr_dot_model *m, size_t k)
 {
@@ -202,7 +182,7 @@ int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g)
 			runix[k] = (uint32_t)k;
 			key[k] = m->runs[k].start_us;
 		}
-		order_by_time(runix, key, m->nruns, cmp_runs, m);
+		gr_order_i64_by(runix, key, m->nruns, cmp_runs, m);
 		for (size_t k = 0; k < m->nruns; k++)
 			sorted[k] = m->runs[runix[k]];
 		free(m->runs);
@@ -233,7 +213,7 @@ int gr_dot_model_init(struct gr_dot_model *m, struct gr_graph *g)
 		m->edges[i] = (uint32_t)i;
 		cause[i] = g->edges[i].cause_us;
 	}
-	order_by_time(m->edges, cause, ne, cmp_edges, g);
+	gr_order_i64_by(m->edges, cause, ne, cmp_edges, g);
 	free(cause);
 	for (size_t i = 0; i < ne; i++) {
 		if (m->nedges && edge_cmp(g, m->edges[m->nedges - 1], m->edges[i]) == 0) {

@@ -6,63 +6,35 @@
 #include "common/numbers.h"
 #include "report/report.h"
 
-/* A run to order (latency descending, then root request id: the order of the lists),
- * its latency and root's id copied beside it, so a sort reads one array. */
-struct slow {
-	int64_t latency_us;
-	const char *root;
-	uint32_t run;
-};
-
-static int cmp_slowest(const void *a, const void *b)
+/* Runs (indices into r->runs) slowest first, then by root request id: the order of
+ * the lists. */
+static int cmp_slowest(const void *a, const void *b, void *ctx)
 {
-	const struct slow *x = a, *y = b;
+	const struct gr_report *r = ctx;
+	const struct gr_cp_run *x = &r->cp->runs[r->runs[*(const uint32_t *)a].cp];
+	const struct gr_cp_run *y = &r->cp->runs[r->runs[*(const uint32_t *)b].cp];
 
 	if (x->latency_us != y->latency_us)
 		return x->latency_us > y->latency_us ? -1 : 1;
-	return strcmp(x->root, y->root);
+	return strcmp(r->g->nodes[x->root].id, r->g->nodes[y->root].id);
 }
 
-/*
- * The runs slowest first, ties by root id, into order: a radix sort by latency
- * (gr_order_i64 on its complement: descending; qsort's merge sort was a third of
- * building the report), then only runs of equal latency sorted by name.
- * 0 or GR_ERR_NOMEM.
- */
+/* The runs slowest first, ties by root id, into order: a radix sort by latency (on
+ * its complement: descending; qsort's merge sort through the runs was a third of
+ * building the report), then only runs of equal latency by name. 0 or GR_ERR_NOMEM. */
 static int order_slowest(const struct gr_report *r, uint32_t *order)
 {
-	size_t n = r->nruns;
-	struct slow *v = malloc((n + 1) * sizeof(*v)), *tie = malloc((n + 1) * sizeof(*tie));
-	int64_t *key = calloc(n + 1, sizeof(*key));
-	int rc = GR_ERR_NOMEM;
+	int64_t *key = malloc((r->nruns + 1) * sizeof(*key));
 
-	if (!v || !tie || !key)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const struct gr_cp_run *cr = &r->cp->runs[r->runs[i].cp];
-		v[i] = (struct slow){ cr->latency_us, r->g->nodes[cr->root].id, (uint32_t)i };
-		key[i] = ~cr->latency_us; /* -latency - 1: the order reversed, never overflowing */
+	if (!key)
+		return GR_ERR_NOMEM;
+	for (size_t i = 0; i < r->nruns; i++) {
+		key[i] = ~r->cp->runs[r->runs[i].cp].latency_us; /* -latency - 1, no overflow */
 		order[i] = (uint32_t)i;
 	}
-	if (gr_order_i64(order, key, n))
-		goto out;
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && key[order[j]] == key[order[i]]; j++)
-			;
-		if (j - i < 2)
-			continue;
-		for (size_t t = i; t < j; t++)
-			tie[t - i] = v[order[t]];
-		qsort(tie, j - i, sizeof(*tie), cmp_slowest);
-		for (size_t t = i; t < j; t++)
-			order[t] = tie[t - i].run;
-	}
-	rc = 0;
-out:
-	free(v);
-	free(tie);
+	gr_order_i64_by(order, key, r->nruns, cmp_slowest, (void *)r);
 	free(key);
-	return rc;
+	return 0;
 }
 
 /* Flags of every run: what is reachable (failures) and what is on its path. */
