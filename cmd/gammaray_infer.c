@@ -35,6 +35,8 @@ static const char usage[] =
 	"                          --bucket-dir by the stage that reads them and the hash\n"
 	"                          of their key: L-B.lines, stage letter L, bucket B < N\n"
 	"      --bucket-dir DIR    where those go (a driver moves files, not lines)\n"
+	"      --unsorted          a stage but the map: its input is not sorted; it holds\n"
+	"                          all of it and orders it itself (no sort before it)\n"
 	"      --split N           merge: also write each run (invocations joined by\n"
 	"                          edges) whole into one of N graph files, in --split-dir\n"
 	"      --split-dir DIR     merge: where those go: DIR/runs-0000.ndjson...\n"
@@ -48,7 +50,7 @@ static const char usage[] =
 	"Example: gammaray-fetch export/ traces/ | gammaray-infer --stats > graph.ndjson\n";
 
 enum { OPT_TOLERANCE = 256, OPT_LINK_WINDOW, OPT_WINDOW, OPT_NO_UNMATCHED, OPT_STAGE, OPT_PART,
-       OPT_SPLIT, OPT_SPLIT_DIR, OPT_BUCKETS, OPT_BUCKET_DIR };
+       OPT_SPLIT, OPT_SPLIT_DIR, OPT_BUCKETS, OPT_BUCKET_DIR, OPT_UNSORTED };
 
 static const struct option longopts[] = {
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
@@ -61,6 +63,7 @@ static const struct option longopts[] = {
 	{ "split-dir", required_argument, NULL, OPT_SPLIT_DIR },
 	{ "buckets", required_argument, NULL, OPT_BUCKETS },
 	{ "bucket-dir", required_argument, NULL, OPT_BUCKET_DIR },
+	{ "unsorted", no_argument, NULL, OPT_UNSORTED },
 	CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -267,6 +270,7 @@ int main(int argc, char **argv)
 		case OPT_SPLIT_DIR: split_dir = optarg; break;
 		case OPT_BUCKETS: so.buckets = (unsigned)cli_long("--buckets", optarg, 1, 65536); break;
 		case OPT_BUCKET_DIR: bucket_dir = optarg; break;
+		case OPT_UNSORTED: so.unsorted = true; break;
 		default:
 			if (!cli_common_option(&cc, c, optarg, usage))
 				cli_std_option('?', usage);
@@ -280,6 +284,8 @@ int main(int argc, char **argv)
 		cli_usage_error("--buckets and --bucket-dir go together");
 	if (so.buckets && (!so.stage || so.stage == GR_STAGE_MERGE))
 		cli_usage_error("--buckets goes with --stage, but not merge");
+	if (so.unsorted && (!so.stage || so.stage == GR_STAGE_MAP))
+		cli_usage_error("--unsorted goes with --stage, but not map");
 	if (so.stage && o.window_us)
 		cli_usage_error("--window and --stage do not go together");
 	cli_common_done(&cc);

@@ -619,6 +619,10 @@ struct gr_shard_opts {
 	int (*write_bucket)(void *ctx, char letter, unsigned bucket, const char *data,
 			    size_t len);
 	void *write_bucket_ctx;
+	bool unsorted;          /* the stages but the map: the lines come in any order; the
+				 * stage holds all of them and orders them itself, as
+				 * LC_ALL=C sort would (a driver that moves whole partitions
+				 * needs no sort between the stages) */
 };
 
 struct gr_shard;

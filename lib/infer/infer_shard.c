@@ -1,6 +1,9 @@
 /* infer_shard.c: gammaray-infer --stage: the stages' driver, and the map, request and stream stages. */
 #include "infer/infer_shard.h"
 
+#include "common/numbers.h"
+#include "common/strmap.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,6 +492,55 @@ static int cmp_key(const char *a, size_t an, const char *b, size_t bn)
 	return (an > bn) - (an < bn);
 }
 
+/* Add a line of this stage's (key: its first kn bytes) to the group being read, the
+ * group before done when the key changes; sorted: check the keys' order. */
+static void group_add(struct gr_shard *sh, const char *line, size_t n, size_t kn, bool sorted,
+		      const char *file, uint64_t lineno)
+{
+	if (sorted && (sh->passing || (sh->gn && cmp_key(line, kn, sh->gkey.data, sh->gkey.len) < 0) ||
+		       (!sh->gn && sh->prev.len && cmp_key(line, kn, sh->prev.data, sh->prev.len) <= 0))) {
+		gr_sh_fail(sh, GR_ERR_FORMAT, "%s:%llu: the input is not sorted (sort it with "
+			   "LC_ALL=C sort before each stage, or give --unsorted)", file,
+			   (unsigned long long)lineno);
+		return;
+	}
+	if (sh->gn && cmp_key(line, kn, sh->gkey.data, sh->gkey.len))
+		group_done(sh);
+	if (!sh->gn && gr_buf_add(&sh->gkey, line, kn)) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		return;
+	}
+	if (gr_sh_grow(&sh->goff, &sh->gcap, sh->gn + 1, sizeof(*sh->goff))) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		return;
+	}
+	sh->goff[sh->gn++] = sh->graw.len;
+	if (gr_buf_add(&sh->graw, line, n) || gr_buf_addc(&sh->graw, '\0'))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+}
+
+/* Unsorted input: hold a line of this stage's (its key the first kn bytes) until all
+ * are read. */
+static void hold_line(struct gr_shard *sh, const char *line, size_t n, size_t kn)
+{
+	if (sh->un >= UINT32_MAX) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "more than %u lines for one stage with --unsorted "
+			   "(give it fewer, or sorted)", UINT32_MAX);
+		return;
+	}
+	if (gr_sh_grow(&sh->uoff, &sh->ucap, sh->un + 1, sizeof(*sh->uoff)) ||
+	    gr_sh_grow(&sh->ukn, &sh->ukcap, sh->un + 1, sizeof(*sh->ukn)) ||
+	    gr_buf_reserve(&sh->uraw, n + 1)) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		return;
+	}
+	sh->uoff[sh->un] = sh->uraw.len;
+	sh->ukn[sh->un++] = (uint32_t)kn;
+	memcpy(sh->uraw.data + sh->uraw.len, line, n);
+	sh->uraw.len += n;
+	sh->uraw.data[sh->uraw.len++] = '\0';
+}
+
 static void reduce_line(struct gr_infer *rd, const char *line, size_t n)
 {
 	struct gr_shard *sh = rd->line_ctx;
@@ -497,7 +549,7 @@ static void reduce_line(struct gr_infer *rd, const char *line, size_t n)
 
 	if (sh->fatal)
 		goto out;
-	if (!tab || !kn || !letter_stage(line[0])) {
+	if (!tab || !kn || !letter_stage(line[0]) || memchr(line, '\0', n)) {
 		gr_sh_fail(sh, GR_ERR_FORMAT, "%s:%llu: not a line of a stage of gammaray-infer "
 			   "(give each stage the sorted output of the one before)", rd->file,
 			   (unsigned long long)rd->line);
@@ -510,39 +562,118 @@ static void reduce_line(struct gr_infer *rd, const char *line, size_t n)
 			   gr_infer_stage_name(sh->stage));
 		goto out;
 	}
+	if (sh->unsorted && (line[0] == sh->letter || sh->stage == GR_STAGE_MERGE)) {
+		hold_line(sh, line, n, kn);
+		goto out;
+	}
 	if (sh->stage == GR_STAGE_MERGE) {
 		gr_sh_merge_line(sh, line, n);
 		goto out;
 	}
 	if (line[0] > sh->letter) {
 		/* a later stage's: the groups of this one are done (sorted input) */
-		group_done(sh);
-		sh->passing = true;
+		if (!sh->unsorted) {
+			group_done(sh);
+			sh->passing = true;
+		}
 		gr_sh_copy(sh, line, n);
 		goto out;
 	}
-	if (sh->passing || (sh->gn && cmp_key(line, kn, sh->gkey.data, sh->gkey.len) < 0) ||
-	    (!sh->gn && sh->prev.len && cmp_key(line, kn, sh->prev.data, sh->prev.len) <= 0)) {
-		gr_sh_fail(sh, GR_ERR_FORMAT, "%s:%llu: the input is not sorted (sort it with "
-			   "LC_ALL=C sort before each stage)", rd->file, (unsigned long long)rd->line);
-		goto out;
-	}
-	if (sh->gn && cmp_key(line, kn, sh->gkey.data, sh->gkey.len))
-		group_done(sh);
-	if (!sh->gn && gr_buf_add(&sh->gkey, line, kn)) {
-		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	if (gr_sh_grow(&sh->goff, &sh->gcap, sh->gn + 1, sizeof(*sh->goff))) {
-		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	sh->goff[sh->gn++] = sh->graw.len;
-	if (gr_buf_add(&sh->graw, line, n) || gr_buf_addc(&sh->graw, '\0'))
-		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	group_add(sh, line, n, kn, true, rd->file, rd->line);
 out:
 	if (sh->fatal)
 		rd->fatal = sh->fatal;
+}
+
+/*
+ * Unsorted input, all read: the lines in the order a stage needs. The merge needs the
+ * graph's, which is LC_ALL=C sort's: the lines by their first 8 bytes, ties by all of
+ * them. The other stages need each key's lines together (they order a group
+ * themselves): the lines by a hash of their key, ties by the key.
+ */
+struct held {
+	const char *raw;
+	const size_t *off;
+	const uint32_t *kn;
+};
+
+static int cmp_held_line(const void *a, const void *b, void *ctx)
+{
+	const struct held *h = ctx;
+
+	return strcmp(h->raw + h->off[*(const uint32_t *)a], h->raw + h->off[*(const uint32_t *)b]);
+}
+
+static int cmp_held_key(const void *a, const void *b, void *ctx)
+{
+	const struct held *h = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return cmp_key(h->raw + h->off[x], h->kn[x], h->raw + h->off[y], h->kn[y]);
+}
+
+static void replay_held(struct gr_shard *sh)
+{
+	bool merge = sh->stage == GR_STAGE_MERGE;
+	struct held h = { sh->uraw.data, sh->uoff, sh->ukn };
+	size_t n = sh->un;
+	uint32_t *idx = NULL;
+	int64_t *key = NULL;
+
+	if (!n)
+		goto out;
+	idx = malloc(n * sizeof(*idx));
+	key = malloc(n * sizeof(*key));
+	if (!idx || !key) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *l = h.raw + h.off[i];
+		uint64_t k = 0;
+		idx[i] = (uint32_t)i;
+		if (merge) {
+			/* big-endian: the integers' order is the bytes' (a short line ends in 0s) */
+			for (size_t b = 0; b < 8 && l[b]; b++)
+				k |= (uint64_t)(unsigned char)l[b] << (56 - 8 * b);
+		} else {
+			k = gr_hash(l, h.kn[i]);
+		}
+		key[i] = (int64_t)(k ^ (UINT64_C(1) << 63)); /* unsigned order as signed */
+	}
+	if (merge) {
+		gr_order_i64_by(idx, key, n, cmp_held_line, &h);
+	} else if (gr_order_i64(idx, key, n)) {
+		qsort_r(idx, n, sizeof(*idx), cmp_held_key, &h);
+	} else {
+		/* a run of one hash is one key but where two keys' hashes meet: only those
+		 * runs are ordered by key (one comparison a line, not a sort of each group) */
+		for (size_t i = 0, j; i < n; i = j) {
+			bool one = true;
+			for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
+				one = one && !cmp_held_key(&idx[j], &idx[i], &h);
+			if (!one)
+				qsort_r(idx + i, j - i, sizeof(*idx), cmp_held_key, &h);
+		}
+	}
+	for (size_t i = 0; i < n && !sh->fatal; i++) {
+		uint32_t x = idx[i];
+		const char *l = h.raw + h.off[x];
+		size_t len = (x + 1 < n ? h.off[x + 1] : sh->uraw.len) - h.off[x] - 1;
+		if (merge)
+			gr_sh_merge_line(sh, l, len);
+		else
+			group_add(sh, l, len, h.kn[x], false, NULL, 0);
+	}
+out:
+	free(idx);
+	free(key);
+	gr_buf_release(&sh->uraw);
+	free(sh->uoff);
+	free(sh->ukn);
+	sh->uoff = NULL;
+	sh->ukn = NULL;
+	sh->un = sh->ucap = sh->ukcap = 0;
 }
 
 int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
@@ -570,6 +701,7 @@ int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
 	sh->stage = so->stage;
 	sh->letter = stage_letters[so->stage];
 	sh->part = so->part;
+	sh->unsorted = so->unsorted && so->stage != GR_STAGE_MAP;
 	sh->err = err;
 	if (so->stage != GR_STAGE_MAP) {
 		/* a record travels escaped (at most twice its size) with a key and a position */
@@ -625,6 +757,8 @@ static void finish_stage(struct gr_shard *sh);
 int gr_shard_finish(struct gr_shard *sh, struct gr_error *err)
 {
 	sh->err = err;
+	if (!sh->fatal && sh->unsorted)
+		replay_held(sh);
 	if (!sh->fatal && sh->stage == GR_STAGE_MERGE)
 		gr_sh_merge_finish(sh);
 	else if (!sh->fatal)
@@ -670,6 +804,9 @@ void gr_shard_free(struct gr_shard *sh)
 	gr_buf_release(&sh->out);
 	gr_buf_release(&sh->gkey);
 	gr_buf_release(&sh->graw);
+	gr_buf_release(&sh->uraw);
+	free(sh->uoff);
+	free(sh->ukn);
 	gr_buf_release(&sh->gsplit);
 	gr_buf_release(&sh->prev);
 	gr_buf_release(&sh->tmp);

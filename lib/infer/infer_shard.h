@@ -72,6 +72,12 @@ struct gr_shard {
 	size_t lines_cap, fields_cap; /* allocated */
 	struct gr_buf prev;           /* the previous group's key (the order check) */
 	bool passing;                 /* reading lines of later stages */
+	/* unsorted input: every line of this stage held, ordered at the end */
+	bool unsorted;
+	struct gr_buf uraw;           /* the lines, each NUL-terminated */
+	size_t *uoff;                 /* their starts */
+	uint32_t *ukn;                /* their keys' lengths */
+	size_t un, ucap, ukcap;       /* lines, allocated */
 	char where[48];               /* "part P input I": a record's origin in messages */
 	struct gr_buf tmp;            /* keys being made */
 	/* merge */

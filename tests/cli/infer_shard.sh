@@ -21,6 +21,17 @@ maps() { # maps PART...: one mapper per part, outputs concatenated
 }
 # key-only grouping of shuffled lines: what a Hadoop reducer may be given
 bykey() { shuf --random-source="$TMP/ev.markers" | sort -s -t "$(printf '\t')" -k1,1; }
+# no sort at all: every stage given its lines shuffled (--unsorted), the merge too
+unsorted() { # unsorted MAPPER...
+	"$@" | shuf --random-source="$TMP/ev.markers" >"$TMP/u.0"
+	i=0
+	for s in $stages; do
+		gammaray-infer -q --stage $s --unsorted "$TMP/u.$i" |
+			shuf --random-source="$TMP/ev.markers" >"$TMP/u.$((i + 1))" || echo "stage $s failed"
+		i=$((i + 1))
+	done
+	gammaray-infer -q --stage merge --unsorted "$TMP/u.$i"
+}
 check() { # check NAME SYNTH-OPTIONS...
 	name=$1; shift
 	gammaray-synth -q -o "$TMP/$name" -n 40 -s 7 "$@"
@@ -37,6 +48,8 @@ check() { # check NAME SYNTH-OPTIONS...
 	cmp -s "$TMP/one.$name" "$TMP/sh3.$name" && echo "$name: in 3 parts, 3 mappers: same graph"
 	sharded bykey gammaray-infer -q --stage map "$TMP/ev.$name" >"$TMP/hk.$name"
 	cmp -s "$TMP/one.$name" "$TMP/hk.$name" && echo "$name: grouped by key alone: same graph"
+	unsorted maps "$TMP/part.$name."* >"$TMP/un.$name"
+	cmp -s "$TMP/one.$name" "$TMP/un.$name" && echo "$name: shuffled, each stage --unsorted: same graph"
 	gammaray-critpath --json "$TMP/one.$name" >"$TMP/cp1"
 	gammaray-critpath --json "$TMP/sh.$name" >"$TMP/cp2"
 	cmp -s "$TMP/cp1" "$TMP/cp2" && echo "$name: same critical paths"
@@ -89,6 +102,19 @@ cat "$bk"/*/g-0.lines | sort | gammaray-infer -q --stage merge >"$TMP/bk.g"
 cmp -s "$TMP/one.markers" "$TMP/bk.g" && echo "--buckets 3, 3 partitions a stage: same graph" \
 	"($(ls "$bk"/*/*.lines | wc -l) bucket files)"
 
+# and as contrib/dask runs them: no sort, each partition's files in any order
+for s in request:b stream:c trace:d link:e effect:f; do
+	for j in 0 1 2; do
+		mkdir -p "$bk/u${s%:*}$j"
+		ls "$bk"/map/"${s#*:}-$j.lines" "$bk"/u*/"${s#*:}-$j.lines" 2>/dev/null | sort -r |
+			xargs cat >"$bk/in"
+		gammaray-infer -q --stage "${s%:*}" --unsorted --buckets 3 \
+			--bucket-dir "$bk/u${s%:*}$j" "$bk/in"
+	done
+done
+cat "$bk"/map/g-0.lines "$bk"/u*/g-0.lines | gammaray-infer -q --stage merge --unsorted >"$TMP/bk.u"
+cmp -s "$TMP/one.markers" "$TMP/bk.u" && echo "--buckets 3 and --unsorted, no sort: same graph"
+
 # the merge with --split: the same graph, and each run whole in one of 3 shards
 mkdir "$TMP/runs"
 gammaray-infer -q --stage merge --split 3 --split-dir "$TMP/runs" "$TMP/s.5" >"$TMP/split.g"
@@ -112,3 +138,4 @@ err gammaray-infer --stage map --window 5m "$TMP/ev.otel"
 err gammaray-infer --stage trace --split 2 --split-dir "$TMP" "$TMP/s.2"
 err gammaray-infer --stage shuffle
 err gammaray-infer --stage merge --buckets 2 --bucket-dir "$TMP"
+err gammaray-infer --stage map --unsorted "$TMP/ev.otel"
