@@ -208,50 +208,17 @@ def materialize(unit, tmp):
     return d if unit["chunks"] is not None else dst
 
 
-def fetch_batch(bindir, units, tasks_json, fetch_args):
-    """gammaray-fetch over a batch of units: (header, events, stats record)."""
-    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
-        args = ["gammaray-fetch", "-q", "-j", "1"] + fetch_args
-        if tasks_json:
-            t = os.path.join(tmp, "export-tasks.json")
-            with open(t, "w", encoding="utf-8") as f:
-                f.write(tasks_json)
-            args += ["--export-tasks", t]
-        try:
-            # to a file read back at once (a pipe is read in small pieces)
-            res = os.path.join(tmp, ".events.ndjson")  # no unit is hidden
-            args += ["-o", res] + [materialize(u, tmp) for u in units]
-            run_tool(bindir, args, cwd=tmp)
-            with open(res, "rb") as f:
-                out = f.read()
-        except (Failed, OSError) as e:
-            # named, never dropped: the run stops with the inputs it could not read
-            names = [u["path"] for u in units]
-            more = " and %d more" % (len(names) - 3) if len(names) > 3 else ""
-            raise Failed("reading %s%s: %s" % (", ".join(names[:3]), more, e))
-    # the header (first line) and the stats record (last) cut off by position: the
-    # events in between are most of the run's bytes, and splitting them into lines
-    # and joining them again was a third of the workers' Python time
-    if out and not out.endswith(b"\n"):
-        out += b"\n"
-    cut = out.find(b"\n") + 1
-    header, events = out[:cut], out[cut:]
-    stats = b""
-    last = events.rfind(b"\n", 0, len(events) - 1) + 1
-    if events[last:].startswith(b'{"type":"stats",'):
-        stats, events = events[last:], events[:last]
-    return header, events, stats
-
-
-def sum_stats(bindir, *batches):
-    """The fetch stats record one gammaray-fetch over every unit writes: the batches'
-    summed, by gammaray-infer (which sums the stats records it reads per stage)."""
-    data = b"".join(b[2] for b in batches)
-    out = run_tool(bindir, ["gammaray-infer", "-q"], data).stdout
-    for line in out.split(b"\n"):
-        if line.startswith(b'{"type":"stats","stage":"fetch"'):
-            return line + b"\n"
-    return b""
+def last_line_at(f, size):
+    """Where the last line of a file of size bytes ending in a newline starts."""
+    at, step = size - 1, 4096
+    while at > 0:
+        lo = max(0, at - step)
+        f.seek(lo)
+        k = f.read(at - lo).rfind(b"\n")
+        if k >= 0:
+            return lo + k + 1
+        at, step = lo, 2 * step
+    return 0
 
 
 def read_buckets(tmp):
@@ -264,21 +231,97 @@ def read_buckets(tmp):
     return res
 
 
-def map_piece(bindir, i, batch, first, stats, parts, infer_args):
-    """One part of the event stream (the header in the first, the summed fetch stats
-    record in the last), mapped."""
-    header, events, _ = batch
+def map_file(bindir, i, path, start, end, parts, infer_args, tmp):
+    """gammaray-infer --stage map --part i over bytes [start, end) of a file, handed to
+    it by sendfile (they never enter Python): {letter: {partition: bytes}}."""
+    out = os.path.join(tmp, "buckets")
+    os.mkdir(out)
+    args = (["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] + infer_args +
+            ["--buckets", str(parts), "--bucket-dir", out])
+    errs = os.path.join(tmp, "map.err")
+    with open(path, "rb") as f, open(errs, "w+b") as ef:
+        p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=ef, env=tool_env(bindir))
+        try:
+            while start < end:
+                n = os.sendfile(p.stdin.fileno(), f.fileno(), start, min(end - start, 1 << 30))
+                if n <= 0:
+                    break
+                start += n
+        except BrokenPipeError:
+            pass  # the map stopped; its status says why
+        finally:
+            try:
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
+        status = p.wait()
+        if status < 0 or status >= 2 or start < end:
+            ef.seek(0)
+            raise failed(args, status, ef.read() or b"it stopped reading")
+    return read_buckets(out)
+
+
+def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args):
+    """gammaray-fetch over a batch of units, its events mapped as part i of the event
+    stream (the header kept in part 0 only): {letter: {partition: bytes}}, and under
+    "stats" the batch's fetch stats record, which is left out here: the batches' are
+    summed into the one record a single gammaray-fetch writes (stats_part). fetch
+    writes a file that the map reads straight from the page cache (sendfile); the
+    events were read into Python, held by Dask and written out again for the map."""
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
-        inp = os.path.join(tmp, "events.ndjson")
+        args = ["gammaray-fetch", "-q", "-j", "1"] + fetch_args
+        if tasks_json:
+            t = os.path.join(tmp, "export-tasks.json")
+            with open(t, "w", encoding="utf-8") as f:
+                f.write(tasks_json)
+            args += ["--export-tasks", t]
+        res = os.path.join(tmp, ".events.ndjson")  # no unit is hidden
+        try:
+            args += ["-o", res] + [materialize(u, tmp) for u in units]
+            run_tool(bindir, args, cwd=tmp)
+        except (Failed, OSError) as e:
+            # named, never dropped: the run stops with the inputs it could not read
+            names = [u["path"] for u in units]
+            more = " and %d more" % (len(names) - 3) if len(names) > 3 else ""
+            raise Failed("reading %s%s: %s" % (", ".join(names[:3]), more, e))
+        # the header (the first line) and the stats record (the last) found by position
+        with open(res, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            header = f.readline()
+            start = 0 if i == 0 else len(header)
+            end, stats = size, b""
+            f.seek(size - 1 if size else 0)
+            if size > len(header) and f.read(1) == b"\n":
+                last = max(last_line_at(f, size), len(header))
+                f.seek(last)
+                line = f.read(size - last)
+                if line.startswith(b'{"type":"stats",'):
+                    end, stats = last, line
+        buckets = map_file(bindir, i, res, start, max(start, end), parts, infer_args, tmp)
+    buckets["stats"] = stats
+    return buckets
+
+
+def stats_of(res):
+    return res.get("stats", b"")
+
+
+def stats_part(bindir, i, parts, infer_args, *stats):
+    """The batches' fetch stats records summed (by gammaray-infer, which sums the stats
+    records it reads per stage) into the one a gammaray-fetch over every unit writes,
+    mapped as the event stream's last part, i."""
+    data = b"".join(stats)
+    out = run_tool(bindir, ["gammaray-infer", "-q"], data).stdout
+    summed = b""
+    for line in out.split(b"\n"):
+        if line.startswith(b'{"type":"stats","stage":"fetch"'):
+            summed = line + b"\n"
+    with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
+        inp = os.path.join(tmp, "stats.ndjson")
         with open(inp, "wb") as f:
-            f.write(header if first else b"")
-            f.write(events)
-            f.write(stats or b"")
-        out = os.path.join(tmp, "buckets")
-        os.mkdir(out)
-        run_tool(bindir, ["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] +
-                 infer_args + ["--buckets", str(parts), "--bucket-dir", out, inp])
-        return read_buckets(out)
+            f.write(summed)
+        return map_file(bindir, i, inp, 0, len(summed), parts, infer_args, tmp)
 
 
 def bucket(res, letter, j):
@@ -383,13 +426,13 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=64 << 20, run_s
     def piece(res_future, letter, j):
         return client.submit(bucket, res_future, letter, j, pure=False, retries=2)
 
-    # fetch, the parts of the event stream
+    # fetch and map, the parts of the event stream; the fetch stats record, the last
     batches = batches_of(units, batch_bytes)
-    fetched = [submit("fetch", fetch_batch, bindir, b, tasks_json, fetch_args) for b in batches]
-    stats = submit("fetch", sum_stats, bindir, *fetched)
-    producers = [submit("map", map_piece, bindir, i, f, i == 0,
-                        stats if i == len(fetched) - 1 else None, parts, infer_args)
-                 for i, f in enumerate(fetched)]
+    producers = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts,
+                        infer_args) for i, b in enumerate(batches)]
+    producers.append(submit("map", stats_part, bindir, len(batches), parts, infer_args,
+                            *[client.submit(stats_of, p, pure=False, retries=2)
+                              for p in producers]))
     # each stage reads the lines keyed for it, whichever stage before wrote them
     for stage, letter in STAGES:
         outs = []
@@ -404,7 +447,7 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=64 << 20, run_s
     # the tasks that read it are done (a worker holds what its partitions need, not the
     # run), and a worker lost before then is made up by Dask computing it again
     done = as_completed(main)
-    del main[:], producers, fetched, outs, chunks
+    del main[:], producers, outs, chunks
     for f in done:
         if f.status == "error":
             exc = f.exception()
