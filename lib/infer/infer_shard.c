@@ -595,13 +595,54 @@ struct held {
 	const char *raw;
 	const size_t *off;
 	const uint32_t *kn;
+	size_t n, len;        /* lines, bytes */
+	size_t from;          /* the lines compared: equal before this byte */
 };
+
+static size_t held_len(const struct held *h, uint32_t x)
+{
+	return (x + 1 < h->n ? h->off[x + 1] : h->len) - h->off[x] - 1;
+}
 
 static int cmp_held_line(const void *a, const void *b, void *ctx)
 {
 	const struct held *h = ctx;
 
-	return strcmp(h->raw + h->off[*(const uint32_t *)a], h->raw + h->off[*(const uint32_t *)b]);
+	return strcmp(h->raw + h->off[*(const uint32_t *)a] + h->from,
+		      h->raw + h->off[*(const uint32_t *)b] + h->from);
+}
+
+/* Order idx[0..n) of held lines, equal in their first `from` bytes, as LC_ALL=C sort:
+ * by their next 8 bytes (a radix sort), then each run of equal ones by the bytes after
+ * (the merge's keys share long prefixes: times, then ids). */
+static void order_lines(struct held *h, uint32_t *idx, int64_t *key, size_t n, size_t from)
+{
+	if (n < 64 || from >= 64) {
+		h->from = from;
+		qsort_r(idx, n, sizeof(*idx), cmp_held_line, h);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *l = h->raw + h->off[idx[i]];
+		size_t len = held_len(h, idx[i]);
+		uint64_t k = 0;
+		/* big-endian: the integers' order is the bytes' (a short line ends in 0s) */
+		for (size_t b = from; b < from + 8 && b < len; b++)
+			k |= (uint64_t)(unsigned char)l[b] << (56 - 8 * (b - from));
+		key[idx[i]] = (int64_t)(k ^ (UINT64_C(1) << 63)); /* unsigned order as signed */
+	}
+	if (gr_order_i64(idx, key, n)) {
+		h->from = from;
+		qsort_r(idx, n, sizeof(*idx), cmp_held_line, h);
+		return;
+	}
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
+			;
+		/* equal so far and ended: the same line */
+		if (j - i > 1 && held_len(h, idx[i]) > from + 8)
+			order_lines(h, idx + i, key, j - i, from + 8);
+	}
 }
 
 static int cmp_held_key(const void *a, const void *b, void *ctx)
@@ -615,7 +656,7 @@ static int cmp_held_key(const void *a, const void *b, void *ctx)
 static void replay_held(struct gr_shard *sh)
 {
 	bool merge = sh->stage == GR_STAGE_MERGE;
-	struct held h = { sh->uraw.data, sh->uoff, sh->ukn };
+	struct held h = { sh->uraw.data, sh->uoff, sh->ukn, sh->un, sh->uraw.len, 0 };
 	size_t n = sh->un;
 	uint32_t *idx = NULL;
 	int64_t *key = NULL;
@@ -629,20 +670,11 @@ static void replay_held(struct gr_shard *sh)
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *l = h.raw + h.off[i];
-		uint64_t k = 0;
 		idx[i] = (uint32_t)i;
-		if (merge) {
-			/* big-endian: the integers' order is the bytes' (a short line ends in 0s) */
-			for (size_t b = 0; b < 8 && l[b]; b++)
-				k |= (uint64_t)(unsigned char)l[b] << (56 - 8 * b);
-		} else {
-			k = gr_hash(l, h.kn[i]);
-		}
-		key[i] = (int64_t)(k ^ (UINT64_C(1) << 63)); /* unsigned order as signed */
+		key[i] = (int64_t)gr_hash(h.raw + h.off[i], h.kn[i]);
 	}
 	if (merge) {
-		gr_order_i64_by(idx, key, n, cmp_held_line, &h);
+		order_lines(&h, idx, key, n, 0);
 	} else if (gr_order_i64(idx, key, n)) {
 		qsort_r(idx, n, sizeof(*idx), cmp_held_key, &h);
 	} else {
@@ -659,7 +691,7 @@ static void replay_held(struct gr_shard *sh)
 	for (size_t i = 0; i < n && !sh->fatal; i++) {
 		uint32_t x = idx[i];
 		const char *l = h.raw + h.off[x];
-		size_t len = (x + 1 < n ? h.off[x + 1] : sh->uraw.len) - h.off[x] - 1;
+		size_t len = held_len(&h, x);
 		if (merge)
 			gr_sh_merge_line(sh, l, len);
 		else
