@@ -297,11 +297,15 @@ void gr_sh_request(struct gr_shard *sh)
 		unit_n = (size_t)snprintf(unit, sizeof(unit), "r:%s", id);
 	uint64_t callee_fp = gr_inf_fp1(T_LCALLEE, id, strlen(id));
 	bool named = gr_inf_alias_first(inf, callee_fp) != INF_NONE;
-	/* the bundle: to the node's log stream (its cold start), else to its trace */
+	/* the bundle: the node to its log stream (its cold start), else to its trace; its
+	 * causes and triggers straight to its trace (the stream stage has no use for them) */
 	char letter = n->stream ? SH_STREAM : SH_TRACE;
 	const char *key = n->stream ? n->stream : unit;
 	size_t kn = strlen(key);
 	bundle_node(sh, letter, key, kn, first_ref, inf, n, unit, named);
+	letter = SH_TRACE;
+	key = unit;
+	kn = strlen(unit);
 	if (gr_sh_alias_lists(inf, &ahead, &anext)) {
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 		goto out;
@@ -425,11 +429,9 @@ void gr_sh_stream(struct gr_shard *sh)
 		uint32_t ni = gr_inf_node_find(inf, id, strlen(id));
 		bool failed = ni != INF_NONE && (INF_NODE(inf, ni)->flags & NF_FAILED_INIT);
 		size_t un = strlen(unit);
-		for (size_t k = i; k < j; k++) {
-			char t = gr_sh_type(&sh->lines[k]);
-			if (t == 'N' || ((t == 'K' || t == 'S') && !strcmp(gr_sh_f_str(&sh->lines[k], 3), id)))
+		for (size_t k = i; k < j; k++)
+			if (gr_sh_type(&sh->lines[k]) == 'N')
 				gr_sh_rekey(sh, SH_TRACE, unit, un, &sh->lines[k]);
-		}
 		struct gr_inf_stream m = *s;
 		m.first_after = first_after;
 		gr_sh_begin(sh, SH_TRACE, unit, un, pos, 'T');
