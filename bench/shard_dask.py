@@ -36,7 +36,7 @@ def main():
         before = client.run(usage)
         t0 = time.monotonic()
         graph, _, _, _ = gammaray_dask.run(client, paths, bindir, partitions=2 * n,
-                                           batch_bytes=8 << 20, export_tasks_file=tasks,
+                                           export_tasks_file=tasks,
                                            quiet=True)
         wall = time.monotonic() - t0
         after = client.run(usage)

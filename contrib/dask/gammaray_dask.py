@@ -33,6 +33,12 @@ import time
 # The stages after the map, with the letter their keys start with; "g" is the merge's.
 STAGES = [("request", "b"), ("stream", "c"), ("trace", "d"), ("link", "e"), ("effect", "f")]
 MERGE = "g"
+# The letters of the stages each stage writes lines for (gammaray-shard(7)): a stage's
+# partition is handed pieces only from the tasks that can write for it (half the
+# pieces were empty: the link stage's lines come from the trace stage alone). A task
+# that writes lines for another stage fails, named: its lines are never dropped.
+WRITES = {"map": "bcdg", "request": "cdfg", "stream": "dg", "trace": "efg", "link": "fg",
+          "effect": "g"}
 
 
 def note(msg):
@@ -221,11 +227,15 @@ def last_line_at(f, size):
     return 0
 
 
-def read_buckets(tmp):
+def read_buckets(tmp, stage):
     """The bucket files a stage wrote: {letter: {partition: bytes}}."""
     res = {}
     for n in os.listdir(tmp):
         if n.endswith(".lines") and n[1:2] == "-":
+            if n[0] not in WRITES[stage]:
+                raise Failed("the %s stage wrote lines for stage '%s', which this driver "
+                             "does not hand it (a gammaray-infer of another version?)"
+                             % (stage, n[0]))
             with open(os.path.join(tmp, n), "rb") as f:
                 res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = f.read()
     return res
@@ -259,7 +269,7 @@ def map_file(bindir, i, path, start, end, parts, infer_args, tmp):
         if status < 0 or status >= 2 or start < end:
             ef.seek(0)
             raise failed(args, status, ef.read() or b"it stopped reading")
-    return read_buckets(out)
+    return read_buckets(out, "map")
 
 
 def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args):
@@ -335,7 +345,7 @@ def reduce_part(bindir, stage, parts, infer_args, *chunks):
         os.mkdir(out)
         run_stage(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args +
                   ["--buckets", str(parts), "--bucket-dir", out], chunks, tmp)
-        return read_buckets(out)
+        return read_buckets(out, stage)
 
 
 def merge(bindir, infer_args, shards, *chunks):
@@ -397,7 +407,7 @@ class Progress:
         note("; ".join("%s %d/%d" % (s, self.done[s], self.total[s]) for s in self.order))
 
 
-def run(client, paths, bindir=None, partitions=None, batch_bytes=64 << 20, run_shards=0,
+def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0,
         export_tasks_file=None, fetch_args=(), infer_args=(), quiet=False, on_done=None):
     """The pipeline on client's cluster. Returns (graph bytes, merge's stderr, its exit
     status, {run shard name: bytes}). on_done(step, future) is called as each task
@@ -427,27 +437,33 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=64 << 20, run_s
         return client.submit(bucket, res_future, letter, j, pure=False, retries=2)
 
     # fetch and map, the parts of the event stream; the fetch stats record, the last
+    # batches of at most 64 MiB, about four a worker: enough to keep every worker
+    # busy, few enough that their tasks (a map, and its pieces for every stage) cost
+    # little beside the work
+    total = sum(u["bytes"] for u in units)
+    batch_bytes = batch_bytes or max(1 << 20, min(64 << 20, -(-total // (4 * nworkers))))
     batches = batches_of(units, batch_bytes)
-    producers = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts,
-                        infer_args) for i, b in enumerate(batches)]
-    producers.append(submit("map", stats_part, bindir, len(batches), parts, infer_args,
-                            *[client.submit(stats_of, p, pure=False, retries=2)
-                              for p in producers]))
-    # each stage reads the lines keyed for it, whichever stage before wrote them
+    maps = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts, infer_args)
+            for i, b in enumerate(batches)]
+    maps.append(submit("map", stats_part, bindir, len(batches), parts, infer_args,
+                       *[client.submit(stats_of, p, pure=False, retries=2) for p in maps]))
+    producers = [("map", m) for m in maps]  # (stage, future)
+    # each stage reads the lines keyed for it, from every task before it that writes
+    # them
     for stage, letter in STAGES:
         outs = []
         for j in range(parts):
-            chunks = [piece(p, letter, j) for p in producers]
+            chunks = [piece(p, letter, j) for s, p in producers if letter in WRITES[s]]
             outs.append(submit(stage, reduce_part, bindir, stage, parts, infer_args, *chunks))
-        producers = producers + outs
+        producers += [(stage, o) for o in outs]
     merged = submit("merge", merge, bindir, infer_args, run_shards,
-                    *[piece(p, MERGE, 0) for p in producers])
+                    *[piece(p, MERGE, 0) for _, p in producers])
     graph, err, status, runs = None, b"", 1, {}
     # only as_completed keeps the futures from here: each task's result is let go once
     # the tasks that read it are done (a worker holds what its partitions need, not the
     # run), and a worker lost before then is made up by Dask computing it again
     done = as_completed(main)
-    del main[:], producers, outs, chunks
+    del main[:], maps, producers, outs, chunks
     for f in done:
         if f.status == "error":
             exc = f.exception()
@@ -484,8 +500,9 @@ def main(argv=None):
                     help="shards of runs for --critpath-dir (default: the partitions)")
     ap.add_argument("--partitions", type=int, default=0, metavar="N",
                     help="partitions of each stage (default: twice the workers)")
-    ap.add_argument("--batch-bytes", type=int, default=64 << 20, metavar="N",
-                    help="input bytes of one fetch task (default 64 MiB)")
+    ap.add_argument("--batch-bytes", type=int, default=0, metavar="N",
+                    help="input bytes of one fetch task (default: about four tasks a "
+                         "worker, at most 64 MiB each)")
     ap.add_argument("--bin", metavar="DIR", help="where the gammaray programs are, on the "
                     "workers (default: their PATH)")
     ap.add_argument("--export-tasks", metavar="FILE", help="as gammaray-fetch --export-tasks")
@@ -496,7 +513,7 @@ def main(argv=None):
                          "--no-unmatched), given to every stage")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     a = ap.parse_args(argv)
-    if a.run_shards < 0 or a.partitions < 0 or a.batch_bytes < 1:
+    if a.run_shards < 0 or a.partitions < 0 or a.batch_bytes < 0:
         ap.error("numbers must be positive")
     from distributed import Client, LocalCluster
     if a.scheduler_file:
