@@ -297,15 +297,19 @@ void gr_sh_request(struct gr_shard *sh)
 		unit_n = (size_t)snprintf(unit, sizeof(unit), "r:%s", id);
 	uint64_t callee_fp = gr_inf_fp1(T_LCALLEE, id, strlen(id));
 	bool named = gr_inf_alias_first(inf, callee_fp) != INF_NONE;
-	/* the bundle: the node to its log stream (its cold start), else to its trace; its
-	 * causes and triggers straight to its trace (the stream stage has no use for them) */
-	char letter = n->stream ? SH_STREAM : SH_TRACE;
-	const char *key = n->stream ? n->stream : unit;
-	size_t kn = strlen(key);
+	/* the bundle, to its trace; to the log stream of its last attempt, what the stream
+	 * stage needs to find the cold start: its start, and where the bundle went */
+	const char *key = unit;
+	size_t kn = strlen(unit);
+	char letter = SH_TRACE;
+	if (n->stream) {
+		gr_sh_begin(sh, SH_STREAM, n->stream, strlen(n->stream), first_ref, 'n');
+		gr_sh_cstr(sh, id);
+		gr_sh_cstr(sh, unit);
+		gr_sh_i64(sh, n->start_ts);
+		gr_sh_end(sh);
+	}
 	bundle_node(sh, letter, key, kn, first_ref, inf, n, unit, named);
-	letter = SH_TRACE;
-	key = unit;
-	kn = strlen(unit);
 	if (gr_sh_alias_lists(inf, &ahead, &anext)) {
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 		goto out;
@@ -408,19 +412,19 @@ void gr_sh_stream(struct gr_shard *sh)
 	/* the first START after the boot among the invocations whose last attempt ran here */
 	for (size_t i = 0; i < sh->gn; i++) {
 		const struct gr_sh_line *l = &sh->lines[i];
-		if (gr_sh_type(l) != 'N')
+		if (gr_sh_type(l) != 'n')
 			continue;
-		int64_t st = gr_sh_f_i64(sh, l, 8);
+		int64_t st = gr_sh_f_i64(sh, l, 5);
 		if (boot != GR_TIME_UNKNOWN && st != GR_TIME_UNKNOWN && st >= boot &&
 		    (first_after == GR_TIME_UNKNOWN || st < first_after))
 			first_after = st;
 	}
-	/* the bundles, with the stream, on to their traces; a bundle's lines share its
-	 * position */
+	/* the stream, to the traces of the invocations; an invocation's line shares its
+	 * bundle's position */
 	for (size_t i = 0, j; i < sh->gn && !sh->fatal; i = j) {
 		const char *pos = sh->lines[i].f[1], *unit = NULL, *id = NULL;
 		for (j = i; j < sh->gn && !strcmp(sh->lines[j].f[1], pos); j++)
-			if (gr_sh_type(&sh->lines[j]) == 'N') {
+			if (gr_sh_type(&sh->lines[j]) == 'n') {
 				id = gr_sh_f_str(&sh->lines[j], 3);
 				unit = gr_sh_f_str(&sh->lines[j], 4);
 			}
@@ -429,9 +433,6 @@ void gr_sh_stream(struct gr_shard *sh)
 		uint32_t ni = gr_inf_node_find(inf, id, strlen(id));
 		bool failed = ni != INF_NONE && (INF_NODE(inf, ni)->flags & NF_FAILED_INIT);
 		size_t un = strlen(unit);
-		for (size_t k = i; k < j; k++)
-			if (gr_sh_type(&sh->lines[k]) == 'N')
-				gr_sh_rekey(sh, SH_TRACE, unit, un, &sh->lines[k]);
 		struct gr_inf_stream m = *s;
 		m.first_after = first_after;
 		gr_sh_begin(sh, SH_TRACE, unit, un, pos, 'T');

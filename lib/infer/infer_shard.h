@@ -132,10 +132,6 @@ void gr_sh_f32(struct gr_shard *sh, float v);          /* its bits, 8 hex digits
 void gr_sh_end(struct gr_shard *sh);
 /* A line read, written again unchanged (a later stage's). */
 void gr_sh_copy(struct gr_shard *sh, const char *line, size_t n);
-/* A line read, written again under another key: letter, key, then its own position,
- * type and fields. */
-void gr_sh_rekey(struct gr_shard *sh, char letter, const char *key, size_t kn,
-		 const struct gr_sh_line *l);
 /* Hand the output over (force: all of it). */
 int gr_sh_flush(struct gr_shard *sh, bool force);
 

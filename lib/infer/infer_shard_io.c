@@ -239,19 +239,6 @@ void gr_sh_copy(struct gr_shard *sh, const char *line, size_t n)
 	gr_sh_end(sh);
 }
 
-void gr_sh_rekey(struct gr_shard *sh, char letter, const char *key, size_t kn,
-		 const struct gr_sh_line *l)
-{
-	const char *tab = memchr(l->raw, '\t', l->rawn);
-
-	if (gr_buf_addc(&sh->out, letter))
-		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
-	put_esc(sh, key, kn);
-	if (tab && gr_buf_add(&sh->out, tab, l->rawn - (size_t)(tab - l->raw)))
-		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
-	gr_sh_end(sh);
-}
-
 /* --- reading ------------------------------------------------------------------------ */
 
 static bool bad_field(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
