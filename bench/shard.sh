@@ -1,8 +1,9 @@
 #!/bin/sh
 # shard.sh: the sharded run (gammaray-shard(7), contrib/dask) next to one machine, for
 # bench/run.sh. Prints markdown rows:
-#   - per stage of `gammaray-infer --stage` (and the sorts between them): CPU seconds and
-#     peak memory per million invocations, the lines it writes per invocation;
+#   - per stage of `gammaray-infer --stage`, as contrib/dask runs them (--buckets,
+#     --unsorted): CPU seconds and peak memory per million invocations, the bytes it
+#     reads and writes per invocation;
 #   - contrib/dask's driver on a local cluster of 1 and 2 worker processes (runs
 #     interleaved, best of $REPEAT) against `gammaray-fetch -j 2 | gammaray-infer`;
 #     the graphs must be the same.
@@ -46,27 +47,33 @@ for size in "$@"; do
 	echo "| **sharded run, $size**: $ninv invocations, $(($(wc -c <"$tmp/ev") / 1048576)) MB of events | | | | | |"
 	set -- $(cpu_rss "gammaray-infer -q $tmp/ev >/dev/null")
 	echo "| one gammaray-infer: CPU-s and peak MB per million invocations | $(per "$1") s, $(awk "BEGIN { printf \"%.0f\", $2 / 1024 * 1e6 / $ninv }") MB | | | | |"
-	# each stage on the sorted output of the one before, as the Unix pipeline runs it
-	prev=$tmp/ev
+	# each stage as contrib/dask runs it: its own lines only (--buckets 1: the lines go
+	# straight to the stage that reads them), in no order (--unsorted, no sort)
+	mkdir -p "$tmp/bk/map"
 	total=0
-	for s in map request stream trace link effect merge; do
-		if [ $s = map ]; then src=$prev; else sort "$prev" >"$tmp/in.$s"; src=$tmp/in.$s; fi
-		set -- $(cpu_rss "gammaray-infer -q --stage $s $src >$tmp/out.$s")
-		cpu=$1 rss=$2
-		if [ $s != map ]; then
-			set -- $(cpu_rss "sort $prev >/dev/null")
-			scpu=$1
+	for s in map request:b stream:c trace:d link:e effect:f merge:g; do
+		st=${s%:*}
+		if [ "$st" = map ]; then
+			src=$tmp/ev args="--buckets 1 --bucket-dir $tmp/bk/map"
 		else
-			scpu=0
+			cat "$tmp"/bk/*/"${s#*:}"-0.lines >"$tmp/in.$st"
+			src=$tmp/in.$st args=--unsorted
+			if [ "$st" != merge ]; then
+				mkdir -p "$tmp/bk/$st"
+				args="$args --buckets 1 --bucket-dir $tmp/bk/$st"
+			fi
 		fi
-		lines=$(wc -l <"$tmp/out.$s")
-		bytes=$(wc -c <"$tmp/out.$s")
-		total=$(awk "BEGIN { print $total + $cpu + $scpu }")
-		echo "| stage $s: CPU-s per M invocations (sort before it), peak RSS, written per invocation | $(per "$cpu") s (+$(per "$scpu") s sort), $((rss / 1024)) MB, $(awk "BEGIN { printf \"%.1f lines, %.0f B\", $lines / $ninv, $bytes / $ninv }") | | | | |"
-		prev=$tmp/out.$s
+		# a run's bucket files are appended to: each run starts from none
+		set -- $(cpu_rss "rm -f $tmp/bk/$st/*; gammaray-infer -q --stage $st $args $src >$tmp/out.$st")
+		cpu=$1 rss=$2
+		if [ "$st" = map ]; then inb=$(wc -c <"$src"); else inb=$(wc -c <"$tmp/in.$st"); fi
+		outb=$(cat "$tmp"/bk/"$st"/* 2>/dev/null | wc -c)
+		total=$(awk "BEGIN { print $total + $cpu }")
+		echo "| stage $st: CPU-s per M invocations, peak RSS, read and written per invocation | $(per "$cpu") s, $((rss / 1024)) MB, $(awk "BEGIN { printf \"%.0f B, %.0f B\", $inb / $ninv, $outb / $ninv }") | | | | |"
 	done
 	cmp -s "$tmp/one" "$tmp/out.merge" && same=same || same=DIFFERENT
-	echo "| all stages and sorts: CPU-s per M invocations; the graph against one run | $(per "$total") s; $same | | | | |"
+	echo "| all stages: CPU-s per M invocations; the graph against one run | $(per "$total") s; $same | | | | |"
+	rm -rf "$tmp/bk"
 	rm -f "$tmp"/in.* "$tmp"/out.*
 	[ $have_dask = 1 ] || { echo "| dask: skipped (no python3-distributed) | | | | | |"; continue; }
 	# the driver, fetch included, on 1 and 2 worker processes, against one machine
