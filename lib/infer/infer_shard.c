@@ -4,9 +4,13 @@
 #include "common/numbers.h"
 #include "common/strmap.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const stage_names[GR_STAGE_COUNT] = {
 	[GR_STAGE_MAP] = "map",       [GR_STAGE_REQUEST] = "request", [GR_STAGE_STREAM] = "stream",
@@ -523,30 +527,39 @@ static void group_add(struct gr_shard *sh, const char *line, size_t n, size_t kn
 }
 
 /* Unsorted input: hold a line of this stage's (its key the first kn bytes) until all
- * are read. */
-static void hold_line(struct gr_shard *sh, const char *line, size_t n, size_t kn)
+ * are read: where it is in a file mapped (seg > 0), else copied. */
+static void hold_line(struct gr_shard *sh, const char *line, size_t n, size_t kn, uint32_t seg)
 {
 	if (sh->un >= UINT32_MAX) {
 		gr_sh_fail(sh, GR_ERR_NOMEM, "more than %u lines for one stage with --unsorted "
 			   "(give it fewer, or sorted)", UINT32_MAX);
 		return;
 	}
-	if (gr_sh_grow(&sh->uoff, &sh->ucap, sh->un + 1, sizeof(*sh->uoff)) ||
-	    gr_sh_grow(&sh->ukn, &sh->ukcap, sh->un + 1, sizeof(*sh->ukn)) ||
-	    gr_buf_reserve(&sh->uraw, n + 1)) {
+	if (gr_sh_grow(&sh->uh, &sh->ucap, sh->un + 1, sizeof(*sh->uh))) {
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 		return;
 	}
-	sh->uoff[sh->un] = sh->uraw.len;
-	sh->ukn[sh->un++] = (uint32_t)kn;
+	struct gr_sh_held *h = &sh->uh[sh->un++];
+	h->seg = seg;
+	h->len = (uint32_t)n;
+	h->kn = (uint32_t)kn;
+	if (seg) {
+		h->off = (size_t)(line - sh->useg[seg - 1].base);
+		return;
+	}
+	if (gr_buf_reserve(&sh->uraw, n + 1)) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		return;
+	}
+	h->off = sh->uraw.len;
 	memcpy(sh->uraw.data + sh->uraw.len, line, n);
 	sh->uraw.len += n;
 	sh->uraw.data[sh->uraw.len++] = '\0';
 }
 
-static void reduce_line(struct gr_infer *rd, const char *line, size_t n)
+static void stage_line(struct gr_shard *sh, struct gr_infer *rd, const char *line, size_t n,
+		       uint32_t seg)
 {
-	struct gr_shard *sh = rd->line_ctx;
 	const char *tab = memchr(line, '\t', n);
 	size_t kn = tab ? (size_t)(tab - line) : n;
 
@@ -566,7 +579,7 @@ static void reduce_line(struct gr_infer *rd, const char *line, size_t n)
 		goto out;
 	}
 	if (sh->unsorted && (line[0] == sh->letter || sh->stage == GR_STAGE_MERGE)) {
-		hold_line(sh, line, n, kn);
+		hold_line(sh, line, n, kn, seg);
 		goto out;
 	}
 	if (sh->stage == GR_STAGE_MERGE) {
@@ -588,46 +601,127 @@ out:
 		rd->fatal = sh->fatal;
 }
 
+static void reduce_line(struct gr_infer *rd, const char *line, size_t n)
+{
+	stage_line(rd->line_ctx, rd, line, n, 0);
+}
+
+/*
+ * Unsorted input from a file: mapped, its lines held where they are (a stage's input
+ * is its whole partition: copied, it was as much memory again, and on a machine where
+ * fresh memory is dear, most of the merge's time). 1: not a file that can be mapped
+ * (a pipe, gzip, empty), to be read as any input; 0 done, or a fatal error.
+ */
+static int map_input(struct gr_shard *sh, const char *path)
+{
+	struct gr_infer *rd = sh->rd;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 2) {
+		close(fd);
+		return 1;
+	}
+	size_t size = (size_t)st.st_size;
+	char *base = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED)
+		return 1;
+	if ((unsigned char)base[0] == 0x1f && (unsigned char)base[1] == 0x8b) {
+		munmap(base, size);
+		return 1;
+	}
+	if (gr_sh_grow(&sh->useg, &sh->segcap, sh->nseg + 1, sizeof(*sh->useg))) {
+		munmap(base, size);
+		return gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory"), sh->fatal;
+	}
+	sh->useg[sh->nseg++] = (struct gr_sh_seg){ base, size };
+	/* as the input loop reads a stage's lines: a carriage return before the newline
+	 * is not the line's, empty lines are none */
+	rd->file = path;
+	rd->line = 0;
+	for (const char *p = base, *end = base + size; p < end && !sh->fatal;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t n = (size_t)(le - p);
+		rd->line++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n > rd->o.max_line)
+			gr_sh_fail(sh, GR_ERR_DATA, "%s:%llu: a line longer than %zu bytes: not a "
+				   "line of a stage of gammaray-infer", path,
+				   (unsigned long long)rd->line, rd->o.max_line);
+		else if (n)
+			stage_line(sh, rd, p, n, (uint32_t)sh->nseg);
+		p = le + 1;
+	}
+	return sh->fatal;
+}
+
 /*
  * Unsorted input, all read: the lines in the order a stage needs. The merge needs the
  * graph's, which is LC_ALL=C sort's: the lines by their first 8 bytes, ties by all of
  * them. The other stages need each key's lines together (they order a group
  * themselves): the lines by a hash of their key, ties by the key.
  */
-struct held {
-	const char *raw;
-	const size_t *off;
-	const uint32_t *kn;
-	size_t n, len;        /* lines, bytes */
-	size_t from;          /* the lines compared: equal before this byte */
-};
-
-static size_t held_len(const struct held *h, uint32_t x)
+/* The held lines let go, the files unmapped. */
+static void release_held(struct gr_shard *sh)
 {
-	return (x + 1 < h->n ? h->off[x + 1] : h->len) - h->off[x] - 1;
+	for (size_t i = 0; i < sh->nseg; i++)
+		munmap(sh->useg[i].base, sh->useg[i].size);
+	free(sh->useg);
+	free(sh->uh);
+	gr_buf_release(&sh->uraw);
+	sh->useg = NULL;
+	sh->uh = NULL;
+	sh->nseg = sh->segcap = sh->un = sh->ucap = 0;
 }
 
+struct held {
+	const struct gr_sh_held *h;
+	const char *const *base;  /* each segment's */
+	size_t from;              /* the lines compared: equal before this byte */
+};
+
+static const char *held_at(const struct held *c, uint32_t x)
+{
+	return c->base[c->h[x].seg] + c->h[x].off;
+}
+
+/* The bytes from `from` on, as LC_ALL=C sort compares lines (no NUL in them). */
 static int cmp_held_line(const void *a, const void *b, void *ctx)
 {
-	const struct held *h = ctx;
+	const struct held *c = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	size_t xn = c->h[x].len - c->from, yn = c->h[y].len - c->from;
+	int r = memcmp(held_at(c, x) + c->from, held_at(c, y) + c->from, xn < yn ? xn : yn);
 
-	return strcmp(h->raw + h->off[*(const uint32_t *)a] + h->from,
-		      h->raw + h->off[*(const uint32_t *)b] + h->from);
+	return r ? r : (xn > yn) - (xn < yn);
+}
+
+static int cmp_held_key(const void *a, const void *b, void *ctx)
+{
+	const struct held *c = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return cmp_key(held_at(c, x), c->h[x].kn, held_at(c, y), c->h[y].kn);
 }
 
 /* Order idx[0..n) of held lines, equal in their first `from` bytes, as LC_ALL=C sort:
  * by their next 8 bytes (a radix sort), then each run of equal ones by the bytes after
  * (the merge's keys share long prefixes: times, then ids). */
-static void order_lines(struct held *h, uint32_t *idx, int64_t *key, size_t n, size_t from)
+static void order_lines(struct held *c, uint32_t *idx, int64_t *key, size_t n, size_t from)
 {
 	if (n < 64 || from >= 64) {
-		h->from = from;
-		qsort_r(idx, n, sizeof(*idx), cmp_held_line, h);
+		c->from = from;
+		qsort_r(idx, n, sizeof(*idx), cmp_held_line, c);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *l = h->raw + h->off[idx[i]];
-		size_t len = held_len(h, idx[i]);
+		const char *l = held_at(c, idx[i]);
+		size_t len = c->h[idx[i]].len;
 		uint64_t k = 0;
 		/* big-endian: the integers' order is the bytes' (a short line ends in 0s) */
 		for (size_t b = from; b < from + 8 && b < len; b++)
@@ -635,35 +729,35 @@ static void order_lines(struct held *h, uint32_t *idx, int64_t *key, size_t n, s
 		key[idx[i]] = (int64_t)(k ^ (UINT64_C(1) << 63)); /* unsigned order as signed */
 	}
 	if (gr_order_i64(idx, key, n)) {
-		h->from = from;
-		qsort_r(idx, n, sizeof(*idx), cmp_held_line, h);
+		c->from = from;
+		qsort_r(idx, n, sizeof(*idx), cmp_held_line, c);
 		return;
 	}
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
 			;
 		/* equal so far and ended: the same line */
-		if (j - i > 1 && held_len(h, idx[i]) > from + 8)
-			order_lines(h, idx + i, key, j - i, from + 8);
+		if (j - i > 1 && c->h[idx[i]].len > from + 8)
+			order_lines(c, idx + i, key, j - i, from + 8);
 	}
-}
-
-static int cmp_held_key(const void *a, const void *b, void *ctx)
-{
-	const struct held *h = ctx;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return cmp_key(h->raw + h->off[x], h->kn[x], h->raw + h->off[y], h->kn[y]);
 }
 
 static void replay_held(struct gr_shard *sh)
 {
 	bool merge = sh->stage == GR_STAGE_MERGE;
-	struct held h = { sh->uraw.data, sh->uoff, sh->ukn, sh->un, sh->uraw.len, 0 };
 	size_t n = sh->un;
 	uint32_t *idx = NULL;
 	int64_t *key = NULL;
+	const char **base = malloc((sh->nseg + 1) * sizeof(*base));
+	struct held c = { sh->uh, base, 0 };
 
+	if (!base) {
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	base[0] = sh->uraw.data;
+	for (size_t i = 0; i < sh->nseg; i++)
+		base[i + 1] = sh->useg[i].base;
 	if (!n)
 		goto out;
 	idx = malloc(n * sizeof(*idx));
@@ -674,41 +768,36 @@ static void replay_held(struct gr_shard *sh)
 	}
 	for (size_t i = 0; i < n; i++) {
 		idx[i] = (uint32_t)i;
-		key[i] = (int64_t)gr_hash(h.raw + h.off[i], h.kn[i]);
+		key[i] = (int64_t)gr_hash(held_at(&c, (uint32_t)i), sh->uh[i].kn);
 	}
 	if (merge) {
-		order_lines(&h, idx, key, n, 0);
+		order_lines(&c, idx, key, n, 0);
 	} else if (gr_order_i64(idx, key, n)) {
-		qsort_r(idx, n, sizeof(*idx), cmp_held_key, &h);
+		qsort_r(idx, n, sizeof(*idx), cmp_held_key, &c);
 	} else {
 		/* a run of one hash is one key but where two keys' hashes meet: only those
 		 * runs are ordered by key (one comparison a line, not a sort of each group) */
 		for (size_t i = 0, j; i < n; i = j) {
 			bool one = true;
 			for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
-				one = one && !cmp_held_key(&idx[j], &idx[i], &h);
+				one = one && !cmp_held_key(&idx[j], &idx[i], &c);
 			if (!one)
-				qsort_r(idx + i, j - i, sizeof(*idx), cmp_held_key, &h);
+				qsort_r(idx + i, j - i, sizeof(*idx), cmp_held_key, &c);
 		}
 	}
 	for (size_t i = 0; i < n && !sh->fatal; i++) {
 		uint32_t x = idx[i];
-		const char *l = h.raw + h.off[x];
-		size_t len = held_len(&h, x);
+		const char *l = held_at(&c, x);
 		if (merge)
-			gr_sh_merge_line(sh, l, len);
+			gr_sh_merge_line(sh, l, sh->uh[x].len);
 		else
-			group_add(sh, l, len, h.kn[x], false, NULL, 0);
+			group_add(sh, l, sh->uh[x].len, sh->uh[x].kn, false, NULL, 0);
 	}
 out:
 	free(idx);
 	free(key);
-	gr_buf_release(&sh->uraw);
-	free(sh->uoff);
-	free(sh->ukn);
-	sh->uoff = NULL;
-	sh->ukn = NULL;
-	sh->un = sh->ucap = sh->ukcap = 0;
+	free(base);
+	release_held(sh);
 }
 
 int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
@@ -781,7 +870,17 @@ int gr_shard_read_inputs(struct gr_shard *sh, const char *const *paths, size_t n
 	sh->rd->err = err;
 	if (sh->fatal)
 		return *err = sh->ferr, sh->fatal;
-	int rc = gr_infer_read_inputs(sh->rd, paths, npaths, err);
+	int rc = 0;
+	if (!sh->unsorted) {
+		rc = gr_infer_read_inputs(sh->rd, paths, npaths, err);
+	} else {
+		/* files mapped; the rest (standard input, gzip) read and copied */
+		for (size_t i = 0; i < npaths && !rc && !sh->fatal; i++)
+			if (map_input(sh, paths[i]) == 1)
+				rc = gr_infer_read_inputs(sh->rd, paths + i, 1, err);
+		if (!npaths)
+			rc = gr_infer_read_inputs(sh->rd, paths, npaths, err);
+	}
 	if (sh->fatal)
 		return *err = sh->ferr, sh->fatal;
 	return rc;
@@ -839,9 +938,7 @@ void gr_shard_free(struct gr_shard *sh)
 	gr_buf_release(&sh->out);
 	gr_buf_release(&sh->gkey);
 	gr_buf_release(&sh->graw);
-	gr_buf_release(&sh->uraw);
-	free(sh->uoff);
-	free(sh->ukn);
+	release_held(sh);
 	gr_buf_release(&sh->gsplit);
 	gr_buf_release(&sh->prev);
 	gr_buf_release(&sh->tmp);

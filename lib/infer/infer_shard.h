@@ -49,6 +49,20 @@ struct gr_sh_line {
 	size_t nf;           /* how many */
 };
 
+/* A file an unsorted stage reads, mapped. */
+struct gr_sh_seg {
+	char *base;
+	size_t size;
+};
+
+/* A line an unsorted stage holds: in segment seg (0: sh->uraw) at off. */
+struct gr_sh_held {
+	size_t off;
+	uint32_t seg;
+	uint32_t len;     /* without its newline */
+	uint32_t kn;      /* its key's length */
+};
+
 /* A run in stages: the state of one process. */
 struct gr_shard {
 	struct gr_infer_opts o;       /* the options (every stage of a run is given alike) */
@@ -72,12 +86,14 @@ struct gr_shard {
 	size_t lines_cap, fields_cap; /* allocated */
 	struct gr_buf prev;           /* the previous group's key (the order check) */
 	bool passing;                 /* reading lines of later stages */
-	/* unsorted input: every line of this stage held, ordered at the end */
+	/* unsorted input: every line of this stage held, ordered at the end; a line is
+	 * held where it is, in a file mapped (segment 1...) or copied (segment 0) */
 	bool unsorted;
-	struct gr_buf uraw;           /* the lines, each NUL-terminated */
-	size_t *uoff;                 /* their starts */
-	uint32_t *ukn;                /* their keys' lengths */
-	size_t un, ucap, ukcap;       /* lines, allocated */
+	struct gr_buf uraw;           /* segment 0: lines read from pipes, gzip... */
+	struct gr_sh_seg *useg;       /* the files mapped */
+	size_t nseg, segcap;
+	struct gr_sh_held *uh;        /* the lines */
+	size_t un, ucap;
 	char where[48];               /* "part P input I": a record's origin in messages */
 	struct gr_buf tmp;            /* keys being made */
 	/* merge */
