@@ -26,11 +26,10 @@ def usage():
 
 
 def main():
-    from distributed import Client, LocalCluster
+    from distributed import Client
     n, out, tasks, paths = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
     bindir = os.path.abspath(os.environ.get("BIN", os.path.join(top, "build", "bin")))
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=None, host="127.0.0.1")
+    cluster = gammaray_dask.local_cluster(n)
     client = Client(cluster)
     try:
         before = client.run(usage)
