@@ -67,7 +67,8 @@ for size in "$@"; do
 		set -- $(cpu_rss "rm -f $tmp/bk/$st/*; gammaray-infer -q --stage $st $args $src >$tmp/out.$st")
 		cpu=$1 rss=$2
 		if [ "$st" = map ]; then inb=$(wc -c <"$src"); else inb=$(wc -c <"$tmp/in.$st"); fi
-		outb=$(cat "$tmp"/bk/"$st"/* 2>/dev/null | wc -c)
+		if [ "$st" = merge ]; then outb=$(wc -c <"$tmp/out.merge"); else
+			outb=$(cat "$tmp"/bk/"$st"/* 2>/dev/null | wc -c); fi
 		total=$(awk "BEGIN { print $total + $cpu }")
 		echo "| stage $st: CPU-s per M invocations, peak RSS, read and written per invocation | $(per "$cpu") s, $((rss / 1024)) MB, $(awk "BEGIN { printf \"%.0f B, %.0f B\", $inb / $ninv, $outb / $ninv }") | | | | |"
 	done
