@@ -33,6 +33,8 @@ import time
 # The stages after the map, with the letter their keys start with; "g" is the merge's.
 STAGES = [("request", "b"), ("stream", "c"), ("trace", "d"), ("link", "e"), ("effect", "f")]
 MERGE = "g"
+# The input bytes (as stored: gzip exports, trace files) of one partition at most.
+PARTITION_BYTES = 1 << 30
 # The letters of the stages each stage writes lines for (gammaray-shard(7)): a stage's
 # partition is handed pieces only from the tasks that can write for it (half the
 # pieces were empty: the link stage's lines come from the trace stage alone). A task
@@ -442,10 +444,14 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     infer_args, fetch_args = list(infer_args), list(fetch_args)
     nworkers = max(1, len(client.scheduler_info().get("workers", {})))
-    parts = partitions or 2 * nworkers
     units = list_units(paths)
     if not units:
         raise Failed("no input")
+    total = sum(u["bytes"] for u in units)
+    # two partitions a worker, and more where the input is large: a stage task holds
+    # its partition (--unsorted), about 2 to 3.5 GB per million invocations in the
+    # request and trace stages, and a GiB of exports and traces is about 400,000
+    parts = partitions or max(2 * nworkers, -(-total // PARTITION_BYTES))
     tasks_json = export_tasks(paths, export_tasks_file)
     prog = Progress(quiet)
     steps = {}  # future key -> step name
@@ -465,7 +471,6 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0
     # batches of at most 64 MiB, about four a worker: enough to keep every worker
     # busy, few enough that their tasks (a map, and its pieces for every stage) cost
     # little beside the work
-    total = sum(u["bytes"] for u in units)
     batch_bytes = batch_bytes or max(1 << 20, min(64 << 20, -(-total // (4 * nworkers))))
     batches = batches_of(units, batch_bytes)
     maps = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts, infer_args)
@@ -522,9 +527,10 @@ def main(argv=None):
                     help="split the runs into shards and write gammaray-critpath --json of "
                          "each there (DIR/runs-NNNN.json), with the shards' graphs")
     ap.add_argument("--run-shards", type=int, default=0, metavar="N",
-                    help="shards of runs for --critpath-dir (default: the partitions)")
+                    help="shards of runs for --critpath-dir (default: twice the workers)")
     ap.add_argument("--partitions", type=int, default=0, metavar="N",
-                    help="partitions of each stage (default: twice the workers)")
+                    help="partitions of each stage (default: twice the workers, and one "
+                         "per GiB of input where that is more)")
     ap.add_argument("--batch-bytes", type=int, default=0, metavar="N",
                     help="input bytes of one fetch task (default: about four tasks a "
                          "worker, at most 64 MiB each)")
@@ -550,8 +556,8 @@ def main(argv=None):
     bindir = os.path.abspath(a.bin) if a.bin else None
     t0 = time.monotonic()
     try:
-        parts = a.partitions or 2 * max(1, len(client.scheduler_info().get("workers", {})))
-        shards = (a.run_shards or parts) if a.critpath_dir else 0
+        nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+        shards = (a.run_shards or 2 * nworkers) if a.critpath_dir else 0
         graph, err, status, runs = run(client, a.paths, bindir, a.partitions, a.batch_bytes,
                                        shards, a.export_tasks, shlex.split(a.fetch_args),
                                        shlex.split(a.infer_args), a.quiet)
