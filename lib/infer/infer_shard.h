@@ -179,6 +179,39 @@ extern const size_t gr_sh_stream_nfields;
 int64_t gr_sh_f_i64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i);
 uint64_t gr_sh_f_u64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i);
 float gr_sh_f_f32(struct gr_shard *sh, const struct gr_sh_line *l, size_t i);
+/* A number that must lie in [lo, hi] (an enum's members, a narrower type's values):
+ * out of them the stage fails as on a bad number, and lo is returned. */
+int64_t gr_sh_f_range(struct gr_shard *sh, const struct gr_sh_line *l, size_t i, int64_t lo,
+		      int64_t hi);
+static inline int gr_sh_f_kind(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	return (int)gr_sh_f_range(sh, l, i, 0, GR_INFER_KINDS - 1);
+}
+/* An edge's kind: one the graph names (1 ... GR_INFER_KINDS - 1). */
+static inline int gr_sh_f_edge_kind(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	return (int)gr_sh_f_range(sh, l, i, 1, GR_INFER_KINDS - 1);
+}
+static inline int gr_sh_f_evidence(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	return (int)gr_sh_f_range(sh, l, i, 0, GR_INFER_EVIDENCE - 1);
+}
+static inline int gr_sh_f_op(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	return (int)gr_sh_f_range(sh, l, i, OP_NONE, OP_ASYNC);
+}
+static inline int gr_sh_f_rule(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	return (int)gr_sh_f_range(sh, l, i, R_EXACT, R_UNKNOWN);
+}
+static inline int gr_sh_f_what(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	return (int)gr_sh_f_range(sh, l, i, U_TRIGGER, U_XRAY_LINK);
+}
+static inline uint8_t gr_sh_f_u8(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
+{
+	return (uint8_t)gr_sh_f_range(sh, l, i, 0, UINT8_MAX);
+}
 /* A string field ("" when the line has no field i). */
 const char *gr_sh_f_str(const struct gr_sh_line *l, size_t i);
 /* A field that may be absent: NULL when it is. */

@@ -297,8 +297,8 @@ void gr_sh_f_fields(struct gr_shard *sh, const struct gr_sh_line *l, size_t at, 
 		case SH_I64: { int64_t v = gr_sh_f_i64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
 		case SH_U64: { uint64_t v = gr_sh_f_u64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
 		case SH_I32: { int32_t v = (int32_t)gr_sh_f_i64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
-		case SH_U16: { uint16_t v = (uint16_t)gr_sh_f_i64(sh, l, at + i); memcpy(m, &v, sizeof(v)); break; }
-		case SH_U8: *(uint8_t *)m = (uint8_t)gr_sh_f_i64(sh, l, at + i); break;
+		case SH_U16: { uint16_t v = (uint16_t)gr_sh_f_range(sh, l, at + i, 0, UINT16_MAX); memcpy(m, &v, sizeof(v)); break; }
+		case SH_U8: *(uint8_t *)m = gr_sh_f_u8(sh, l, at + i); break;
 		}
 	}
 }
@@ -313,6 +313,16 @@ int64_t gr_sh_f_i64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
 	long long v = strtoll(l->f[i], &end, 10);
 	if (*end || errno)
 		return bad_field(sh, l, i), 0;
+	return v;
+}
+
+int64_t gr_sh_f_range(struct gr_shard *sh, const struct gr_sh_line *l, size_t i, int64_t lo,
+		      int64_t hi)
+{
+	int64_t v = gr_sh_f_i64(sh, l, i);
+
+	if (v < lo || v > hi)
+		return bad_field(sh, l, i), lo;
 	return v;
 }
 

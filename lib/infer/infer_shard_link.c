@@ -114,12 +114,12 @@ static void key_group(struct gr_shard *sh)
 					 false);
 		if (ni == INF_NONE)
 			break;
-		uint32_t c = gr_inf_cause_add(inf, ni, gr_sh_f_i64(sh, l, 7), (int)gr_sh_f_i64(sh, l, 10),
-					      (int)gr_sh_f_i64(sh, l, 11), text, text ? strlen(text) : 0);
+		uint32_t c = gr_inf_cause_add(inf, ni, gr_sh_f_i64(sh, l, 7), gr_sh_f_kind(sh, l, 10),
+					      gr_sh_f_op(sh, l, 11), text, text ? strlen(text) : 0);
 		if (c == INF_NONE)
 			break;
 		INF_CAUSE(inf, c)->key = gr_sh_f_u64(sh, l, 8);
-		INF_CAUSE(inf, c)->flags = (uint8_t)gr_sh_f_i64(sh, l, 12);
+		INF_CAUSE(inf, c)->flags = gr_sh_f_u8(sh, l, 12);
 		for (size_t f = 13; f < l->nf; f++)
 			gr_inf_alias_add(inf, gr_sh_f_u64(sh, l, f), c);
 		g.cause[c] = l;
@@ -131,7 +131,7 @@ static void key_group(struct gr_shard *sh)
 			continue;
 		const char *id = gr_sh_f_str(l, 3), *fn = gr_sh_f_opt(l, 5), *text = gr_sh_f_opt(l, 9);
 		const char *order = gr_sh_f_opt(l, 10);
-		int flags = (int)gr_sh_f_i64(sh, l, 14);
+		int flags = gr_sh_f_u8(sh, l, 14);
 		if ((flags & SF_ORPHAN) && !any_cause)
 			continue; /* no Invoke names its function: no trigger (infer_spans.c) */
 		if (flags & SF_ORPHAN) {
@@ -142,8 +142,8 @@ static void key_group(struct gr_shard *sh)
 		uint32_t ni = group_node(inf, id, fn, gr_sh_f_i64(sh, l, 6), gr_sh_f_i64(sh, l, 7), true);
 		if (ni == INF_NONE)
 			break;
-		struct gr_inf_src *s = gr_inf_src_add(inf, ni, (int)gr_sh_f_i64(sh, l, 11),
-						      (int)gr_sh_f_i64(sh, l, 13), gr_sh_f_u64(sh, l, 8),
+		struct gr_inf_src *s = gr_inf_src_add(inf, ni, gr_sh_f_kind(sh, l, 11),
+						      gr_sh_f_rule(sh, l, 13), gr_sh_f_u64(sh, l, 8),
 						      text, text ? strlen(text) : 0);
 		if (!s)
 			break;
@@ -151,7 +151,7 @@ static void key_group(struct gr_shard *sh)
 		const char *o = order ? gr_inf_pack_str(inf, order, strlen(order)) : NULL;
 		s = INF_SRC(inf, si);
 		s->order = o;
-		s->op = (uint8_t)gr_sh_f_i64(sh, l, 12);
+		s->op = (uint8_t)gr_sh_f_op(sh, l, 12);
 		s->flags = (uint8_t)(flags & ~SF_ORPHAN);
 		struct gr_inf_s3x x = { gr_sh_f_u64(sh, l, 15), gr_sh_f_u64(sh, l, 16),
 					gr_sh_f_u64(sh, l, 17) };
@@ -199,9 +199,9 @@ out:
 static void read_chain(struct gr_shard *sh, const struct gr_sh_line *l, struct gr_inf_chain *ch)
 {
 	memset(ch, 0, sizeof(*ch));
-	ch->end = (uint8_t)gr_sh_f_i64(sh, l, 4);
-	ch->kind = (uint8_t)gr_sh_f_i64(sh, l, 5);
-	ch->sync = (uint8_t)gr_sh_f_i64(sh, l, 6);
+	ch->end = gr_sh_f_u8(sh, l, 4);
+	ch->kind = (uint8_t)gr_sh_f_kind(sh, l, 5);
+	ch->sync = gr_sh_f_u8(sh, l, 6);
 	ch->t0 = gr_sh_f_i64(sh, l, 8);
 	ch->t1 = gr_sh_f_i64(sh, l, 9);
 	ch->id = gr_sh_f_u64(sh, l, 10);
@@ -269,7 +269,7 @@ static void link_group(struct gr_shard *sh, char ns)
 				.cause_us = gr_sh_f_i64(sh, m, 5),
 				.key = gr_sh_f_opt(m, 6),
 				.conf = 1.0f,
-				.kind = (uint8_t)gr_sh_f_i64(sh, m, 4),
+				.kind = (uint8_t)gr_sh_f_edge_kind(sh, m, 4),
 				.evidence = EV_XRAY_LINK,
 				.sync_known = true,
 				.time_known = true,
@@ -436,9 +436,9 @@ void gr_sh_effect(struct gr_shard *sh)
 			.key = key ? gr_inf_pack_str(inf, key, strlen(key)) : NULL,
 			.from = fi,
 			.conf = gr_sh_f_f32(sh, l, 8),
-			.kind = (uint8_t)gr_sh_f_i64(sh, l, 9),
-			.sync = (uint8_t)gr_sh_f_i64(sh, l, 10),
-			.evidence = (uint8_t)gr_sh_f_i64(sh, l, 11),
+			.kind = (uint8_t)gr_sh_f_edge_kind(sh, l, 9),
+			.sync = gr_sh_f_u8(sh, l, 10),
+			.evidence = (uint8_t)gr_sh_f_evidence(sh, l, 11),
 			.sync_known = gr_sh_f_i64(sh, l, 12) != 0,
 			.time_known = gr_sh_f_i64(sh, l, 13) != 0,
 		};
@@ -482,9 +482,9 @@ void gr_sh_effect(struct gr_shard *sh)
 		if (gr_sh_type(l) != 'S')
 			continue;
 		uint64_t ord = gr_sh_f_u64(sh, l, 3);
-		int rule = (int)gr_sh_f_i64(sh, l, 4), kind = (int)gr_sh_f_i64(sh, l, 5);
+		int rule = gr_sh_f_rule(sh, l, 4), kind = gr_sh_f_kind(sh, l, 5);
 		const char *text = gr_sh_f_opt(l, 6);
-		int flags = (int)gr_sh_f_i64(sh, l, 7);
+		int flags = gr_sh_f_u8(sh, l, 7);
 		size_t n_matched = ord < nsrc ? matched[ord] : 0;
 		bool is_confirmed = ord < nsrc && confirmed[ord];
 		const char *kt = text ? gr_inf_pack_str(inf, text, strlen(text)) : NULL;
@@ -529,7 +529,7 @@ void gr_sh_effect(struct gr_shard *sh)
 		if (gr_sh_type(l) != 'U')
 			continue;
 		const char *key = gr_sh_f_opt(l, 6);
-		gr_inf_unm_add(inf, (int)gr_sh_f_i64(sh, l, 3), (int)gr_sh_f_i64(sh, l, 4), e,
+		gr_inf_unm_add(inf, gr_sh_f_what(sh, l, 3), gr_sh_f_kind(sh, l, 4), e,
 			       gr_sh_f_i64(sh, l, 5), key ? gr_inf_pack_str(inf, key, strlen(key)) : NULL,
 			       gr_sh_f_u64(sh, l, 7));
 	}
@@ -538,7 +538,7 @@ void gr_sh_effect(struct gr_shard *sh)
 		const struct gr_sh_line *l = &sh->lines[i];
 		if (gr_sh_type(l) != 'K')
 			continue;
-		int flags = (int)gr_sh_f_i64(sh, l, 8);
+		int flags = gr_sh_f_u8(sh, l, 8);
 		if (flags & (CF_USED | CF_XRAY | CF_SPAN))
 			continue;
 		const char *cpos = gr_sh_f_str(l, 3);
@@ -546,7 +546,7 @@ void gr_sh_effect(struct gr_shard *sh)
 		if (gr_fpmap_get(&used, gr_fp_fix(fp)))
 			continue;
 		const char *text = gr_sh_f_opt(l, 7);
-		gr_inf_unm_add(inf, U_CAUSE, (int)gr_sh_f_i64(sh, l, 6), e, gr_sh_f_i64(sh, l, 5),
+		gr_inf_unm_add(inf, U_CAUSE, gr_sh_f_kind(sh, l, 6), e, gr_sh_f_i64(sh, l, 5),
 			       text ? gr_inf_pack_str(inf, text, strlen(text)) : NULL, 0);
 	}
 	if (inf->fatal || sh->fatal)

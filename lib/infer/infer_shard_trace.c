@@ -124,12 +124,12 @@ static void load_cause(struct trace_unit *u, const struct gr_sh_line *l)
 
 	if (ni == INF_NONE)
 		return;
-	uint32_t c = gr_inf_cause_add(inf, ni, gr_sh_f_i64(sh, l, 6), (int)gr_sh_f_i64(sh, l, 9),
-				      (int)gr_sh_f_i64(sh, l, 10), text, text ? strlen(text) : 0);
+	uint32_t c = gr_inf_cause_add(inf, ni, gr_sh_f_i64(sh, l, 6), gr_sh_f_kind(sh, l, 9),
+				      gr_sh_f_op(sh, l, 10), text, text ? strlen(text) : 0);
 	if (c == INF_NONE || !grow_causes(u))
 		return;
 	INF_CAUSE(inf, c)->key = gr_sh_f_u64(sh, l, 7);
-	INF_CAUSE(inf, c)->flags = (uint8_t)gr_sh_f_i64(sh, l, 11);
+	INF_CAUSE(inf, c)->flags = gr_sh_f_u8(sh, l, 11);
 	for (size_t f = 12; f < l->nf; f++)
 		gr_inf_alias_add(inf, gr_sh_f_u64(sh, l, f), c);
 	u->cpos[c] = gr_sh_f_str(l, 4);
@@ -145,16 +145,16 @@ static void load_src(struct trace_unit *u, const struct gr_sh_line *l)
 
 	if (ni == INF_NONE)
 		return;
-	struct gr_inf_src *s = gr_inf_src_add(inf, ni, (int)gr_sh_f_i64(sh, l, 8),
-					      (int)gr_sh_f_i64(sh, l, 10), gr_sh_f_u64(sh, l, 5), text,
+	struct gr_inf_src *s = gr_inf_src_add(inf, ni, gr_sh_f_kind(sh, l, 8),
+					      gr_sh_f_rule(sh, l, 10), gr_sh_f_u64(sh, l, 5), text,
 					      text ? strlen(text) : 0);
 	if (!s)
 		return;
 	uint32_t si = (uint32_t)(inf->srcs.n - 1);
 	s->order = order ? gr_inf_pack_str(inf, order, strlen(order)) : NULL;
 	s = INF_SRC(inf, si);
-	s->op = (uint8_t)gr_sh_f_i64(sh, l, 9);
-	s->flags = (uint8_t)gr_sh_f_i64(sh, l, 11);
+	s->op = (uint8_t)gr_sh_f_op(sh, l, 9);
+	s->flags = gr_sh_f_u8(sh, l, 11);
 	struct gr_inf_s3x x = { gr_sh_f_u64(sh, l, 12), gr_sh_f_u64(sh, l, 13), gr_sh_f_u64(sh, l, 14) };
 	if (x.alt || x.version || x.etag) {
 		uint32_t xi = (uint32_t)inf->s3x.n;
