@@ -12,9 +12,10 @@
  *
  *   map      event records -> by request id (or trace, or log stream)
  *   request  one request id: its records read as gammaray-infer reads them; the
- *            invocation, its causes and triggers (a "bundle") -> by log stream
+ *            invocation, its causes and triggers (a "bundle") -> by trace; its start
+ *            -> by log stream
  *   stream   one log stream: its INIT and RESTORE records; which START was the first
- *            after the environment booted -> the bundles by trace
+ *            after the environment booted -> what the stream says, by trace
  *   trace    one trace (or one request without one): X-Ray segments and spans, the
  *            nodes written; evidence -> by link key, edges' candidates -> by effect
  *   link     one link key: the writes and sends it names and the triggers naming it,
