@@ -229,12 +229,13 @@ def last_line_at(f, size):
     return 0
 
 
-def read_buckets(tmp, stage):
-    """The bucket files a stage wrote: {letter: {partition: bytes}}."""
+def read_buckets(tmp, stage, allowed):
+    """The bucket files a stage wrote, for the stages of the letters allowed (WRITES):
+    {letter: {partition: bytes}}."""
     res = {}
     for n in os.listdir(tmp):
         if n.endswith(".lines") and n[1:2] == "-":
-            if n[0] not in WRITES[stage]:
+            if n[0] not in allowed:
                 raise Failed("the %s stage wrote lines for stage '%s', which this driver "
                              "does not hand it (a gammaray-infer of another version?)"
                              % (stage, n[0]))
@@ -243,7 +244,7 @@ def read_buckets(tmp, stage):
     return res
 
 
-def map_file(bindir, i, path, start, end, parts, infer_args, tmp):
+def map_file(bindir, i, path, start, end, parts, infer_args, tmp, allowed):
     """gammaray-infer --stage map --part i over bytes [start, end) of a file, handed to
     it by sendfile (they never enter Python): {letter: {partition: bytes}}."""
     out = os.path.join(tmp, "buckets")
@@ -271,18 +272,21 @@ def map_file(bindir, i, path, start, end, parts, infer_args, tmp):
         if status < 0 or status >= 2 or start < end:
             ef.seek(0)
             raise failed(args, status, ef.read() or b"it stopped reading")
-    return read_buckets(out, "map")
+    return read_buckets(out, "map", allowed)
 
 
-def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args):
+def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args, allowed):
     """gammaray-fetch over a batch of units, its events mapped as part i of the event
     stream (the header kept in part 0 only): {letter: {partition: bytes}}, and under
     "stats" the batch's fetch stats record, which is left out here: the batches' are
     summed into the one record a single gammaray-fetch writes (stats_part). fetch
     writes a file that the map reads straight from the page cache (sendfile); the
-    events were read into Python, held by Dask and written out again for the map."""
+    events were read into Python, held by Dask and written out again for the map.
+    Under "lost", what fetch said of the files and records it lost (its messages name
+    them), or None."""
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
-        args = ["gammaray-fetch", "-q", "-j", "1"] + fetch_args
+        # not -q: what it loses, it names
+        args = ["gammaray-fetch", "--no-progress", "-j", "1"] + fetch_args
         if tasks_json:
             t = os.path.join(tmp, "export-tasks.json")
             with open(t, "w", encoding="utf-8") as f:
@@ -291,7 +295,7 @@ def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args):
         res = os.path.join(tmp, ".events.ndjson")  # no unit is hidden
         try:
             args += ["-o", res] + [materialize(u, tmp) for u in units]
-            run_tool(bindir, args, cwd=tmp)
+            p = run_tool(bindir, args, cwd=tmp)
         except (Failed, OSError) as e:
             # named, never dropped: the run stops with the inputs it could not read
             names = [u["path"] for u in units]
@@ -310,20 +314,23 @@ def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args):
                 line = f.read(size - last)
                 if line.startswith(b'{"type":"stats",'):
                     end, stats = last, line
-        buckets = map_file(bindir, i, res, start, max(start, end), parts, infer_args, tmp)
+        buckets = map_file(bindir, i, res, start, max(start, end), parts, infer_args, tmp,
+                           allowed)
     buckets["stats"] = stats
+    buckets["lost"] = p.stderr.decode(errors="replace").strip() if p.returncode == 1 else None
     return buckets
 
 
 def stats_of(res):
-    return res.get("stats", b"")
+    return res.get("stats", b""), res.get("lost")
 
 
-def stats_part(bindir, i, parts, infer_args, *stats):
+def stats_part(bindir, i, parts, infer_args, allowed, *stats):
     """The batches' fetch stats records summed (by gammaray-infer, which sums the stats
     records it reads per stage) into the one a gammaray-fetch over every unit writes,
-    mapped as the event stream's last part, i."""
-    data = b"".join(stats)
+    mapped as the event stream's last part, i; under "lost", what the batches' fetches
+    said they lost."""
+    data = b"".join(st for st, _ in stats)
     out = run_tool(bindir, ["gammaray-infer", "-q"], data).stdout
     summed = b""
     for line in out.split(b"\n"):
@@ -333,21 +340,23 @@ def stats_part(bindir, i, parts, infer_args, *stats):
         inp = os.path.join(tmp, "stats.ndjson")
         with open(inp, "wb") as f:
             f.write(summed)
-        return map_file(bindir, i, inp, 0, len(summed), parts, infer_args, tmp)
+        res = map_file(bindir, i, inp, 0, len(summed), parts, infer_args, tmp, allowed)
+    res["lost"] = [lost for _, lost in stats if lost is not None]
+    return res
 
 
 def bucket(res, letter, j):
     return res.get(letter, {}).get(j, b"")
 
 
-def reduce_part(bindir, stage, parts, infer_args, *chunks):
+def reduce_part(bindir, stage, parts, infer_args, allowed, *chunks):
     """One partition of a stage: the stage run over its lines."""
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
         out = os.path.join(tmp, "buckets")
         os.mkdir(out)
         run_stage(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args +
                   ["--buckets", str(parts), "--bucket-dir", out], chunks, tmp)
-        return read_buckets(out, stage)
+        return read_buckets(out, stage, allowed)
 
 
 def merge(bindir, infer_args, shards, *chunks):
@@ -435,14 +444,17 @@ class Progress:
 
 
 def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0,
-        export_tasks_file=None, fetch_args=(), infer_args=(), quiet=False, on_done=None):
-    """The pipeline on client's cluster. Returns (graph bytes, merge's stderr, its exit
-    status, {run shard name: bytes}). on_done(step, future) is called as each task
-    finishes (tests use it to kill a worker at a chosen moment)."""
+        export_tasks_file=None, fetch_args=(), infer_args=(), quiet=False, on_done=None,
+        writes=None):
+    """The pipeline on client's cluster. Returns (graph bytes, merge's stderr, the run's
+    exit status, {run shard name: bytes}). on_done(step, future) is called as each task
+    finishes (tests use it to kill a worker at a chosen moment); writes is WRITES
+    unless a test gives another."""
     import cloudpickle
     from distributed import as_completed
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     infer_args, fetch_args = list(infer_args), list(fetch_args)
+    writes = writes or WRITES
     nworkers = max(1, len(client.scheduler_info().get("workers", {})))
     units = list_units(paths)
     if not units:
@@ -473,22 +485,24 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0
     # little beside the work
     batch_bytes = batch_bytes or max(1 << 20, min(64 << 20, -(-total // (4 * nworkers))))
     batches = batches_of(units, batch_bytes)
-    maps = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts, infer_args)
-            for i, b in enumerate(batches)]
-    maps.append(submit("map", stats_part, bindir, len(batches), parts, infer_args,
-                       *[client.submit(stats_of, p, pure=False, retries=2) for p in maps]))
+    maps = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts, infer_args,
+                   writes["map"]) for i, b in enumerate(batches)]
+    summed = submit("map", stats_part, bindir, len(batches), parts, infer_args, writes["map"],
+                    *[client.submit(stats_of, p, pure=False, retries=2) for p in maps])
+    maps.append(summed)
     producers = [("map", m) for m in maps]  # (stage, future)
     # each stage reads the lines keyed for it, from every task before it that writes
     # them
     for stage, letter in STAGES:
         outs = []
         for j in range(parts):
-            chunks = [piece(p, letter, j) for s, p in producers if letter in WRITES[s]]
-            outs.append(submit(stage, reduce_part, bindir, stage, parts, infer_args, *chunks))
+            chunks = [piece(p, letter, j) for s, p in producers if letter in writes[s]]
+            outs.append(submit(stage, reduce_part, bindir, stage, parts, infer_args,
+                               writes[stage], *chunks))
         producers += [(stage, o) for o in outs]
     merged = submit("merge", merge, bindir, infer_args, run_shards,
                     *[piece(p, MERGE, 0) for _, p in producers])
-    graph, err, status, runs = None, b"", 1, {}
+    graph, err, status, runs, lost = None, b"", 1, {}, []
     # only as_completed keeps the futures from here: each task's result is let go once
     # the tasks that read it are done (a worker holds what its partitions need, not the
     # run), and a worker lost before then is made up by Dask computing it again
@@ -501,9 +515,15 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0
         prog.finished(steps[f.key])
         if on_done:
             on_done(steps[f.key], f)
+        if f is summed:
+            lost = f.result()["lost"]
+            for msg in lost:
+                note("fetch: " + msg.replace("\n", "\ngammaray-dask: fetch: "))
         if f is merged:
             graph, err, status, runs = f.result()
-    return graph, err, status, runs
+    # a file or records fetch lost: counted in the graph's stats record, and the run's
+    # exit status says so, as gammaray-fetch's does
+    return graph, err, max(status, 1) if lost else status, runs
 
 
 def critical_paths(client, runs, bindir):

@@ -180,6 +180,37 @@ def main():
         else:
             bad("the counts do not add up: %s" % inf)
 
+        # a corrupt chunk of an export (its gzip cut short): counted as lost as one
+        # machine counts it, in the same graph and stats, and the run's status says so
+        cpaths, _ = workload("corrupt", "--sample-rate", "0.5")
+        chunks = sorted(os.path.join(r, f) for r, _, fs in os.walk(cpaths[0]) for f in fs
+                        if f.endswith(".gz"))
+        with open(chunks[len(chunks) // 2], "r+b") as f:
+            f.truncate(max(20, os.path.getsize(chunks[len(chunks) // 2]) // 2))
+        csingle = subprocess.run("gammaray-fetch -q %s | gammaray-infer -q" % " ".join(cpaths),
+                                shell=True, env=ENV, stdout=subprocess.PIPE).stdout
+        cgraph, _, status, _ = gammaray_dask.run(client, cpaths, BIN, partitions=3,
+                                                  batch_bytes=20000, quiet=True)
+        lost = [json.loads(l) for l in cgraph.split(b"\n") if l.startswith(b'{"type":"stats"')]
+        lost = sum(sum(s["lost"].values()) for s in lost)
+        if cgraph == csingle and status == 1 and lost:
+            ok("a corrupt chunk: counted lost as one machine counts it (%d lost), exit 1" % lost)
+        else:
+            bad("a corrupt chunk: status %d, %d lost, graph %s" %
+                (status, lost, "same" if cgraph == csingle else "differs"))
+
+        # a stage that writes lines for a stage the driver does not hand them to fails,
+        # named: its lines are never dropped
+        writes = dict(gammaray_dask.WRITES, trace="fg")  # as if trace wrote no 'e'
+        try:
+            gammaray_dask.run(client, cpaths, BIN, partitions=3, batch_bytes=20000,
+                              quiet=True, writes=writes)
+            bad("a stage writing outside the driver's table: the run went on")
+        except gammaray_dask.Failed as e:
+            (ok if "trace stage wrote lines for stage 'e'" in str(e) else bad)(
+                "a stage writing outside the driver's table: the run stops, named (%s)"
+                % str(e)[:70])
+
         # the Hadoop Streaming contract: mapper | sort | reducer with plain tools
         ev = os.path.join(scratch, "kill.events")
         sh("gammaray-fetch -q %s > %s" % (" ".join(paths), ev))
