@@ -547,14 +547,9 @@ static void hold_line(struct gr_shard *sh, const char *line, size_t n, size_t kn
 		h->off = (size_t)(line - sh->useg[seg - 1].base);
 		return;
 	}
-	if (gr_buf_reserve(&sh->uraw, n + 1)) {
-		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
-		return;
-	}
 	h->off = sh->uraw.len;
-	memcpy(sh->uraw.data + sh->uraw.len, line, n);
-	sh->uraw.len += n;
-	sh->uraw.data[sh->uraw.len++] = '\0';
+	if (gr_buf_add(&sh->uraw, line, n))
+		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 }
 
 static void stage_line(struct gr_shard *sh, struct gr_infer *rd, const char *line, size_t n,
@@ -660,12 +655,6 @@ static int map_input(struct gr_shard *sh, const char *path)
 	return sh->fatal;
 }
 
-/*
- * Unsorted input, all read: the lines in the order a stage needs. The merge needs the
- * graph's, which is LC_ALL=C sort's: the lines by their first 8 bytes, ties by all of
- * them. The other stages need each key's lines together (they order a group
- * themselves): the lines by a hash of their key, ties by the key.
- */
 /* The held lines let go, the files unmapped. */
 static void release_held(struct gr_shard *sh)
 {
@@ -742,6 +731,12 @@ static void order_lines(struct held *c, uint32_t *idx, int64_t *key, size_t n, s
 	}
 }
 
+/*
+ * Unsorted input, all read: the lines in the order a stage needs. The merge needs the
+ * graph's, which is LC_ALL=C sort's (order_lines). The other stages need each key's
+ * lines together (they order a group themselves): the lines by a hash of their key,
+ * ties by the key.
+ */
 static void replay_held(struct gr_shard *sh)
 {
 	bool merge = sh->stage == GR_STAGE_MERGE;
@@ -768,7 +763,8 @@ static void replay_held(struct gr_shard *sh)
 	}
 	for (size_t i = 0; i < n; i++) {
 		idx[i] = (uint32_t)i;
-		key[i] = (int64_t)gr_hash(held_at(&c, (uint32_t)i), sh->uh[i].kn);
+		if (!merge) /* (the merge's keys are its lines' bytes: order_lines) */
+			key[i] = (int64_t)gr_hash(held_at(&c, (uint32_t)i), sh->uh[i].kn);
 	}
 	if (merge) {
 		order_lines(&c, idx, key, n, 0);
