@@ -62,7 +62,8 @@ check otel --traces otel
 # client spans, mixed fleets), SnapStart, failed inits, retries, bad records
 # (an input that is no event stream stops gammaray-infer, and the map, with exit 1)
 n=0 same=0 stopped=0
-for f in fixtures/infer/*.ndjson fixtures/otel/* fixtures/xray/* fixtures/logs/* fixtures/export; do
+for f in fixtures/infer/*.ndjson fixtures/otel/* fixtures/xray/* fixtures/logs/* fixtures/real/* \
+	fixtures/export; do
 	gammaray-fetch -q "$f" >"$TMP/fx" 2>/dev/null
 	case $f in fixtures/infer/*) cp "$f" "$TMP/fx" ;; esac
 	gammaray-infer -q "$TMP/fx" >"$TMP/fx.one" 2>/dev/null
@@ -76,13 +77,16 @@ for f in fixtures/infer/*.ndjson fixtures/otel/* fixtures/xray/* fixtures/logs/*
 	rm -f "$TMP/fxp."*
 	split -n l/3 -d "$TMP/fx" "$TMP/fxp."
 	sharded sort maps "$TMP/fxp."* >"$TMP/fx.sh3" 2>/dev/null
-	if cmp -s "$TMP/fx.one" "$TMP/fx.sh" && cmp -s "$TMP/fx.one" "$TMP/fx.sh3"; then
+	# and every stage's lines shuffled, --unsorted
+	unsorted maps "$TMP/fxp."* >"$TMP/fx.un" 2>/dev/null
+	if cmp -s "$TMP/fx.one" "$TMP/fx.sh" && cmp -s "$TMP/fx.one" "$TMP/fx.sh3" &&
+		cmp -s "$TMP/fx.one" "$TMP/fx.un"; then
 		same=$((same + 1))
 	else
 		echo "differs: $f"
 	fi
 done
-echo "fixtures: $same of $n the same graph (whole and in 3 parts)," \
+echo "fixtures: $same of $n the same graph (whole, in 3 parts, shuffled with --unsorted)," \
 	"$stopped stopped at their first line"
 
 # --buckets: each stage writes files by the stage that reads its lines and the hash of
