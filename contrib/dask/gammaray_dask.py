@@ -280,9 +280,8 @@ def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args, allow
     stream (the header kept in part 0 only): {letter: {partition: bytes}}, and under
     "stats" the batch's fetch stats record, which is left out here: the batches' are
     summed into the one record a single gammaray-fetch writes (stats_part). fetch
-    writes a file that the map reads straight from the page cache (sendfile); the
-    events were read into Python, held by Dask and written out again for the map.
-    Under "lost", what fetch said of the files and records it lost (its messages name
+    writes a file that the map reads straight from the page cache (sendfile): the
+    events never enter Python nor Dask's memory. Under "lost", what fetch said of the files and records it lost (its messages name
     them), or None."""
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
         # not -q: what it loses, it names
