@@ -2,15 +2,18 @@
 """shard_dask.py: one timed run of contrib/dask's driver on a local cluster of N worker
 processes (one thread each), for bench/shard.sh.
 
-    BIN=build/bin /usr/bin/python3 bench/shard_dask.py N OUT EXPORT-TASKS PATH...
+    BIN=build/bin [SHUFFLE=memory] /usr/bin/python3 bench/shard_dask.py N OUT EXPORT-TASKS PATH...
 
-Starts the cluster (not timed), runs the pipeline, writes the graph to OUT and prints
+Starts the cluster (not timed), runs the pipeline until the graph is in OUT and prints
 the wall seconds of the run, the workers' peak RSS in KB (the largest) and their CPU
-seconds (theirs and the programs they ran; the driver's own not counted).
+seconds (theirs and the programs they ran; the driver's own not counted). The stages'
+lines go between tasks as files in a shuffle directory under TMPDIR, as the driver
+does on a local cluster; with SHUFFLE=memory, through Dask.
 """
 import os
 import resource
 import sys
+import tempfile
 import time
 
 top = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -34,9 +37,10 @@ def main():
     try:
         before = client.run(usage)
         t0 = time.monotonic()
-        graph, _, _, _ = gammaray_dask.run(client, paths, bindir, partitions=2 * n,
-                                           export_tasks_file=tasks,
-                                           quiet=True)
+        memory = os.environ.get("SHUFFLE") == "memory"
+        gammaray_dask.run(client, paths, bindir, partitions=2 * n, export_tasks_file=tasks,
+                          quiet=True, output=out,
+                          shuffle_dir=None if memory else tempfile.gettempdir())
         wall = time.monotonic() - t0
         after = client.run(usage)
         cpu = sum(after[w][0] - before[w][0] for w in after)
@@ -44,8 +48,6 @@ def main():
     finally:
         client.close()
         cluster.close()
-    with open(out, "wb") as f:
-        f.write(graph)
     print("%.2f %d %.2f" % (wall, rss, cpu))
 
 

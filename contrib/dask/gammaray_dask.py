@@ -23,12 +23,14 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import signal
 import stat as statmod
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 # The stages after the map, with the letter their keys start with; "g" is the merge's.
 STAGES = [("request", "b"), ("stream", "c"), ("trace", "d"), ("link", "e"), ("effect", "f")]
@@ -173,17 +175,35 @@ def run_tool(bindir, args, data=None, cwd=None):
     return p
 
 
+# Files given to one stage as operands at most; past this they are joined into one
+# file first (an argument list is bounded, about 2 MB on Linux).
+MAX_OPERANDS = 2000
+
+
 def run_stage(bindir, args, chunks, tmp):
-    """args (a stage) over the chunks' lines, which come in no order: written to one
-    file the stage reads with --unsorted, ordering them itself in memory (a sort
-    process between, fed through a pipe, cost a third more than the stage alone).
-    Returns the CompletedProcess."""
-    inp = os.path.join(tmp, "input.lines")
-    with open(inp, "wb") as f:
-        for c in chunks:
-            f.write(c)
-    p = run_tool(bindir, args + ["--unsorted", inp])
-    os.unlink(inp)
+    """args (a stage) over the chunks' lines, which come in no order, read with
+    --unsorted: the stage orders them itself in memory (a sort process between, fed
+    through a pipe, cost a third more than the stage alone). A chunk is bytes (Dask
+    moved it: written to one file first) or the path of a bucket file in the shuffle
+    directory, which the stage maps as it is. Returns the CompletedProcess."""
+    paths = [c for c in chunks if isinstance(c, str)]
+    data = [c for c in chunks if not isinstance(c, str)]
+    inp = None
+    if data or len(paths) > MAX_OPERANDS:
+        inp = os.path.join(tmp, "input.lines")
+        with open(inp, "wb") as f:
+            for c in data:
+                f.write(c)
+            if len(paths) > MAX_OPERANDS:
+                for path in paths:
+                    with open(path, "rb") as src:
+                        shutil.copyfileobj(src, f, 1 << 20)
+                paths = []
+        paths.append(inp)
+    # no operand is standard input: an empty partition reads nothing
+    p = run_tool(bindir, args + ["--unsorted"] + paths, b"" if not paths else None)
+    if inp:
+        os.unlink(inp)
     return p
 
 
@@ -229,26 +249,43 @@ def last_line_at(f, size):
     return 0
 
 
-def read_buckets(tmp, stage, allowed):
+def bucket_dir(tmp, shuffle, step):
+    """Where a task's stage writes its bucket files: in the shuffle directory, a new
+    directory for each attempt (a task Dask computes again never writes over files
+    another task may be reading), else in the task's own temporary directory."""
+    if shuffle:
+        d = os.path.join(shuffle, "%s-%s" % (step, uuid.uuid4().hex))
+    else:
+        d = os.path.join(tmp, "buckets")
+    os.mkdir(d)
+    return d
+
+
+def read_buckets(d, stage, allowed, shuffle):
     """The bucket files a stage wrote, for the stages of the letters allowed (WRITES):
-    {letter: {partition: bytes}}."""
+    {letter: {partition: bytes}}, or with a shuffle directory {letter: {partition:
+    path}} (the files left where they are, empty ones left out)."""
     res = {}
-    for n in os.listdir(tmp):
+    for n in os.listdir(d):
         if n.endswith(".lines") and n[1:2] == "-":
             if n[0] not in allowed:
                 raise Failed("the %s stage wrote lines for stage '%s', which this driver "
                              "does not hand it (a gammaray-infer of another version?)"
                              % (stage, n[0]))
-            with open(os.path.join(tmp, n), "rb") as f:
+            path = os.path.join(d, n)
+            if shuffle:
+                if os.path.getsize(path):
+                    res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = path
+                continue
+            with open(path, "rb") as f:
                 res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = f.read()
     return res
 
 
-def map_file(bindir, i, path, start, end, parts, infer_args, tmp, allowed):
+def map_file(bindir, i, path, start, end, parts, infer_args, tmp, allowed, shuffle):
     """gammaray-infer --stage map --part i over bytes [start, end) of a file, handed to
-    it by sendfile (they never enter Python): {letter: {partition: bytes}}."""
-    out = os.path.join(tmp, "buckets")
-    os.mkdir(out)
+    it by sendfile (they never enter Python): its buckets (read_buckets)."""
+    out = bucket_dir(tmp, shuffle, "map%d" % i)
     args = (["gammaray-infer", "-q", "--stage", "map", "--part", str(i)] + infer_args +
             ["--buckets", str(parts), "--bucket-dir", out])
     errs = os.path.join(tmp, "map.err")
@@ -272,10 +309,10 @@ def map_file(bindir, i, path, start, end, parts, infer_args, tmp, allowed):
         if status < 0 or status >= 2 or start < end:
             ef.seek(0)
             raise failed(args, status, ef.read() or b"it stopped reading")
-    return read_buckets(out, "map", allowed)
+    return read_buckets(out, "map", allowed, shuffle)
 
 
-def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args, allowed):
+def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args, allowed, shuffle):
     """gammaray-fetch over a batch of units, its events mapped as part i of the event
     stream (the header kept in part 0 only): {letter: {partition: bytes}}, and under
     "stats" the batch's fetch stats record, which is left out here: the batches' are
@@ -314,7 +351,7 @@ def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args, allow
                 if line.startswith(b'{"type":"stats",'):
                     end, stats = last, line
         buckets = map_file(bindir, i, res, start, max(start, end), parts, infer_args, tmp,
-                           allowed)
+                           allowed, shuffle)
     buckets["stats"] = stats
     buckets["lost"] = p.stderr.decode(errors="replace").strip() if p.returncode == 1 else None
     return buckets
@@ -324,7 +361,7 @@ def stats_of(res):
     return res.get("stats", b""), res.get("lost")
 
 
-def stats_part(bindir, i, parts, infer_args, allowed, *stats):
+def stats_part(bindir, i, parts, infer_args, allowed, shuffle, *stats):
     """The batches' fetch stats records summed (by gammaray-infer, which sums the stats
     records it reads per stage) into the one a gammaray-fetch over every unit writes,
     mapped as the event stream's last part, i; under "lost", what the batches' fetches
@@ -339,7 +376,8 @@ def stats_part(bindir, i, parts, infer_args, allowed, *stats):
         inp = os.path.join(tmp, "stats.ndjson")
         with open(inp, "wb") as f:
             f.write(summed)
-        res = map_file(bindir, i, inp, 0, len(summed), parts, infer_args, tmp, allowed)
+        res = map_file(bindir, i, inp, 0, len(summed), parts, infer_args, tmp, allowed,
+                       shuffle)
     res["lost"] = [lost for _, lost in stats if lost is not None]
     return res
 
@@ -348,27 +386,43 @@ def bucket(res, letter, j):
     return res.get(letter, {}).get(j, b"")
 
 
-def reduce_part(bindir, stage, parts, infer_args, allowed, *chunks):
-    """One partition of a stage: the stage run over its lines."""
+def pieces(letter, j, shuffle, inputs):
+    """A partition's chunks: with a shuffle directory, the paths of its bucket files
+    in the results (inputs) of the tasks that write for it; else the inputs are the
+    pieces themselves, bytes Dask brought."""
+    if not shuffle:
+        return inputs
+    return [r[letter][j] for r in inputs if j in r.get(letter, {})]
+
+
+def reduce_part(bindir, stage, letter, j, parts, infer_args, allowed, shuffle, *inputs):
+    """Partition j of a stage: the stage run over its lines."""
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
-        out = os.path.join(tmp, "buckets")
-        os.mkdir(out)
+        out = bucket_dir(tmp, shuffle, "%s%d" % (stage, j))
         run_stage(bindir, ["gammaray-infer", "-q", "--stage", stage] + infer_args +
-                  ["--buckets", str(parts), "--bucket-dir", out], chunks, tmp)
-        return read_buckets(out, stage, allowed)
+                  ["--buckets", str(parts), "--bucket-dir", out],
+                  pieces(letter, j, shuffle, inputs), tmp)
+        return read_buckets(out, stage, allowed, shuffle)
 
 
-def merge(bindir, infer_args, shards, *chunks):
-    """The merge: the graph, the --stats summary, and with shards the runs split."""
+def merge(bindir, infer_args, shards, shuffle, *inputs):
+    """The merge: the graph, the --stats summary, and with shards the runs split. With
+    a shuffle directory the graph and the runs are left there, and their paths
+    returned: they are not sent back through Dask."""
     with tempfile.TemporaryDirectory(prefix="gammaray-dask.") as tmp:
-        split = os.path.join(tmp, "runs")
+        d = bucket_dir(tmp, shuffle, "merge")
+        split = os.path.join(d, "runs")
         os.mkdir(split)
-        # the graph to a file read back at once (a pipe is read in small pieces)
-        out = os.path.join(tmp, "graph.ndjson")
+        # the graph to a file (read back at once without a shuffle directory: a pipe
+        # is read in small pieces)
+        out = os.path.join(d, "graph.ndjson")
         args = ["gammaray-infer", "-q", "--stats", "--stage", "merge", "-o", out] + infer_args
         if shards:
             args += ["--split", str(shards), "--split-dir", split]
-        p = run_stage(bindir, args, chunks, tmp)
+        p = run_stage(bindir, args, pieces(MERGE, 0, shuffle, inputs), tmp)
+        if shuffle:
+            return out, p.stderr, p.returncode, {n: os.path.join(split, n)
+                                                 for n in sorted(os.listdir(split))}
         with open(out, "rb") as f:
             graph = f.read()
         runs = {}
@@ -379,6 +433,9 @@ def merge(bindir, infer_args, shards, *chunks):
 
 
 def critpath(bindir, graph):
+    """gammaray-critpath --json of a graph: bytes, or the path of a file."""
+    if isinstance(graph, str):
+        return run_tool(bindir, ["gammaray-critpath", "-q", "--json", graph]).stdout
     return run_tool(bindir, ["gammaray-critpath", "-q", "--json", "-"], graph).stdout
 
 
@@ -444,14 +501,90 @@ class Progress:
 
 def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0,
         export_tasks_file=None, fetch_args=(), infer_args=(), quiet=False, on_done=None,
-        writes=None):
-    """The pipeline on client's cluster. Returns (graph bytes, merge's stderr, the run's
-    exit status, {run shard name: bytes}). on_done(step, future) is called as each task
-    finishes (tests use it to kill a worker at a chosen moment); writes is WRITES
-    unless a test gives another."""
+        writes=None, shuffle_dir=None, output=None, runs_dir=None):
+    """The pipeline on client's cluster. Returns (graph, merge's stderr, the run's exit
+    status, {run shard name: graph}): the graph as bytes, or None when written to the
+    file output; a run shard's as bytes, or with runs_dir the path it is written to
+    there, next to its critical paths (gammaray-critpath --json, NAME.json).
+
+    With shuffle_dir, a directory every worker and this process can read and write
+    (this machine's for a local cluster; NFS, EFS... for one of many hosts), the
+    stages' lines go from task to task as files there, read where they are; the graph
+    is written there and moved. Without, they go through Dask (pickled, sent between
+    workers, written to a file again). The run's files are removed at its end.
+
+    on_done(step, future) is called as each task finishes (tests use it to kill a
+    worker at a chosen moment); writes is WRITES unless a test gives another."""
     import cloudpickle
-    from distributed import as_completed
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    shuffle = tempfile.mkdtemp(prefix="gammaray-dask.", dir=shuffle_dir) if shuffle_dir \
+        else None
+    stopped = True
+    try:
+        graph, err, status, runs = run_tasks(client, paths, bindir, partitions, batch_bytes,
+                                             run_shards, export_tasks_file, fetch_args,
+                                             infer_args, quiet, on_done, writes, shuffle)
+        if runs and runs_dir:
+            # the critical paths, computed where the shards are
+            os.makedirs(runs_dir, exist_ok=True)
+            for n, j in critical_paths(client, runs, bindir).items():
+                with open(os.path.join(runs_dir, n[:-len(".ndjson")] + ".json"), "wb") as f:
+                    f.write(j)
+        if shuffle and graph is not None:
+            # moved out of the run's directory before it goes
+            if output:
+                shutil.move(graph, output)
+                graph = None
+            else:
+                with open(graph, "rb") as f:
+                    graph = f.read()
+            for n in runs:
+                if runs_dir:
+                    runs[n] = shutil.move(runs[n], os.path.join(runs_dir, n))
+                else:
+                    with open(runs[n], "rb") as f:
+                        runs[n] = f.read()
+        elif graph is not None:
+            if output:
+                with open(output, "wb") as f:
+                    f.write(graph)
+                graph = None
+            for n in list(runs) if runs_dir else ():
+                with open(os.path.join(runs_dir, n), "wb") as f:
+                    f.write(runs[n])
+                runs[n] = os.path.join(runs_dir, n)
+        stopped = False
+    finally:
+        if shuffle:
+            # a stopped run's tasks that were running go on until they end: their
+            # files would be written after the directory is gone
+            if stopped and not idle(client):
+                note("tasks of the stopped run still running: some of its files may be "
+                     "left in " + shuffle)
+            shutil.rmtree(shuffle, ignore_errors=True)
+    return graph, err, status, runs
+
+
+def idle(client, timeout=60.0):
+    """Waits until no worker of the cluster is running a task (at most timeout
+    seconds); False if that was not seen."""
+    def executing(dask_worker):
+        return getattr(getattr(dask_worker, "state", dask_worker), "executing_count", 0)
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if not any(client.run(executing).values()):
+                return True
+        except Exception:  # noqa: BLE001 (a cluster gone: nothing runs)
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def run_tasks(client, paths, bindir, partitions, batch_bytes, run_shards, export_tasks_file,
+              fetch_args, infer_args, quiet, on_done, writes, shuffle):
+    from distributed import as_completed
     infer_args, fetch_args = list(infer_args), list(fetch_args)
     writes = writes or WRITES
     nworkers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -485,31 +618,37 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0
     batch_bytes = batch_bytes or max(1 << 20, min(64 << 20, -(-total // (4 * nworkers))))
     batches = batches_of(units, batch_bytes)
     maps = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts, infer_args,
-                   writes["map"]) for i, b in enumerate(batches)]
+                   writes["map"], shuffle) for i, b in enumerate(batches)]
     summed = submit("map", stats_part, bindir, len(batches), parts, infer_args, writes["map"],
-                    *[client.submit(stats_of, p, pure=False, retries=2) for p in maps])
+                    shuffle, *[client.submit(stats_of, p, pure=False, retries=2) for p in maps])
     maps.append(summed)
     producers = [("map", m) for m in maps]  # (stage, future)
     # each stage reads the lines keyed for it, from every task before it that writes
-    # them
+    # them: the pieces, or with a shuffle directory the tasks' results, which name
+    # their files
+    def inputs(letter, j):
+        return [p if shuffle else piece(p, letter, j) for s, p in producers
+                if letter in writes[s]]
+
     for stage, letter in STAGES:
         outs = []
         for j in range(parts):
-            chunks = [piece(p, letter, j) for s, p in producers if letter in writes[s]]
-            outs.append(submit(stage, reduce_part, bindir, stage, parts, infer_args,
-                               writes[stage], *chunks))
+            outs.append(submit(stage, reduce_part, bindir, stage, letter, j, parts,
+                               infer_args, writes[stage], shuffle, *inputs(letter, j)))
         producers += [(stage, o) for o in outs]
-    merged = submit("merge", merge, bindir, infer_args, run_shards,
-                    *[piece(p, MERGE, 0) for _, p in producers])
+    merged = submit("merge", merge, bindir, infer_args, run_shards, shuffle,
+                    *inputs(MERGE, 0))
     graph, err, status, runs, lost = None, b"", 1, {}, []
     # only as_completed keeps the futures from here: each task's result is let go once
     # the tasks that read it are done (a worker holds what its partitions need, not the
     # run), and a worker lost before then is made up by Dask computing it again
     done = as_completed(main)
-    del main[:], maps, producers, outs, chunks
+    del main[:], maps, producers, outs
     for f in done:
         if f.status == "error":
             exc = f.exception()
+            # what has not run will not (what runs still, run() waits for)
+            client.cancel(list(done.futures))
             raise Failed("%s task failed: %s" % (steps[f.key], exc))
         prog.finished(steps[f.key])
         if on_done:
@@ -553,6 +692,11 @@ def main(argv=None):
     ap.add_argument("--batch-bytes", type=int, default=0, metavar="N",
                     help="input bytes of one fetch task (default: about four tasks a "
                          "worker, at most 64 MiB each)")
+    ap.add_argument("--shuffle-dir", metavar="DIR",
+                    help="a directory every worker and this driver can read and write "
+                         "(NFS, EFS...): the stages' lines go between tasks as files there "
+                         "(default: the temporary directory for a local cluster; through "
+                         "Dask's memory for --scheduler)")
     ap.add_argument("--bin", metavar="DIR", help="where the gammaray programs are, on the "
                     "workers (default: their PATH)")
     ap.add_argument("--export-tasks", metavar="FILE", help="as gammaray-fetch --export-tasks")
@@ -572,6 +716,7 @@ def main(argv=None):
         client = Client(a.scheduler)
     else:
         client = Client(local_cluster(2))
+        a.shuffle_dir = a.shuffle_dir or tempfile.gettempdir()
     bindir = os.path.abspath(a.bin) if a.bin else None
     t0 = time.monotonic()
     try:
@@ -579,25 +724,15 @@ def main(argv=None):
         shards = (a.run_shards or 2 * nworkers) if a.critpath_dir else 0
         graph, err, status, runs = run(client, a.paths, bindir, a.partitions, a.batch_bytes,
                                        shards, a.export_tasks, shlex.split(a.fetch_args),
-                                       shlex.split(a.infer_args), a.quiet)
-        if a.critpath_dir:
-            os.makedirs(a.critpath_dir, exist_ok=True)
-            for n, g in runs.items():
-                with open(os.path.join(a.critpath_dir, n), "wb") as f:
-                    f.write(g)
-            for n, j in critical_paths(client, runs, bindir).items():
-                with open(os.path.join(a.critpath_dir, n[:-len(".ndjson")] + ".json"),
-                          "wb") as f:
-                    f.write(j)
+                                       shlex.split(a.infer_args), a.quiet,
+                                       shuffle_dir=a.shuffle_dir, output=a.output,
+                                       runs_dir=a.critpath_dir)
     except Failed as e:
         note(str(e))
         return 1
     finally:
         client.close()
-    if a.output:
-        with open(a.output, "wb") as f:
-            f.write(graph)
-    else:
+    if graph is not None:
         sys.stdout.buffer.write(graph)
         sys.stdout.flush()
     # the merge's summary: every record read, written or counted once

@@ -2,13 +2,15 @@
 """check.py: contrib/dask's driver on a real Dask cluster on this machine.
 
 Starts a scheduler and two worker processes on loopback TCP (stopped at the end),
-and shows, on gammaray-synth workloads with markers, X-Ray only and OpenTelemetry:
-the graph equals `gammaray-fetch PATHS | gammaray-infer` byte for byte (stats
-records included) and so do the critical paths (the whole graph's, and each run
-shard's runs); with a worker killed as soon as its first infer task has finished
-(the task's completion is watched, not waited for), the graph is still the same
-and counts nothing twice; the stages with plain Unix tools (map | sort | reducer)
-give the same graph.
+and shows, on gammaray-synth workloads with markers, X-Ray only and OpenTelemetry,
+with the stages' lines going between tasks through Dask and as files in a shuffle
+directory: the graph equals `gammaray-fetch PATHS | gammaray-infer` byte for byte
+(stats records included) and so do the critical paths (the whole graph's, and each
+run shard's runs); with a worker killed as soon as its first infer task has finished
+(the task's completion is watched, not waited for), the graph is still the same and
+counts nothing twice; a corrupt chunk is counted lost and the run exits 1; the
+shuffle directory is left empty; the stages with plain Unix tools (map | sort |
+reducer) give the same graph.
 
     BIN=build/bin /usr/bin/python3 tests/dask/check.py SCRATCH
 """
@@ -25,7 +27,10 @@ import gammaray_dask  # noqa: E402
 
 BIN = os.path.abspath(os.environ.get("BIN", os.path.join(top, "build", "bin")))
 scratch = os.path.abspath(sys.argv[1])
-ENV = dict(os.environ, LC_ALL="C", TZ="UTC", PATH=BIN + os.pathsep + os.environ["PATH"])
+SHUFFLE = os.path.join(scratch, "shuffle")
+# the workers' temporary directories in the test's own (a killed worker's stay there)
+ENV = dict(os.environ, LC_ALL="C", TZ="UTC", PATH=BIN + os.pathsep + os.environ["PATH"],
+           TMPDIR=os.path.join(scratch, "tmp"))
 procs = []
 fails = 0
 passes = 0
@@ -103,10 +108,19 @@ def run_lines(text):
     return sorted(l for l in text.split(b"\n") if l.startswith(b'{"root"'))
 
 
+def shuffle_left(name):
+    """The run's files are gone from the shuffle directory once it is over."""
+    left = os.listdir(SHUFFLE)
+    (ok if not left else bad)("%s: the shuffle directory is left empty%s"
+                              % (name, "" if not left else " (%s)" % left[:3]))
+
+
 def compare(name, client, paths, single, **kw):
     graph, err, status, runs = gammaray_dask.run(client, paths, BIN, partitions=3,
                                                  batch_bytes=20000, run_shards=3, quiet=True,
                                                  **kw)
+    if kw.get("shuffle_dir"):
+        shuffle_left(name)
     if graph == single:
         ok("%s: the graph equals gammaray-fetch | gammaray-infer's, byte for byte (%d lines)"
            % (name, single.count(b"\n")))
@@ -128,14 +142,37 @@ def compare(name, client, paths, single, **kw):
 
 
 def main():
-    os.makedirs(scratch, exist_ok=True)
+    os.makedirs(SHUFFLE, exist_ok=True)
+    os.makedirs(ENV["TMPDIR"], exist_ok=True)
     client = start_cluster()
+    files = {"shuffle_dir": SHUFFLE}
     try:
         loads = [("markers", ()), ("xray-only", ("--no-markers", "--sample-rate", "1")),
                  ("otel", ("--traces", "otel"))]
         for name, opts in loads:
             paths, single = workload(name, *opts)
-            compare(name, client, paths, single)
+            compare(name + ", through Dask", client, paths, single)
+            compare(name + ", through files", client, paths, single, **files)
+
+        # the graph written to a file, the run shards and their critical paths to a
+        # directory, as gammaray_dask.py -o FILE --critpath-dir DIR does
+        out, runs_dir = os.path.join(scratch, "graph.ndjson"), os.path.join(scratch, "runs")
+        graph, _, status, runs = gammaray_dask.run(client, paths, BIN, partitions=3,
+                                                   batch_bytes=20000, run_shards=3,
+                                                   quiet=True, output=out, runs_dir=runs_dir,
+                                                   **files)
+        with open(out, "rb") as f:
+            written = f.read()
+        cps = []
+        for n in sorted(runs):
+            with open(os.path.join(runs_dir, n[:-len(".ndjson")] + ".json"), "rb") as f:
+                cps.append(f.read())
+        (ok if graph is None and written == single and status == 0 and
+         sorted(runs.values()) == [os.path.join(runs_dir, n) for n in sorted(runs)] and
+         run_lines(b"\n".join(cps)) == run_lines(critpath(single)) else bad)(
+            "-o and --critpath-dir: the graph in its file, %d run shards and their critical "
+            "paths in theirs" % len(runs))
+        shuffle_left("-o and --critpath-dir")
 
         # a worker killed once its first infer task has finished: Dask recomputes what
         # it held; the graph (its stats records too) comes out the same
@@ -153,7 +190,8 @@ def main():
                     killed.append((step, addr, fut.key))
                     return
 
-        graph, err = compare("killed worker", client, paths, single, on_done=on_done)
+        graph, err = compare("killed worker", client, paths, single, on_done=on_done,
+                             **files)
         if killed:
             ok("a worker was killed once its first %s task had finished" % killed[0][0])
             # what the scheduler did with that task's result: computed again when needed
@@ -190,7 +228,7 @@ def main():
         csingle = subprocess.run("gammaray-fetch -q %s | gammaray-infer -q" % " ".join(cpaths),
                                 shell=True, env=ENV, stdout=subprocess.PIPE).stdout
         cgraph, _, status, _ = gammaray_dask.run(client, cpaths, BIN, partitions=3,
-                                                  batch_bytes=20000, quiet=True)
+                                                  batch_bytes=20000, quiet=True, **files)
         lost = [json.loads(l) for l in cgraph.split(b"\n") if l.startswith(b'{"type":"stats"')]
         lost = sum(sum(s["lost"].values()) for s in lost)
         if cgraph == csingle and status == 1 and lost:
@@ -204,12 +242,13 @@ def main():
         writes = dict(gammaray_dask.WRITES, trace="fg")  # as if trace wrote no 'e'
         try:
             gammaray_dask.run(client, cpaths, BIN, partitions=3, batch_bytes=20000,
-                              quiet=True, writes=writes)
+                              quiet=True, writes=writes, **files)
             bad("a stage writing outside the driver's table: the run went on")
         except gammaray_dask.Failed as e:
             (ok if "trace stage wrote lines for stage 'e'" in str(e) else bad)(
                 "a stage writing outside the driver's table: the run stops, named (%s)"
                 % str(e)[:70])
+        shuffle_left("a run that stopped")
 
         # the Hadoop Streaming contract: mapper | sort | reducer with plain tools
         ev = os.path.join(scratch, "kill.events")
