@@ -643,7 +643,7 @@ def run_tasks(client, paths, bindir, partitions, batch_bytes, run_shards, export
     # the tasks that read it are done (a worker holds what its partitions need, not the
     # run), and a worker lost before then is made up by Dask computing it again
     done = as_completed(main)
-    del main[:], maps, producers, outs
+    del main[:], producers[:], maps, outs
     for f in done:
         if f.status == "error":
             exc = f.exception()
