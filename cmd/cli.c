@@ -172,11 +172,17 @@ void cli_output(const char *path)
 	out_path = path;
 }
 
+/* Why the first write to the output failed (errno), for cli_finish to say: by then
+ * errno may be another call's. */
+static int out_errno;
+
 int cli_write(void *ctx, const char *data, size_t len)
 {
 	(void)ctx;
 	if (fwrite(data, 1, len, out) == len)
 		return 0;
+	if (!out_errno)
+		out_errno = errno;
 	return errno == EPIPE ? GR_ERR_PIPE : GR_ERR_IO;
 }
 
@@ -192,9 +198,10 @@ int cli_finish(int status)
 {
 	cli_progress_clear();
 	if (fflush(out) != 0 || ferror(out)) {
-		if (errno == EPIPE)
+		int e = out_errno ? out_errno : errno;
+		if (e == EPIPE)
 			die_of_pipe();
-		cli_msg("error writing %s: %s", out_path, strerror(errno));
+		cli_msg("error writing %s: %s", out_path, strerror(e));
 		return CLI_FAIL;
 	}
 	if (out != stdout && fclose(out) != 0) {
