@@ -167,12 +167,38 @@ def failed(args, status, err):
                                               err.decode(errors="replace").strip()))
 
 
-def run_tool(bindir, args, data=None, cwd=None):
+def run_tool(bindir, args, data=None, cwd=None, lost_ok=False):
+    """A program run to its end. Its exit status 1 says records were lost or it
+    stopped (an output it could not write, memory): taken as done only where lost_ok,
+    and then the caller checks that the output is whole (whole())."""
     p = subprocess.run(args, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        env=tool_env(bindir), cwd=cwd)
-    if p.returncode < 0 or p.returncode >= 2:
+    if p.returncode < 0 or p.returncode >= 2 or (p.returncode == 1 and not lost_ok):
         raise failed(args, p.returncode, p.stderr)
     return p
+
+
+def last_line(path):
+    """The last line of a file (b"" if it does not end in a newline)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if not size:
+            return b""
+        f.seek(size - 1)
+        if f.read(1) != b"\n":
+            return b""
+        at = last_line_at(f, size - 1) if size > 1 else 0
+        f.seek(at)
+        return f.read(size - at)
+
+
+def whole(p, args, path, stage):
+    """A stream a program wrote to path is whole when its own stats record ends it: it
+    writes it last, and stops at its first output error. Exit status 1 with the record
+    there is records lost (counted); without it, the program stopped."""
+    if not last_line(path).startswith(b'{"type":"stats","stage":"%s"' % stage.encode()):
+        raise failed(args, p.returncode, p.stderr or b"its output ends before its stats "
+                     b"record")
 
 
 # Files given to one stage as operands at most; past this they are joined into one
@@ -180,12 +206,13 @@ def run_tool(bindir, args, data=None, cwd=None):
 MAX_OPERANDS = 2000
 
 
-def run_stage(bindir, args, chunks, tmp):
+def run_stage(bindir, args, chunks, tmp, lost_ok=False):
     """args (a stage) over the chunks' lines, which come in no order, read with
     --unsorted: the stage orders them itself in memory (a sort process between, fed
     through a pipe, cost a third more than the stage alone). A chunk is bytes (Dask
     moved it: written to one file first) or the path of a bucket file in the shuffle
-    directory, which the stage maps as it is. Returns the CompletedProcess."""
+    directory, which the stage maps as it is. A stage but the merge exits 0 or
+    fails; the merge's status 1 is lost_ok. Returns the CompletedProcess."""
     paths = [c for c in chunks if isinstance(c, str)]
     data = [c for c in chunks if not isinstance(c, str)]
     inp = None
@@ -201,7 +228,8 @@ def run_stage(bindir, args, chunks, tmp):
                 paths = []
         paths.append(inp)
     # no operand is standard input: an empty partition reads nothing
-    p = run_tool(bindir, args + ["--unsorted"] + paths, b"" if not paths else None)
+    p = run_tool(bindir, args + ["--unsorted"] + paths, b"" if not paths else None,
+                 lost_ok=lost_ok)
     if inp:
         os.unlink(inp)
     return p
@@ -306,7 +334,7 @@ def map_file(bindir, i, path, start, end, parts, infer_args, tmp, allowed, shuff
             except BrokenPipeError:
                 pass
         status = p.wait()
-        if status < 0 or status >= 2 or start < end:
+        if status != 0 or start < end:
             ef.seek(0)
             raise failed(args, status, ef.read() or b"it stopped reading")
     return read_buckets(out, "map", allowed, shuffle)
@@ -331,7 +359,8 @@ def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args, allow
         res = os.path.join(tmp, ".events.ndjson")  # no unit is hidden
         try:
             args += ["-o", res] + [materialize(u, tmp) for u in units]
-            p = run_tool(bindir, args, cwd=tmp)
+            p = run_tool(bindir, args, cwd=tmp, lost_ok=True)
+            whole(p, args, res, "fetch")
         except (Failed, OSError) as e:
             # named, never dropped: the run stops with the inputs it could not read
             names = [u["path"] for u in units]
@@ -419,7 +448,8 @@ def merge(bindir, infer_args, shards, shuffle, *inputs):
         args = ["gammaray-infer", "-q", "--stats", "--stage", "merge", "-o", out] + infer_args
         if shards:
             args += ["--split", str(shards), "--split-dir", split]
-        p = run_stage(bindir, args, pieces(MERGE, 0, shuffle, inputs), tmp)
+        p = run_stage(bindir, args, pieces(MERGE, 0, shuffle, inputs), tmp, lost_ok=True)
+        whole(p, args, out, "infer")
         if shuffle:
             return out, p.stderr, p.returncode, {n: os.path.join(split, n)
                                                  for n in sorted(os.listdir(split))}

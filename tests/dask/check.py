@@ -8,9 +8,10 @@ directory: the graph equals `gammaray-fetch PATHS | gammaray-infer` byte for byt
 (stats records included) and so do the critical paths (the whole graph's, and each
 run shard's runs); with a worker killed as soon as its first infer task has finished
 (the task's completion is watched, not waited for), the graph is still the same and
-counts nothing twice; a corrupt chunk is counted lost and the run exits 1; the
-shuffle directory is left empty; the stages with plain Unix tools (map | sort |
-reducer) give the same graph.
+counts nothing twice; a corrupt chunk is counted lost and the run exits 1; a full
+disk (a small tmpfs) under fetch's output, the shuffle directory or the merge's graph
+stops the run, named, never a graph short of lines; the shuffle directory is left
+empty; the stages with plain Unix tools (map | sort | reducer) give the same graph.
 
     BIN=build/bin /usr/bin/python3 tests/dask/check.py SCRATCH
 """
@@ -32,6 +33,7 @@ SHUFFLE = os.path.join(scratch, "shuffle")
 ENV = dict(os.environ, LC_ALL="C", TZ="UTC", PATH=BIN + os.pathsep + os.environ["PATH"],
            TMPDIR=os.path.join(scratch, "tmp"))
 procs = []
+mounts = []
 fails = 0
 passes = 0
 
@@ -77,6 +79,40 @@ def start_cluster():
     client = Client(scheduler_file=sched_file, timeout=60)
     client.wait_for_workers(2, timeout=60)
     return client
+
+
+def small_fs(path, size):
+    """A tmpfs of size bytes mounted at path (a full disk), or None where this machine
+    does not let us (not root): the cases are then skipped, except under CI=true."""
+    os.makedirs(path, exist_ok=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%d" % size, "tmpfs", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode == 0:
+        mounts.append(path)
+        return path
+    why = r.stderr.decode(errors="replace").strip()
+    if os.environ.get("CI") == "true":
+        bad("a full disk: cannot mount a tmpfs (%s)" % why)
+    else:
+        print("skip a full disk: cannot mount a tmpfs (%s)" % why, flush=True)
+    return None
+
+
+def unmount(path):
+    subprocess.run(["umount", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mounts.remove(path)
+
+
+def stops_full(what, fn):
+    """fn() must stop with Failed saying the disk is full."""
+    try:
+        fn()
+        bad("%s on a full disk: went on" % what)
+    except gammaray_dask.Failed as e:
+        msg = str(e)
+        (ok if "No space left on device" in msg else bad)(
+            "%s on a full disk: the run stops, named (%s)"
+            % (what, msg[:60].replace("\n", " ") + "..."))
 
 
 def stop_cluster():
@@ -257,11 +293,51 @@ def main():
                             ["LC_ALL=C sort | gammaray-infer -q --stage %s" % s
                              for s in ("request", "stream", "trace", "link", "effect", "merge")])
         (ok if sh(stages) == single else bad)("map | sort | reducer with Unix tools: the same graph")
+        full_disk(client, cpaths, paths)
     finally:
         client.close()
         stop_cluster()
+        for m in list(mounts):
+            unmount(m)
     print("dask tests: %d passed, %d failed" % (passes, fails))
     return 1 if fails else 0
+
+
+def full_disk(client, cpaths, paths):
+    """A full disk where each kind of task writes: fetch's events (its temporary
+    directory), a stage's bucket files (the shuffle directory), the merge's graph. A
+    program that cannot write exits 1, as it does when records were lost: the driver
+    must tell the two apart (a stream is whole when its own stats record ends it)."""
+    import tempfile
+    small = small_fs(os.path.join(scratch, "small"), 64 << 10)
+    if not small:
+        return
+    # the stages' lines: the map's bucket files fill the shuffle directory
+    stops_full("a stage", lambda: gammaray_dask.run(
+        client, paths, BIN, partitions=3, batch_bytes=20000, quiet=True,
+        shuffle_dir=small))
+    left = os.listdir(small)
+    (ok if not left else bad)("a stage on a full disk: the shuffle directory is left "
+                              "empty%s" % ("" if not left else " (%s)" % left[:3]))
+    # fetch's events, in this process (its temporary directory on the small disk)
+    units = gammaray_dask.list_units(cpaths)
+    old = tempfile.tempdir
+    tempfile.tempdir = small
+    try:
+        stops_full("fetch", lambda: gammaray_dask.fetch_map(
+            BIN, 0, units, None, [], 3, [], gammaray_dask.WRITES["map"], None))
+        # the merge: its input fits, its graph does not
+        ev = os.path.join(scratch, "full.events")
+        sh("gammaray-fetch -q %s > %s" % (" ".join(paths), ev))
+        lines = sh(" | ".join(["gammaray-infer -q --stage map %s" % ev] +
+                              ["LC_ALL=C sort | gammaray-infer -q --stage %s" % s
+                               for s in ("request", "stream", "trace", "link", "effect")]))
+        graph = sh("LC_ALL=C sort | gammaray-infer -q --stage merge", input=lines)
+        unmount(small)
+        small_fs(small, len(lines) + len(graph) // 2)
+        stops_full("the merge", lambda: gammaray_dask.merge(BIN, [], 0, None, lines))
+    finally:
+        tempfile.tempdir = old
 
 
 if __name__ == "__main__":
