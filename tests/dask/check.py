@@ -293,6 +293,31 @@ def main():
                             ["LC_ALL=C sort | gammaray-infer -q --stage %s" % s
                              for s in ("request", "stream", "trace", "link", "effect", "merge")])
         (ok if sh(stages) == single else bad)("map | sort | reducer with Unix tools: the same graph")
+
+        # a partition of more bucket files than a command line takes: joined into one
+        # file first (in this process, with a small limit)
+        many = os.path.join(scratch, "many")
+        os.makedirs(many, exist_ok=True)
+        lines = sh(" | ".join(["gammaray-infer -q --stage map %s" % ev] +
+                              ["LC_ALL=C sort | gammaray-infer -q --stage %s" % s
+                               for s in ("request", "stream", "trace", "link", "effect")]))
+        files = []
+        for i, line in enumerate(lines.splitlines(keepends=True)):
+            files.append(os.path.join(many, "g-%d.lines" % i))
+            with open(files[-1], "wb") as f:
+                f.write(line)
+        old = gammaray_dask.MAX_OPERANDS
+        gammaray_dask.MAX_OPERANDS = 10
+        try:
+            out = os.path.join(scratch, "many.graph")
+            gammaray_dask.run_stage(BIN, ["gammaray-infer", "-q", "--stage", "merge", "-o",
+                                          out], list(reversed(files)), many, lost_ok=True)
+            with open(out, "rb") as f:
+                (ok if f.read() == single else bad)(
+                    "a merge of %d files, more than its command line takes: the same graph"
+                    % len(files))
+        finally:
+            gammaray_dask.MAX_OPERANDS = old
         full_disk(client, cpaths, paths)
     finally:
         client.close()
