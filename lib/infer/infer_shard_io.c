@@ -43,29 +43,75 @@ int gr_sh_grow(void *arr, size_t *cap, size_t need, size_t sz)
 	return 0;
 }
 
+/* --- numbers ----------------------------------------------------------------------- */
+
+/* A decimal number as gr_sh_i64 writes it: an optional '-', then digits, nothing else
+ * (by hand: the stages read millions of numbers, and strtoll was a tenth of some). */
+static bool parse_dec(const char *s, int64_t *out)
+{
+	bool neg = *s == '-';
+	uint64_t v = 0, max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+
+	s += neg;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(unsigned char)*s - '0';
+		if (d > 9 || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return true;
+}
+
+/* n hex digits (what follows them is the caller's to check; a NUL among them stops). */
+static bool parse_hex(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		unsigned c = (unsigned char)s[k], d;
+		if (c - '0' <= 9)
+			d = c - '0';
+		else if ((c | 0x20) - 'a' <= 5)
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return false;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
 /* --- positions --------------------------------------------------------------------- */
+
+/* v's last n hex digits, lowercase, at out. */
+static void put_hex(char *out, uint64_t v, int n)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	for (int i = n - 1; i >= 0; i--, v >>= 4)
+		out[i] = hx[v & 15];
+}
 
 void gr_sh_pos(char *out, uint32_t part, uint32_t input, uint64_t line)
 {
-	snprintf(out, SH_POS_LEN + 1, "%08x%04x%010llx", part, input & 0xffffu,
-		 (unsigned long long)(line & 0xffffffffffull));
+	put_hex(out, part, 8);
+	put_hex(out + 8, input & 0xffffu, 4);
+	put_hex(out + 12, line & 0xffffffffffull, 10);
+	out[SH_POS_LEN] = '\0';
 }
 
 void gr_sh_pos_where(const char *pos, char *where, size_t size, uint64_t *line)
 {
-	unsigned long long part = 0, input = 0, ln = 0;
-	char b[11];
+	uint64_t part = 0, input = 0, ln = 0;
 
-	if (strlen(pos) == SH_POS_LEN) {
-		memcpy(b, pos, 8);
-		b[8] = '\0';
-		part = strtoull(b, NULL, 16);
-		memcpy(b, pos + 8, 4);
-		b[4] = '\0';
-		input = strtoull(b, NULL, 16);
-		ln = strtoull(pos + 12, NULL, 16);
-	}
-	snprintf(where, size, "part %llu input %llu", part, input);
+	if (!parse_hex(pos, 8, &part) || !parse_hex(pos + 8, 4, &input) ||
+	    !parse_hex(pos + 12, 10, &ln) || pos[SH_POS_LEN])
+		part = input = ln = 0;
+	snprintf(where, size, "part %llu input %llu", (unsigned long long)part,
+		 (unsigned long long)input);
 	*line = ln;
 }
 
@@ -153,11 +199,9 @@ void gr_sh_i64(struct gr_shard *sh, int64_t v)
 
 void gr_sh_u64(struct gr_shard *sh, uint64_t v)
 {
-	static const char hx[] = "0123456789abcdef";
 	char b[16];
 
-	for (int i = 15; i >= 0; i--, v >>= 4)
-		b[i] = hx[v & 15];
+	put_hex(b, v, 16);
 	put_tab(sh);
 	if (gr_buf_add(&sh->out, b, 16))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
@@ -166,10 +210,10 @@ void gr_sh_u64(struct gr_shard *sh, uint64_t v)
 void gr_sh_f32(struct gr_shard *sh, float v)
 {
 	uint32_t bits;
-	char b[9];
+	char b[8];
 
 	memcpy(&bits, &v, sizeof(bits));
-	snprintf(b, sizeof(b), "%08x", bits);
+	put_hex(b, bits, 8);
 	gr_sh_str(sh, b, 8);
 }
 
@@ -305,13 +349,9 @@ void gr_sh_f_fields(struct gr_shard *sh, const struct gr_sh_line *l, size_t at, 
 
 int64_t gr_sh_f_i64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
 {
-	char *end;
+	int64_t v;
 
-	if (i >= l->nf || !l->f[i][0])
-		return bad_field(sh, l, i), 0;
-	errno = 0;
-	long long v = strtoll(l->f[i], &end, 10);
-	if (*end || errno)
+	if (i >= l->nf || !parse_dec(l->f[i], &v))
 		return bad_field(sh, l, i), 0;
 	return v;
 }
@@ -328,26 +368,21 @@ int64_t gr_sh_f_range(struct gr_shard *sh, const struct gr_sh_line *l, size_t i,
 
 uint64_t gr_sh_f_u64(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
 {
-	char *end;
+	uint64_t v;
 
-	if (i >= l->nf || strlen(l->f[i]) != 16)
-		return bad_field(sh, l, i), 0;
-	unsigned long long v = strtoull(l->f[i], &end, 16);
-	if (*end)
+	if (i >= l->nf || !parse_hex(l->f[i], 16, &v) || l->f[i][16])
 		return bad_field(sh, l, i), 0;
 	return v;
 }
 
 float gr_sh_f_f32(struct gr_shard *sh, const struct gr_sh_line *l, size_t i)
 {
-	char *end;
+	uint64_t x;
 	float v;
 
-	if (i >= l->nf || strlen(l->f[i]) != 8)
+	if (i >= l->nf || !parse_hex(l->f[i], 8, &x) || l->f[i][8])
 		return bad_field(sh, l, i), 0.0f;
-	uint32_t bits = (uint32_t)strtoul(l->f[i], &end, 16);
-	if (*end)
-		return bad_field(sh, l, i), 0.0f;
+	uint32_t bits = (uint32_t)x;
 	memcpy(&v, &bits, sizeof(v));
 	return v;
 }
