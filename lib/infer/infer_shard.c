@@ -816,6 +816,7 @@ int gr_shard_new(struct gr_shard **out, const struct gr_infer_opts *o,
 	if (!sh)
 		return gr_error_set(err, GR_ERR_NOMEM, "out of memory");
 	sh->o = *o;
+	sh->cur = &sh->out;
 	if (!sh->o.max_line)
 		sh->o.max_line = GR_DEFAULT_MAX_LINE;
 	sh->stage = so->stage;
@@ -932,6 +933,7 @@ void gr_shard_free(struct gr_shard *sh)
 	gr_infer_free(sh->rd);
 	gr_infer_free(sh->mg);
 	gr_buf_release(&sh->out);
+	gr_buf_release(&sh->kesc);
 	gr_buf_release(&sh->gkey);
 	gr_buf_release(&sh->graw);
 	release_held(sh);

@@ -76,6 +76,11 @@ struct gr_shard {
 	struct gr_error ferr;         /* the fatal error (the engines report here too) */
 	int fatal;                    /* sticky fatal error, 0 */
 	struct gr_buf out;            /* output not yet handed to o.write */
+	struct gr_buf *cur;           /* where the line being made goes: out, or with
+				       * buckets its bucket's lines (gr_sh_begin) */
+	char cur_letter;              /* with buckets: its stage letter and bucket */
+	unsigned cur_bucket;
+	struct gr_buf kesc;           /* with buckets: the line's letter and key, escaped */
 	/* the group of lines with one key (the reducing stages) */
 	struct gr_buf gkey;           /* its key */
 	struct gr_buf graw;           /* its lines as read, each NUL-terminated */

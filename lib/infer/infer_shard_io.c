@@ -117,9 +117,8 @@ void gr_sh_pos_where(const char *pos, char *where, size_t size, uint64_t *line)
 
 /* --- writing ------------------------------------------------------------------------ */
 
-static void put_esc(struct gr_shard *sh, const char *s, size_t n)
+static void put_esc_to(struct gr_shard *sh, struct gr_buf *b, const char *s, size_t n)
 {
-	struct gr_buf *b = &sh->out;
 	size_t run = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -140,22 +139,53 @@ static void put_esc(struct gr_shard *sh, const char *s, size_t n)
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 }
 
+static void put_esc(struct gr_shard *sh, const char *s, size_t n)
+{
+	put_esc_to(sh, sh->cur, s, n);
+}
+
 static void put_tab(struct gr_shard *sh)
 {
-	if (gr_buf_addc(&sh->out, '\t'))
+	if (gr_buf_addc(sh->cur, '\t'))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+}
+
+/* With buckets: the line whose letter and escaped key are key[0, kn) goes to its
+ * bucket's lines (the merge's to bucket 0), written there as it is made. */
+static void route(struct gr_shard *sh, const char *key, size_t kn)
+{
+	char letter = key[0];
+
+	if (letter < SH_REQUEST || letter > SH_MERGE) {
+		gr_sh_fail(sh, GR_ERR_FORMAT, "a line for no stage ('%c')", letter);
+		sh->cur = &sh->out;
+		return;
+	}
+	sh->cur_letter = letter;
+	sh->cur_bucket = letter == SH_MERGE ? 0 : (unsigned)(gr_hash(key, kn) % sh->buckets);
+	sh->cur = &sh->bk[(unsigned)(letter - SH_REQUEST) * sh->buckets + sh->cur_bucket];
 }
 
 void gr_sh_begin(struct gr_shard *sh, char letter, const char *key, size_t kn, const char *pos,
 		 char type)
 {
-	if (gr_buf_addc(&sh->out, letter))
-		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
-	put_esc(sh, key, kn);
+	if (sh->buckets) {
+		gr_buf_reset(&sh->kesc);
+		if (gr_buf_addc(&sh->kesc, letter))
+			gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		put_esc_to(sh, &sh->kesc, key, kn);
+		route(sh, sh->kesc.data, sh->kesc.len);
+		if (gr_buf_add(sh->cur, sh->kesc.data, sh->kesc.len))
+			gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+	} else {
+		if (gr_buf_addc(sh->cur, letter))
+			gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
+		put_esc(sh, key, kn);
+	}
 	put_tab(sh);
 	put_esc(sh, pos, strlen(pos));
 	put_tab(sh);
-	if (gr_buf_addc(&sh->out, type))
+	if (gr_buf_addc(sh->cur, type))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 }
 
@@ -175,7 +205,7 @@ void gr_sh_opt(struct gr_shard *sh, const char *s)
 	put_tab(sh);
 	if (!s)
 		return;
-	if (gr_buf_addc(&sh->out, '='))
+	if (gr_buf_addc(sh->cur, '='))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 	put_esc(sh, s, strlen(s));
 }
@@ -193,7 +223,7 @@ void gr_sh_i64(struct gr_shard *sh, int64_t v)
 	if (v < 0)
 		*--p = '-';
 	put_tab(sh);
-	if (gr_buf_add(&sh->out, p, (size_t)(b + sizeof(b) - p)))
+	if (gr_buf_add(sh->cur, p, (size_t)(b + sizeof(b) - p)))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 }
 
@@ -203,7 +233,7 @@ void gr_sh_u64(struct gr_shard *sh, uint64_t v)
 
 	put_hex(b, v, 16);
 	put_tab(sh);
-	if (gr_buf_add(&sh->out, b, 16))
+	if (gr_buf_add(sh->cur, b, 16))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 }
 
@@ -217,34 +247,12 @@ void gr_sh_f32(struct gr_shard *sh, float v)
 	gr_sh_str(sh, b, 8);
 }
 
-/* The lines held, into their buckets (each handed over when large, or all with force). */
-static int flush_buckets(struct gr_shard *sh, bool force)
+/* Every bucket's lines not yet handed over. */
+static int flush_buckets(struct gr_shard *sh)
 {
-	const char *p = sh->out.data, *end = p + sh->out.len;
 	int rc = 0;
 
-	while (p < end && !rc) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *tab = memchr(p, '\t', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-		char letter = *p;
-		if (letter < SH_REQUEST || letter > SH_MERGE || !tab || tab > p + n) {
-			rc = GR_ERR_FORMAT;
-			break;
-		}
-		unsigned b = letter == SH_MERGE ? 0 :
-			(unsigned)(gr_hash(p, (size_t)(tab - p)) % sh->buckets);
-		struct gr_buf *bb = &sh->bk[(unsigned)(letter - SH_REQUEST) * sh->buckets + b];
-		if (gr_buf_add(bb, p, n))
-			rc = GR_ERR_NOMEM;
-		else if (bb->len >= (1u << 20)) {
-			rc = sh->write_bucket(sh->write_bucket_ctx, letter, b, bb->data, bb->len);
-			gr_buf_reset(bb);
-		}
-		p += n;
-	}
-	gr_buf_reset(&sh->out);
-	for (unsigned i = 0; force && !rc && i < 6 * sh->buckets; i++) {
+	for (unsigned i = 0; !rc && i < 6 * sh->buckets; i++) {
 		struct gr_buf *bb = &sh->bk[i];
 		if (!bb->len)
 			continue;
@@ -255,30 +263,53 @@ static int flush_buckets(struct gr_shard *sh, bool force)
 	return rc;
 }
 
-int gr_sh_flush(struct gr_shard *sh, bool force)
+static int write_failed(struct gr_shard *sh, int rc)
 {
-	if (!sh->out.len && !(force && sh->buckets))
-		return 0;
-	if (!force && sh->out.len < (1u << 20))
-		return 0;
-	int rc = sh->buckets ? flush_buckets(sh, force) :
-		 sh->o.write(sh->o.write_ctx, sh->out.data, sh->out.len);
-	gr_buf_reset(&sh->out);
 	if (rc)
 		gr_sh_fail(sh, rc, "%s", rc == GR_ERR_PIPE ? "broken pipe" : "cannot write the output");
 	return rc;
 }
 
+int gr_sh_flush(struct gr_shard *sh, bool force)
+{
+	int rc;
+
+	if (sh->buckets)
+		return force ? write_failed(sh, flush_buckets(sh)) : 0;
+	if (!sh->out.len || (!force && sh->out.len < (1u << 20)))
+		return 0;
+	rc = sh->o.write(sh->o.write_ctx, sh->out.data, sh->out.len);
+	gr_buf_reset(&sh->out);
+	return write_failed(sh, rc);
+}
+
 void gr_sh_end(struct gr_shard *sh)
 {
-	if (gr_buf_addc(&sh->out, '\n'))
+	struct gr_buf *b = sh->cur;
+
+	if (gr_buf_addc(b, '\n'))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
-	gr_sh_flush(sh, false);
+	if (!sh->buckets) {
+		gr_sh_flush(sh, false);
+		return;
+	}
+	/* a bucket's lines handed over a megabyte at a time */
+	sh->cur = &sh->out;
+	if (b->len >= (1u << 20)) {
+		int rc = sh->write_bucket(sh->write_bucket_ctx, sh->cur_letter, sh->cur_bucket,
+					  b->data, b->len);
+		gr_buf_reset(b);
+		write_failed(sh, rc);
+	}
 }
 
 void gr_sh_copy(struct gr_shard *sh, const char *line, size_t n)
 {
-	if (gr_buf_add(&sh->out, line, n))
+	if (sh->buckets) {
+		const char *tab = memchr(line, '\t', n);
+		route(sh, line, tab ? (size_t)(tab - line) : n);
+	}
+	if (gr_buf_add(sh->cur, line, n))
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 	gr_sh_end(sh);
 }
