@@ -290,22 +290,21 @@ def bucket_dir(tmp, shuffle, step):
 
 
 def read_buckets(d, stage, allowed, shuffle):
-    """The bucket files a stage wrote, for the stages of the letters allowed (WRITES):
-    {letter: {partition: bytes}}, or with a shuffle directory {letter: {partition:
-    path}} (the files left where they are, empty ones left out)."""
-    res = {}
+    """The bucket files a stage wrote (L-J.lines: stage letter L, partition J), for the
+    stages of the letters allowed (WRITES): {letter: {partition: bytes}}, or with a
+    shuffle directory {"dir": d}, the files left where they are (the tasks that read
+    them look for theirs by name: a result the size of a name, however many
+    partitions)."""
+    res = {"dir": d} if shuffle else {}
     for n in os.listdir(d):
         if n.endswith(".lines") and n[1:2] == "-":
             if n[0] not in allowed:
                 raise Failed("the %s stage wrote lines for stage '%s', which this driver "
                              "does not hand it (a gammaray-infer of another version?)"
                              % (stage, n[0]))
-            path = os.path.join(d, n)
             if shuffle:
-                if os.path.getsize(path):
-                    res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = path
                 continue
-            with open(path, "rb") as f:
+            with open(os.path.join(d, n), "rb") as f:
                 res.setdefault(n[0], {})[int(n[2:-len(".lines")])] = f.read()
     return res
 
@@ -416,12 +415,21 @@ def bucket(res, letter, j):
 
 
 def pieces(letter, j, shuffle, inputs):
-    """A partition's chunks: with a shuffle directory, the paths of its bucket files
-    in the results (inputs) of the tasks that write for it; else the inputs are the
-    pieces themselves, bytes Dask brought."""
+    """A partition's chunks: with a shuffle directory, its bucket files in the
+    directories of the tasks that write for it (inputs: one list of them), those
+    that are there and not empty; else the inputs are the pieces themselves, bytes
+    Dask brought."""
     if not shuffle:
         return inputs
-    return [r[letter][j] for r in inputs if j in r.get(letter, {})]
+    out = []
+    for d in inputs[0]:
+        path = os.path.join(d, "%s-%d.lines" % (letter, j))
+        try:
+            if os.path.getsize(path):
+                out.append(path)
+        except FileNotFoundError:
+            pass  # it wrote nothing for this partition
+    return out
 
 
 def reduce_part(bindir, stage, letter, j, parts, infer_args, allowed, shuffle, *inputs):
@@ -612,9 +620,52 @@ def idle(client, timeout=60.0):
     return False
 
 
+class Tasks:
+    """The run's tasks on client's cluster: submitted, followed to their end (progress
+    per step, on_done), the run stopped at the first that failed (named)."""
+
+    def __init__(self, client, quiet, on_done, small):
+        from distributed import as_completed
+        self.client, self.on_done = client, on_done
+        # results fetched as each task ends (small ones: names of files), so that a
+        # worker lost later takes nothing the run still needs
+        self.small, self.results = small, {}
+        self.prog = Progress(quiet)
+        self.steps = {}          # future key -> step name
+        self.finished = set()    # keys of the tasks done
+        # only this keeps a task's future once handed to the tasks that read it, and
+        # lets it go when it is done: a result is held by Dask until the tasks that
+        # read it are done, not to the end of the run
+        self.pending = as_completed()
+
+    def submit(self, step, fn, *args):
+        f = self.client.submit(fn, *args, pure=False, retries=2)
+        self.steps[f.key] = step
+        self.prog.add(step)
+        self.pending.add(f)
+        return f
+
+    def wait(self, futures):
+        """Follows the tasks as they end until every one of futures has."""
+        want = {f.key for f in futures}
+        while not want <= self.finished:
+            f = next(self.pending)
+            step = self.steps[f.key]
+            if f.status == "error":
+                exc = f.exception()
+                # what has not run will not (what runs still, run() waits for)
+                self.client.cancel(list(self.pending.futures))
+                raise Failed("%s task failed: %s" % (step, exc))
+            if self.small:
+                self.results[f.key] = f.result()
+            self.finished.add(f.key)
+            self.prog.finished(step)
+            if self.on_done:
+                self.on_done(step, f)
+
+
 def run_tasks(client, paths, bindir, partitions, batch_bytes, run_shards, export_tasks_file,
               fetch_args, infer_args, quiet, on_done, writes, shuffle):
-    from distributed import as_completed
     infer_args, fetch_args = list(infer_args), list(fetch_args)
     writes = writes or WRITES
     nworkers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -627,19 +678,7 @@ def run_tasks(client, paths, bindir, partitions, batch_bytes, run_shards, export
     # request and trace stages, and a GiB of exports and traces is about 400,000
     parts = partitions or max(2 * nworkers, -(-total // PARTITION_BYTES))
     tasks_json = export_tasks(paths, export_tasks_file)
-    prog = Progress(quiet)
-    steps = {}  # future key -> step name
-    main = []
-
-    def submit(step, fn, *args):
-        f = client.submit(fn, *args, pure=False, retries=2)
-        steps[f.key] = step
-        prog.add(step)
-        main.append(f)
-        return f
-
-    def piece(res_future, letter, j):
-        return client.submit(bucket, res_future, letter, j, pure=False, retries=2)
+    t = Tasks(client, quiet, on_done, bool(shuffle))
 
     # fetch and map, the parts of the event stream; the fetch stats record, the last
     # batches of at most 64 MiB, about four a worker: enough to keep every worker
@@ -647,51 +686,78 @@ def run_tasks(client, paths, bindir, partitions, batch_bytes, run_shards, export
     # little beside the work
     batch_bytes = batch_bytes or max(1 << 20, min(64 << 20, -(-total // (4 * nworkers))))
     batches = batches_of(units, batch_bytes)
-    maps = [submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts, infer_args,
-                   writes["map"], shuffle) for i, b in enumerate(batches)]
-    summed = submit("map", stats_part, bindir, len(batches), parts, infer_args, writes["map"],
-                    shuffle, *[client.submit(stats_of, p, pure=False, retries=2) for p in maps])
-    maps.append(summed)
-    producers = [("map", m) for m in maps]  # (stage, future)
-    # each stage reads the lines keyed for it, from every task before it that writes
-    # them: the pieces, or with a shuffle directory the tasks' results, which name
-    # their files
-    def inputs(letter, j):
-        return [p if shuffle else piece(p, letter, j) for s, p in producers
-                if letter in writes[s]]
-
-    for stage, letter in STAGES:
-        outs = []
-        for j in range(parts):
-            outs.append(submit(stage, reduce_part, bindir, stage, letter, j, parts,
-                               infer_args, writes[stage], shuffle, *inputs(letter, j)))
-        producers += [(stage, o) for o in outs]
-    merged = submit("merge", merge, bindir, infer_args, run_shards, shuffle,
-                    *inputs(MERGE, 0))
-    graph, err, status, runs, lost = None, b"", 1, {}, []
-    # only as_completed keeps the futures from here: each task's result is let go once
-    # the tasks that read it are done (a worker holds what its partitions need, not the
-    # run), and a worker lost before then is made up by Dask computing it again
-    done = as_completed(main)
-    del main[:], producers[:], maps, outs
-    for f in done:
-        if f.status == "error":
-            exc = f.exception()
-            # what has not run will not (what runs still, run() waits for)
-            client.cancel(list(done.futures))
-            raise Failed("%s task failed: %s" % (steps[f.key], exc))
-        prog.finished(steps[f.key])
-        if on_done:
-            on_done(steps[f.key], f)
-        if f is summed:
-            lost = f.result()["lost"]
-            for msg in lost:
-                note("fetch: " + msg.replace("\n", "\ngammaray-dask: fetch: "))
-        if f is merged:
-            graph, err, status, runs = f.result()
+    maps = [t.submit("map", fetch_map, bindir, i, b, tasks_json, fetch_args, parts, infer_args,
+                     writes["map"], shuffle) for i, b in enumerate(batches)]
+    if shuffle:
+        (graph, err, status, runs), lost = through_files(
+            t, maps, len(batches), parts, bindir, infer_args, run_shards, writes, shuffle)
+    else:
+        (graph, err, status, runs), lost = through_dask(
+            t, maps, len(batches), parts, bindir, infer_args, run_shards, writes)
     # a file or records fetch lost: counted in the graph's stats record, and the run's
     # exit status says so, as gammaray-fetch's does
+    for msg in lost:
+        note("fetch: " + msg.replace("\n", "\ngammaray-dask: fetch: "))
     return graph, err, max(status, 1) if lost else status, runs
+
+
+def through_dask(t, maps, nbatches, parts, bindir, infer_args, run_shards, writes):
+    """The stages' lines through Dask: each partition's pieces picked out of the
+    results of the tasks that write for it (one small task a piece), every task
+    submitted at once. Returns the merge's result and what fetch said it lost."""
+    client = t.client
+    summed = t.submit("map", stats_part, bindir, nbatches, parts, infer_args, writes["map"],
+                      None, *[client.submit(stats_of, p, pure=False, retries=2) for p in maps])
+    producers = [("map", m) for m in maps + [summed]]  # (stage, future)
+    maps.clear()  # each map's result let go once the tasks that read it are done
+
+    def piece(res_future, letter, j):
+        return client.submit(bucket, res_future, letter, j, pure=False, retries=2)
+
+    for stage, letter in STAGES:
+        writers = [p for s, p in producers if letter in writes[s]]
+        outs = [t.submit(stage, reduce_part, bindir, stage, letter, j, parts, infer_args,
+                         writes[stage], None, *[piece(p, letter, j) for p in writers])
+                for j in range(parts)]
+        producers += [(stage, o) for o in outs]
+    merged = t.submit("merge", merge, bindir, infer_args, run_shards, None,
+                      *[piece(p, MERGE, 0) for _, p in producers])
+    del producers[:], writers, outs
+    t.wait([merged])
+    return merged.result(), summed.result()["lost"]
+
+
+def through_files(t, maps, nbatches, parts, bindir, infer_args, run_shards, writes, shuffle):
+    """The stages' lines as files in the shuffle directory: a stage is submitted once
+    the tasks that write for it are done, each of its tasks handed their directories
+    by value. No task depends on another's result, so Dask places each where it
+    likes; once a stage is done the run keeps only the names its tasks returned, and
+    a worker lost after that loses nothing (their files stay where they are). One
+    lost while its stage runs is made up as through Dask, by computing its tasks
+    again (into new directories). Returns the merge's result and what fetch said it
+    lost."""
+    written = []  # (stage, [directories of its tasks])
+
+    def done(stage, futures):
+        t.wait(futures)
+        keys = [f.key for f in futures]
+        futures.clear()
+        written.append((stage, [t.results[k]["dir"] for k in keys]))
+        return keys
+
+    keys = done("map", maps)
+    # the batches' fetch stats records, summed and mapped as the last part
+    summed = [t.submit("map", stats_part, bindir, nbatches, parts, infer_args, writes["map"],
+                       shuffle, *[stats_of(t.results[k]) for k in keys])]
+    lost = t.results[done("map", summed)[0]]["lost"]
+    for stage, letter in STAGES + [("merge", MERGE)]:
+        dirs = [d for s, ds in written if letter in writes[s] for d in ds]
+        if stage == "merge":
+            merged = [t.submit("merge", merge, bindir, infer_args, run_shards, shuffle, dirs)]
+            t.wait(merged)
+            return t.results[merged[0].key], lost
+        done(stage, [t.submit(stage, reduce_part, bindir, stage, letter, j, parts, infer_args,
+                              writes[stage], shuffle, dirs) for j in range(parts)])
 
 
 def critical_paths(client, runs, bindir):

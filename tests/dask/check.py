@@ -69,16 +69,68 @@ def start_cluster():
             break
         time.sleep(0.25)
     for i in range(2):
-        procs.append(subprocess.Popen(
-            [py, "-m", "distributed.cli.dask_worker", "--scheduler-file", sched_file,
-             "--nthreads", "1", "--no-nanny", "--local-directory",
-             os.path.join(scratch, "worker%d" % i), "--death-timeout", "60"] + common,
-            env=ENV, stdout=subprocess.DEVNULL,
-            stderr=open(os.path.join(scratch, "worker%d.log" % i), "w")))
+        add_worker()
     from distributed import Client
     client = Client(scheduler_file=sched_file, timeout=60)
     client.wait_for_workers(2, timeout=60)
     return client
+
+
+def add_worker():
+    """One more worker process (one thread, no nanny)."""
+    i = len(procs) - 1
+    procs.append(subprocess.Popen(
+        ["/usr/bin/python3", "-m", "distributed.cli.dask_worker", "--scheduler-file",
+         os.path.join(scratch, "scheduler.json"), "--nthreads", "1", "--no-nanny",
+         "--local-directory", os.path.join(scratch, "worker%d" % i), "--death-timeout", "60",
+         "--no-dashboard", "--host", "127.0.0.1"],
+        env=ENV, stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(scratch, "worker%d.log" % i), "w")))
+
+
+def kill_case(client, paths, single, how, **kw):
+    """A worker killed once its first infer task has finished (watched, not waited
+    for): the graph (its stats records too) comes out the same, counted once."""
+    pids = client.run(os.getpid)
+    killed = []
+
+    def on_done(step, fut):
+        if killed:
+            return
+        holders = client.who_has([fut]).get(fut.key, ())
+        for addr in holders:
+            if addr in pids:
+                os.kill(pids[addr], signal.SIGKILL)
+                killed.append((step, addr, fut.key))
+                return
+
+    graph, err = compare("killed worker, " + how, client, paths, single, on_done=on_done,
+                         **kw)
+    if killed:
+        ok("%s: a worker was killed once its first %s task had finished" % (how, killed[0][0]))
+        # what the scheduler did with that task's result
+        key = killed[0][2]
+        story = client.run_on_scheduler(
+            lambda dask_scheduler: [list(t[:3]) for t in dask_scheduler.story(key)])
+        runs = sum(1 for t in story if t[0] == key and t[1] == "processing" and t[2] == "memory")
+        print("     (the scheduler ran the killed worker's %s task %d time%s)"
+              % (killed[0][0], runs, "" if runs == 1 else "s"), flush=True)
+    else:
+        bad("%s: no worker was killed" % how)
+    for _ in range(40):
+        if len(client.scheduler_info()["workers"]) == 1:
+            break
+        time.sleep(0.25)
+    n = len(client.scheduler_info()["workers"])
+    (ok if n == 1 else bad)("%s: the run went on with %d worker" % (how, n))
+    stats = [json.loads(l) for l in graph.split(b"\n") if l.startswith(b'{"type":"stats"')]
+    inf = [s for s in stats if s["stage"] == "infer"][0]
+    skipped = sum(inf["skipped"].values()) + sum(inf["lost"].values())
+    if inf["records_in"] == inf["records_out"] + skipped and inf["files"] == 1:
+        ok("%s: counted once: %d records in = %d used + %d skipped or lost, 1 file"
+           % (how, inf["records_in"], inf["records_out"], skipped))
+    else:
+        bad("%s: the counts do not add up: %s" % (how, inf))
 
 
 def small_fs(path, size):
@@ -210,49 +262,13 @@ def main():
             "paths in theirs" % len(runs))
         shuffle_left("-o and --critpath-dir")
 
-        # a worker killed once its first infer task has finished: Dask recomputes what
-        # it held; the graph (its stats records too) comes out the same
+        # a worker killed once its first infer task has finished: through Dask, Dask
+        # computes again what it held; through files, they outlive it
         paths, single = workload("kill", "--sample-rate", "0.5")
-        pids = client.run(os.getpid)
-        killed = []
-
-        def on_done(step, fut):
-            if killed or step in ("fetch",):
-                return
-            holders = client.who_has([fut]).get(fut.key, ())
-            for addr in holders:
-                if addr in pids:
-                    os.kill(pids[addr], signal.SIGKILL)
-                    killed.append((step, addr, fut.key))
-                    return
-
-        graph, err = compare("killed worker", client, paths, single, on_done=on_done,
-                             **files)
-        if killed:
-            ok("a worker was killed once its first %s task had finished" % killed[0][0])
-            # what the scheduler did with that task's result: computed again when needed
-            key = killed[0][2]
-            story = client.run_on_scheduler(
-                lambda dask_scheduler: [list(t[:3]) for t in dask_scheduler.story(key)])
-            runs = sum(1 for t in story if t[0] == key and t[1] == "processing" and t[2] == "memory")
-            print("     (the scheduler ran the killed worker's %s task %d time%s)"
-                  % (killed[0][0], runs, "" if runs == 1 else "s"), flush=True)
-        else:
-            bad("no worker was killed")
-        for _ in range(40):
-            if len(client.scheduler_info()["workers"]) == 1:
-                break
-            time.sleep(0.25)
-        n = len(client.scheduler_info()["workers"])
-        (ok if n == 1 else bad)("the run went on with %d worker" % n)
-        stats = [json.loads(l) for l in graph.split(b"\n") if l.startswith(b'{"type":"stats"')]
-        inf = [s for s in stats if s["stage"] == "infer"][0]
-        skipped = sum(inf["skipped"].values()) + sum(inf["lost"].values())
-        if inf["records_in"] == inf["records_out"] + skipped and inf["files"] == 1:
-            ok("counted once: %d records in = %d used + %d skipped or lost, 1 file"
-               % (inf["records_in"], inf["records_out"], skipped))
-        else:
-            bad("the counts do not add up: %s" % inf)
+        kill_case(client, paths, single, "through Dask")
+        add_worker()
+        client.wait_for_workers(2, timeout=60)
+        kill_case(client, paths, single, "through files", **files)
 
         # a corrupt chunk of an export (its gzip cut short): counted as lost as one
         # machine counts it, in the same graph and stats, and the run's status says so
