@@ -729,9 +729,10 @@ def through_dask(t, maps, nbatches, parts, bindir, infer_args, run_shards, write
 
 def through_files(t, maps, nbatches, parts, bindir, infer_args, run_shards, writes, shuffle):
     """The stages' lines as files in the shuffle directory: a stage is submitted once
-    the tasks that write for it are done, each of its tasks handed their directories
-    by value. No task depends on another's result, so Dask places each where it
-    likes; once a stage is done the run keeps only the names its tasks returned, and
+    the tasks that write for it are done, each of its tasks handed the list of their
+    directories, sent once to every worker. No task depends on another's result, so
+    Dask places each where it likes (a list made by a task drew every task of the
+    stage to the worker that held it); once a stage is done the run keeps only the names its tasks returned, and
     a worker lost after that loses nothing (their files stay where they are). One
     lost while its stage runs is made up as through Dask, by computing its tasks
     again (into new directories). Returns the merge's result and what fetch said it
@@ -752,6 +753,9 @@ def through_files(t, maps, nbatches, parts, bindir, infer_args, run_shards, writ
     lost = t.results[done("map", summed)[0]]["lost"]
     for stage, letter in STAGES + [("merge", MERGE)]:
         dirs = [d for s, ds in written if letter in writes[s] for d in ds]
+        # the list sent once to every worker, not with each task (36,000 names to
+        # each of 2,400 tasks at a billion invocations)
+        [dirs] = t.client.scatter([dirs], broadcast=True, hash=False)
         if stage == "merge":
             merged = [t.submit("merge", merge, bindir, infer_args, run_shards, shuffle, dirs)]
             t.wait(merged)
