@@ -341,7 +341,7 @@ def map_file(bindir, i, path, start, end, parts, infer_args, tmp, allowed, shuff
 
 def fetch_map(bindir, i, units, tasks_json, fetch_args, parts, infer_args, allowed, shuffle):
     """gammaray-fetch over a batch of units, its events mapped as part i of the event
-    stream (the header kept in part 0 only): {letter: {partition: bytes}}, and under
+    stream (the header kept in part 0 only): its buckets (read_buckets), and under
     "stats" the batch's fetch stats record, which is left out here: the batches' are
     summed into the one record a single gammaray-fetch writes (stats_part). fetch
     writes a file that the map reads straight from the page cache (sendfile): the
@@ -555,8 +555,9 @@ def run(client, paths, bindir=None, partitions=None, batch_bytes=0, run_shards=0
     worker at a chosen moment); writes is WRITES unless a test gives another."""
     import cloudpickle
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    shuffle = tempfile.mkdtemp(prefix="gammaray-dask.", dir=shuffle_dir) if shuffle_dir \
-        else None
+    # (absolute: a worker's working directory is not this process's)
+    shuffle = tempfile.mkdtemp(prefix="gammaray-dask.", dir=os.path.abspath(shuffle_dir)) \
+        if shuffle_dir else None
     stopped = True
     try:
         graph, err, status, runs = run_tasks(client, paths, bindir, partitions, batch_bytes,
