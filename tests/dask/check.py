@@ -262,6 +262,24 @@ def main():
             "paths in theirs" % len(runs))
         shuffle_left("-o and --critpath-dir")
 
+        # the same from the command line, on this cluster
+        cli_out, cli_runs = os.path.join(scratch, "cli.ndjson"), os.path.join(scratch, "cli-runs")
+        p = subprocess.run(
+            ["/usr/bin/python3", os.path.join(top, "contrib", "dask", "gammaray_dask.py"),
+             "--scheduler-file", os.path.join(scratch, "scheduler.json"), "--bin", BIN,
+             "--shuffle-dir", SHUFFLE, "--partitions", "3", "--batch-bytes", "20000",
+             "-o", cli_out, "--critpath-dir", cli_runs] + paths,
+            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with open(cli_out, "rb") as f:
+            written = f.read()
+        names = sorted(os.listdir(cli_runs))
+        err = p.stderr.decode(errors="replace")
+        (ok if p.returncode == 0 and written == single and not p.stdout and names and
+         len(names) % 2 == 0 and "records in:" in err and "done in" in err else bad)(
+            "gammaray_dask.py --scheduler-file --shuffle-dir -o --critpath-dir: exit 0, "
+            "the same graph, %d files of runs, the summary on stderr" % len(names))
+        shuffle_left("the command line")
+
         # a worker killed once its first infer task has finished: through Dask, Dask
         # computes again what it held; through files, they outlive it
         paths, single = workload("kill", "--sample-rate", "0.5")
