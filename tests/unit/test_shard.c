@@ -19,6 +19,7 @@ static struct gr_shard *shard(struct gr_buf *out)
 	gr_infer_opts_init(&sh->o);
 	sh->o.write = to_buf;
 	sh->o.write_ctx = out;
+	sh->cur = &sh->out;
 	return sh;
 }
 
@@ -106,6 +107,53 @@ Test(shard, fields_round_trip)
 	shard_free(sh);
 }
 
+/* Numbers are read as the stages write them, and nothing else: no sign but '-', no
+ * space, no overflow, hex of exactly the width written (either case). */
+Test(shard, numbers_strict)
+{
+	struct gr_buf out = GR_BUF_INIT;
+	struct gr_shard *sh = shard(&out);
+	static const char *const bad_dec[] = { "+5", " 5", "5 ", "", "-", "12a", "0x1",
+					       "9223372036854775808", "-9223372036854775809",
+					       "99999999999999999999" };
+	static const char *const bad_hex[] = { "0123456789abcde", "0123456789abcdef0",
+					       "0123456789abcdeg", " 123456789abcdef", "" };
+	char line[256];
+
+	snprintf(line, sizeof(line), "ek\t%022d\tX\t-9223372036854775808\t00000000000000000"
+		 "\t0123456789ABCDEF\t3f666666\t3F66666\n", 0);
+	read_back(sh, line);
+	const struct gr_sh_line *l = &sh->lines[0];
+	cr_assert_eq(gr_sh_f_i64(sh, l, 3), INT64_MIN);
+	cr_assert_eq(gr_sh_f_i64(sh, l, 4), 0, "leading zeros");
+	cr_assert_eq(gr_sh_f_u64(sh, l, 5), 0x0123456789abcdefull, "upper case hex");
+	float f = gr_sh_f_f32(sh, l, 6);
+	uint32_t bits;
+	memcpy(&bits, &f, sizeof(bits));
+	cr_assert_eq(bits, 0x3f666666u);
+	cr_assert_eq(sh->fatal, 0);
+	(void)gr_sh_f_f32(sh, l, 7);
+	cr_assert_eq(sh->fatal, GR_ERR_FORMAT, "7 hex digits for a float");
+	for (size_t i = 0; i < sizeof(bad_dec) / sizeof(bad_dec[0]); i++) {
+		snprintf(line, sizeof(line), "ek\tp\tX\t%s\n", bad_dec[i]);
+		shard_free(sh);
+		sh = shard(&out);
+		read_back(sh, line);
+		cr_assert_eq(gr_sh_f_i64(sh, &sh->lines[0], 3), 0);
+		cr_assert_eq(sh->fatal, GR_ERR_FORMAT, "'%s' is no number of a stage", bad_dec[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad_hex) / sizeof(bad_hex[0]); i++) {
+		snprintf(line, sizeof(line), "ek\tp\tX\t%s\n", bad_hex[i]);
+		shard_free(sh);
+		sh = shard(&out);
+		read_back(sh, line);
+		cr_assert_eq(gr_sh_f_u64(sh, &sh->lines[0], 3), 0);
+		cr_assert_eq(sh->fatal, GR_ERR_FORMAT, "'%s' is no id of a stage", bad_hex[i]);
+	}
+	gr_buf_release(&out);
+	shard_free(sh);
+}
+
 /* Positions sort as their parts, inputs and lines do, and read back. */
 Test(shard, positions_order)
 {
@@ -126,6 +174,19 @@ Test(shard, positions_order)
 	gr_sh_pos_where(a, where, sizeof(where), &line);
 	cr_assert_str_eq(where, "part 3 input 4");
 	cr_assert_eq(line, 567);
+	gr_sh_pos(a, 0xffffffffu, 0xffff, 0xffffffffffull);
+	gr_sh_pos_where(a, where, sizeof(where), &line);
+	cr_assert_str_eq(where, "part 4294967295 input 65535");
+	cr_assert_eq(line, 0xffffffffffull);
+	/* not a position: short, long, not hex */
+	static const char *const bad[] = { "", "000000030004000000023",
+					   "00000003000400000002370", "0000000300040000000g37" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		line = 9;
+		gr_sh_pos_where(bad[i], where, sizeof(where), &line);
+		cr_assert_str_eq(where, "part 0 input 0", "'%s'", bad[i]);
+		cr_assert_eq(line, 0);
+	}
 }
 
 /* Every spelling a notification may give a key meets the write of it. */
