@@ -117,11 +117,33 @@ void gr_sh_pos_where(const char *pos, char *where, size_t size, uint64_t *line)
 
 /* --- writing ------------------------------------------------------------------------ */
 
+/* Does any of the 8 bytes of w need escaping (a control byte, a backslash)? Exact:
+ * (x - 0x01..) & ~x & 0x80.. is nonzero iff a byte of x is zero, and
+ * (w - 0x20..) & ~w & 0x80.. iff a byte of w is below 0x20. */
+static inline bool esc8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t bs = w ^ (ones * '\\');
+
+	return (((w - ones * 0x20) & ~w) | ((bs - ones) & ~bs)) & highs;
+}
+
 static void put_esc_to(struct gr_shard *sh, struct gr_buf *b, const char *s, size_t n)
 {
 	size_t run = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		/* eight bytes at a time past those that need nothing (most of them: an
+		 * event's JSON has no control byte, and few backslashes) */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (esc8(w))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned char c = (unsigned char)s[i];
 		if (c != '\\' && c >= 0x20)
 			continue;
@@ -429,58 +451,63 @@ const char *gr_sh_f_opt(const struct gr_sh_line *l, size_t i)
 }
 
 /* Undo the escapes of s in place; returns its end. */
+/* A field unescaped in place from s, its first backslash, to end: the bytes between
+ * escapes moved a run at a time. Returns its new end. */
 static char *unescape(char *s, char *end)
 {
-	char *o = s;
+	char *o = s, *p = s;
 
-	for (char *p = s; p < end; p++) {
-		if (*p != '\\' || p + 1 == end) {
-			*o++ = *p;
-			continue;
+	while (p < end) {
+		char *bs = memchr(p, '\\', (size_t)(end - p));
+		char *stop = bs ? bs : end;
+		if (o != p)
+			memmove(o, p, (size_t)(stop - p));
+		o += stop - p;
+		if (!bs)
+			break;
+		p = bs + 1;
+		if (p == end) { /* a backslash that ends the field is itself */
+			*o++ = '\\';
+			break;
 		}
-		p++;
 		if (*p == 'x' && end - p >= 3) {
 			char h[3] = { p[1], p[2], '\0' };
 			*o++ = (char)strtoul(h, NULL, 16);
-			p += 2;
+			p += 3;
 			continue;
 		}
 		*o++ = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p;
+		p++;
 	}
 	return o;
 }
 
 int gr_sh_group_split(struct gr_shard *sh)
 {
-	size_t nfields = 0;
+	size_t fi = 0;
 
 	gr_buf_reset(&sh->gsplit);
 	if (sh->graw.len && gr_buf_add(&sh->gsplit, sh->graw.data, sh->graw.len + 1))
 		return GR_ERR_NOMEM;
 	if (gr_sh_grow(&sh->lines, &sh->lines_cap, sh->gn, sizeof(*sh->lines)))
 		return GR_ERR_NOMEM;
-	/* count the fields first: the pointer array must not move while lines point in */
-	for (const char *p = sh->graw.data, *end = p + sh->graw.len;
-	     p < end && (p = memchr(p, '\t', (size_t)(end - p))); p++)
-		nfields++;
-	nfields += sh->gn;
-	if (gr_sh_grow(&sh->fields, &sh->fields_cap, nfields + sh->gn + 1, sizeof(*sh->fields)))
-		return GR_ERR_NOMEM;
-	size_t fi = 0;
 	for (size_t i = 0; i < sh->gn; i++) {
 		struct gr_sh_line *l = &sh->lines[i];
-		char *p = sh->gsplit.data + sh->goff[i];
-		l->raw = sh->graw.data + sh->goff[i];
-		l->rawn = strlen(l->raw);
-		l->f = &sh->fields[fi];
+		/* (goff is in the group's order, not graw's: a line's end is its NUL) */
+		size_t at = sh->goff[i], n = strlen(sh->graw.data + at);
+		char *p = sh->gsplit.data + at, *end = p + n;
+		l->raw = sh->graw.data + at;
+		l->rawn = n;
 		l->nf = 0;
-		char *end = p + l->rawn;
 		for (;;) {
 			char *tab = memchr(p, '\t', (size_t)(end - p));
 			char *fe = tab ? tab : end;
-			if (memchr(p, '\\', (size_t)(fe - p)))
-				fe = unescape(p, fe);
+			char *bs = memchr(p, '\\', (size_t)(fe - p));
+			if (bs)
+				fe = unescape(bs, fe);
 			*fe = '\0';
+			if (gr_sh_grow(&sh->fields, &sh->fields_cap, fi + 1, sizeof(*sh->fields)))
+				return GR_ERR_NOMEM;
 			sh->fields[fi++] = p;
 			l->nf++;
 			if (!tab)
@@ -489,8 +516,11 @@ int gr_sh_group_split(struct gr_shard *sh)
 		}
 		if (l->nf < 3)
 			return gr_sh_fail(sh, GR_ERR_FORMAT, "a line without a position and a type "
-					  "(key '%.40s')", l->f[0]), GR_ERR_FORMAT;
+					  "(key '%.40s')", sh->fields[fi - l->nf]), GR_ERR_FORMAT;
 	}
+	/* the field pointers, once the array no longer moves */
+	for (size_t i = 0, k = 0; i < sh->gn; k += sh->lines[i++].nf)
+		sh->lines[i].f = &sh->fields[k];
 	return 0;
 }
 

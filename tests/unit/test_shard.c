@@ -107,6 +107,41 @@ Test(shard, fields_round_trip)
 	shard_free(sh);
 }
 
+/* A byte that needs escaping (or one next to those that do) at every place of
+ * fields of every length around the eight bytes the writer skips at a time. */
+Test(shard, escapes_everywhere)
+{
+	static const unsigned char special[] = { '\\', '\t', '\n', '\r', 0x01, 0x1f, 0x20,
+						 0x5b, 0x5d, 0x7f, 0x80, 0xdc, 0xff };
+	char field[40];
+
+	for (size_t k = 0; k < sizeof(special); k++)
+		for (size_t len = 1; len <= sizeof(field); len++)
+			for (size_t at = 0; at < len; at++) {
+				struct gr_buf out = GR_BUF_INIT;
+				struct gr_shard *sh = shard(&out);
+				for (size_t i = 0; i < len; i++)
+					field[i] = (char)('a' + i % 26);
+				field[at] = (char)special[k];
+				if (at + 1 < len)
+					field[len - 1] = '\\';
+				gr_sh_begin(sh, SH_LINK, "k", 1, "p", 'X');
+				gr_sh_str(sh, field, len);
+				gr_sh_end(sh);
+				cr_assert_eq(gr_sh_flush(sh, true), 0);
+				/* one line: no raw newline inside the field */
+				cr_assert_eq(strchr(out.data, '\n'), out.data + out.len - 1);
+				read_back(sh, out.data);
+				const struct gr_sh_line *l = &sh->lines[0];
+				cr_assert_eq(l->nf, 4);
+				cr_assert_eq(memcmp(gr_sh_f_str(l, 3), field, len), 0,
+					     "byte 0x%02x at %zu of %zu", special[k], at, len);
+				cr_assert_eq(strlen(gr_sh_f_str(l, 3)), len);
+				gr_buf_release(&out);
+				shard_free(sh);
+			}
+}
+
 /* Numbers are read as the stages write them, and nothing else: no sign but '-', no
  * space, no overflow, hex of exactly the width written (either case). */
 Test(shard, numbers_strict)
