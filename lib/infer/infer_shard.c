@@ -500,9 +500,10 @@ static int cmp_key(const char *a, size_t an, const char *b, size_t bn)
 }
 
 /* Add a line of this stage's (key: its first kn bytes) to the group being read, the
- * group before done when the key changes; sorted: check the keys' order. */
+ * group before done when the key changes; sorted: check the keys' order. same: 1 the
+ * caller knows the key is the group's, 0 that it is another, -1 compare them. */
 static void group_add(struct gr_shard *sh, const char *line, size_t n, size_t kn, bool sorted,
-		      const char *file, uint64_t lineno)
+		      int same, const char *file, uint64_t lineno)
 {
 	if (sorted && (sh->passing || (sh->gn && cmp_key(line, kn, sh->gkey.data, sh->gkey.len) < 0) ||
 		       (!sh->gn && sh->prev.len && cmp_key(line, kn, sh->prev.data, sh->prev.len) <= 0))) {
@@ -511,7 +512,7 @@ static void group_add(struct gr_shard *sh, const char *line, size_t n, size_t kn
 			   (unsigned long long)lineno);
 		return;
 	}
-	if (sh->gn && cmp_key(line, kn, sh->gkey.data, sh->gkey.len))
+	if (sh->gn && (same < 0 ? cmp_key(line, kn, sh->gkey.data, sh->gkey.len) != 0 : !same))
 		group_done(sh);
 	if (!sh->gn && gr_buf_add(&sh->gkey, line, kn)) {
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
@@ -590,7 +591,7 @@ static void stage_line(struct gr_shard *sh, struct gr_infer *rd, const char *lin
 		gr_sh_copy(sh, line, n);
 		goto out;
 	}
-	group_add(sh, line, n, kn, true, rd->file, rd->line);
+	group_add(sh, line, n, kn, true, -1, rd->file, rd->line);
 out:
 	if (sh->fatal)
 		rd->fatal = sh->fatal;
@@ -768,26 +769,29 @@ static void replay_held(struct gr_shard *sh)
 	}
 	if (merge) {
 		order_lines(&c, idx, key, n, 0);
+		for (size_t i = 0; i < n && !sh->fatal; i++)
+			gr_sh_merge_line(sh, held_at(&c, idx[i]), sh->uh[idx[i]].len);
 	} else if (gr_order_i64(idx, key, n)) {
 		qsort_r(idx, n, sizeof(*idx), cmp_held_key, &c);
+		for (size_t i = 0; i < n && !sh->fatal; i++)
+			group_add(sh, held_at(&c, idx[i]), sh->uh[idx[i]].len, sh->uh[idx[i]].kn,
+				  false, -1, NULL, 0);
 	} else {
 		/* a run of one hash is one key but where two keys' hashes meet: only those
-		 * runs are ordered by key (one comparison a line, not a sort of each group) */
-		for (size_t i = 0, j; i < n; i = j) {
+		 * runs are ordered by key (one comparison a line, not a sort of each group),
+		 * and the others are known to be one group each */
+		for (size_t i = 0, j; i < n && !sh->fatal; i = j) {
 			bool one = true;
 			for (j = i + 1; j < n && key[idx[j]] == key[idx[i]]; j++)
 				one = one && !cmp_held_key(&idx[j], &idx[i], &c);
 			if (!one)
 				qsort_r(idx + i, j - i, sizeof(*idx), cmp_held_key, &c);
+			for (size_t k = i; k < j && !sh->fatal; k++) {
+				uint32_t x = idx[k];
+				group_add(sh, held_at(&c, x), sh->uh[x].len, sh->uh[x].kn, false,
+					  !one ? -1 : k > i, NULL, 0);
+			}
 		}
-	}
-	for (size_t i = 0; i < n && !sh->fatal; i++) {
-		uint32_t x = idx[i];
-		const char *l = held_at(&c, x);
-		if (merge)
-			gr_sh_merge_line(sh, l, sh->uh[x].len);
-		else
-			group_add(sh, l, sh->uh[x].len, sh->uh[x].kn, false, NULL, 0);
 	}
 out:
 	free(idx);
