@@ -84,6 +84,19 @@ static bool parse_hex(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
+/* v in decimal at o; returns the end. */
+static char *put_dec(char *o, uint64_t v)
+{
+	char t[20], *p = t + sizeof(t);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(o, p, (size_t)(t + sizeof(t) - p));
+	return o + (t + sizeof(t) - p);
+}
+
 /* --- positions --------------------------------------------------------------------- */
 
 /* v's last n hex digits, lowercase, at out. */
@@ -110,8 +123,15 @@ void gr_sh_pos_where(const char *pos, char *where, size_t size, uint64_t *line)
 	if (!parse_hex(pos, 8, &part) || !parse_hex(pos + 8, 4, &input) ||
 	    !parse_hex(pos + 12, 10, &ln) || pos[SH_POS_LEN])
 		part = input = ln = 0;
-	snprintf(where, size, "part %llu input %llu", (unsigned long long)part,
-		 (unsigned long long)input);
+	/* "part P input I", by hand: made for every record a stage replays */
+	char b[48], *o = b;
+	memcpy(o, "part ", 5);
+	o = put_dec(o + 5, part);
+	memcpy(o, " input ", 7);
+	o = put_dec(o + 7, input);
+	size_t n = (size_t)(o - b) < size ? (size_t)(o - b) : size - 1;
+	memcpy(where, b, n);
+	where[n] = '\0';
 	*line = ln;
 }
 
