@@ -225,14 +225,14 @@ static size_t segment_trace_key(struct gr_shard *sh, const char *rec, char *out,
 	return n;
 }
 
-static void bundle_node(struct gr_shard *sh, char letter, const char *key, size_t kn,
-			const char *pos, const struct gr_infer *inf, const struct gr_inf_node *n,
-			const char *unit, bool named)
+/* An invocation's bundle ('N'), to its trace (unit, un bytes). */
+static void bundle_node(struct gr_shard *sh, const char *unit, size_t un, const char *pos,
+			const struct gr_infer *inf, const struct gr_inf_node *n, bool named)
 {
 	struct gr_inf_node m = *n;
 
 	m.flags &= (uint8_t)~NF_RELEASED; /* the engine's own bookkeeping */
-	gr_sh_begin(sh, letter, key, kn, pos, 'N');
+	gr_sh_begin(sh, SH_TRACE, unit, un, pos, 'N');
 	gr_sh_cstr(sh, n->id);
 	gr_sh_cstr(sh, unit);
 	gr_sh_opt(sh, n->fn);
@@ -303,9 +303,7 @@ void gr_sh_request(struct gr_shard *sh)
 	bool named = gr_inf_alias_first(inf, callee_fp) != INF_NONE;
 	/* the bundle, to its trace; to the log stream of its last attempt, what the stream
 	 * stage needs to find the cold start: its start, and where the bundle went */
-	const char *key = unit;
-	size_t kn = strlen(unit);
-	char letter = SH_TRACE;
+	size_t un = strlen(unit); /* (unit_n is what snprintf wanted: more, if it was cut) */
 	if (n->stream) {
 		gr_sh_begin(sh, SH_STREAM, n->stream, strlen(n->stream), first_ref, 'n');
 		gr_sh_cstr(sh, id);
@@ -313,7 +311,7 @@ void gr_sh_request(struct gr_shard *sh)
 		gr_sh_i64(sh, n->start_ts);
 		gr_sh_end(sh);
 	}
-	bundle_node(sh, letter, key, kn, first_ref, inf, n, unit, named);
+	bundle_node(sh, unit, un, first_ref, inf, n, named);
 	if (gr_sh_alias_lists(inf, &ahead, &anext)) {
 		gr_sh_fail(sh, GR_ERR_NOMEM, "out of memory");
 		goto out;
@@ -322,7 +320,7 @@ void gr_sh_request(struct gr_shard *sh)
 		const struct gr_inf_cause *cs = INF_CAUSE(inf, c);
 		if (cs->node != ni || (cs->flags & CF_XRAY))
 			continue;
-		gr_sh_begin(sh, letter, key, kn, first_ref, 'K');
+		gr_sh_begin(sh, SH_TRACE, unit, un, first_ref, 'K');
 		gr_sh_cstr(sh, id);
 		gr_sh_cstr(sh, cpos[c]);
 		gr_sh_u64(sh, cord[c]);
@@ -341,7 +339,7 @@ void gr_sh_request(struct gr_shard *sh)
 		const struct gr_inf_src *s = INF_SRC(inf, si);
 		const struct gr_inf_s3x *x = s->s3 != INF_NONE ?
 			INF_AT(inf, s3x, struct gr_inf_s3x, s->s3) : NULL;
-		gr_sh_begin(sh, letter, key, kn, first_ref, 'S');
+		gr_sh_begin(sh, SH_TRACE, unit, un, first_ref, 'S');
 		gr_sh_cstr(sh, id);
 		gr_sh_u64(sh, (uint64_t)ord);
 		gr_sh_u64(sh, s->key);
