@@ -94,13 +94,13 @@ for size in "$@"; do
 	# the driver, fetch included, on 1 and 2 worker processes, against one machine; the
 	# stages' lines as files in a shuffle directory (what it does on a local cluster),
 	# and on 2 workers through Dask's memory as well (a cluster without shared storage)
-	b1="" b2="" bs="" bm="" c1="" c2="" cs="" cm="" r2=0 rm=0 i=0
+	b1="" b2="" bs="" bm="" c1="" c2="" cs="" cm="" r2=0 rmem=0 i=0
 	while [ $i -lt "$REPEAT" ]; do
 		set -- $(SHUFFLE=memory BIN=$BIN /usr/bin/python3 bench/shard_dask.py 2 "$tmp/dm" $dir/export-tasks.json $dir/export $dir/xray 2>/dev/null)
 		wm=${1:-0} mm=${2:-0} um=${3:-0}
 		if [ -z "$bm" ] || awk "BEGIN { exit !($wm < $bm) }"; then bm=$wm; fi
 		if [ -z "$cm" ] || awk "BEGIN { exit !($um < $cm) }"; then cm=$um; fi
-		[ "$mm" -gt "$rm" ] && rm=$mm
+		[ "$mm" -gt "$rmem" ] && rmem=$mm
 		set -- $(BIN=$BIN /usr/bin/python3 bench/shard_dask.py 1 "$tmp/d1" $dir/export-tasks.json $dir/export $dir/xray 2>/dev/null)
 		w1=${1:-0} u1=${3:-0}
 		set -- $(BIN=$BIN /usr/bin/python3 bench/shard_dask.py 2 "$tmp/d2" $dir/export-tasks.json $dir/export $dir/xray 2>/dev/null)
@@ -123,6 +123,6 @@ for size in "$@"; do
 	ra=$(awk "BEGIN { printf \"%.2f\", ($bs > 0 ? $b2 / $bs : 0) }")
 	rc=$(awk "BEGIN { printf \"%.2f\", ($cs > 0 ? $c2 / $cs : 0) }")
 	echo "| dask, 2 workers vs 1 (speed-up); graphs $same | ${b2}s (${c2}s CPU), worker peak $((r2 / 1024)) MB | ${b1}s (${c1}s CPU) | $sp | >= 1.6 | $(awk "BEGIN { print ($sp >= 1.6) ? \"ok\" : \"SHORT\" }") |"
-	echo "| dask, 2 workers, lines through Dask's memory vs through files | ${bm}s (${cm}s CPU), worker peak $((rm / 1024)) MB | ${b2}s (${c2}s CPU) | $(awk "BEGIN { printf \"%.2f\", ($b2 > 0 ? $bm / $b2 : 0) }") | | |"
+	echo "| dask, 2 workers, lines through Dask's memory vs through files | ${bm}s (${cm}s CPU), worker peak $((rmem / 1024)) MB | ${b2}s (${c2}s CPU) | $(awk "BEGIN { printf \"%.2f\", ($b2 > 0 ? $bm / $b2 : 0) }") | | |"
 	echo "| dask, 2 workers vs fetch -j 2 \\| infer | ${b2}s (${c2}s CPU) | ${bs}s (${cs}s CPU) | $ra ($rc CPU) | <= 1.5 | $(awk "BEGIN { print ($ra <= 1.5) ? \"ok\" : \"SHORT\" }") |"
 done
