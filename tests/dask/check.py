@@ -11,7 +11,10 @@ run shard's runs); with a worker killed as soon as its first infer task has fini
 counts nothing twice; a corrupt chunk is counted lost and the run exits 1; a full
 disk (a small tmpfs) under fetch's output, the shuffle directory or the merge's graph
 stops the run, named, never a graph short of lines; the shuffle directory is left
-empty; the stages with plain Unix tools (map | sort | reducer) give the same graph.
+empty; the real tools' samples of fixtures/real (with AWS's aws/spans sample and the
+export tree) give one machine's graph, each alone the invocations a person counts in
+it (tests/cli/real_inputs.expect); the stages with plain Unix tools (map | sort |
+reducer) give the same graph.
 
     BIN=build/bin /usr/bin/python3 tests/dask/check.py SCRATCH
 """
@@ -241,6 +244,44 @@ def main():
             paths, single = workload(name, *opts)
             compare(name + ", through Dask", client, paths, single)
             compare(name + ", through files", client, paths, single, **files)
+
+        # real tools' text and AWS's own samples (fixtures/real: sam logs, aws logs tail,
+        # Pulumi, Serverless, console copies, Lambda Insights, lambda invoke; the public
+        # aws/spans sample; fixtures/export, a CloudWatch export tree), one unit each,
+        # through files: the graph one machine makes of them
+        real = sorted(os.path.join(top, "fixtures", "real", n)
+                      for n in os.listdir(os.path.join(top, "fixtures", "real"))
+                      if n != "SOURCES.md")
+        real += [os.path.join(top, "fixtures", "otel", "awsspans-python-server-local-root.json"),
+                 os.path.join(top, "fixtures", "export")]
+        rsingle = subprocess.run("gammaray-fetch -q %s | gammaray-infer -q"
+                                 % " ".join("'%s'" % r for r in real), shell=True, env=ENV,
+                                 stdout=subprocess.PIPE).stdout
+        rgraph, _, _, _ = gammaray_dask.run(client, real, BIN, partitions=3, batch_bytes=1,
+                                            quiet=True, **files)
+        (ok if rgraph == rsingle else bad)(
+            "%d real samples, a batch each, through files: the graph one machine makes "
+            "of them, byte for byte (%d invocations)"
+            % (len(real), rsingle.count(b'"type":"node"')))
+        shuffle_left("the real samples")
+        # each alone: the invocations a person counts in it (tests/cli/real_inputs.expect)
+        counted = {}
+        with open(os.path.join(top, "tests", "cli", "real_inputs.expect")) as f:
+            for row in f:
+                cols = row.split()
+                if cols and cols[0].startswith("fixtures/real/"):
+                    counted[os.path.join(top, cols[0])] = int(cols[1])
+        wrong = []
+        for r in real:
+            if r not in counted:
+                continue
+            g, _, _, _ = gammaray_dask.run(client, [r], BIN, partitions=3, quiet=True, **files)
+            if g.count(b'"type":"node"') != counted[r]:
+                wrong.append("%s: %d, counted %d" % (os.path.basename(r),
+                                                     g.count(b'"type":"node"'), counted[r]))
+        (ok if counted and not wrong else bad)(
+            "%d real samples alone: the invocations a person counts in each (%d in all)%s"
+            % (len(counted), sum(counted.values()), "; " + ", ".join(wrong) if wrong else ""))
 
         # the graph written to a file, the run shards and their critical paths to a
         # directory, as gammaray_dask.py -o FILE --critpath-dir DIR does
